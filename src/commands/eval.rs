@@ -1,0 +1,123 @@
+//! `eval field=expression[, field=expression]…`: computes fields, left to
+//! right (a later assignment sees an earlier one).
+
+use std::any::Any;
+use std::fmt;
+
+use super::{field_ref, CommandSpec, FieldRef};
+use crate::diag::{Result, SplError};
+use crate::eval::{self, Compiled};
+use crate::event::Event;
+use crate::functions::FnCtx;
+use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::spl::ast::{Command, CommandKind};
+use crate::spl::expr::{parse_expr, Expr};
+use crate::spl::lex::{self, cut, fail, ws, PResult, Src};
+use crate::value::Value;
+
+pub const SPEC: CommandSpec = CommandSpec {
+    name: "eval",
+    aliases: &[],
+    parse,
+    syntax: "eval <field>=<expression> [, <field>=<expression>]…",
+};
+
+#[derive(Debug, serde::Serialize)]
+pub struct Assignment {
+    pub field: FieldRef,
+    pub expr: Expr,
+}
+
+#[derive(Debug)]
+pub struct EvalCmd {
+    pub assigns: Vec<Assignment>,
+}
+
+fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
+    let mut assigns = Vec::new();
+    let mut rest = ws(i);
+    loop {
+        let (r, field) = field_ref(src, rest)?;
+        let r = ws(r);
+        let Some(r) = r.strip_prefix('=') else {
+            return cut(fail(r, "expected '=' after the field name in eval"));
+        };
+        let (r, expr) = cut(parse_expr(src, r))?;
+        assigns.push(Assignment { field, expr });
+        let r = ws(r);
+        match r.strip_prefix(',') {
+            Some(after) => rest = ws(after),
+            None => {
+                rest = r;
+                break;
+            }
+        }
+    }
+    if !lex::at_command_end(rest) {
+        return cut(fail(rest, "expected ',' between eval assignments"));
+    }
+    Ok((rest, Box::new(EvalCmd { assigns })))
+}
+
+impl fmt::Display for EvalCmd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("eval ")?;
+        for (n, a) in self.assigns.iter().enumerate() {
+            if n > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{}={}", a.field, a.expr)?;
+        }
+        Ok(())
+    }
+}
+
+impl Command for EvalCmd {
+    fn name(&self) -> &'static str {
+        "eval"
+    }
+    fn kind(&self) -> CommandKind {
+        CommandKind::Streaming
+    }
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({ "assignments": self.assigns })
+    }
+    fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        let assigns = self
+            .assigns
+            .iter()
+            .map(|a| Ok((a.field.name.clone(), eval::compile(&a.expr, &ctx.fn_ctx)?)))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Box::new(EvalOp {
+            assigns,
+            ctx: ctx.fn_ctx.clone(),
+        }))
+    }
+    fn exprs(&self) -> Vec<&Expr> {
+        self.assigns.iter().map(|a| &a.expr).collect()
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+struct EvalOp {
+    assigns: Vec<(String, Compiled)>,
+    ctx: FnCtx,
+}
+
+impl Operator for EvalOp {
+    fn push(&mut self, mut ev: Event, out: &mut Emit<'_>) -> Result<()> {
+        for (field, expr) in &self.assigns {
+            let v = eval::eval(expr, &ev, &self.ctx)?;
+            if let Value::Bool(_) = v {
+                return Err(SplError::runtime(format!(
+                    "eval: fields cannot be assigned a boolean result ('{field}')"
+                ))
+                .with_help("use if(<condition>, <value if true>, <value if false>)"));
+            }
+            ev.set(field.as_str(), v);
+        }
+        out(ev)
+    }
+}

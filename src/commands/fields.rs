@@ -1,0 +1,102 @@
+//! `fields [+|-] <field-list>`: keep (default) or remove fields. Keeping
+//! also keeps the internal `_raw` and `_time`, as Splunk does.
+
+use std::any::Any;
+use std::fmt;
+
+use super::{field_list, join_fields, wildcard_captures, CommandSpec, FieldRef};
+use crate::diag::Result;
+use crate::event::Event;
+use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::spl::ast::{Command, CommandKind};
+use crate::spl::lex::{cut, fail, ws, PResult, Src};
+
+pub const SPEC: CommandSpec = CommandSpec {
+    name: "fields",
+    aliases: &[],
+    parse,
+    syntax: "fields [+|-] <field>[, <field>]…",
+};
+
+#[derive(Debug)]
+pub struct FieldsCmd {
+    pub remove: bool,
+    /// `+` written explicitly.
+    pub plus: bool,
+    pub fields: Vec<FieldRef>,
+}
+
+fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
+    let i = ws(i);
+    let (rest, remove, plus) = if let Some(r) = i.strip_prefix('-') {
+        (r, true, false)
+    } else if let Some(r) = i.strip_prefix('+') {
+        (r, false, true)
+    } else {
+        (i, false, false)
+    };
+    let (rest, fields) = field_list(src, rest, &[])?;
+    if fields.is_empty() {
+        return cut(fail(rest, "fields needs at least one field name"));
+    }
+    Ok((
+        rest,
+        Box::new(FieldsCmd {
+            remove,
+            plus,
+            fields,
+        }),
+    ))
+}
+
+impl fmt::Display for FieldsCmd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.remove {
+            "- "
+        } else if self.plus {
+            "+ "
+        } else {
+            ""
+        };
+        write!(f, "fields {sign}{}", join_fields(&self.fields))
+    }
+}
+
+impl Command for FieldsCmd {
+    fn name(&self) -> &'static str {
+        "fields"
+    }
+    fn kind(&self) -> CommandKind {
+        CommandKind::Streaming
+    }
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({ "remove": self.remove, "plus": self.plus, "fields": self.fields })
+    }
+    fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        Ok(Box::new(FieldsOp {
+            remove: self.remove,
+            fields: self.fields.iter().map(|f| f.name.clone()).collect(),
+        }))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+struct FieldsOp {
+    remove: bool,
+    fields: Vec<String>,
+}
+
+impl Operator for FieldsOp {
+    fn push(&mut self, mut ev: Event, out: &mut Emit<'_>) -> Result<()> {
+        let hit =
+            |k: &str, fields: &[String]| fields.iter().any(|p| wildcard_captures(p, k).is_some());
+        if self.remove {
+            ev.retain(|k| !hit(k, &self.fields));
+        } else {
+            ev.retain(|k| k == "_raw" || k == "_time" || hit(k, &self.fields));
+        }
+        out(ev)
+    }
+}

@@ -1,0 +1,126 @@
+//! `rename <field> AS <new> [, <field> AS <new>]…`, wildcards allowed
+//! (`rename Processes.* AS *`).
+
+use std::any::Any;
+use std::fmt;
+
+use super::{at_keyword, field_ref, wildcard_captures, wildcard_fill, CommandSpec, FieldRef};
+use crate::diag::{Result, SplError};
+use crate::event::Event;
+use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::spl::ast::{Command, CommandKind};
+use crate::spl::lex::{self, cut, fail, ws, PResult, Src};
+
+pub const SPEC: CommandSpec = CommandSpec {
+    name: "rename",
+    aliases: &[],
+    parse,
+    syntax: "rename <field> AS <new-name> [, <field> AS <new-name>]…",
+};
+
+#[derive(Debug, serde::Serialize)]
+pub struct RenamePair {
+    pub from: FieldRef,
+    pub to: FieldRef,
+}
+
+#[derive(Debug)]
+pub struct RenameCmd {
+    pub pairs: Vec<RenamePair>,
+}
+
+fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
+    let mut pairs = Vec::new();
+    let mut rest = ws(i);
+    loop {
+        let (r, from) = field_ref(src, rest)?;
+        let Some(r) = at_keyword(r, &["as"]) else {
+            return cut(fail(ws(r), "expected AS in rename"));
+        };
+        let (r, to) = cut(field_ref(src, r))?;
+        if from.name.matches('*').count() != to.name.matches('*').count() && to.name.contains('*') {
+            return Err(nom::Err::Failure(lex::PErr::spanning(
+                to.span,
+                "wildcard rename needs the same number of '*' on both sides",
+            )));
+        }
+        pairs.push(RenamePair { from, to });
+        let r = ws(r);
+        rest = match r.strip_prefix(',') {
+            Some(after) => ws(after),
+            None => r,
+        };
+        if lex::at_command_end(rest) {
+            break;
+        }
+    }
+    Ok((rest, Box::new(RenameCmd { pairs })))
+}
+
+impl fmt::Display for RenameCmd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = self
+            .pairs
+            .iter()
+            .map(|p| format!("{} AS {}", p.from, p.to))
+            .collect();
+        write!(f, "rename {}", parts.join(", "))
+    }
+}
+
+impl Command for RenameCmd {
+    fn name(&self) -> &'static str {
+        "rename"
+    }
+    fn kind(&self) -> CommandKind {
+        CommandKind::Streaming
+    }
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({ "pairs": self.pairs })
+    }
+    fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        for p in &self.pairs {
+            if p.to.name.contains('*') && !p.from.name.contains('*') {
+                return Err(
+                    SplError::plan("wildcard in the new name needs one in the old name")
+                        .at(p.to.span),
+                );
+            }
+        }
+        Ok(Box::new(RenameOp {
+            pairs: self
+                .pairs
+                .iter()
+                .map(|p| (p.from.name.clone(), p.to.name.clone()))
+                .collect(),
+        }))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+struct RenameOp {
+    pairs: Vec<(String, String)>,
+}
+
+impl Operator for RenameOp {
+    fn push(&mut self, mut ev: Event, out: &mut Emit<'_>) -> Result<()> {
+        for (from, to) in &self.pairs {
+            if from.contains('*') {
+                let moves: Vec<(String, String)> = ev
+                    .names()
+                    .filter_map(|n| {
+                        wildcard_captures(from, n).map(|caps| (n.clone(), wildcard_fill(to, &caps)))
+                    })
+                    .collect();
+                for (a, b) in moves {
+                    ev.rename(&a, &b);
+                }
+            } else {
+                ev.rename(from, to);
+            }
+        }
+        out(ev)
+    }
+}

@@ -1,0 +1,90 @@
+//! `search <expression>`: keeps events matching the search language.
+
+use std::any::Any;
+use std::fmt;
+
+use super::CommandSpec;
+use crate::diag::Result;
+use crate::event::Event;
+use crate::matcher::Matcher;
+use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::spl::ast::{Command, CommandKind, Pipeline};
+use crate::spl::lex::{PResult, Src};
+use crate::spl::search_expr::{parse_search, SearchExpr};
+
+pub const SPEC: CommandSpec = CommandSpec {
+    name: "search",
+    aliases: &[],
+    parse,
+    syntax: "search <term | field=value | field IN (…) | NOT … | … OR … | (…) | [subsearch]>…",
+};
+
+#[derive(Debug)]
+pub struct SearchCmd {
+    pub expr: Option<SearchExpr>,
+}
+
+fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
+    parse_args(src, i)
+}
+
+/// The search expression up to the end of the command (also the leading search).
+pub fn parse_args<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
+    let (rest, expr) = parse_search(src, i)?;
+    Ok((rest, Box::new(SearchCmd { expr })))
+}
+
+impl fmt::Display for SearchCmd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.expr {
+            Some(e) => write!(f, "search {e}"),
+            None => f.write_str("search"),
+        }
+    }
+}
+
+impl Command for SearchCmd {
+    fn name(&self) -> &'static str {
+        "search"
+    }
+    fn kind(&self) -> CommandKind {
+        CommandKind::Streaming
+    }
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({ "expr": self.expr })
+    }
+    fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        let m = match &self.expr {
+            Some(e) => Matcher::compile(e, &ctx.fn_ctx)?,
+            None => Matcher::All,
+        };
+        Ok(Box::new(Filter { m }))
+    }
+    fn subsearches(&self) -> Vec<&Pipeline> {
+        let mut out = Vec::new();
+        if let Some(e) = &self.expr {
+            e.walk(&mut |x| {
+                if let SearchExpr::Subsearch { pipeline, .. } = x {
+                    out.push(pipeline);
+                }
+            });
+        }
+        out
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+struct Filter {
+    m: Matcher,
+}
+
+impl Operator for Filter {
+    fn push(&mut self, ev: Event, out: &mut Emit<'_>) -> Result<()> {
+        if self.m.matches(&ev)? {
+            out(ev)?;
+        }
+        Ok(())
+    }
+}

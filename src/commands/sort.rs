@@ -1,0 +1,266 @@
+//! `sort [<count>] [+|-]<field> | [+|-]<fn>(<field>) … [desc] [limit=<count>]`.
+//! Numbers sort before strings; `num()`/`str()`/`ip()`/`auto()` force a
+//! comparison. Without a count, at most 10,000 results are kept (Splunk's
+//! default); `sort 0` keeps all.
+
+use std::any::Any;
+use std::cmp::Ordering;
+use std::fmt;
+use std::net::IpAddr;
+
+use super::{field_ref, CommandSpec, FieldRef};
+use crate::diag::Result;
+use crate::event::Event;
+use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::spl::ast::{Command, CommandKind};
+use crate::spl::lex::{self, cut, fail, ws, PResult, Src};
+use crate::value::{sort_cmp, Value};
+
+pub const SPEC: CommandSpec = CommandSpec {
+    name: "sort",
+    aliases: &[],
+    parse,
+    syntax: "sort [<count>] [+|-]<field>|[+|-]auto|str|ip|num(<field>)[, …] [desc]",
+};
+
+pub const DEFAULT_LIMIT: u64 = 10_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum SortAs {
+    Default,
+    Auto,
+    Str,
+    Ip,
+    Num,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct SortKey {
+    pub field: FieldRef,
+    pub descending: bool,
+    pub as_: SortAs,
+}
+
+#[derive(Debug)]
+pub struct SortCmd {
+    pub count: Option<u64>,
+    pub limit_option: Option<u64>,
+    pub keys: Vec<SortKey>,
+    pub desc: bool,
+}
+
+fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
+    let mut rest = ws(i);
+    let mut count = None;
+    let mut limit_option = None;
+    if let Ok((r, n)) = lex::uint(rest) {
+        if lex::ws1(r).is_some() {
+            count = Some(n);
+            rest = ws(r);
+        }
+    }
+    if let Some((r, o)) = lex::option(rest, src) {
+        if o.key.eq_ignore_ascii_case("limit") {
+            let n = o.value.parse().map_err(|_| {
+                nom::Err::Failure(lex::PErr::spanning(o.span, "limit must be a whole number"))
+            })?;
+            limit_option = Some(n);
+            rest = ws(r);
+        }
+    }
+    let mut keys = Vec::new();
+    let mut desc = false;
+    loop {
+        rest = ws(rest);
+        if lex::at_command_end(rest) {
+            break;
+        }
+        if let Some(r) = lex::keyword(rest, "desc") {
+            if lex::at_command_end(r) {
+                desc = true;
+                rest = r;
+                break;
+            }
+        }
+        let (r, descending) = if let Some(r) = rest.strip_prefix('-') {
+            (ws(r), true)
+        } else if let Some(r) = rest.strip_prefix('+') {
+            (ws(r), false)
+        } else {
+            (rest, false)
+        };
+        let mut as_ = SortAs::Default;
+        let mut r2 = r;
+        for (name, kind) in [
+            ("auto", SortAs::Auto),
+            ("str", SortAs::Str),
+            ("ip", SortAs::Ip),
+            ("num", SortAs::Num),
+        ] {
+            if let Some(after) = lex::keyword(r, name) {
+                if let Some(inner) = after.strip_prefix('(') {
+                    as_ = kind;
+                    r2 = inner;
+                    break;
+                }
+            }
+        }
+        let (mut r3, field) = cut(field_ref(src, r2))?;
+        if as_ != SortAs::Default {
+            let (after, _) = cut(lex::expect_char(r3, ')'))?;
+            r3 = after;
+        }
+        keys.push(SortKey {
+            field,
+            descending,
+            as_,
+        });
+        rest = ws(r3);
+        if let Some(r) = rest.strip_prefix(',') {
+            rest = r;
+        }
+    }
+    if keys.is_empty() {
+        return cut(fail(rest, "sort needs at least one field"));
+    }
+    Ok((
+        rest,
+        Box::new(SortCmd {
+            count,
+            limit_option,
+            keys,
+            desc,
+        }),
+    ))
+}
+
+impl fmt::Display for SortCmd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("sort")?;
+        if let Some(c) = self.count {
+            write!(f, " {c}")?;
+        }
+        if let Some(l) = self.limit_option {
+            write!(f, " limit={l}")?;
+        }
+        let keys: Vec<String> = self
+            .keys
+            .iter()
+            .map(|k| {
+                let sign = if k.descending { "-" } else { "" };
+                let name = match k.as_ {
+                    SortAs::Default => k.field.to_string(),
+                    SortAs::Auto => format!("auto({})", k.field),
+                    SortAs::Str => format!("str({})", k.field),
+                    SortAs::Ip => format!("ip({})", k.field),
+                    SortAs::Num => format!("num({})", k.field),
+                };
+                format!("{sign}{name}")
+            })
+            .collect();
+        write!(f, " {}", keys.join(", "))?;
+        if self.desc {
+            f.write_str(" desc")?;
+        }
+        Ok(())
+    }
+}
+
+impl Command for SortCmd {
+    fn name(&self) -> &'static str {
+        "sort"
+    }
+    fn kind(&self) -> CommandKind {
+        CommandKind::OrderSensitive
+    }
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "count": self.count, "limit": self.limit_option, "keys": self.keys, "desc": self.desc
+        })
+    }
+    fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        let limit = self.limit_option.or(self.count).unwrap_or(DEFAULT_LIMIT);
+        Ok(Box::new(SortOp {
+            keys: self
+                .keys
+                .iter()
+                .map(|k| (k.field.name.clone(), k.descending != self.desc, k.as_))
+                .collect(),
+            limit: if limit == 0 { u64::MAX } else { limit },
+            buf: Vec::new(),
+        }))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+struct SortOp {
+    keys: Vec<(String, bool, SortAs)>,
+    limit: u64,
+    buf: Vec<Event>,
+}
+
+fn cmp_as(a: &Value, b: &Value, as_: SortAs) -> Ordering {
+    match as_ {
+        SortAs::Default | SortAs::Auto => sort_cmp(a, b),
+        SortAs::Num => match (a.as_num(), b.as_num()) {
+            (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(Ordering::Equal),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        },
+        SortAs::Str => a
+            .as_text()
+            .unwrap_or_default()
+            .cmp(&b.as_text().unwrap_or_default()),
+        SortAs::Ip => {
+            let ip = |v: &Value| v.as_text().and_then(|t| t.trim().parse::<IpAddr>().ok());
+            match (ip(a), ip(b)) {
+                (Some(x), Some(y)) => x.cmp(&y),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => sort_cmp(a, b),
+            }
+        }
+    }
+}
+
+impl Operator for SortOp {
+    fn push(&mut self, ev: Event, _out: &mut Emit<'_>) -> Result<()> {
+        self.buf.push(ev);
+        Ok(())
+    }
+    fn finish(&mut self, out: &mut Emit<'_>) -> Result<()> {
+        let keys = &self.keys;
+        self.buf.sort_by(|a, b| {
+            for (field, desc, as_) in keys {
+                // Missing values sort last in either direction.
+                let o = match (a.get(field), b.get(field)) {
+                    (Some(x), Some(y)) => {
+                        let o = cmp_as(x, y, *as_);
+                        if *desc {
+                            o.reverse()
+                        } else {
+                            o
+                        }
+                    }
+                    (Some(_), None) => Ordering::Less,
+                    (None, Some(_)) => Ordering::Greater,
+                    (None, None) => Ordering::Equal,
+                };
+                if o != Ordering::Equal {
+                    return o;
+                }
+            }
+            Ordering::Equal
+        });
+        for ev in std::mem::take(&mut self.buf)
+            .into_iter()
+            .take(self.limit.min(usize::MAX as u64) as usize)
+        {
+            out(ev)?;
+        }
+        Ok(())
+    }
+}

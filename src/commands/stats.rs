@@ -1,0 +1,386 @@
+//! `stats [options] <agg>[(<field> | eval(<expr>))] [AS <name>]… [BY <field-list>]`.
+//! Rows come out sorted by the group-by values; events that lack a group-by
+//! field are left out; a multivalue group-by field puts the event in one
+//! group per value.
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::fmt;
+
+use super::{at_keyword, field_list, field_ref, join_fields, CommandSpec, FieldRef};
+use crate::diag::{Result, SplError};
+use crate::eval::{self, Compiled};
+use crate::event::Event;
+use crate::functions::FnCtx;
+use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::spl::ast::{Command, CommandKind, Opt, Span};
+use crate::spl::expr::{parse_expr, Expr};
+use crate::spl::lex::{self, cut, fail, ws, PErr, PResult, Src};
+use crate::stats_fns::{self, Accumulator};
+use crate::value::{sort_cmp, Value};
+
+pub const SPEC: CommandSpec = CommandSpec {
+    name: "stats",
+    aliases: &[],
+    parse,
+    syntax: "stats <fn>(<field>) [AS <name>]… [BY <field>…]",
+};
+
+const OPTIONS: &[&str] = &["allnum", "delim", "partitions", "dedup_splitvals"];
+
+#[derive(Debug, serde::Serialize)]
+#[serde(tag = "type")]
+pub enum AggArg {
+    Field(FieldRef),
+    Eval { expr: Expr },
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct Agg {
+    /// The function name as written (`count`, `c`, `p95`).
+    pub func: String,
+    pub arg: Option<AggArg>,
+    pub alias: Option<FieldRef>,
+    pub span: Span,
+}
+
+impl Agg {
+    /// The output column name: the alias, or `func(field)`.
+    pub fn output_name(&self) -> String {
+        if let Some(a) = &self.alias {
+            return a.name.clone();
+        }
+        match &self.arg {
+            None => self.func.clone(),
+            Some(AggArg::Field(f)) => stats_fns::default_name(&self.func, Some(&f.name)),
+            Some(AggArg::Eval { expr }) => format!("{}(eval({expr}))", self.func),
+        }
+    }
+}
+
+impl fmt::Display for Agg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.func)?;
+        match &self.arg {
+            None => {}
+            Some(AggArg::Field(x)) => write!(f, "({x})")?,
+            Some(AggArg::Eval { expr }) => write!(f, "(eval({expr}))")?,
+        }
+        if let Some(a) = &self.alias {
+            write!(f, " AS {a}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Parses `fn(arg) [as name]`, separated by spaces or commas, until BY or the end.
+pub fn parse_aggs<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Vec<Agg>> {
+    let mut aggs = Vec::new();
+    let mut rest = ws(i);
+    loop {
+        rest = ws(rest);
+        if lex::at_command_end(rest) || at_keyword(rest, &["by"]).is_some() {
+            break;
+        }
+        let start = rest;
+        let (r, name) = cut(lex::ident(rest))?;
+        if stats_fns::lookup(name).is_none() {
+            return Err(nom::Err::Failure(PErr::spanning(
+                src.span(rest, r),
+                format!("unknown stats function '{name}'"),
+            )));
+        }
+        let mut r = r;
+        let arg = if let Some(inner) = r.strip_prefix('(') {
+            let inner = ws(inner);
+            let (after, arg) = if let Some(e) = lex::keyword(inner, "eval") {
+                let e = ws(e);
+                let Some(e) = e.strip_prefix('(') else {
+                    return cut(fail(e, "expected '(' after eval"));
+                };
+                let (after, expr) = cut(parse_expr(src, e))?;
+                let (after, _) = cut(lex::expect_char(after, ')'))?;
+                (after, AggArg::Eval { expr })
+            } else {
+                let (after, f) = cut(field_ref(src, inner))?;
+                (after, AggArg::Field(f))
+            };
+            let (after, _) = cut(lex::expect_char(after, ')'))?;
+            r = after;
+            Some(arg)
+        } else {
+            let (fun, _) = stats_fns::lookup(name).expect("checked above");
+            if !fun.arg_optional {
+                return cut(fail(r, format!("{name}() needs a field: {name}(<field>)")));
+            }
+            None
+        };
+        let (r, alias) = match at_keyword(r, &["as"]) {
+            Some(after) => {
+                let (r, a) = cut(field_ref(src, after))?;
+                (r, Some(a))
+            }
+            None => (r, None),
+        };
+        aggs.push(Agg {
+            func: name.to_string(),
+            arg,
+            alias,
+            span: src.span(start, r),
+        });
+        rest = ws(r);
+        if let Some(r) = rest.strip_prefix(',') {
+            rest = r;
+        }
+    }
+    Ok((rest, aggs))
+}
+
+/// Parses an optional `BY field-list`.
+pub fn parse_by<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Vec<FieldRef>> {
+    match at_keyword(i, &["by"]) {
+        Some(after) => {
+            let (r, fields) = cut(field_list(src, after, &[]))?;
+            if fields.is_empty() {
+                return cut(fail(r, "expected field names after BY"));
+            }
+            Ok((r, fields))
+        }
+        None => Ok((i, Vec::new())),
+    }
+}
+
+#[derive(Debug)]
+pub struct StatsCmd {
+    pub options: Vec<Opt>,
+    pub aggs: Vec<Agg>,
+    pub by: Vec<FieldRef>,
+}
+
+fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
+    let mut rest = ws(i);
+    let mut options = Vec::new();
+    while let Some((r, o)) = lex::option(rest, src) {
+        if !OPTIONS.contains(&o.key.to_ascii_lowercase().as_str()) {
+            break;
+        }
+        options.push(o);
+        rest = ws(r);
+    }
+    let (rest, aggs) = parse_aggs(src, rest)?;
+    if aggs.is_empty() {
+        return cut(fail(rest, "stats needs at least one function, e.g. count"));
+    }
+    let (rest, by) = parse_by(src, rest)?;
+    Ok((rest, Box::new(StatsCmd { options, aggs, by })))
+}
+
+impl fmt::Display for StatsCmd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("stats")?;
+        for o in &self.options {
+            write!(f, " {o}")?;
+        }
+        let aggs: Vec<String> = self.aggs.iter().map(|a| a.to_string()).collect();
+        write!(f, " {}", aggs.join(", "))?;
+        if !self.by.is_empty() {
+            write!(f, " BY {}", join_fields(&self.by))?;
+        }
+        Ok(())
+    }
+}
+
+impl Command for StatsCmd {
+    fn name(&self) -> &'static str {
+        "stats"
+    }
+    fn kind(&self) -> CommandKind {
+        CommandKind::Transforming
+    }
+    fn needs_time_order(&self) -> bool {
+        self.aggs
+            .iter()
+            .any(|a| stats_fns::lookup(&a.func).is_some_and(|(f, _)| f.order_sensitive))
+    }
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({ "options": self.options, "aggregations": self.aggs, "by": self.by })
+    }
+    fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        Ok(Box::new(StatsOp {
+            spec: AggSpec::plan(&self.aggs, ctx)?,
+            by: self.by.iter().map(|f| f.name.clone()).collect(),
+            groups: HashMap::new(),
+            ctx: ctx.fn_ctx.clone(),
+        }))
+    }
+    fn exprs(&self) -> Vec<&Expr> {
+        self.aggs
+            .iter()
+            .filter_map(|a| match &a.arg {
+                Some(AggArg::Eval { expr }) => Some(expr),
+                _ => None,
+            })
+            .collect()
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// What an aggregation reads from each event.
+pub enum Input {
+    /// `count` without a field: every event counts once.
+    Event,
+    Field(String),
+    /// `count(eval(x))`: the expression's value; a true boolean counts, false/null do not.
+    Eval(Compiled),
+}
+
+/// The planned aggregations of a stats-like command.
+pub struct AggSpec {
+    pub items: Vec<(String, String, Input)>,
+}
+
+impl AggSpec {
+    pub fn plan(aggs: &[Agg], ctx: &PlanCtx) -> Result<AggSpec> {
+        let mut items = Vec::new();
+        for a in aggs {
+            if stats_fns::make(&a.func).is_none() {
+                return Err(
+                    SplError::plan(format!("unknown stats function '{}'", a.func)).at(a.span),
+                );
+            }
+            let input = match &a.arg {
+                None => Input::Event,
+                Some(AggArg::Field(f)) => Input::Field(f.name.clone()),
+                Some(AggArg::Eval { expr }) => Input::Eval(eval::compile(expr, &ctx.fn_ctx)?),
+            };
+            items.push((a.func.clone(), a.output_name(), input));
+        }
+        Ok(AggSpec { items })
+    }
+
+    pub fn new_accumulators(&self) -> Vec<Box<dyn Accumulator>> {
+        self.items
+            .iter()
+            .map(|(f, _, _)| stats_fns::make(f).expect("checked at plan time"))
+            .collect()
+    }
+
+    /// Feeds one event into a group's accumulators.
+    pub fn add(&self, accs: &mut [Box<dyn Accumulator>], ev: &Event, ctx: &FnCtx) -> Result<()> {
+        let t = ev.time();
+        for ((_, _, input), acc) in self.items.iter().zip(accs.iter_mut()) {
+            match input {
+                Input::Event => acc.add(&Value::Bool(true), t),
+                Input::Field(name) => {
+                    if let Some(v) = ev.get(name) {
+                        for x in v.values() {
+                            acc.add(x, t);
+                        }
+                    }
+                }
+                Input::Eval(c) => match eval::eval(c, ev, ctx)? {
+                    Value::Bool(true) => acc.add(&Value::Bool(true), t),
+                    Value::Bool(false) | Value::Null => {}
+                    v => {
+                        for x in v.values() {
+                            acc.add(x, t);
+                        }
+                    }
+                },
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The values an event contributes to the group-by key: one key per
+/// combination of values; none when a field is missing.
+pub fn group_keys(ev: &Event, by: &[String]) -> Vec<Vec<Value>> {
+    let mut keys: Vec<Vec<Value>> = vec![Vec::with_capacity(by.len())];
+    for f in by {
+        let Some(v) = ev.get(f) else {
+            return Vec::new();
+        };
+        let vals = v.values();
+        if vals.len() == 1 {
+            for k in &mut keys {
+                k.push(vals[0].clone());
+            }
+        } else {
+            let mut next = Vec::with_capacity(keys.len() * vals.len());
+            for k in &keys {
+                for x in vals {
+                    let mut k2 = k.clone();
+                    k2.push(x.clone());
+                    next.push(k2);
+                }
+            }
+            keys = next;
+        }
+    }
+    keys
+}
+
+struct Group {
+    key: Vec<Value>,
+    accs: Vec<Box<dyn Accumulator>>,
+}
+
+struct StatsOp {
+    spec: AggSpec,
+    by: Vec<String>,
+    groups: HashMap<Vec<String>, Group>,
+    ctx: FnCtx,
+}
+
+impl Operator for StatsOp {
+    fn push(&mut self, ev: Event, _out: &mut Emit<'_>) -> Result<()> {
+        for key in group_keys(&ev, &self.by) {
+            let hash_key: Vec<String> = key.iter().map(|v| v.to_display("\n")).collect();
+            let spec = &self.spec;
+            let g = self.groups.entry(hash_key).or_insert_with(|| Group {
+                key,
+                accs: spec.new_accumulators(),
+            });
+            self.spec.add(&mut g.accs, &ev, &self.ctx)?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut Emit<'_>) -> Result<()> {
+        if self.groups.is_empty() && self.by.is_empty() {
+            // `stats count` over nothing is one row with count=0.
+            self.groups.insert(
+                Vec::new(),
+                Group {
+                    key: Vec::new(),
+                    accs: self.spec.new_accumulators(),
+                },
+            );
+        }
+        let mut groups: Vec<Group> = std::mem::take(&mut self.groups).into_values().collect();
+        groups.sort_by(|a, b| {
+            for (x, y) in a.key.iter().zip(&b.key) {
+                let o = sort_cmp(x, y);
+                if o != std::cmp::Ordering::Equal {
+                    return o;
+                }
+            }
+            std::cmp::Ordering::Equal
+        });
+        for (n, g) in groups.into_iter().enumerate() {
+            let mut row = Event::with_capacity(self.by.len() + self.spec.items.len());
+            row.seq = n as u64;
+            for (f, v) in self.by.iter().zip(g.key) {
+                row.set(f.clone(), v);
+            }
+            for ((_, name, _), acc) in self.spec.items.iter().zip(&g.accs) {
+                row.set(name.clone(), acc.result());
+            }
+            out(row)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,89 @@
+//! `table <field-list>`: a result table with exactly these columns, in this
+//! order (wildcards expand to matching fields in their order).
+
+use std::any::Any;
+use std::fmt;
+
+use super::{field_list, join_fields, wildcard_captures, CommandSpec, FieldRef};
+use crate::diag::Result;
+use crate::event::Event;
+use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::spl::ast::{Command, CommandKind};
+use crate::spl::lex::{PResult, Src};
+
+pub const SPEC: CommandSpec = CommandSpec {
+    name: "table",
+    aliases: &[],
+    parse,
+    syntax: "table <field>[, <field>]… (wildcards allowed)",
+};
+
+#[derive(Debug)]
+pub struct TableCmd {
+    pub fields: Vec<FieldRef>,
+}
+
+fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
+    let (rest, fields) = field_list(src, i, &[])?;
+    Ok((rest, Box::new(TableCmd { fields })))
+}
+
+impl fmt::Display for TableCmd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "table {}", join_fields(&self.fields))
+    }
+}
+
+impl Command for TableCmd {
+    fn name(&self) -> &'static str {
+        "table"
+    }
+    fn kind(&self) -> CommandKind {
+        CommandKind::Transforming
+    }
+    fn needs_time_order(&self) -> bool {
+        true
+    }
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({ "fields": self.fields })
+    }
+    fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        Ok(Box::new(TableOp {
+            fields: self.fields.iter().map(|f| f.name.clone()).collect(),
+        }))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+struct TableOp {
+    fields: Vec<String>,
+}
+
+/// Projects an event onto a list of field patterns, in pattern order.
+pub fn project(ev: &Event, patterns: &[String]) -> Event {
+    let mut row = Event::with_capacity(patterns.len());
+    row.orig_time = ev.orig_time;
+    row.seq = ev.seq;
+    for p in patterns {
+        if p.contains('*') {
+            for (k, v) in ev.iter() {
+                if wildcard_captures(p, k).is_some() && !row.contains(k) {
+                    row.set(k.clone(), v.clone());
+                }
+            }
+        } else if let Some(v) = ev.get(p) {
+            if !row.contains(p) {
+                row.set(p.clone(), v.clone());
+            }
+        }
+    }
+    row
+}
+
+impl Operator for TableOp {
+    fn push(&mut self, ev: Event, out: &mut Emit<'_>) -> Result<()> {
+        out(project(&ev, &self.fields))
+    }
+}

@@ -1,0 +1,92 @@
+//! The whole flow for one search: expand macros → parse → plan → run over
+//! events → results. Used by the CLI and (later) the test runner and REPL.
+
+use crate::diag::{ErrorKind, Result, SplError};
+use crate::event::Event;
+use crate::input::{self, Meta, Source, Summary};
+use crate::macros::{self, MacroSet, Mapped, Origin};
+use crate::pipeline::{Plan, PlanCtx, StageStats};
+use crate::spl::ast::{Pipeline, Span};
+use crate::spl::parse_pipeline;
+
+/// A search ready to plan: the expanded text (with its map back to the
+/// YAML) and the AST.
+pub struct Query {
+    pub expanded: Mapped,
+    pub pipeline: Pipeline,
+}
+
+/// Expands macros in `origin` (macro errors point into the text as written).
+pub fn expand(origin: Origin, macros: &MacroSet) -> Result<Mapped> {
+    let m = Mapped::from_origin(origin);
+    macros::expand(&m, macros)
+}
+
+/// Expands and parses; parse errors point at the token in the text as written.
+pub fn prepare(origin: Origin, macros: &MacroSet) -> Result<Query> {
+    let expanded = expand(origin, macros)?;
+    let pipeline = parse(&expanded)?;
+    Ok(Query { expanded, pipeline })
+}
+
+/// Parses expanded text, mapping a failure back to where it was written.
+pub fn parse(expanded: &Mapped) -> Result<Pipeline> {
+    parse_pipeline(&expanded.text).map_err(|e| {
+        let off = e.offset(expanded.text.len());
+        let span = Span::new(off, (off + e.len).min(expanded.text.len()).max(off));
+        let mut err = SplError::new(ErrorKind::Parse, e.msg.clone()).with_label("here");
+        if let Some(h) = e.help {
+            err = err.with_help(h);
+        }
+        expanded.attach(err, span)
+    })
+}
+
+/// What a run produced besides the results.
+#[derive(Debug, Default)]
+pub struct RunReport {
+    pub input: Summary,
+    pub stages: Vec<StageStats>,
+    pub returns_events: bool,
+}
+
+impl Query {
+    /// Plans the pipeline; plan errors point at the command.
+    pub fn plan(&self, ctx: &PlanCtx) -> Result<Plan> {
+        Plan::build(&self.pipeline, ctx).map_err(|e| self.locate(e))
+    }
+
+    /// Maps an error's span (in expanded text) back to where it was written.
+    pub fn locate(&self, e: SplError) -> SplError {
+        match e.span {
+            Some(span) if e.source.is_none() => self.expanded.attach(e, span),
+            _ => e,
+        }
+    }
+
+    /// Runs over the sources (not read for a generating search), sending results to `sink`.
+    pub fn run(
+        &self,
+        ctx: &PlanCtx,
+        sources: &[Source],
+        meta: &Meta,
+        sink: &mut dyn FnMut(Event) -> Result<()>,
+    ) -> Result<RunReport> {
+        let mut plan = self.plan(ctx)?;
+        let mut report = RunReport {
+            returns_events: plan.returns_events,
+            ..Default::default()
+        };
+        if !plan.generating {
+            let summary = input::read_all(sources, meta, &mut |ev| {
+                plan.push(ev, sink)?;
+                Ok(!plan.done())
+            })
+            .map_err(|e| self.locate(e))?;
+            report.input = summary;
+        }
+        plan.finish(sink).map_err(|e| self.locate(e))?;
+        report.stages = plan.stats();
+        Ok(report)
+    }
+}

@@ -1,0 +1,154 @@
+//! An event (or a result row): named fields in insertion order, plus the key
+//! that gives Splunk's search order (newest first, then input order).
+
+use indexmap::IndexMap;
+
+use crate::value::Value;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Event {
+    fields: IndexMap<String, Value>,
+    /// `_time` as read (epoch seconds; NaN when the event had none).
+    pub orig_time: f64,
+    /// Position in the input, for stable ordering.
+    pub seq: u64,
+}
+
+impl Event {
+    pub fn new() -> Event {
+        Event {
+            fields: IndexMap::new(),
+            orig_time: f64::NAN,
+            seq: 0,
+        }
+    }
+
+    pub fn with_capacity(n: usize) -> Event {
+        Event {
+            fields: IndexMap::with_capacity(n),
+            orig_time: f64::NAN,
+            seq: 0,
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.fields.get(name)
+    }
+
+    /// Sets a field; Null removes it (Splunk has no null-valued fields).
+    pub fn set(&mut self, name: impl Into<String>, v: Value) {
+        if v.is_null() {
+            self.fields.shift_remove(&name.into());
+        } else {
+            self.fields.insert(name.into(), v);
+        }
+    }
+
+    pub fn remove(&mut self, name: &str) -> Option<Value> {
+        self.fields.shift_remove(name)
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.fields.contains_key(name)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Value)> {
+        self.fields.iter()
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &String> {
+        self.fields.keys()
+    }
+
+    pub fn len(&self) -> usize {
+        self.fields.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty()
+    }
+
+    /// `_time` as epoch seconds, if the event has one.
+    pub fn time(&self) -> Option<f64> {
+        self.get("_time").and_then(Value::as_num)
+    }
+
+    /// Keeps only fields for which `keep` is true, in order.
+    pub fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
+        self.fields.retain(|k, _| keep(k));
+    }
+
+    /// Renames a field, keeping its position; overwrites an existing target.
+    pub fn rename(&mut self, from: &str, to: &str) {
+        if from == to {
+            return;
+        }
+        if let Some(idx) = self.fields.get_index_of(from) {
+            self.fields.shift_remove(to);
+            let idx = self.fields.get_index_of(from).unwrap_or(idx);
+            let (_, v) = self.fields.shift_remove_index(idx).expect("index exists");
+            let pos = idx.min(self.fields.len());
+            self.fields.shift_insert(pos, to.to_string(), v);
+        }
+    }
+
+    /// Splunk's search order: newer first, then earlier in the input.
+    pub fn search_order(a: &Event, b: &Event) -> std::cmp::Ordering {
+        let ta = if a.orig_time.is_nan() {
+            f64::NEG_INFINITY
+        } else {
+            a.orig_time
+        };
+        let tb = if b.orig_time.is_nan() {
+            f64::NEG_INFINITY
+        } else {
+            b.orig_time
+        };
+        tb.partial_cmp(&ta)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.seq.cmp(&b.seq))
+    }
+}
+
+/// Read access to fields: an event, or an event with one field overridden
+/// (used by `mvfilter`/`mvmap`, which see one value at a time).
+pub trait Fields {
+    fn field(&self, name: &str) -> Option<&Value>;
+    /// Visits every field (bare search terms look at all values when there is no `_raw`).
+    fn each(&self, f: &mut dyn FnMut(&str, &Value));
+}
+
+impl Fields for Event {
+    fn field(&self, name: &str) -> Option<&Value> {
+        self.get(name)
+    }
+    fn each(&self, f: &mut dyn FnMut(&str, &Value)) {
+        for (k, v) in self.iter() {
+            f(k, v)
+        }
+    }
+}
+
+pub struct Overlay<'a> {
+    pub base: &'a dyn Fields,
+    pub name: &'a str,
+    pub value: &'a Value,
+}
+
+impl Fields for Overlay<'_> {
+    fn field(&self, name: &str) -> Option<&Value> {
+        if name == self.name {
+            Some(self.value)
+        } else {
+            self.base.field(name)
+        }
+    }
+    fn each(&self, f: &mut dyn FnMut(&str, &Value)) {
+        f(self.name, self.value);
+        self.base.each(&mut |k, v| {
+            if k != self.name {
+                f(k, v)
+            }
+        });
+    }
+}

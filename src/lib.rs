@@ -1,0 +1,23 @@
+//! spleval: run Splunk SPL detections (security_content YAML) over JSON
+//! events without a Splunk server.
+//!
+//! Data flows one way: rule YAML → macro expansion (with a map back to the
+//! YAML) → parse → plan → streaming operators → output.
+
+pub mod commands;
+pub mod diag;
+pub mod engine;
+pub mod eval;
+pub mod event;
+pub mod functions;
+pub mod input;
+pub mod macros;
+pub mod matcher;
+pub mod output;
+pub mod pipeline;
+pub mod regex_util;
+pub mod rules;
+pub mod spl;
+pub mod stats_fns;
+pub mod time;
+pub mod value;

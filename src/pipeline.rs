@@ -1,0 +1,223 @@
+//! Planning and running a parsed pipeline: each command becomes an
+//! [`Operator`]; events are pushed through the chain one at a time.
+//!
+//! Splunk hands events to the pipeline newest first. Sorting everything up
+//! front would hold the whole input in memory, so the planner inserts a
+//! buffering sort only where order starts to matter: before the first
+//! order-sensitive command (`head`, `dedup`, `stats first()` …), or at the
+//! end when the search returns events. Commands before that point work
+//! event by event and do not care about order, so they stream.
+
+use std::time::{Duration, Instant};
+
+use crate::diag::{Result, SplError};
+use crate::event::Event;
+use crate::functions::FnCtx;
+use crate::spl::ast::{CommandKind, Pipeline, Span};
+
+/// Where an operator sends its output.
+pub type Emit<'a> = dyn FnMut(Event) -> Result<()> + 'a;
+
+/// The runtime form of one command.
+pub trait Operator: Send {
+    /// Takes one event, emits zero or more.
+    fn push(&mut self, ev: Event, out: &mut Emit<'_>) -> Result<()>;
+    /// Called once after the last event: emit what was held back.
+    fn finish(&mut self, _out: &mut Emit<'_>) -> Result<()> {
+        Ok(())
+    }
+    /// True when no further input can change the output (`head` after N rows).
+    fn done(&self) -> bool {
+        false
+    }
+}
+
+/// What planning a command may use.
+#[derive(Clone)]
+pub struct PlanCtx {
+    pub fn_ctx: FnCtx,
+}
+
+impl PlanCtx {
+    pub fn new(fn_ctx: FnCtx) -> PlanCtx {
+        PlanCtx { fn_ctx }
+    }
+}
+
+/// Per-stage counters for `--explain`.
+#[derive(Debug, Clone, Default)]
+pub struct StageStats {
+    pub name: String,
+    pub rows_in: u64,
+    pub rows_out: u64,
+    pub time: Duration,
+}
+
+struct Stage {
+    op: Box<dyn Operator>,
+    stats: StageStats,
+    span: Option<Span>,
+}
+
+/// A planned pipeline, ready to take events.
+pub struct Plan {
+    stages: Vec<Stage>,
+    /// True when the first command generates events (input is not read).
+    pub generating: bool,
+    /// True when the output is events (no transforming command ran).
+    pub returns_events: bool,
+}
+
+/// Buffers events and releases them in Splunk's search order.
+struct TimeOrder {
+    buf: Vec<Event>,
+}
+
+impl Operator for TimeOrder {
+    fn push(&mut self, ev: Event, _out: &mut Emit<'_>) -> Result<()> {
+        self.buf.push(ev);
+        Ok(())
+    }
+    fn finish(&mut self, out: &mut Emit<'_>) -> Result<()> {
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.sort_by(Event::search_order);
+        for ev in buf {
+            out(ev)?;
+        }
+        Ok(())
+    }
+}
+
+impl Plan {
+    pub fn build(p: &Pipeline, ctx: &PlanCtx) -> Result<Plan> {
+        let mut stages = Vec::new();
+        let mut ordered = false;
+        let mut returns_events = true;
+        let generating = p
+            .commands
+            .first()
+            .is_some_and(|c| c.cmd.kind() == CommandKind::Generating);
+        for (n, node) in p.commands.iter().enumerate() {
+            let cmd = &node.cmd;
+            if !cmd.runnable() {
+                return Err(SplError::plan(format!(
+                    "command '{}' is parsed but spleval cannot run it",
+                    cmd.name()
+                ))
+                .at(node.name_span));
+            }
+            if cmd.kind() == CommandKind::Generating && n > 0 {
+                return Err(SplError::plan(format!(
+                    "'{}' is a generating command and must be the first command",
+                    cmd.name()
+                ))
+                .at(node.name_span)
+                .with_help(format!(
+                    "write it as `| {} …` at the start of the search",
+                    cmd.name()
+                )));
+            }
+            if !ordered && cmd.needs_time_order() {
+                stages.push(Stage {
+                    op: Box::new(TimeOrder { buf: Vec::new() }),
+                    stats: StageStats {
+                        name: "(search order)".into(),
+                        ..Default::default()
+                    },
+                    span: None,
+                });
+                ordered = true;
+            }
+            let op = cmd.plan(ctx).map_err(|e| e.at(node.span))?;
+            stages.push(Stage {
+                op,
+                stats: StageStats {
+                    name: cmd.name().to_string(),
+                    ..Default::default()
+                },
+                span: Some(node.span),
+            });
+            match cmd.kind() {
+                CommandKind::Transforming => {
+                    ordered = true;
+                    returns_events = false;
+                }
+                CommandKind::Generating => ordered = true,
+                _ => {}
+            }
+        }
+        if !ordered && returns_events {
+            stages.push(Stage {
+                op: Box::new(TimeOrder { buf: Vec::new() }),
+                stats: StageStats {
+                    name: "(search order)".into(),
+                    ..Default::default()
+                },
+                span: None,
+            });
+        }
+        Ok(Plan {
+            stages,
+            generating,
+            returns_events,
+        })
+    }
+
+    /// Pushes one input event through the pipeline.
+    pub fn push(&mut self, ev: Event, sink: &mut Emit<'_>) -> Result<()> {
+        push_chain(&mut self.stages, ev, sink)
+    }
+
+    /// True when more input cannot change the results.
+    pub fn done(&self) -> bool {
+        // Only when every stage before the finished one streams statelessly is it
+        // safe to stop reading; we keep it simple: the first stage being done.
+        self.stages.first().is_some_and(|s| s.op.done())
+    }
+
+    /// Ends the input: every stage flushes, in order.
+    pub fn finish(&mut self, sink: &mut Emit<'_>) -> Result<()> {
+        for k in 0..self.stages.len() {
+            let (head, tail) = self.stages.split_at_mut(k + 1);
+            let stage = &mut head[k];
+            let started = Instant::now();
+            let mut emitted = 0u64;
+            let r = stage.op.finish(&mut |e| {
+                emitted += 1;
+                push_chain(tail, e, sink)
+            });
+            stage.stats.rows_out += emitted;
+            stage.stats.time += started.elapsed();
+            r.map_err(|e| match stage.span {
+                Some(s) => e.at(s),
+                None => e,
+            })?;
+        }
+        Ok(())
+    }
+
+    pub fn stats(&self) -> Vec<StageStats> {
+        self.stages.iter().map(|s| s.stats.clone()).collect()
+    }
+}
+
+fn push_chain(stages: &mut [Stage], ev: Event, sink: &mut Emit<'_>) -> Result<()> {
+    match stages.split_first_mut() {
+        None => sink(ev),
+        Some((first, rest)) => {
+            first.stats.rows_in += 1;
+            let started = Instant::now();
+            let mut emitted = 0u64;
+            let r = first.op.push(ev, &mut |e| {
+                emitted += 1;
+                push_chain(rest, e, sink)
+            });
+            first.stats.rows_out += emitted;
+            first.stats.time += started.elapsed();
+            r.map_err(|e| match first.span {
+                Some(s) => e.at(s),
+                None => e,
+            })
+        }
+    }
+}

@@ -1,0 +1,342 @@
+//! Token-level parsers shared by every command's syntax.
+//!
+//! All parsers work on suffixes of one source string, so a position is
+//! `source.len() - rest.len()`; errors carry the remaining length and the
+//! parser entry point turns that into an offset for the diagnostic.
+
+use nom::bytes::complete::{take_while, take_while1};
+use nom::character::complete::char;
+use nom::error::{ErrorKind, ParseError};
+use nom::{IResult, Parser};
+
+use super::ast::Span;
+
+/// A parse failure: what was expected, and where (as the length of the input left).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PErr {
+    pub at: ErrAt,
+    pub len: usize,
+    pub msg: String,
+    pub help: Option<String>,
+}
+
+/// Where an error is: as the length of the input left, or as an absolute offset.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ErrAt {
+    Rest(usize),
+    Abs(usize),
+}
+
+impl PErr {
+    /// An error at an absolute span.
+    pub fn spanning(span: Span, msg: impl Into<String>) -> PErr {
+        PErr {
+            at: ErrAt::Abs(span.start),
+            len: span.len().max(1),
+            msg: msg.into(),
+            help: None,
+        }
+    }
+    /// The absolute start offset of this error in a source of length `src_len`.
+    pub fn offset(&self, src_len: usize) -> usize {
+        match self.at {
+            ErrAt::Rest(r) => src_len.saturating_sub(r),
+            ErrAt::Abs(a) => a,
+        }
+    }
+    pub fn at(rest: &str, msg: impl Into<String>) -> PErr {
+        PErr {
+            at: ErrAt::Rest(rest.len()),
+            len: token_len(rest),
+            msg: msg.into(),
+            help: None,
+        }
+    }
+    pub fn with_help(mut self, help: impl Into<String>) -> PErr {
+        self.help = Some(help.into());
+        self
+    }
+    pub fn with_len(mut self, len: usize) -> PErr {
+        self.len = len;
+        self
+    }
+}
+
+fn token_len(rest: &str) -> usize {
+    let n = rest
+        .char_indices()
+        .find(|(_, c)| c.is_whitespace() || *c == '|')
+        .map(|(i, _)| i)
+        .unwrap_or(rest.len());
+    n.max(rest.chars().next().map(char::len_utf8).unwrap_or(0))
+}
+
+impl<'a> ParseError<&'a str> for PErr {
+    fn from_error_kind(input: &'a str, kind: ErrorKind) -> Self {
+        PErr::at(input, format!("unexpected input ({kind:?})"))
+    }
+    fn append(_: &'a str, _: ErrorKind, other: Self) -> Self {
+        other
+    }
+}
+
+pub type PResult<'a, T> = IResult<&'a str, T, PErr>;
+
+/// A recoverable failure (alternatives may still match).
+pub fn fail<T>(rest: &str, msg: impl Into<String>) -> PResult<'_, T> {
+    Err(nom::Err::Error(PErr::at(rest, msg)))
+}
+
+/// An unrecoverable failure: stop and report this one.
+pub fn cut_err<T>(rest: &str, msg: impl Into<String>) -> PResult<'_, T> {
+    Err(nom::Err::Failure(PErr::at(rest, msg)))
+}
+
+/// Turns a recoverable error into a final one.
+pub fn cut<T>(r: PResult<'_, T>) -> PResult<'_, T> {
+    match r {
+        Err(nom::Err::Error(e)) => Err(nom::Err::Failure(e)),
+        other => other,
+    }
+}
+
+/// The parse context: the whole source, for turning positions into spans.
+#[derive(Clone, Copy)]
+pub struct Src<'a> {
+    pub text: &'a str,
+}
+
+impl<'a> Src<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Src { text }
+    }
+    pub fn pos(&self, rest: &str) -> usize {
+        self.text.len() - rest.len()
+    }
+    /// Span from `start` (a remaining input) to `end` (a later remaining input).
+    pub fn span(&self, start: &str, end: &str) -> Span {
+        Span::new(self.pos(start), self.pos(end))
+    }
+}
+
+/// Whitespace and ```comments```; line breaks count as whitespace.
+pub fn ws(mut i: &str) -> &str {
+    loop {
+        let t = i.trim_start();
+        if let Some(after) = t.strip_prefix("```") {
+            match after.find("```") {
+                Some(end) => {
+                    i = &after[end + 3..];
+                    continue;
+                }
+                None => return t, // unterminated comment: left for the caller to report
+            }
+        }
+        return t;
+    }
+}
+
+/// Like [`ws`] but requires that something was skipped or the input ended/closes.
+pub fn ws1(i: &str) -> Option<&str> {
+    let r = ws(i);
+    if r.len() < i.len() || r.is_empty() || r.starts_with('|') || r.starts_with(']') {
+        Some(r)
+    } else {
+        None
+    }
+}
+
+/// True at the end of a command: end of input, a pipe, or a closing bracket.
+pub fn at_command_end(i: &str) -> bool {
+    let r = ws(i);
+    r.is_empty() || r.starts_with('|') || r.starts_with(']')
+}
+
+/// Matches a keyword (case-insensitive) followed by a non-word character.
+pub fn keyword<'a>(i: &'a str, kw: &str) -> Option<&'a str> {
+    if i.len() >= kw.len() && i.is_char_boundary(kw.len()) && i[..kw.len()].eq_ignore_ascii_case(kw)
+    {
+        let rest = &i[kw.len()..];
+        match rest.chars().next() {
+            Some(c) if is_word_char(c) => None,
+            _ => Some(rest),
+        }
+    } else {
+        None
+    }
+}
+
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// A plain identifier: command names, function names, option keys.
+pub fn ident(i: &str) -> PResult<'_, &str> {
+    let (rest, s) = take_while1(|c: char| is_word_char(c) || c == '-').parse(i)?;
+    if s.starts_with('-') {
+        return fail(i, "expected a name");
+    }
+    Ok((rest, s))
+}
+
+/// Characters that end an unquoted field name or value token.
+pub fn is_token_end(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '|' | '(' | ')' | '[' | ']' | '=' | '"' | ',' | '<' | '>' | '!'
+        )
+}
+
+/// A double-quoted string with SPL escapes (`\"` and `\\`); returns the unescaped text.
+pub fn dquoted(i: &str) -> PResult<'_, String> {
+    let (mut rest, _) = char('"').parse(i)?;
+    let mut out = String::new();
+    loop {
+        let mut chars = rest.char_indices();
+        match chars.next() {
+            None => {
+                return Err(nom::Err::Failure(
+                    PErr::at(i, "unterminated quoted string").with_len(1),
+                ))
+            }
+            Some((_, '"')) => return Ok((&rest[1..], out)),
+            Some((_, '\\')) => match chars.next() {
+                Some((j, c @ ('"' | '\\'))) => {
+                    out.push(c);
+                    rest = &rest[j + c.len_utf8()..];
+                }
+                Some((j, c)) => {
+                    // Other escapes stay as written (regexes rely on this).
+                    out.push('\\');
+                    out.push(c);
+                    rest = &rest[j + c.len_utf8()..];
+                }
+                None => {
+                    return Err(nom::Err::Failure(
+                        PErr::at(i, "unterminated quoted string").with_len(1),
+                    ))
+                }
+            },
+            Some((_, c)) => {
+                out.push(c);
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+    }
+}
+
+/// A single-quoted name (eval field references): `'status.errorCode'`.
+pub fn squoted(i: &str) -> PResult<'_, String> {
+    let (rest, _) = char('\'').parse(i)?;
+    match rest.find('\'') {
+        Some(end) => Ok((&rest[end + 1..], rest[..end].to_string())),
+        None => Err(nom::Err::Failure(
+            PErr::at(i, "unterminated single-quoted field name").with_len(1),
+        )),
+    }
+}
+
+/// Quotes a string for SPL output: `"..."` with `\"` and `\\` escaped.
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => {
+                // A backslash that escaped something other than a quote/backslash was kept
+                // as written by `dquoted`; write it back the same way.
+                match chars.peek() {
+                    Some('"') | Some('\\') | None => out.push_str("\\\\"),
+                    Some(_) => out.push('\\'),
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A field name in command arguments: quoted, or a run of non-delimiters.
+/// Allows dots, braces, wildcards, colons (`status.errorCode`, `tags{}`, `Processes.*`).
+pub fn field_name(i: &str) -> PResult<'_, String> {
+    if i.starts_with('"') {
+        return dquoted(i);
+    }
+    if i.starts_with('\'') {
+        return squoted(i);
+    }
+    let (rest, s) = take_while1(|c: char| !is_token_end(c) && c != '\'').parse(i)?;
+    Ok((rest, s.to_string()))
+}
+
+/// Prints a field name so that [`field_name`] reads it back.
+pub fn print_field(name: &str) -> String {
+    if !name.is_empty()
+        && !name.contains(|c: char| is_token_end(c) || c == '\'')
+        && !name.starts_with('-')
+        && !name.starts_with('+')
+    {
+        name.to_string()
+    } else {
+        quote(name)
+    }
+}
+
+/// An option value: quoted string or a run of non-space characters.
+pub fn option_value(i: &str) -> PResult<'_, (String, bool)> {
+    if i.starts_with('"') {
+        let (r, s) = dquoted(i)?;
+        return Ok((r, (s, true)));
+    }
+    let (rest, s) =
+        take_while1(|c: char| !c.is_whitespace() && !matches!(c, '|' | ']' | ',' | ')'))
+            .parse(i)?;
+    Ok((rest, (s.to_string(), false)))
+}
+
+/// `key=value` where key is an identifier. Does not consume on mismatch.
+pub fn option<'a>(i: &'a str, src: &Src<'a>) -> Option<(&'a str, super::ast::Opt)> {
+    let (r, key) = ident(i).ok()?;
+    let r2 = ws(r);
+    let r2 = r2.strip_prefix('=')?;
+    if r2.starts_with('=') {
+        return None;
+    }
+    let r2 = ws(r2);
+    let (rest, (value, quoted)) = option_value(r2).ok()?;
+    Some((
+        rest,
+        super::ast::Opt {
+            key: key.to_string(),
+            value,
+            quoted,
+            span: src.span(i, rest),
+        },
+    ))
+}
+
+/// Skips whitespace then expects `c`.
+pub fn expect_char(i: &str, c: char) -> PResult<'_, ()> {
+    let r = ws(i);
+    match r.strip_prefix(c) {
+        Some(rest) => Ok((rest, ())),
+        None => fail(r, format!("expected '{c}'")),
+    }
+}
+
+/// Digits (an unsigned integer).
+pub fn uint(i: &str) -> PResult<'_, u64> {
+    let (rest, d) = take_while1(|c: char| c.is_ascii_digit()).parse(i)?;
+    match d.parse() {
+        Ok(n) => Ok((rest, n)),
+        Err(_) => fail(i, "number too large"),
+    }
+}
+
+pub fn take_ws(i: &str) -> PResult<'_, &str> {
+    take_while(char::is_whitespace).parse(i)
+}

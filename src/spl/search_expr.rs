@@ -1,0 +1,542 @@
+//! The search language (what follows `search`, and the start of every
+//! query): terms, phrases, `field=value`, `IN`, `NOT`/`AND`/`OR` with the
+//! search precedence — OR binds tighter than AND (`a b OR c` is `a AND (b OR c)`).
+//! Boolean operators are recognised only in upper case, as in Splunk.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use super::ast::{Pipeline, Span};
+use super::lex::{self, cut, dquoted, fail, ws, PResult, Src};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl CmpOp {
+    pub fn symbol(&self) -> &'static str {
+        match self {
+            CmpOp::Eq => "=",
+            CmpOp::Ne => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        }
+    }
+}
+
+/// How a bare term was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum TermKind {
+    /// `foo`, `foo*`, `"a phrase"`
+    Plain,
+    /// `TERM(10.0.0.1)`: matched as one indexed token.
+    Term,
+    /// `CASE(Admin)`: matched case-sensitively.
+    Case,
+}
+
+/// A value as written: its text (unescaped) and whether it was quoted.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SValue {
+    pub text: String,
+    pub quoted: bool,
+    pub span: Span,
+}
+
+impl fmt::Display for SValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.quoted || needs_quotes(&self.text) {
+            f.write_str(&lex::quote(&self.text))
+        } else {
+            f.write_str(&self.text)
+        }
+    }
+}
+
+fn needs_quotes(t: &str) -> bool {
+    t.is_empty()
+        || t.contains(|c: char| c.is_whitespace() || matches!(c, '"' | '|' | '[' | ']' | '=' | ','))
+        || !balanced(t)
+        || ["AND", "OR", "NOT"].contains(&t)
+}
+
+fn balanced(t: &str) -> bool {
+    let mut depth = 0i32;
+    for c in t.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    depth == 0
+}
+
+#[derive(Debug, Serialize)]
+#[serde(tag = "type")]
+pub enum SearchExpr {
+    And {
+        items: Vec<SearchExpr>,
+        span: Span,
+    },
+    Or {
+        items: Vec<SearchExpr>,
+        span: Span,
+    },
+    Not {
+        expr: Box<SearchExpr>,
+        span: Span,
+    },
+    Compare {
+        field: String,
+        op: CmpOp,
+        value: SValue,
+        span: Span,
+    },
+    In {
+        field: String,
+        values: Vec<SValue>,
+        span: Span,
+    },
+    Term {
+        value: SValue,
+        kind: TermKind,
+        span: Span,
+    },
+    Subsearch {
+        #[serde(serialize_with = "ser_pipeline")]
+        pipeline: Pipeline,
+        span: Span,
+    },
+}
+
+fn ser_pipeline<S: serde::Serializer>(p: &Pipeline, s: S) -> Result<S::Ok, S::Error> {
+    p.to_json().serialize(s)
+}
+
+impl SearchExpr {
+    pub fn span(&self) -> Span {
+        match self {
+            SearchExpr::And { span, .. }
+            | SearchExpr::Or { span, .. }
+            | SearchExpr::Not { span, .. }
+            | SearchExpr::Compare { span, .. }
+            | SearchExpr::In { span, .. }
+            | SearchExpr::Term { span, .. }
+            | SearchExpr::Subsearch { span, .. } => *span,
+        }
+    }
+
+    pub fn walk<'a>(&'a self, f: &mut dyn FnMut(&'a SearchExpr)) {
+        f(self);
+        match self {
+            SearchExpr::And { items, .. } | SearchExpr::Or { items, .. } => {
+                items.iter().for_each(|x| x.walk(f))
+            }
+            SearchExpr::Not { expr, .. } => expr.walk(f),
+            _ => {}
+        }
+    }
+
+    fn is_compound(&self) -> bool {
+        matches!(self, SearchExpr::And { .. } | SearchExpr::Or { .. })
+    }
+}
+
+impl fmt::Display for SearchExpr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sub = |e: &SearchExpr| {
+            if e.is_compound() {
+                format!("({e})")
+            } else {
+                e.to_string()
+            }
+        };
+        match self {
+            SearchExpr::And { items, .. } => {
+                let parts: Vec<String> = items.iter().map(sub).collect();
+                f.write_str(&parts.join(" "))
+            }
+            SearchExpr::Or { items, .. } => {
+                let parts: Vec<String> = items.iter().map(sub).collect();
+                f.write_str(&parts.join(" OR "))
+            }
+            SearchExpr::Not { expr, .. } => write!(f, "NOT {}", sub(expr)),
+            SearchExpr::Compare {
+                field, op, value, ..
+            } => write!(f, "{}{}{}", lex::print_field(field), op.symbol(), value),
+            SearchExpr::In { field, values, .. } => {
+                let parts: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+                write!(f, "{} IN ({})", lex::print_field(field), parts.join(", "))
+            }
+            SearchExpr::Term { value, kind, .. } => match kind {
+                TermKind::Plain => write!(f, "{value}"),
+                TermKind::Term => write!(f, "TERM({value})"),
+                TermKind::Case => write!(f, "CASE({value})"),
+            },
+            SearchExpr::Subsearch { pipeline, .. } => write!(f, "[{pipeline}]"),
+        }
+    }
+}
+
+/// True where the search expression (at the current command) ends.
+fn at_end(i: &str) -> bool {
+    lex::at_command_end(i)
+}
+
+/// Parses a search expression up to the end of the command; `None` when empty.
+pub fn parse_search<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Option<SearchExpr>> {
+    let i = ws(i);
+    if at_end(i) {
+        return Ok((i, None));
+    }
+    let (rest, e) = and_expr(src, i)?;
+    let rest = ws(rest);
+    if !at_end(rest) {
+        if rest.starts_with(')') {
+            return cut(fail(rest, "unbalanced ')' in search"));
+        }
+        return cut(fail(rest, "unexpected input in search"));
+    }
+    Ok((rest, Some(e)))
+}
+
+fn and_expr<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, SearchExpr> {
+    let start = ws(i);
+    let mut items = Vec::new();
+    let mut rest = start;
+    loop {
+        let r = ws(rest);
+        if at_end(r) || r.starts_with(')') {
+            break;
+        }
+        let r = match upper_kw(r, "AND") {
+            Some(after) => {
+                if items.is_empty() {
+                    return cut(fail(r, "AND needs a term before it"));
+                }
+                ws(after)
+            }
+            None => r,
+        };
+        let (after, e) = cut(or_expr(src, r))?;
+        items.push(e);
+        rest = after;
+    }
+    match items.len() {
+        0 => fail(start, "expected a search term"),
+        1 => Ok((rest, items.pop().unwrap())),
+        _ => {
+            let span = items[0].span().to(items[items.len() - 1].span());
+            Ok((rest, SearchExpr::And { items, span }))
+        }
+    }
+}
+
+fn or_expr<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, SearchExpr> {
+    let (mut rest, first) = not_expr(src, i)?;
+    let mut items = vec![first];
+    loop {
+        let r = ws(rest);
+        let Some(after) = upper_kw(r, "OR") else {
+            break;
+        };
+        let (after, e) = cut(not_expr(src, ws(after)))?;
+        items.push(e);
+        rest = after;
+    }
+    if items.len() == 1 {
+        return Ok((rest, items.pop().unwrap()));
+    }
+    let span = items[0].span().to(items[items.len() - 1].span());
+    Ok((rest, SearchExpr::Or { items, span }))
+}
+
+fn not_expr<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, SearchExpr> {
+    let i = ws(i);
+    if let Some(after) = upper_kw(i, "NOT") {
+        let (rest, e) = cut(not_expr(src, ws(after)))?;
+        let span = Span::new(src.pos(i), e.span().end);
+        return Ok((
+            rest,
+            SearchExpr::Not {
+                expr: Box::new(e),
+                span,
+            },
+        ));
+    }
+    primary(src, i)
+}
+
+/// An upper-case boolean keyword followed by a delimiter.
+fn upper_kw<'a>(i: &'a str, kw: &str) -> Option<&'a str> {
+    let rest = i.strip_prefix(kw)?;
+    match rest.chars().next() {
+        None => Some(rest),
+        Some(c) if c.is_whitespace() || c == '(' || c == '[' => Some(rest),
+        _ => None,
+    }
+}
+
+/// An unquoted search token: runs to whitespace, `|`, `]`, or an unbalanced `)`.
+fn bare_token(i: &str) -> Option<(&str, &str)> {
+    let mut depth = 0i32;
+    let mut end = i.len();
+    for (n, c) in i.char_indices() {
+        match c {
+            c if c.is_whitespace() => {
+                end = n;
+                break;
+            }
+            '|' | ']' | '[' | '"' => {
+                end = n;
+                break;
+            }
+            '(' => depth += 1,
+            ')' => {
+                if depth == 0 {
+                    end = n;
+                    break;
+                }
+                depth -= 1;
+            }
+            _ => {}
+        }
+    }
+    if end == 0 {
+        None
+    } else {
+        Some((&i[end..], &i[..end]))
+    }
+}
+
+/// A field name on the left of a comparison: stops at an operator.
+fn cmp_field(i: &str) -> Option<(&str, &str)> {
+    let end = i
+        .char_indices()
+        .find(|(_, c)| {
+            c.is_whitespace()
+                || matches!(c, '=' | '!' | '<' | '>' | '(' | ')' | '[' | ']' | '|' | '"')
+        })
+        .map(|(n, _)| n)
+        .unwrap_or(i.len());
+    if end == 0 {
+        None
+    } else {
+        Some((&i[end..], &i[..end]))
+    }
+}
+
+fn cmp_op(i: &str) -> Option<(&str, CmpOp)> {
+    for (s, op) in [
+        ("!=", CmpOp::Ne),
+        ("<=", CmpOp::Le),
+        (">=", CmpOp::Ge),
+        ("==", CmpOp::Eq),
+        ("=", CmpOp::Eq),
+        ("<", CmpOp::Lt),
+        (">", CmpOp::Gt),
+    ] {
+        if let Some(r) = i.strip_prefix(s) {
+            return Some((r, op));
+        }
+    }
+    None
+}
+
+fn svalue<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, SValue> {
+    let start = i;
+    if i.starts_with('"') {
+        let (rest, text) = dquoted(i)?;
+        return Ok((
+            rest,
+            SValue {
+                text,
+                quoted: true,
+                span: src.span(start, rest),
+            },
+        ));
+    }
+    match bare_token(i) {
+        Some((rest, t)) => Ok((
+            rest,
+            SValue {
+                text: t.to_string(),
+                quoted: false,
+                span: src.span(start, rest),
+            },
+        )),
+        None => fail(i, "expected a value"),
+    }
+}
+
+fn primary<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, SearchExpr> {
+    let i = ws(i);
+    let start = i;
+    if at_end(i) {
+        return fail(i, "expected a search term");
+    }
+    if let Some(after) = i.strip_prefix('(') {
+        let (rest, e) = cut(and_expr(src, after))?;
+        let r = ws(rest);
+        let Some(rest) = r.strip_prefix(')') else {
+            return cut(fail(r, "expected ')' to close '('"));
+        };
+        return Ok((rest, e));
+    }
+    if let Some(after) = i.strip_prefix('[') {
+        let (rest, pipeline) = cut(super::parser::pipeline(src, after, true))?;
+        let r = ws(rest);
+        let Some(rest) = r.strip_prefix(']') else {
+            return cut(fail(r, "expected ']' to close the subsearch"));
+        };
+        return Ok((
+            rest,
+            SearchExpr::Subsearch {
+                pipeline,
+                span: src.span(start, rest),
+            },
+        ));
+    }
+    // TERM(...) / CASE(...)
+    for (kw, kind) in [("TERM(", TermKind::Term), ("CASE(", TermKind::Case)] {
+        if i.len() >= kw.len()
+            && i.is_char_boundary(kw.len())
+            && i[..kw.len()].eq_ignore_ascii_case(kw)
+        {
+            let inner = &i[kw.len()..];
+            let (rest, value) = if inner.starts_with('"') {
+                cut(svalue(src, inner))?
+            } else {
+                let end = inner.find(')').unwrap_or(inner.len());
+                let rest = &inner[end..];
+                (
+                    rest,
+                    SValue {
+                        text: inner[..end].to_string(),
+                        quoted: false,
+                        span: src.span(inner, rest),
+                    },
+                )
+            };
+            let Some(rest) = rest.strip_prefix(')') else {
+                return cut(fail(rest, format!("expected ')' to close {}", &kw[..4])));
+            };
+            return Ok((
+                rest,
+                SearchExpr::Term {
+                    value,
+                    kind,
+                    span: src.span(start, rest),
+                },
+            ));
+        }
+    }
+    // field OP value / field IN (...)
+    if !i.starts_with('"') {
+        if let Some((after_field, field)) = cmp_field(i) {
+            let r = ws(after_field);
+            if let Some((after_op, op)) = cmp_op(r) {
+                let v_in = ws(after_op);
+                let (rest, value) = if at_end(v_in) || v_in.starts_with(')') {
+                    // `field=` with nothing after: Splunk treats it as an empty value.
+                    (
+                        v_in,
+                        SValue {
+                            text: String::new(),
+                            quoted: true,
+                            span: src.span(v_in, v_in),
+                        },
+                    )
+                } else {
+                    cut(svalue(src, v_in))?
+                };
+                return Ok((
+                    rest,
+                    SearchExpr::Compare {
+                        field: field.to_string(),
+                        op,
+                        value,
+                        span: src.span(start, rest),
+                    },
+                ));
+            }
+            if let Some(after_in) = lex::keyword(r, "IN") {
+                let l = ws(after_in);
+                if let Some(list_in) = l.strip_prefix('(') {
+                    let (rest, values) = cut(in_list(src, list_in))?;
+                    return Ok((
+                        rest,
+                        SearchExpr::In {
+                            field: field.to_string(),
+                            values,
+                            span: src.span(start, rest),
+                        },
+                    ));
+                }
+            }
+        }
+    }
+    let (rest, value) = svalue(src, i)?;
+    Ok((
+        rest,
+        SearchExpr::Term {
+            value,
+            kind: TermKind::Plain,
+            span: src.span(start, rest),
+        },
+    ))
+}
+
+fn in_list<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Vec<SValue>> {
+    let mut values = Vec::new();
+    let mut rest = ws(i);
+    loop {
+        if let Some(r) = rest.strip_prefix(')') {
+            if values.is_empty() {
+                return fail(rest, "IN needs at least one value");
+            }
+            return Ok((r, values));
+        }
+        if rest.is_empty() || rest.starts_with('|') {
+            return fail(rest, "expected ')' to close the IN list");
+        }
+        let (r, v) = if rest.starts_with('"') {
+            svalue(src, rest)?
+        } else {
+            let end = rest
+                .char_indices()
+                .find(|(_, c)| c.is_whitespace() || matches!(c, ',' | ')' | '|'))
+                .map(|(n, _)| n)
+                .unwrap_or(rest.len());
+            let r = &rest[end..];
+            (
+                r,
+                SValue {
+                    text: rest[..end].to_string(),
+                    quoted: false,
+                    span: src.span(rest, r),
+                },
+            )
+        };
+        values.push(v);
+        rest = ws(r);
+        if let Some(r) = rest.strip_prefix(',') {
+            rest = ws(r);
+        }
+    }
+}
