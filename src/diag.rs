@@ -45,9 +45,13 @@ impl ErrorKind {
     }
 }
 
-/// Every error spleval reports.
+/// Every error spleval reports (boxed: errors travel through every `Result`).
 #[derive(Debug)]
-pub struct SplError {
+pub struct SplError(Box<ErrorData>);
+
+/// The contents of a [`SplError`].
+#[derive(Debug)]
+pub struct ErrorData {
     pub kind: ErrorKind,
     pub msg: String,
     /// The text the span points into, with a name such as `rules/x.yml:12`.
@@ -61,7 +65,7 @@ pub struct SplError {
 
 impl SplError {
     pub fn new(kind: ErrorKind, msg: impl Into<String>) -> SplError {
-        SplError {
+        SplError(Box::new(ErrorData {
             kind,
             msg: msg.into(),
             source: None,
@@ -69,7 +73,7 @@ impl SplError {
             label: None,
             help: None,
             notes: Vec::new(),
-        }
+        }))
     }
     pub fn runtime(msg: impl Into<String>) -> SplError {
         SplError::new(ErrorKind::Runtime, msg)
@@ -110,6 +114,19 @@ impl SplError {
     }
     pub fn exit_code(&self) -> i32 {
         self.kind.exit_code()
+    }
+}
+
+impl std::ops::Deref for SplError {
+    type Target = ErrorData;
+    fn deref(&self) -> &ErrorData {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for SplError {
+    fn deref_mut(&mut self) -> &mut ErrorData {
+        &mut self.0
     }
 }
 

@@ -32,9 +32,20 @@ pub fn prepare(origin: Origin, macros: &MacroSet) -> Result<Query> {
 /// Parses expanded text, mapping a failure back to where it was written.
 pub fn parse(expanded: &Mapped) -> Result<Pipeline> {
     parse_pipeline(&expanded.text).map_err(|e| {
-        let off = e.offset(expanded.text.len());
-        let span = Span::new(off, (off + e.len).min(expanded.text.len()).max(off));
-        let mut err = SplError::new(ErrorKind::Parse, e.msg.clone()).with_label("here");
+        let len = expanded.text.len();
+        let off = e.offset(len);
+        let (span, label) = if off >= len && len > 0 {
+            // At the end of the text: point at its last character.
+            let last = expanded.text[..len]
+                .char_indices()
+                .next_back()
+                .map(|(i, _)| i)
+                .unwrap_or(0);
+            (Span::new(last, len), "the search ends here")
+        } else {
+            (Span::new(off, (off + e.len.max(1)).min(len)), "here")
+        };
+        let mut err = SplError::new(ErrorKind::Parse, e.msg.clone()).with_label(label);
         if let Some(h) = e.help {
             err = err.with_help(h);
         }

@@ -31,7 +31,7 @@ impl Detection {
     /// The search as an origin for macro expansion and diagnostics.
     pub fn origin(&self) -> Origin {
         Origin {
-            label: format!("{}:{}", self.path.display(), self.search_line),
+            label: format!("{}:{} (search)", self.path.display(), self.search_line),
             text: self.search.clone(),
         }
     }

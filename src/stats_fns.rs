@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use crate::value::{format_number, Value};
+use crate::value::Value;
 
 /// Running state of one aggregation over one group.
 pub trait Accumulator: Send {
@@ -442,10 +442,6 @@ pub fn default_name(func: &str, arg: Option<&str>) -> String {
     }
 }
 
-#[allow(dead_code)]
-fn fmt_num(n: f64) -> String {
-    format_number(n)
-}
 
 #[cfg(test)]
 mod tests {

@@ -60,6 +60,9 @@ pub static SPECIAL_FORMS: &[(&str, usize, Option<usize>)] = &[
     ("isnotnull", 1, Some(1)),
     ("null", 0, Some(0)),
     ("now", 0, Some(0)),
+    ("true", 0, Some(0)),
+    ("false", 0, Some(0)),
+    ("in", 2, None),
 ];
 
 static TABLES: &[&[EvalFunction]] = &[

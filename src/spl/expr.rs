@@ -565,8 +565,6 @@ pub fn check_function(name: &str, argc: usize, span: Span) -> Result<(), PErr> {
         .find(|s| s.0.eq_ignore_ascii_case(name))
     {
         (s.1, s.2)
-    } else if name.eq_ignore_ascii_case("in") {
-        (2, None)
     } else {
         return Err(PErr::spanning(
             span,

@@ -1,0 +1,74 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The `spleval` binary, run from the project root, with a fixed clock and no colour.
+pub fn spleval() -> Command {
+    let mut c = Command::cargo_bin("spleval").expect("binary builds");
+    c.current_dir(root()).env("NO_COLOR", "1");
+    c
+}
+
+/// `../shared` (the corpus and datasets), or None with a message saying the
+/// test is skipped because it is absent. CI always has it.
+pub fn shared() -> Option<PathBuf> {
+    let p = root().join("..").join("shared");
+    if p.join("security_content").is_dir() {
+        Some(p)
+    } else {
+        eprintln!(
+            "SKIPPED: {} is absent; this test needs the shared corpus (CI always has it)",
+            p.display()
+        );
+        None
+    }
+}
+
+pub const SEED: &str = "rules/detections/cloud/o365_user_consent_denied_for_oauth_application.yml";
+pub const SEED_SAMPLE: &str = "rules/samples/o365_graph_signins.jsonl";
+
+/// Runs SPL over NDJSON given as a string; returns the result rows as JSON.
+pub fn run_spl(spl: &str, events: &str) -> Vec<serde_json::Value> {
+    let out = spleval()
+        .args(["run", "--now", "1700000000", "--format", "json", "--spl", spl])
+        .write_stdin(events.to_string())
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "spleval failed for {spl:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    rows(&out.stdout)
+}
+
+/// Parses NDJSON output.
+pub fn rows(stdout: &[u8]) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("each output line is JSON"))
+        .collect()
+}
+
+/// One field of every row, as text ("" when missing).
+pub fn col(rows: &[serde_json::Value], field: &str) -> Vec<String> {
+    rows.iter()
+        .map(|r| match r.get(field) {
+            None | Some(serde_json::Value::Null) => String::new(),
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(v) => v.to_string(),
+        })
+        .collect()
+}
+
+pub fn exists(p: &Path) -> bool {
+    p.exists()
+}
