@@ -1,6 +1,8 @@
 //! The whole flow for one search: expand macros → parse → plan → run over
 //! events → results. Used by the CLI and (later) the test runner and REPL.
 
+use std::sync::Arc;
+
 use crate::diag::{ErrorKind, Result, SplError};
 use crate::event::Event;
 use crate::input::{self, Meta, Source, Summary};
@@ -83,6 +85,22 @@ impl Query {
         meta: &Meta,
         sink: &mut dyn FnMut(Event) -> Result<()>,
     ) -> Result<RunReport> {
+        let mut ctx = ctx.clone();
+        let mut sources = sources.to_vec();
+        if self.has_subsearch() {
+            // Subsearches read the same input again: keep stdin in memory.
+            sources = sources
+                .into_iter()
+                .map(Source::buffered)
+                .collect::<Result<Vec<_>>>()?;
+            let srcs = sources.clone();
+            let meta2 = meta.clone();
+            ctx.subsearch = Some(Arc::new(move |p: &Pipeline, c: &PlanCtx| {
+                run_collect(p, c, &srcs, &meta2)
+            }));
+        }
+        let ctx = &ctx;
+        let sources = &sources[..];
         let mut plan = self.plan(ctx)?;
         let mut report = RunReport {
             returns_events: plan.returns_events,
@@ -100,4 +118,40 @@ impl Query {
         report.stages = plan.stats();
         Ok(report)
     }
+
+    /// True when some command holds a subsearch.
+    pub fn has_subsearch(&self) -> bool {
+        let mut found = false;
+        self.pipeline.walk(&mut |c| {
+            if !c.cmd.subsearches().is_empty() {
+                found = true;
+            }
+        });
+        found
+    }
+}
+
+/// Runs a (sub)pipeline over sources and collects its results.
+pub fn run_collect(
+    p: &Pipeline,
+    ctx: &PlanCtx,
+    sources: &[Source],
+    meta: &Meta,
+) -> Result<Vec<Event>> {
+    let mut plan = Plan::build(p, ctx)?;
+    let mut rows = Vec::new();
+    if !plan.generating {
+        input::read_all(sources, meta, &mut |ev| {
+            plan.push(ev, &mut |r| {
+                rows.push(r);
+                Ok(())
+            })?;
+            Ok(!plan.done())
+        })?;
+    }
+    plan.finish(&mut |r| {
+        rows.push(r);
+        Ok(())
+    })?;
+    Ok(rows)
 }

@@ -224,9 +224,7 @@ fn binary(op: BinOp, l: &Compiled, r: &Compiled, ev: &dyn Fields, ctx: &FnCtx) -
     let b = eval(r, ev, ctx)?;
     Ok(match op {
         BinOp::Eq | BinOp::EqEq => Value::Bool(any_pair(&a, &b, eq_values)),
-        BinOp::Ne => {
-            Value::Bool(!a.is_null() && !b.is_null() && !any_pair(&a, &b, eq_values))
-        }
+        BinOp::Ne => Value::Bool(!a.is_null() && !b.is_null() && !any_pair(&a, &b, eq_values)),
         BinOp::Lt => Value::Bool(any_pair(&a, &b, |x, y| {
             compare(x, y) == Some(Ordering::Less)
         })),

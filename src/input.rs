@@ -46,6 +46,8 @@ pub struct Summary {
 pub enum Source {
     Stdin,
     File(PathBuf),
+    /// Input already read into memory (stdin, when subsearches need to read it again).
+    Memory(String, std::sync::Arc<[u8]>),
 }
 
 impl Source {
@@ -60,6 +62,21 @@ impl Source {
         match self {
             Source::Stdin => "stdin".into(),
             Source::File(p) => p.display().to_string(),
+            Source::Memory(name, _) => name.clone(),
+        }
+    }
+
+    /// Reads stdin into memory so the input can be read more than once.
+    pub fn buffered(self) -> Result<Source> {
+        match self {
+            Source::Stdin => {
+                let mut buf = Vec::new();
+                std::io::stdin()
+                    .read_to_end(&mut buf)
+                    .map_err(|e| SplError::input(format!("cannot read stdin: {e}")))?;
+                Ok(Source::Memory("stdin".into(), std::sync::Arc::from(buf)))
+            }
+            other => Ok(other),
         }
     }
 }
@@ -78,6 +95,7 @@ pub fn read_all(
         let reader: Box<dyn Read> = match src {
             Source::Stdin => Box::new(std::io::stdin()),
             Source::File(p) => Box::new(open(p)?),
+            Source::Memory(_, data) => Box::new(std::io::Cursor::new(data.clone())),
         };
         let name = src.name();
         let mut reader = BufReader::with_capacity(1 << 16, reader);

@@ -11,8 +11,10 @@ use ipnet::IpNet;
 use regex::Regex;
 
 use crate::diag::{Result, SplError};
+use crate::event::Event;
 use crate::event::Fields;
 use crate::functions::FnCtx;
+use crate::pipeline::PlanCtx;
 use crate::spl::ast::Span;
 use crate::spl::search_expr::{CmpOp, SValue, SearchExpr, TermKind};
 use crate::value::{compare, parse_number, Value};
@@ -135,7 +137,7 @@ fn time_bound(field: &str) -> Option<bool> {
 }
 
 impl Matcher {
-    pub fn compile(e: &SearchExpr, ctx: &FnCtx) -> Result<Matcher> {
+    pub fn compile(e: &SearchExpr, ctx: &PlanCtx) -> Result<Matcher> {
         Ok(match e {
             SearchExpr::And { items, .. } => Matcher::And(
                 items
@@ -157,7 +159,7 @@ impl Matcher {
                 span,
             } => {
                 if let Some(is_earliest) = time_bound(field) {
-                    let t = resolve_time(&value.text, ctx)
+                    let t = resolve_time(&value.text, &ctx.fn_ctx)
                         .map_err(|m| SplError::plan(m).at(*span).with_label("time modifier"))?;
                     return Ok(if is_earliest {
                         Matcher::TimeAfter(t)
@@ -189,17 +191,16 @@ impl Matcher {
                     .collect::<Result<_>>()?,
             },
             SearchExpr::Term { value, kind, span } => term(value, *kind, *span)?,
-            SearchExpr::Subsearch { span, .. } => {
-                return Err(SplError::plan(
-                    "subsearches inside a search expression are not runnable yet",
-                )
-                .at(*span));
+            SearchExpr::Subsearch { pipeline, span } => {
+                let rows = ctx.run_subsearch(pipeline).map_err(|e| e.at(*span))?;
+                from_results(&rows, ctx).map_err(|e| e.at(*span))?
             }
         })
     }
 
     /// Compiles search-language text (for `searchmatch()`).
-    pub fn from_search_text(text: &str, ctx: &FnCtx) -> Result<Matcher> {
+    pub fn from_search_text(text: &str, fn_ctx: &FnCtx) -> Result<Matcher> {
+        let ctx = &PlanCtx::new(fn_ctx.clone());
         let src = crate::spl::lex::Src::new(text);
         match crate::spl::search_expr::parse_search(&src, text) {
             Ok((_, None)) => Ok(Matcher::All),
@@ -283,6 +284,49 @@ impl Matcher {
                 .is_some_and(|x| x < *t),
         })
     }
+}
+
+/// A subsearch's results as a search condition, as Splunk's `format` builds
+/// it: `(f1="a" AND f2="b") OR (…)`. Internal fields (`_*`) are left out; a
+/// `search` or `query` field is taken as search text. No results match nothing.
+fn from_results(rows: &[Event], ctx: &PlanCtx) -> Result<Matcher> {
+    let mut alts = Vec::with_capacity(rows.len());
+    for r in rows {
+        let mut conds = Vec::new();
+        for (k, v) in r.iter() {
+            if k.starts_with('_') {
+                continue;
+            }
+            if k == "search" || k == "query" {
+                if let Some(t) = v.as_text() {
+                    conds.push(Matcher::from_search_text(&t, &ctx.fn_ctx)?);
+                }
+                continue;
+            }
+            let pats = v
+                .values()
+                .iter()
+                .filter_map(|x| x.as_text().map(|t| exact_pattern(&t)))
+                .collect::<Vec<_>>();
+            conds.push(Matcher::In {
+                field: k.clone(),
+                pats,
+            });
+        }
+        if !conds.is_empty() {
+            alts.push(Matcher::And(conds));
+        }
+    }
+    Ok(Matcher::Or(alts))
+}
+
+/// A subsearch value is matched literally (its `*` is not a wildcard once quoted by `format`;
+/// Splunk does treat it as one, so we keep wildcard behaviour for fidelity).
+fn exact_pattern(t: &str) -> Pattern {
+    Pattern::new(t).unwrap_or(Pattern::Exact {
+        lower: t.to_lowercase(),
+        num: parse_number(t),
+    })
 }
 
 fn resolve_time(spec: &str, ctx: &FnCtx) -> std::result::Result<f64, String> {

@@ -59,6 +59,9 @@ impl<W: Write> Writer<W> {
             Format::Json => {}
             Format::Table => {
                 let cols = columns(&rows, returns_events);
+                if rows.is_empty() {
+                    eprintln!("No results found.");
+                }
                 if !cols.is_empty() {
                     let mut t = comfy_table::Table::new();
                     t.load_preset(comfy_table::presets::ASCII_MARKDOWN);

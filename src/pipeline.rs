@@ -32,15 +32,49 @@ pub trait Operator: Send {
     }
 }
 
+/// Runs a subsearch over the same input as the main search; returns its results.
+pub type SubsearchRunner = dyn Fn(&Pipeline, &PlanCtx) -> Result<Vec<Event>> + Send + Sync;
+
+/// Splunk's default cap on subsearch results (`maxout`).
+pub const SUBSEARCH_MAXOUT: usize = 10_000;
+
 /// What planning a command may use.
 #[derive(Clone)]
 pub struct PlanCtx {
     pub fn_ctx: FnCtx,
+    /// The rules root (`lookups/`, later `datamodels/`…), when known.
+    pub rules_root: Option<std::path::PathBuf>,
+    /// Runs subsearches over the main search's input (None: not available here).
+    pub subsearch: Option<std::sync::Arc<SubsearchRunner>>,
 }
 
 impl PlanCtx {
     pub fn new(fn_ctx: FnCtx) -> PlanCtx {
-        PlanCtx { fn_ctx }
+        PlanCtx {
+            fn_ctx,
+            rules_root: None,
+            subsearch: None,
+        }
+    }
+
+    /// Runs a subsearch to completion (at most [`SUBSEARCH_MAXOUT`] results, as Splunk).
+    pub fn run_subsearch(&self, p: &Pipeline) -> Result<Vec<Event>> {
+        match &self.subsearch {
+            Some(r) => {
+                let mut rows = r(p, self)?;
+                if rows.len() > SUBSEARCH_MAXOUT {
+                    eprintln!(
+                        "warning: subsearch returned {} results; only the first {SUBSEARCH_MAXOUT} are used (Splunk's maxout)",
+                        rows.len()
+                    );
+                    rows.truncate(SUBSEARCH_MAXOUT);
+                }
+                Ok(rows)
+            }
+            None => Err(SplError::plan(
+                "subsearches cannot run here (no input to run them over)",
+            )),
+        }
     }
 }
 

@@ -442,7 +442,6 @@ pub fn default_name(func: &str, arg: Option<&str>) -> String {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,5 +9,8 @@ fn grammar_mentions_every_registered_command() {
         .map(|c| c.name)
         .filter(|n| !doc.contains(&format!("command_{n} ")))
         .collect();
-    assert!(missing.is_empty(), "grammar/spl.ebnf lacks rules for: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "grammar/spl.ebnf lacks rules for: {missing:?}"
+    );
 }

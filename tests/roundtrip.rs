@@ -8,7 +8,11 @@ fn roundtrip(spl: &str) {
     let printed = a.to_string();
     let b = parse_pipeline(&printed)
         .unwrap_or_else(|e| panic!("printed {printed:?} does not parse: {}", e.msg));
-    assert_eq!(a.shape(), b.shape(), "round trip changed the AST of {spl:?} (printed {printed:?})");
+    assert_eq!(
+        a.shape(),
+        b.shape(),
+        "round trip changed the AST of {spl:?} (printed {printed:?})"
+    );
     // Printing is stable after one round.
     assert_eq!(printed, b.to_string());
 }

@@ -55,7 +55,7 @@ impl Command for SearchCmd {
     }
     fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         let m = match &self.expr {
-            Some(e) => Matcher::compile(e, &ctx.fn_ctx)?,
+            Some(e) => Matcher::compile(e, ctx)?,
             None => Matcher::All,
         };
         Ok(Box::new(Filter { m }))
