@@ -19,6 +19,21 @@ pub struct Meta {
     pub source: Option<String>,
     pub host: Option<String>,
     pub index: Option<String>,
+    /// Keep only events with `_time` at or after this (epoch seconds).
+    pub earliest: Option<f64>,
+    /// Keep only events with `_time` before this.
+    pub latest: Option<f64>,
+}
+
+impl Meta {
+    /// Whether an event is inside the `--earliest`/`--latest` window.
+    pub fn in_window(&self, ev: &Event) -> bool {
+        if self.earliest.is_none() && self.latest.is_none() {
+            return true;
+        }
+        let Some(t) = ev.time() else { return false };
+        self.earliest.is_none_or(|e| t >= e) && self.latest.is_none_or(|l| t < l)
+    }
 }
 
 /// Timestamp fields tried, in order, when the event has no `_time`.
@@ -115,6 +130,7 @@ pub fn read_all(
                 continue;
             }
             match parse_line(text, meta, &name) {
+                Ok(ev) if !meta.in_window(&ev) => {}
                 Ok(mut ev) => {
                     ev.seq = seq;
                     seq += 1;

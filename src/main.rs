@@ -96,6 +96,27 @@ struct RunArgs {
     /// Time zone for rendering and reading local times
     #[arg(long, value_name = "ZONE", default_value = "UTC")]
     tz: String,
+    /// Only events at or after this time (epoch, ISO-8601, or relative like -7d@d)
+    #[arg(long, value_name = "TIME")]
+    earliest: Option<String>,
+    /// Only events before this time (epoch, ISO-8601, or relative like now or @d)
+    #[arg(long, value_name = "TIME")]
+    latest: Option<String>,
+    /// MaxMind database (.mmdb) for iplocation [env: SPLEVAL_GEOIP]
+    #[arg(long, value_name = "FILE")]
+    geoip: Option<PathBuf>,
+}
+
+/// Reads a --earliest/--latest value.
+fn time_arg(flag: &str, v: &str, ctx: &FnCtx) -> Result<f64, SplError> {
+    if let Some(n) = spleval::value::parse_number(v) {
+        return Ok(n);
+    }
+    if let Some(t) = spleval::time::parse_timestamp(v) {
+        return Ok(t);
+    }
+    spleval::time::relative_time(ctx.now, v, ctx.tz)
+        .map_err(|e| SplError::usage(format!("{flag} {v:?}: {e}")))
 }
 
 fn main() -> ExitCode {
@@ -203,7 +224,16 @@ fn cmd_run(a: RunArgs) -> Result<(), SplError> {
         a.rules.as_deref(),
         &a.macros,
     )?;
-    let ctx = PlanCtx::new(fn_ctx(a.now, &a.tz)?);
+    let mut ctx = PlanCtx::new(fn_ctx(a.now, &a.tz)?);
+    ctx.rules_root = a
+        .rules
+        .clone()
+        .or_else(|| rule.as_deref().and_then(rules::find_rules_root))
+        .or_else(|| Some(PathBuf::from("rules")).filter(|p| p.is_dir()));
+    ctx.geoip = a
+        .geoip
+        .clone()
+        .or_else(|| std::env::var_os("SPLEVAL_GEOIP").map(PathBuf::from));
     let query = engine::prepare(origin, &macros)?;
     let sources: Vec<Source> = if positional.is_empty() {
         vec![Source::Stdin]
@@ -225,6 +255,16 @@ fn cmd_run(a: RunArgs) -> Result<(), SplError> {
         source: a.source.clone(),
         host: a.host.clone(),
         index: a.index.clone(),
+        earliest: a
+            .earliest
+            .as_deref()
+            .map(|v| time_arg("--earliest", v, &ctx.fn_ctx))
+            .transpose()?,
+        latest: a
+            .latest
+            .as_deref()
+            .map(|v| time_arg("--latest", v, &ctx.fn_ctx))
+            .transpose()?,
     };
     let stdout = std::io::stdout();
     let format = a.format.unwrap_or(if stdout.is_terminal() {

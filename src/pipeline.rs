@@ -46,6 +46,8 @@ pub struct PlanCtx {
     pub rules_root: Option<std::path::PathBuf>,
     /// Runs subsearches over the main search's input (None: not available here).
     pub subsearch: Option<std::sync::Arc<SubsearchRunner>>,
+    /// MaxMind database for `iplocation` (`--geoip` or `SPLEVAL_GEOIP`).
+    pub geoip: Option<std::path::PathBuf>,
 }
 
 impl PlanCtx {
@@ -54,6 +56,7 @@ impl PlanCtx {
             fn_ctx,
             rules_root: None,
             subsearch: None,
+            geoip: None,
         }
     }
 
