@@ -30,7 +30,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Cmd {
     /// Run a detection YAML's search (or --spl) over events
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Print the SPL with every macro expanded
     Expand(SearchArgs),
     /// Print the parsed AST (as SPL, or --json)
@@ -129,7 +129,7 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.cmd {
-        Cmd::Run(a) => cmd_run(a),
+        Cmd::Run(a) => cmd_run(*a),
         Cmd::Expand(a) => cmd_expand(a),
         Cmd::Parse { search, json } => cmd_parse(search, json),
     };
