@@ -4,6 +4,7 @@
 //! Data flows one way: rule YAML → macro expansion (with a map back to the
 //! YAML) → parse → plan → streaming operators → output.
 
+pub mod check;
 pub mod commands;
 pub mod diag;
 pub mod engine;

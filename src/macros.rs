@@ -295,7 +295,28 @@ struct Call {
 fn next_call(text: &str, from: usize) -> std::result::Result<Option<Call>, (Span, String)> {
     let bytes = text.as_bytes();
     let mut i = from;
+    let mut in_quotes = false;
     while i < bytes.len() {
+        // A backtick inside a double-quoted string is text, not a macro (`replace(x, "`", "")`).
+        if in_quotes {
+            match bytes[i] {
+                b'\\' => i += 1,
+                b'"' => in_quotes = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        if bytes[i] == b'\\' {
+            // `\"` outside quotes is an escaped quote, not the start of a string.
+            i += 2;
+            continue;
+        }
+        if bytes[i] == b'"' {
+            in_quotes = true;
+            i += 1;
+            continue;
+        }
         if bytes[i] == b'`' {
             if text[i..].starts_with("```") {
                 match text[i + 3..].find("```") {

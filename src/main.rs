@@ -33,6 +33,8 @@ enum Cmd {
     Run(Box<RunArgs>),
     /// Print the SPL with every macro expanded
     Expand(SearchArgs),
+    /// Load, expand, parse and (unless --parse-only) plan every detection under PATHS
+    Check(CheckArgs),
     /// Print the parsed AST (as SPL, or --json)
     Parse {
         #[command(flatten)]
@@ -57,6 +59,31 @@ struct SearchArgs {
     /// An extra macro folder (repeatable; later folders override earlier ones)
     #[arg(long, value_name = "DIR")]
     macros: Vec<PathBuf>,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// Detection files or folders (recursed; any YAML with a `search:` key)
+    #[arg(value_name = "PATHS", required = true)]
+    paths: Vec<PathBuf>,
+    /// Rules root holding macros/; default: the nearest ancestor of the first path that holds macros/, else ./rules
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    /// An extra macro folder (repeatable; later folders override earlier ones)
+    #[arg(long, value_name = "DIR")]
+    macros: Vec<PathBuf>,
+    /// Stop after parsing: do not require every command to be runnable
+    #[arg(long)]
+    parse_only: bool,
+    /// text: a diagnostic per failure, a summary, then `N passed, N failed`; json: one object per file
+    #[arg(long, value_enum, default_value = "text")]
+    format: CheckFormat,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum CheckFormat {
+    Text,
+    Json,
 }
 
 #[derive(Args)]
@@ -131,12 +158,15 @@ fn main() -> ExitCode {
     let result = match cli.cmd {
         Cmd::Run(a) => cmd_run(*a),
         Cmd::Expand(a) => cmd_expand(a),
+        Cmd::Check(a) => cmd_check(a),
         Cmd::Parse { search, json } => cmd_parse(search, json),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            report(&e);
+            if !e.msg.is_empty() {
+                report(&e);
+            }
             ExitCode::from(e.exit_code() as u8)
         }
     }
@@ -313,4 +343,74 @@ fn cmd_parse(a: SearchArgs, json: bool) -> Result<(), SplError> {
         println!("{}", q.pipeline);
     }
     Ok(())
+}
+
+fn cmd_check(a: CheckArgs) -> Result<(), SplError> {
+    let root = match &a.rules {
+        Some(d) => Some(d.clone()),
+        None => a
+            .paths
+            .first()
+            .and_then(|p| {
+                if p.is_dir() {
+                    rules::find_rules_root(&p.join("x"))
+                } else {
+                    rules::find_rules_root(p)
+                }
+            })
+            .or_else(|| Some(PathBuf::from("rules")).filter(|p| p.is_dir())),
+    };
+    if let Some(r) = &root {
+        if !r.is_dir() {
+            return Err(SplError::new(
+                diag::ErrorKind::Rule,
+                format!("rules folder {} does not exist", r.display()),
+            ));
+        }
+    }
+    let macros = rules::load_macros(root.as_deref(), &a.macros)?;
+    let files = spleval::check::collect_files(&a.paths)?;
+    let results: Vec<_> = files
+        .iter()
+        .filter_map(|f| spleval::check::check_file(f, &macros))
+        .collect();
+    let passed = results.iter().filter(|r| r.passed(a.parse_only)).count();
+    let failed = results.len() - passed;
+    match a.format {
+        CheckFormat::Json => {
+            for r in &results {
+                println!("{}", r.to_json());
+            }
+        }
+        CheckFormat::Text => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            for r in results.iter().filter(|r| !r.passed(a.parse_only)) {
+                if let Some(e) = r.error.as_ref().or(r.unsupported_diag.as_ref()) {
+                    println!("{}: {}", r.path.display(), r.name);
+                    print!("{}", diag::render(e, color));
+                }
+            }
+            let summary = spleval::check::summarize(&results, a.parse_only);
+            if !summary.is_empty() {
+                println!("failures by cause:");
+                for (cause, n) in &summary {
+                    println!("  {cause} ×{n}");
+                }
+            }
+            println!("{passed} passed, {failed} failed");
+        }
+    }
+    if failed > 0 {
+        return Err(CheckFailed.into());
+    }
+    Ok(())
+}
+
+/// Exit 1 without another message: the report above says what failed.
+struct CheckFailed;
+
+impl From<CheckFailed> for SplError {
+    fn from(_: CheckFailed) -> SplError {
+        SplError::new(diag::ErrorKind::Runtime, "")
+    }
 }

@@ -48,6 +48,20 @@ impl Detection {
 
 /// Reads a detection YAML file; it must have a `search:` string.
 pub fn load_detection(path: &Path) -> Result<Detection> {
+    load(path, true)
+}
+
+/// Like [`load_detection`] but skips keeping the whole document (faster, for checks).
+/// `Ok(None)` when the YAML has no `search:` key.
+pub fn load_search_only(path: &Path) -> Result<Option<Detection>> {
+    match load(path, false) {
+        Ok(d) => Ok(Some(d)),
+        Err(e) if e.msg.ends_with("has no `search:` key") => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+fn load(path: &Path, full: bool) -> Result<Detection> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         SplError::new(
             ErrorKind::Rule,
@@ -61,7 +75,11 @@ pub fn load_detection(path: &Path) -> Result<Detection> {
         )
     };
     let head: Head = serde_saphyr::from_str(&text).map_err(yaml_err)?;
-    let doc: serde_json::Value = serde_saphyr::from_str(&text).map_err(yaml_err)?;
+    let doc: serde_json::Value = if full {
+        serde_saphyr::from_str(&text).map_err(yaml_err)?
+    } else {
+        serde_json::Value::Null
+    };
     let Some(search) = head.search else {
         return Err(SplError::new(
             ErrorKind::Rule,

@@ -9,6 +9,7 @@ pub mod convert;
 pub mod dedup;
 pub mod eval;
 pub mod fields;
+pub mod generic;
 pub mod head;
 pub mod makeresults;
 pub mod rename;
@@ -100,7 +101,8 @@ pub fn field_list<'a>(src: &Src<'a>, i: &'a str, stop: &[&str]) -> PResult<'a, V
         let (r, f) = field_ref(src, rest)?;
         out.push(f);
         rest = ws(r);
-        if let Some(r) = rest.strip_prefix(',') {
+        // Commas separate fields; Splunk tolerates repeated ones (`a, , b`).
+        while let Some(r) = rest.strip_prefix(',') {
             rest = ws(r);
         }
     }

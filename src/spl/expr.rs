@@ -179,7 +179,10 @@ pub fn eval_field(name: &str) -> String {
         .next()
         .is_some_and(|c| c.is_alphabetic() || c == '_')
         && name.chars().all(lex::is_word_char)
-        && !is_reserved(name);
+        && !is_reserved(name)
+        && !crate::functions::SPECIAL_FORMS
+            .iter()
+            .any(|f| f.0.eq_ignore_ascii_case(name));
     if plain {
         name.to_string()
     } else {
@@ -484,10 +487,13 @@ fn primary<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Expr> {
         Some(x) => x,
         None => return fail(i, "expected an expression"),
     };
-    if is_reserved(name) {
+    // Splunk allows a space before a call's parenthesis (`mvindex (x, 1)`), and
+    // LIKE doubles as the function like() (`LIKE(field, "%x%")`).
+    let after = ws(rest);
+    let is_call = after.starts_with('(');
+    if is_reserved(name) && !(is_call && name.eq_ignore_ascii_case("like")) {
         return fail(i, format!("expected an expression, found keyword {name}"));
     }
-    let after = rest;
     if let Some(args_in) = after.strip_prefix('(') {
         let name_span = src.span(i, rest);
         let (rest, args) = cut(call_args(src, args_in))?;

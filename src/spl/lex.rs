@@ -263,14 +263,35 @@ pub fn quote(s: &str) -> String {
 /// A field name in command arguments: quoted, or a run of non-delimiters.
 /// Allows dots, braces, wildcards, colons (`status.errorCode`, `tags{}`, `Processes.*`).
 pub fn field_name(i: &str) -> PResult<'_, String> {
-    if i.starts_with('"') {
-        return dquoted(i);
-    }
     if i.starts_with('\'') {
         return squoted(i);
     }
-    let (rest, s) = take_while1(|c: char| !is_token_end(c) && c != '\'').parse(i)?;
-    Ok((rest, s.to_string()))
+    // Quoted and bare parts written next to each other form one name, as in
+    // Splunk: `"Web".*` is `Web.*` (macros produce this from quoted arguments).
+    let mut out = String::new();
+    let mut rest = i;
+    loop {
+        if rest.starts_with('"') {
+            let (r, s) = dquoted(rest)?;
+            out.push_str(&s);
+            rest = r;
+            continue;
+        }
+        let end = rest
+            .char_indices()
+            .find(|(_, c)| is_token_end(*c) || *c == '\'')
+            .map(|(n, _)| n)
+            .unwrap_or(rest.len());
+        if end == 0 {
+            break;
+        }
+        out.push_str(&rest[..end]);
+        rest = &rest[end..];
+    }
+    if rest.len() == i.len() {
+        return fail(i, "expected a field name");
+    }
+    Ok((rest, out))
 }
 
 /// Prints a field name so that [`field_name`] reads it back.

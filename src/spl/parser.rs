@@ -115,22 +115,24 @@ fn command<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, CommandNode> {
         Err(_) => return cut(fail(i, "expected a command name after '|'")),
     };
     let name_span = src.span(i, after_name);
-    let Some(spec) = crate::commands::lookup(name) else {
-        return Err(nom::Err::Failure(
-            PErr::spanning(name_span, format!("unknown command '{name}'"))
-                .with_help("see `grammar/` for the commands spleval knows"),
-        ));
-    };
     if !after_name.is_empty() && lex::ws1(after_name).is_none() && !after_name.starts_with('(') {
         return cut(fail(after_name, "expected a space after the command name"));
     }
-    let (rest, cmd) = cut((spec.parse)(src, ws(after_name)))?;
+    let (rest, cmd) = match crate::commands::lookup(name) {
+        Some(spec) => cut((spec.parse)(src, ws(after_name)))?,
+        None => match crate::commands::generic::provenance(name) {
+            Some(prov) => cut(crate::commands::generic::parse(src, name, prov, ws(after_name)))?,
+            None => {
+                return Err(nom::Err::Failure(
+                    PErr::spanning(name_span, format!("unknown command '{name}'"))
+                        .with_help("neither a Splunk command nor a known add-on command; see grammar/spl.ebnf"),
+                ));
+            }
+        },
+    };
     let r = ws(rest);
     if !lex::at_command_end(r) {
-        return cut(fail(
-            r,
-            format!("unexpected input in '{}' arguments", spec.name),
-        ));
+        return cut(fail(r, format!("unexpected input in '{}' arguments", cmd.name())));
     }
     let end = src.pos(rest).max(name_span.end);
     Ok((

@@ -293,11 +293,18 @@ fn upper_kw<'a>(i: &'a str, kw: &str) -> Option<&'a str> {
 }
 
 /// An unquoted search token: runs to whitespace, `|`, `]`, or an unbalanced `)`.
+/// A backslash keeps the next character in the token (`*\"x\":true*`).
 fn bare_token(i: &str) -> Option<(&str, &str)> {
     let mut depth = 0i32;
     let mut end = i.len();
+    let mut escaped = false;
     for (n, c) in i.char_indices() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
         match c {
+            '\\' => escaped = true,
             c if c.is_whitespace() => {
                 end = n;
                 break;
@@ -372,14 +379,22 @@ fn svalue<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, SValue> {
         ));
     }
     match bare_token(i) {
-        Some((rest, t)) => Ok((
-            rest,
-            SValue {
-                text: t.to_string(),
-                quoted: false,
-                span: src.span(start, rest),
-            },
-        )),
+        Some((rest, t)) => {
+            // `\"` in an unquoted value is a literal quote; other escapes stay as written.
+            let (text, quoted) = if t.contains("\\\"") {
+                (t.replace("\\\"", "\""), true)
+            } else {
+                (t.to_string(), false)
+            };
+            Ok((
+                rest,
+                SValue {
+                    text,
+                    quoted,
+                    span: src.span(start, rest),
+                },
+            ))
+        }
         None => fail(i, "expected a value"),
     }
 }
@@ -446,9 +461,27 @@ fn primary<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, SearchExpr> {
             ));
         }
     }
-    // field OP value / field IN (...)
-    if !i.starts_with('"') {
-        if let Some((after_field, field)) = cmp_field(i) {
+    // field OP value / field IN (...); the field may be quoted ("DNS.query"="*.arpa").
+    let quoted_field = if i.starts_with('"') {
+        match dquoted(i) {
+            Ok((after, name)) => {
+                let r = ws(after);
+                let op_follows = cmp_op(r).is_some()
+                    || lex::keyword(r, "IN").is_some_and(|x| ws(x).starts_with('('));
+                op_follows.then_some((after, name))
+            }
+            Err(_) => None,
+        }
+    } else {
+        None
+    };
+    let field_token = match &quoted_field {
+        Some((after, name)) => Some((*after, name.as_str())),
+        None if !i.starts_with('"') => cmp_field(i),
+        None => None,
+    };
+    {
+        if let Some((after_field, field)) = field_token {
             let r = ws(after_field);
             if let Some((after_op, op)) = cmp_op(r) {
                 let v_in = ws(after_op);
