@@ -57,9 +57,17 @@ fn key(name: &str, arity: usize) -> String {
     }
 }
 
-/// Macros security_content relies on that ship with Splunk apps, not in the repo.
-const BUILTINS: &[(&str, &[&str], &str)] =
-    &[("drop_dm_object_name", &["object"], "rename $object$.* AS *")];
+/// Macros security_content relies on that ship with Splunk apps (CIM, ES),
+/// not in the repo. The ES enrichment macros read ES's asset and corporate
+/// domain tables; offline those tables are empty, and with empty tables the
+/// macros change nothing, so they expand to `search *`.
+pub const BUILTINS: &[(&str, &[&str], &str)] = &[
+    ("drop_dm_object_name", &["object"], "rename $object$.* AS *"),
+    ("get_asset", &["field"], "search *"),
+    ("get_identity4events", &["field"], "search *"),
+    ("cim_corporate_web_domain_search", &["domain"], "search *"),
+    ("cim_corporate_web_domain_search", &[], "search *"),
+];
 
 #[derive(Debug, Clone, Default)]
 pub struct MacroSet {
