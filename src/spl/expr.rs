@@ -179,10 +179,7 @@ pub fn eval_field(name: &str) -> String {
         .next()
         .is_some_and(|c| c.is_alphabetic() || c == '_')
         && name.chars().all(lex::is_word_char)
-        && !is_reserved(name)
-        && !crate::functions::SPECIAL_FORMS
-            .iter()
-            .any(|f| f.0.eq_ignore_ascii_case(name));
+        && !is_reserved(name);
     if plain {
         name.to_string()
     } else {
@@ -201,7 +198,13 @@ impl fmt::Display for Expr {
         match self {
             Expr::Num { text, .. } => f.write_str(text),
             Expr::Str { value, .. } => f.write_str(&lex::quote(value)),
-            Expr::Field { name, .. } => f.write_str(&eval_field(name)),
+            Expr::Field { name, quoted, .. } => {
+                if *quoted {
+                    write!(f, "'{name}'")
+                } else {
+                    f.write_str(&eval_field(name))
+                }
+            }
             Expr::Call { name, args, .. } => {
                 write!(f, "{name}(")?;
                 for (n, a) in args.iter().enumerate() {

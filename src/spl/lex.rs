@@ -73,7 +73,12 @@ fn token_len(rest: &str) -> usize {
 
 impl<'a> ParseError<&'a str> for PErr {
     fn from_error_kind(input: &'a str, kind: ErrorKind) -> Self {
-        PErr::at(input, format!("unexpected input ({kind:?})"))
+        let what = match kind {
+            ErrorKind::TakeWhile1 => "expected a name or value".to_string(),
+            ErrorKind::Char => "expected a different character".to_string(),
+            other => format!("unexpected input ({other:?})"),
+        };
+        PErr::at(input, what)
     }
     fn append(_: &'a str, _: ErrorKind, other: Self) -> Self {
         other
@@ -277,12 +282,27 @@ pub fn field_name(i: &str) -> PResult<'_, String> {
             rest = r;
             continue;
         }
+        // Balanced parentheses belong to the name (`aceFlags(inheritance)`, `dc(x)`).
+        let mut depth = 0usize;
         let end = rest
             .char_indices()
-            .find(|(_, c)| is_token_end(*c) || *c == '\'')
+            .find(|(_, c)| match c {
+                '(' if !out.is_empty() || depth > 0 || !rest.starts_with('(') => {
+                    depth += 1;
+                    false
+                }
+                ')' if depth > 0 => {
+                    depth -= 1;
+                    false
+                }
+                c => is_token_end(*c) || *c == '\'',
+            })
             .map(|(n, _)| n)
             .unwrap_or(rest.len());
-        if end == 0 {
+        if end == 0 || depth > 0 {
+            if depth > 0 {
+                return fail(i, "unbalanced '(' in field name");
+            }
             break;
         }
         out.push_str(&rest[..end]);

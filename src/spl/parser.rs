@@ -121,18 +121,27 @@ fn command<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, CommandNode> {
     let (rest, cmd) = match crate::commands::lookup(name) {
         Some(spec) => cut((spec.parse)(src, ws(after_name)))?,
         None => match crate::commands::generic::provenance(name) {
-            Some(prov) => cut(crate::commands::generic::parse(src, name, prov, ws(after_name)))?,
+            Some(prov) => cut(crate::commands::generic::parse(
+                src,
+                name,
+                prov,
+                ws(after_name),
+            ))?,
             None => {
                 return Err(nom::Err::Failure(
-                    PErr::spanning(name_span, format!("unknown command '{name}'"))
-                        .with_help("neither a Splunk command nor a known add-on command; see grammar/spl.ebnf"),
+                    PErr::spanning(name_span, format!("unknown command '{name}'")).with_help(
+                        "neither a Splunk command nor a known add-on command; see grammar/spl.ebnf",
+                    ),
                 ));
             }
         },
     };
     let r = ws(rest);
     if !lex::at_command_end(r) {
-        return cut(fail(r, format!("unexpected input in '{}' arguments", cmd.name())));
+        return cut(fail(
+            r,
+            format!("unexpected input in '{}' arguments", cmd.name()),
+        ));
     }
     let end = src.pos(rest).max(name_span.end);
     Ok((

@@ -381,11 +381,9 @@ fn svalue<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, SValue> {
     match bare_token(i) {
         Some((rest, t)) => {
             // `\"` in an unquoted value is a literal quote; other escapes stay as written.
-            let (text, quoted) = if t.contains("\\\"") {
-                (t.replace("\\\"", "\""), true)
-            } else {
-                (t.to_string(), false)
-            };
+            let text = t.replace("\\\"", "\"");
+            // A value that prints back only in quotes counts as quoted (stable round trips).
+            let quoted = needs_quotes(&text);
             Ok((
                 rest,
                 SValue {
@@ -439,11 +437,12 @@ fn primary<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, SearchExpr> {
             } else {
                 let end = inner.find(')').unwrap_or(inner.len());
                 let rest = &inner[end..];
+                let text = inner[..end].to_string();
                 (
                     rest,
                     SValue {
-                        text: inner[..end].to_string(),
-                        quoted: false,
+                        quoted: needs_quotes(&text),
+                        text,
                         span: src.span(inner, rest),
                     },
                 )
@@ -548,6 +547,11 @@ fn in_list<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Vec<SValue>> {
         if rest.is_empty() || rest.starts_with('|') {
             return fail(rest, "expected ')' to close the IN list");
         }
+        if let Some(r) = rest.strip_prefix(',') {
+            // Empty list elements (`IN (,"a",)`) are ignored, as Splunk does.
+            rest = ws(r);
+            continue;
+        }
         let (r, v) = if rest.starts_with('"') {
             svalue(src, rest)?
         } else {
@@ -557,11 +561,12 @@ fn in_list<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Vec<SValue>> {
                 .map(|(n, _)| n)
                 .unwrap_or(rest.len());
             let r = &rest[end..];
+            let text = rest[..end].to_string();
             (
                 r,
                 SValue {
-                    text: rest[..end].to_string(),
-                    quoted: false,
+                    quoted: needs_quotes(&text),
+                    text,
                     span: src.span(rest, r),
                 },
             )
