@@ -85,7 +85,6 @@ impl Query {
         meta: &Meta,
         sink: &mut dyn FnMut(Event) -> Result<()>,
     ) -> Result<RunReport> {
-        let mut ctx = ctx.clone();
         let mut sources = sources.to_vec();
         if self.has_subsearch() {
             // Subsearches read the same input again: keep stdin in memory.
@@ -93,26 +92,41 @@ impl Query {
                 .into_iter()
                 .map(Source::buffered)
                 .collect::<Result<Vec<_>>>()?;
-            let srcs = sources.clone();
-            let meta2 = meta.clone();
+        }
+        let feed = Arc::new(FileFeed {
+            sources,
+            meta: meta.clone(),
+        });
+        self.run_feed(ctx, feed, sink)
+    }
+
+    /// Runs over any feed of events; subsearches read the same feed again.
+    pub fn run_feed(
+        &self,
+        ctx: &PlanCtx,
+        feed: Arc<dyn Feed>,
+        sink: &mut dyn FnMut(Event) -> Result<()>,
+    ) -> Result<RunReport> {
+        let mut ctx = ctx.clone();
+        if self.has_subsearch() {
+            let f2 = feed.clone();
             ctx.subsearch = Some(Arc::new(move |p: &Pipeline, c: &PlanCtx| {
-                run_collect(p, c, &srcs, &meta2)
+                run_collect(p, c, f2.as_ref())
             }));
         }
         let ctx = &ctx;
-        let sources = &sources[..];
         let mut plan = self.plan(ctx)?;
         let mut report = RunReport {
             returns_events: plan.returns_events,
             ..Default::default()
         };
         if !plan.generating {
-            let summary = input::read_all(sources, meta, &mut |ev| {
-                plan.push(ev, sink)?;
-                Ok(!plan.done())
-            })
-            .map_err(|e| self.locate(e))?;
-            report.input = summary;
+            report.input = feed
+                .feed(&mut |ev| {
+                    plan.push(ev, sink)?;
+                    Ok(!plan.done())
+                })
+                .map_err(|e| self.locate(e))?;
         }
         plan.finish(sink).map_err(|e| self.locate(e))?;
         report.stages = plan.stats();
@@ -131,17 +145,46 @@ impl Query {
     }
 }
 
-/// Runs a (sub)pipeline over sources and collects its results.
-pub fn run_collect(
-    p: &Pipeline,
-    ctx: &PlanCtx,
-    sources: &[Source],
-    meta: &Meta,
-) -> Result<Vec<Event>> {
+/// A source of events that can be read more than once.
+pub trait Feed: Send + Sync {
+    /// Calls `f` per event until it returns false.
+    fn feed(&self, f: &mut dyn FnMut(Event) -> Result<bool>) -> Result<Summary>;
+}
+
+/// Events read from files (or buffered stdin) with their metadata.
+pub struct FileFeed {
+    pub sources: Vec<Source>,
+    pub meta: Meta,
+}
+
+impl Feed for FileFeed {
+    fn feed(&self, f: &mut dyn FnMut(Event) -> Result<bool>) -> Result<Summary> {
+        input::read_all(&self.sources, &self.meta, f)
+    }
+}
+
+/// Events already in memory (the test runner parses each dataset once).
+pub struct MemFeed(pub Arc<Vec<Event>>);
+
+impl Feed for MemFeed {
+    fn feed(&self, f: &mut dyn FnMut(Event) -> Result<bool>) -> Result<Summary> {
+        let mut s = Summary::default();
+        for ev in self.0.iter() {
+            s.events += 1;
+            if !f(ev.clone())? {
+                break;
+            }
+        }
+        Ok(s)
+    }
+}
+
+/// Runs a (sub)pipeline over a feed and collects its results.
+pub fn run_collect(p: &Pipeline, ctx: &PlanCtx, feed: &dyn Feed) -> Result<Vec<Event>> {
     let mut plan = Plan::build(p, ctx)?;
     let mut rows = Vec::new();
     if !plan.generating {
-        input::read_all(sources, meta, &mut |ev| {
+        feed.feed(&mut |ev| {
             plan.push(ev, &mut |r| {
                 rows.push(r);
                 Ok(())

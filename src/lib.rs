@@ -20,5 +20,6 @@ pub mod regex_util;
 pub mod rules;
 pub mod spl;
 pub mod stats_fns;
+pub mod testrun;
 pub mod time;
 pub mod value;

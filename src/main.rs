@@ -35,6 +35,8 @@ enum Cmd {
     Expand(SearchArgs),
     /// Load, expand, parse and (unless --parse-only) plan every detection under PATHS
     Check(CheckArgs),
+    /// Run detections' own tests against local attack data
+    Test(TestArgs),
     /// Print the parsed AST (as SPL, or --json)
     Parse {
         #[command(flatten)]
@@ -78,6 +80,37 @@ struct CheckArgs {
     /// text: a diagnostic per failure, a summary, then `N passed, N failed`; json: one object per file
     #[arg(long, value_enum, default_value = "text")]
     format: CheckFormat,
+}
+
+#[derive(Args)]
+struct TestArgs {
+    /// Detection files or folders (recursed)
+    #[arg(value_name = "PATHS", required = true)]
+    paths: Vec<PathBuf>,
+    /// Rules root holding macros/; default: the nearest ancestor of the first path that holds macros/, else ./rules
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    /// An extra macro folder (repeatable; later folders override earlier ones)
+    #[arg(long, value_name = "DIR")]
+    macros: Vec<PathBuf>,
+    /// Root of the attack data: a dataset URL maps to the path after /attack_data/<branch>/ under it
+    #[arg(long, value_name = "DIR")]
+    data: PathBuf,
+    /// Write JUnit XML here
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// text: progress, failures, a summary and `N passed, N failed`; json: one object per test case
+    #[arg(long, value_enum, default_value = "text")]
+    format: CheckFormat,
+    /// Detections run in parallel on N threads [default: all cores]
+    #[arg(short = 'j', long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Missing datasets skip their tests without failing the run
+    #[arg(long)]
+    allow_missing: bool,
+    /// Fix now() and relative times to this epoch time
+    #[arg(long, value_name = "EPOCH")]
+    now: Option<f64>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -159,6 +192,7 @@ fn main() -> ExitCode {
         Cmd::Run(a) => cmd_run(*a),
         Cmd::Expand(a) => cmd_expand(a),
         Cmd::Check(a) => cmd_check(a),
+        Cmd::Test(a) => cmd_test(a),
         Cmd::Parse { search, json } => cmd_parse(search, json),
     };
     match result {
@@ -413,4 +447,114 @@ impl From<CheckFailed> for SplError {
     fn from(_: CheckFailed) -> SplError {
         SplError::new(diag::ErrorKind::Runtime, "")
     }
+}
+
+fn rules_root_for(rules_flag: Option<&Path>, first: Option<&PathBuf>) -> Option<PathBuf> {
+    match rules_flag {
+        Some(d) => Some(d.to_path_buf()),
+        None => first
+            .and_then(|p| {
+                if p.is_dir() {
+                    rules::find_rules_root(&p.join("x"))
+                } else {
+                    rules::find_rules_root(p)
+                }
+            })
+            .or_else(|| Some(PathBuf::from("rules")).filter(|p| p.is_dir())),
+    }
+}
+
+fn cmd_test(a: TestArgs) -> Result<(), SplError> {
+    use spleval::testrun::{self, Status};
+    let root = rules_root_for(a.rules.as_deref(), a.paths.first());
+    let macros = rules::load_macros(root.as_deref(), &a.macros)?;
+    if !a.data.is_dir() {
+        return Err(SplError::usage(format!(
+            "--data {} is not a folder",
+            a.data.display()
+        )));
+    }
+    let mut ctx = PlanCtx::new(fn_ctx(a.now, "UTC")?);
+    ctx.rules_root = root.clone();
+    let dets = testrun::load_detections(&a.paths)?;
+    let mut cases = Vec::new();
+    for d in dets {
+        cases.extend(testrun::cases(d, &a.data)?);
+    }
+    let data = testrun::load_datasets(&cases);
+    let jobs = a.jobs.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
+    let show_bar = a.format == CheckFormat::Text && std::io::stderr().is_terminal();
+    let bar = indicatif::ProgressBar::new(cases.len() as u64);
+    if !show_bar {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let outcomes = testrun::run_all(&cases, &data, &macros, &ctx, jobs, &|_| bar.inc(1));
+    bar.finish_and_clear();
+    let passed = outcomes
+        .iter()
+        .filter(|o| o.status == Status::Passed)
+        .count();
+    let failed = outcomes
+        .iter()
+        .filter(|o| matches!(o.status, Status::Failed(_)))
+        .count();
+    let skipped = outcomes.len() - passed - failed;
+    if let Some(j) = &a.junit {
+        std::fs::write(j, testrun::junit(&outcomes))
+            .map_err(|e| SplError::input(format!("cannot write {}: {e}", j.display())))?;
+    }
+    match a.format {
+        CheckFormat::Json => {
+            for o in &outcomes {
+                println!("{}", o.to_json());
+            }
+        }
+        CheckFormat::Text => {
+            for o in &outcomes {
+                match &o.status {
+                    Status::Failed(r) => println!("FAIL {}\n{}", o.case.label(), indent(r)),
+                    Status::Skipped(r) => println!("SKIP {}: {r}", o.case.label()),
+                    Status::Passed => {}
+                }
+            }
+            let mut t = comfy_table::Table::new();
+            t.load_preset(comfy_table::presets::ASCII_MARKDOWN);
+            t.set_header(vec!["detection", "test", "status", "results", "seconds"]);
+            for o in &outcomes {
+                let st = match o.status {
+                    Status::Passed => "passed",
+                    Status::Failed(_) => "failed",
+                    Status::Skipped(_) => "skipped",
+                };
+                t.add_row(vec![
+                    o.case.detection.name.clone(),
+                    o.case.name.clone(),
+                    st.to_string(),
+                    o.results.to_string(),
+                    format!("{:.3}", o.time.as_secs_f64()),
+                ]);
+            }
+            println!("{t}");
+            if skipped > 0 {
+                println!("{passed} passed, {failed} failed, {skipped} skipped");
+            } else {
+                println!("{passed} passed, {failed} failed");
+            }
+        }
+    }
+    if failed > 0 || (skipped > 0 && !a.allow_missing) {
+        return Err(CheckFailed.into());
+    }
+    Ok(())
+}
+
+fn indent(s: &str) -> String {
+    s.lines()
+        .map(|l| format!("    {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
