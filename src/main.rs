@@ -274,6 +274,7 @@ fn cmd_run(a: RunArgs) -> Result<(), SplError> {
     });
     let mut writer = Writer::new(format, stdout.lock(), ctx.fn_ctx.tz);
     let report = query.run(&ctx, &sources, &meta, &mut |ev| writer.push(ev))?;
+    writer.declare_columns(report.columns.clone());
     let _ = writer.finish(report.returns_events)?;
     if report.input.malformed > 0 {
         eprintln!(
