@@ -484,7 +484,10 @@ fn primary<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Expr> {
         Some(x) => x,
         None => return fail(i, "expected an expression"),
     };
-    if is_reserved(name) {
+    // `like(…)` and `in(…)` are functions as well as operators.
+    let is_call_form = rest.starts_with('(')
+        && (name.eq_ignore_ascii_case("like") || name.eq_ignore_ascii_case("in"));
+    if is_reserved(name) && !is_call_form {
         return fail(i, format!("expected an expression, found keyword {name}"));
     }
     let after = rest;
