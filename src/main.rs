@@ -198,6 +198,20 @@ fn fn_ctx(now: Option<f64>, tz: &str) -> Result<FnCtx, SplError> {
 
 fn cmd_run(a: RunArgs) -> Result<(), SplError> {
     let mut positional = a.args.clone();
+    let is_rule_file = |p: &str| {
+        matches!(
+            Path::new(p).extension().and_then(|e| e.to_str()),
+            Some("yml") | Some("yaml")
+        )
+    };
+    if a.spl.is_some() {
+        if let Some(r) = positional.iter().find(|p| is_rule_file(p)) {
+            return Err(SplError::usage(format!(
+                "give either a RULE file or --spl, not both (got --spl and {r})"
+            ))
+            .with_help("with --spl every positional argument is an EVENTS file"));
+        }
+    }
     let rule = if a.spl.is_none() {
         if positional.is_empty() {
             return Err(SplError::usage("give a RULE file or --spl <SPL>"));
@@ -207,11 +221,7 @@ fn cmd_run(a: RunArgs) -> Result<(), SplError> {
         None
     };
     if let Some(r) = &rule {
-        if !matches!(
-            r.extension().and_then(|e| e.to_str()),
-            Some("yml") | Some("yaml")
-        ) && r.exists()
-        {
+        if !is_rule_file(&r.to_string_lossy()) && r.exists() {
             return Err(SplError::usage(format!(
                 "{} is not a rule file (.yml); to run SPL over it use --spl",
                 r.display()
