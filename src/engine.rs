@@ -61,6 +61,8 @@ pub struct RunReport {
     pub input: Summary,
     pub stages: Vec<StageStats>,
     pub returns_events: bool,
+    /// The result columns the search declares (`table`, `stats`), when known.
+    pub columns: Option<Vec<String>>,
 }
 
 impl Query {
@@ -118,6 +120,7 @@ impl Query {
         let mut plan = self.plan(ctx)?;
         let mut report = RunReport {
             returns_events: plan.returns_events,
+            columns: plan.columns.clone(),
             ..Default::default()
         };
         if !plan.generating {

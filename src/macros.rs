@@ -167,7 +167,11 @@ pub fn load_file(path: &Path) -> Result<MacroDef> {
     let mf: MacroFile = serde_saphyr::from_str(&text).map_err(|e| {
         SplError::new(
             ErrorKind::Rule,
-            format!("malformed macro file {}: {e}", path.display()),
+            format!(
+                "malformed macro file {}: {}",
+                path.display(),
+                crate::rules::yaml_message(&e, path)
+            ),
         )
     })?;
     Ok(MacroDef {

@@ -262,6 +262,20 @@ fn fn_ctx(now: Option<f64>, tz: &str) -> Result<FnCtx, SplError> {
 
 fn cmd_run(a: RunArgs) -> Result<(), SplError> {
     let mut positional = a.args.clone();
+    let is_rule_file = |p: &str| {
+        matches!(
+            Path::new(p).extension().and_then(|e| e.to_str()),
+            Some("yml") | Some("yaml")
+        )
+    };
+    if a.spl.is_some() {
+        if let Some(r) = positional.iter().find(|p| is_rule_file(p)) {
+            return Err(SplError::usage(format!(
+                "give either a RULE file or --spl, not both (got --spl and {r})"
+            ))
+            .with_help("with --spl every positional argument is an EVENTS file"));
+        }
+    }
     let rule = if a.spl.is_none() {
         if positional.is_empty() {
             return Err(SplError::usage("give a RULE file or --spl <SPL>"));
@@ -271,11 +285,7 @@ fn cmd_run(a: RunArgs) -> Result<(), SplError> {
         None
     };
     if let Some(r) = &rule {
-        if !matches!(
-            r.extension().and_then(|e| e.to_str()),
-            Some("yml") | Some("yaml")
-        ) && r.exists()
-        {
+        if !is_rule_file(&r.to_string_lossy()) && r.exists() {
             return Err(SplError::usage(format!(
                 "{} is not a rule file (.yml); to run SPL over it use --spl",
                 r.display()
@@ -338,6 +348,7 @@ fn cmd_run(a: RunArgs) -> Result<(), SplError> {
     });
     let mut writer = Writer::new(format, stdout.lock(), ctx.fn_ctx.tz);
     let report = query.run(&ctx, &sources, &meta, &mut |ev| writer.push(ev))?;
+    writer.declare_columns(report.columns.clone());
     let _ = writer.finish(report.returns_events)?;
     if report.input.malformed > 0 {
         eprintln!(

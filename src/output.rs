@@ -24,6 +24,8 @@ pub struct Writer<W: Write> {
     rows: Vec<Event>,
     tz: chrono_tz::Tz,
     pub count: u64,
+    /// Columns the search declares; shown even when no result has a value.
+    declared: Option<Vec<String>>,
 }
 
 impl<W: Write> Writer<W> {
@@ -34,7 +36,14 @@ impl<W: Write> Writer<W> {
             rows: Vec::new(),
             tz,
             count: 0,
+            declared: None,
         }
+    }
+
+    /// Sets the columns the search declares (`table a b`, `stats … by …`):
+    /// table and CSV output show them, in order, before any other field.
+    pub fn declare_columns(&mut self, cols: Option<Vec<String>>) {
+        self.declared = cols;
     }
 
     pub fn push(&mut self, ev: Event) -> Result<()> {
@@ -58,7 +67,7 @@ impl<W: Write> Writer<W> {
         match self.format {
             Format::Json => {}
             Format::Table => {
-                let cols = columns(&rows, returns_events);
+                let cols = self.columns_of(&rows, returns_events);
                 if rows.is_empty() {
                     eprintln!("No results found.");
                 }
@@ -73,7 +82,7 @@ impl<W: Write> Writer<W> {
                 }
             }
             Format::Csv => {
-                let cols = columns(&rows, false);
+                let cols = self.columns_of(&rows, false);
                 let mut w = csv::Writer::from_writer(&mut self.out);
                 if !cols.is_empty() {
                     w.write_record(&cols)
@@ -101,6 +110,19 @@ impl<W: Write> Writer<W> {
         }
         self.out.flush().map_err(io_err)?;
         Ok(self.out)
+    }
+
+    /// The columns of the rows, led by the declared ones for result tables.
+    fn columns_of(&self, rows: &[Event], returns_events: bool) -> Vec<String> {
+        let found = columns(rows, returns_events);
+        match &self.declared {
+            Some(d) if !returns_events && !rows.is_empty() => {
+                let mut cols: indexmap::IndexSet<String> = d.iter().cloned().collect();
+                cols.extend(found);
+                cols.into_iter().collect()
+            }
+            _ => found,
+        }
     }
 
     fn cell(&self, r: &Event, c: &str) -> String {

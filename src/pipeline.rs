@@ -103,6 +103,8 @@ pub struct Plan {
     pub generating: bool,
     /// True when the output is events (no transforming command ran).
     pub returns_events: bool,
+    /// The result columns the commands declare (see [`crate::spl::ast::Command::columns`]).
+    pub columns: Option<Vec<String>>,
 }
 
 /// Buffers events and releases them in Splunk's search order.
@@ -130,6 +132,7 @@ impl Plan {
         let mut stages = Vec::new();
         let mut ordered = false;
         let mut returns_events = true;
+        let mut columns = None;
         let generating = p
             .commands
             .first()
@@ -166,6 +169,7 @@ impl Plan {
                 ordered = true;
             }
             let op = cmd.plan(ctx).map_err(|e| e.at(node.span))?;
+            columns = cmd.columns(columns);
             stages.push(Stage {
                 op,
                 stats: StageStats {
@@ -197,6 +201,7 @@ impl Plan {
             stages,
             generating,
             returns_events,
+            columns,
         })
     }
 

@@ -71,7 +71,11 @@ fn load(path: &Path, full: bool) -> Result<Detection> {
     let yaml_err = |e: serde_saphyr::Error| {
         SplError::new(
             ErrorKind::Rule,
-            format!("malformed rule file {}: {e}", path.display()),
+            format!(
+                "malformed rule file {}: {}",
+                path.display(),
+                yaml_message(&e, path)
+            ),
         )
     };
     let head: Head = serde_saphyr::from_str(&text).map_err(yaml_err)?;
@@ -100,8 +104,33 @@ fn load(path: &Path, full: bool) -> Result<Detection> {
     })
 }
 
+/// A YAML error as text, its snippet named by the file (not `<input>`).
+pub fn yaml_message(e: &serde_saphyr::Error, path: &Path) -> String {
+    let name = path.display().to_string();
+    e.render_with_options(serde_saphyr::render_options! { source_name: Some(&name) })
+}
+
 /// The rules root for a rule file: the nearest ancestor holding `macros/`.
+/// The path is kept as written (relative stays relative, so diagnostics name
+/// `rules/macros/x.yml`); only when no written ancestor has one are the
+/// canonical ancestors searched.
 pub fn find_rules_root(rule: &Path) -> Option<PathBuf> {
+    let mut dir = rule.parent();
+    while let Some(d) = dir {
+        let probe = if d.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            d
+        };
+        if probe.join("macros").is_dir() {
+            return Some(probe.to_path_buf());
+        }
+        if d.file_name().is_none() {
+            // `..` (or the root): its written parent is not its real one.
+            break;
+        }
+        dir = d.parent();
+    }
     let abs = rule.canonicalize().ok()?;
     let mut dir = abs.parent();
     while let Some(d) = dir {

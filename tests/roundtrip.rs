@@ -46,6 +46,7 @@ fn eval_language_round_trips() {
         "| makeresults | eval a=1-(2-3), b=(1-2)-3, c=2*(3/4), d=10 % 3",
         "| makeresults | where NOT (a=1 OR b=2)",
         "| makeresults | eval t=strftime(_time, \"%Y-%m-%dT%H:%M:%S\"), n=1.5e3",
+        "| makeresults | where like(x, \"a%\") OR in(y, \"a\", \"b\")",
     ] {
         roundtrip(spl);
     }

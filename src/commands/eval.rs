@@ -83,6 +83,12 @@ impl Command for EvalCmd {
         serde_json::json!({ "assignments": self.assigns })
     }
     fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        // Splunk rejects these before the search runs, whatever the events.
+        for a in &self.assigns {
+            if is_boolean(&a.expr) {
+                return Err(boolean_assignment(&a.field.name).at(a.expr.span()));
+            }
+        }
         let assigns = self
             .assigns
             .iter()
@@ -99,6 +105,46 @@ impl Command for EvalCmd {
     fn as_any(&self) -> &dyn Any {
         self
     }
+}
+
+/// Whether an expression always yields a boolean (a comparison, a logical
+/// operator, or a predicate function); assigning one to a field is an error.
+fn is_boolean(e: &Expr) -> bool {
+    use crate::spl::expr::{BinOp, UnOp};
+    match e {
+        Expr::Binary { op, .. } => !matches!(
+            op,
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod | BinOp::Concat
+        ),
+        Expr::Unary { op, .. } => *op == UnOp::Not,
+        Expr::In { .. } => true,
+        Expr::Call { name, .. } => [
+            "true",
+            "false",
+            "isnull",
+            "isnotnull",
+            "in",
+            "like",
+            "match",
+            "cidrmatch",
+            "searchmatch",
+            "isnum",
+            "isstr",
+            "isint",
+            "isbool",
+        ]
+        .iter()
+        .any(|f| f.eq_ignore_ascii_case(name)),
+        _ => false,
+    }
+}
+
+fn boolean_assignment(field: &str) -> SplError {
+    SplError::new(
+        crate::diag::ErrorKind::Plan,
+        format!("eval: fields cannot be assigned a boolean result ('{field}')"),
+    )
+    .with_help("use if(<condition>, <value if true>, <value if false>)")
 }
 
 struct EvalOp {

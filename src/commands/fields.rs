@@ -69,6 +69,16 @@ impl Command for FieldsCmd {
     fn kind(&self) -> CommandKind {
         CommandKind::Streaming
     }
+    fn columns(&self, before: Option<Vec<String>>) -> Option<Vec<String>> {
+        let mut cols = before?;
+        let hit = |k: &str| {
+            self.fields
+                .iter()
+                .any(|p| wildcard_captures(&p.name, k).is_some())
+        };
+        cols.retain(|c| hit(c) != self.remove);
+        Some(cols)
+    }
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "remove": self.remove, "plus": self.plus, "fields": self.fields })
     }

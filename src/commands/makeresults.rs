@@ -94,6 +94,9 @@ impl Command for MakeresultsCmd {
     }
 }
 
+/// `splunk_server` of `annotate=true` results.
+pub const SERVER_NAME: &str = "spleval";
+
 struct MakeresultsOp {
     count: u64,
     annotate: bool,
@@ -109,9 +112,10 @@ impl Operator for MakeresultsOp {
             let mut ev = Event::new();
             ev.set("_time", Value::Num(self.now.floor()));
             if self.annotate {
-                for k in ["host", "source", "sourcetype", "splunk_server"] {
-                    ev.set(k, Value::Null);
-                }
+                // Splunk adds _raw, host, source, sourcetype and splunk_server_group
+                // without values (no field here) and splunk_server, the name of
+                // the server the search ran on.
+                ev.set("splunk_server", Value::str(SERVER_NAME));
             }
             ev.orig_time = self.now;
             ev.seq = n;

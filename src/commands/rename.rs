@@ -75,6 +75,26 @@ impl Command for RenameCmd {
     fn kind(&self) -> CommandKind {
         CommandKind::Streaming
     }
+    fn columns(&self, before: Option<Vec<String>>) -> Option<Vec<String>> {
+        let mut cols = before?;
+        for p in &self.pairs {
+            let (from, to) = (&p.from.name, &p.to.name);
+            let renamed: Vec<(usize, String)> = cols
+                .iter()
+                .enumerate()
+                .filter_map(|(n, c)| {
+                    wildcard_captures(from, c).map(|caps| (n, wildcard_fill(to, &caps)))
+                })
+                .collect();
+            for (n, new) in renamed {
+                cols[n] = new;
+            }
+            // A rename onto an existing name replaces it: keep the first.
+            let mut seen = std::collections::HashSet::new();
+            cols.retain(|c| seen.insert(c.clone()));
+        }
+        Some(cols)
+    }
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "pairs": self.pairs })
     }

@@ -202,6 +202,16 @@ impl Command for StatsCmd {
             .iter()
             .any(|a| stats_fns::lookup(&a.func).is_some_and(|(f, _)| f.order_sensitive))
     }
+    fn columns(&self, _before: Option<Vec<String>>) -> Option<Vec<String>> {
+        let mut cols: Vec<String> = self.by.iter().map(|f| f.name.clone()).collect();
+        for a in &self.aggs {
+            let name = a.output_name();
+            if !cols.contains(&name) {
+                cols.push(name);
+            }
+        }
+        Some(cols)
+    }
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "options": self.options, "aggregations": self.aggs, "by": self.by })
     }

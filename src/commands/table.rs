@@ -44,6 +44,19 @@ impl Command for TableCmd {
     fn needs_time_order(&self) -> bool {
         true
     }
+    fn columns(&self, _before: Option<Vec<String>>) -> Option<Vec<String>> {
+        // Named columns show even when empty; wildcards only name what exists.
+        if self.fields.iter().any(|f| f.name.contains('*')) {
+            return None;
+        }
+        let mut cols: Vec<String> = Vec::with_capacity(self.fields.len());
+        for f in &self.fields {
+            if !cols.contains(&f.name) {
+                cols.push(f.name.clone());
+            }
+        }
+        Some(cols)
+    }
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "fields": self.fields })
     }

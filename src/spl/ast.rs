@@ -99,6 +99,19 @@ pub trait Command: fmt::Debug + fmt::Display + Send + Sync + 'static {
     fn exprs(&self) -> Vec<&super::expr::Expr> {
         Vec::new()
     }
+    /// The columns of the results after this command, given those declared
+    /// before it (None: not known; output then takes them from the results).
+    /// A Splunk result table keeps a column its command names even when no
+    /// result has a value in it (`table a missing`, `stats max(x)` over no x).
+    /// By default streaming and order-sensitive commands keep the columns
+    /// (fields they add are found in the results); transforming and
+    /// generating commands make them unknown unless they say otherwise.
+    fn columns(&self, before: Option<Vec<String>>) -> Option<Vec<String>> {
+        match self.kind() {
+            CommandKind::Streaming | CommandKind::OrderSensitive => before,
+            CommandKind::Transforming | CommandKind::Generating => None,
+        }
+    }
     /// When true for an order-sensitive command, it also needs events newest first.
     fn needs_time_order(&self) -> bool {
         self.kind() == CommandKind::OrderSensitive

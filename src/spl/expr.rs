@@ -491,10 +491,12 @@ fn primary<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Expr> {
         None => return fail(i, "expected an expression"),
     };
     // Splunk allows a space before a call's parenthesis (`mvindex (x, 1)`), and
-    // LIKE doubles as the function like() (`LIKE(field, "%x%")`).
+    // `like(…)` and `in(…)` are functions as well as operators.
     let after = ws(rest);
     let is_call = after.starts_with('(');
-    if is_reserved(name) && !(is_call && name.eq_ignore_ascii_case("like")) {
+    let is_call_form =
+        is_call && (name.eq_ignore_ascii_case("like") || name.eq_ignore_ascii_case("in"));
+    if is_reserved(name) && !is_call_form {
         return fail(i, format!("expected an expression, found keyword {name}"));
     }
     if let Some(args_in) = after.strip_prefix('(') {
