@@ -11,6 +11,7 @@ pub mod eval;
 pub mod event;
 pub mod functions;
 pub mod input;
+pub mod lookups;
 pub mod macros;
 pub mod matcher;
 pub mod output;
