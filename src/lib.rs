@@ -12,6 +12,7 @@ pub mod eval;
 pub mod event;
 pub mod functions;
 pub mod input;
+pub mod lookups;
 pub mod macros;
 pub mod matcher;
 pub mod output;

@@ -140,11 +140,15 @@ impl Plan {
         for (n, node) in p.commands.iter().enumerate() {
             let cmd = &node.cmd;
             if !cmd.runnable() {
-                return Err(SplError::plan(format!(
-                    "command '{}' is parsed but spleval cannot run it",
-                    cmd.name()
-                ))
-                .at(node.name_span));
+                // The command's own planning error says why, when it has one.
+                let e = match cmd.plan(ctx) {
+                    Err(e) => e,
+                    Ok(_) => SplError::plan(format!(
+                        "command '{}' is parsed but spleval cannot run it",
+                        cmd.name()
+                    )),
+                };
+                return Err(e.at(node.name_span));
             }
             if cmd.kind() == CommandKind::Generating && n > 0 {
                 return Err(SplError::plan(format!(

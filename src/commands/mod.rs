@@ -5,17 +5,25 @@
 use crate::spl::ast::{Command, Span};
 use crate::spl::lex::{self, fail, ws, PResult, Src};
 
+pub mod append;
+pub mod appendpipe;
 pub mod convert;
 pub mod dedup;
 pub mod eval;
 pub mod fields;
 pub mod generic;
 pub mod head;
+pub mod inputlookup;
+pub mod join;
+pub mod lookup;
 pub mod makeresults;
+pub mod outputlookup;
 pub mod rename;
+pub mod rest;
 pub mod search;
 pub mod sort;
 pub mod stats;
+pub mod sub;
 pub mod table;
 pub mod tail;
 pub mod where_;
@@ -45,6 +53,13 @@ pub static COMMANDS: &[CommandSpec] = &[
     sort::SPEC,
     dedup::SPEC,
     makeresults::SPEC,
+    lookup::SPEC,
+    inputlookup::SPEC,
+    outputlookup::SPEC,
+    join::SPEC,
+    append::SPEC,
+    appendpipe::SPEC,
+    rest::SPEC,
 ];
 
 /// Finds a command by name or alias, case-insensitively.

@@ -334,7 +334,7 @@ pub fn option_value(i: &str) -> PResult<'_, (String, bool)> {
         return Ok((r, (s, true)));
     }
     let (rest, s) =
-        take_while1(|c: char| !c.is_whitespace() && !matches!(c, '|' | ']' | ',' | ')'))
+        take_while1(|c: char| !c.is_whitespace() && !matches!(c, '|' | '[' | ']' | ',' | ')'))
             .parse(i)?;
     Ok((rest, (s.to_string(), false)))
 }

@@ -47,12 +47,18 @@ pub fn pipeline<'a>(src: &Src<'a>, i: &'a str, sub: bool) -> PResult<'a, Pipelin
         ));
     }
     if !rest.starts_with('|') {
-        // The leading search: `search` written or implied.
-        let (r, node) = leading_search(src, rest)?;
-        if let Some(n) = node {
-            commands.push(n);
+        if let Some((r, node)) = sub.then(|| generating_first(src, rest)).flatten() {
+            // `[inputlookup x]`: a subsearch may start with a generating command without a pipe.
+            commands.push(node);
+            rest = r;
+        } else {
+            // The leading search: `search` written or implied.
+            let (r, node) = leading_search(src, rest)?;
+            if let Some(n) = node {
+                commands.push(n);
+            }
+            rest = r;
         }
-        rest = r;
     }
     loop {
         let r = ws(rest);
@@ -75,6 +81,22 @@ pub fn pipeline<'a>(src: &Src<'a>, i: &'a str, sub: bool) -> PResult<'a, Pipelin
     }
     let span = commands[0].span.to(commands[commands.len() - 1].span);
     Ok((rest, Pipeline { commands, span }))
+}
+
+/// A subsearch written `[inputlookup x]` / `[tstats …]`: Splunk runs a
+/// generating command named first without a `|`. Any other first word is a
+/// search term.
+fn generating_first<'a>(src: &Src<'a>, i: &'a str) -> Option<(&'a str, CommandNode)> {
+    let (_, name) = lex::ident(i).ok()?;
+    if name.eq_ignore_ascii_case("search") || crate::commands::lookup(name).is_none() {
+        return None;
+    }
+    match command(src, i) {
+        Ok((rest, node)) if node.cmd.kind() == super::ast::CommandKind::Generating => {
+            Some((rest, node))
+        }
+        _ => None,
+    }
 }
 
 fn leading_search<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Option<CommandNode>> {
@@ -102,7 +124,7 @@ fn leading_search<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Option<CommandNo
 }
 
 /// One command: its name, then its own argument parser.
-fn command<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, CommandNode> {
+pub fn command<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, CommandNode> {
     let start = i;
     if i.starts_with('`') {
         return cut(fail(

@@ -1,0 +1,109 @@
+//! `append [extendtimerange=<bool>] [maxtime=<int>] [maxout=<int>] [timeout=<int>] [subsearch]`
+//!
+//! Passes the incoming results on, then adds the subsearch's results after
+//! them. The subsearch runs over the same input as the main search and keeps
+//! at most `maxout` results (default 50,000, as Splunk). `maxtime`, `timeout`
+//! and `extendtimerange` are accepted and have no effect offline.
+
+use std::any::Any;
+use std::fmt;
+
+use super::sub::{self, OptKind};
+use super::CommandSpec;
+use crate::diag::Result;
+use crate::event::Event;
+use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::spl::ast::{Command, CommandKind, Opt, Pipeline, Span};
+use crate::spl::lex::PResult;
+use crate::spl::lex::Src;
+
+pub const SPEC: CommandSpec = CommandSpec {
+    name: "append",
+    aliases: &[],
+    parse,
+    syntax:
+        "append [extendtimerange=<bool>] [maxtime=<int>] [maxout=<int>] [timeout=<int>] [subsearch]",
+};
+
+const OPTIONS: &[(&str, OptKind)] = &[
+    ("extendtimerange", OptKind::Bool),
+    ("maxtime", OptKind::Uint),
+    ("maxout", OptKind::Uint),
+    ("timeout", OptKind::Uint),
+];
+
+/// Splunk's default `maxout` for append.
+pub const APPEND_MAXOUT: u64 = 50_000;
+
+#[derive(Debug)]
+pub struct AppendCmd {
+    pub options: Vec<Opt>,
+    pub sub: Pipeline,
+    pub sub_span: Span,
+}
+
+fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
+    let (rest, options) = sub::options(src, i, "append", OPTIONS)?;
+    let (rest, (sub, sub_span)) = sub::subsearch(src, rest, "append")?;
+    Ok((
+        rest,
+        Box::new(AppendCmd {
+            options,
+            sub,
+            sub_span,
+        }),
+    ))
+}
+
+impl fmt::Display for AppendCmd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("append")?;
+        sub::print_opts(f, &self.options)?;
+        write!(f, " [{}]", self.sub)
+    }
+}
+
+impl Command for AppendCmd {
+    fn name(&self) -> &'static str {
+        "append"
+    }
+    fn kind(&self) -> CommandKind {
+        // The incoming results come first, in search order.
+        CommandKind::OrderSensitive
+    }
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({ "options": self.options, "subsearch": self.sub.to_json() })
+    }
+    fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        let maxout = sub::opt_uint(&self.options, "maxout", APPEND_MAXOUT) as usize;
+        let rows = sub::run_subsearch(ctx, &self.sub, maxout, "append")
+            .map_err(|e| e.at(self.sub_span))?;
+        Ok(Box::new(AppendOp { rows, seen: 0 }))
+    }
+    fn subsearches(&self) -> Vec<&Pipeline> {
+        vec![&self.sub]
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// Passes results on, then emits `rows` (numbered after the last one seen).
+pub struct AppendOp {
+    pub rows: Vec<Event>,
+    pub seen: u64,
+}
+
+impl Operator for AppendOp {
+    fn push(&mut self, ev: Event, out: &mut Emit<'_>) -> Result<()> {
+        self.seen = self.seen.max(ev.seq + 1);
+        out(ev)
+    }
+    fn finish(&mut self, out: &mut Emit<'_>) -> Result<()> {
+        for (n, mut ev) in std::mem::take(&mut self.rows).into_iter().enumerate() {
+            ev.seq = self.seen + n as u64;
+            out(ev)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,184 @@
+//! `| outputlookup [append=<bool>] [create_empty=<bool>] [override_if_empty=<bool>]
+//! [max=<int>] [key_field=<field>] … <lookup>`
+//!
+//! Writes the results to a lookup's CSV in the lookups folder (a definition's
+//! `filename`, a KV store collection's `<collection>.csv`, or a `.csv` named
+//! directly) and passes them on unchanged. Columns are the results' fields in
+//! first-seen order, leaving out internal fields except `_time` and `_key`;
+//! multivalues are written one value per line in the cell. With `append=t` the
+//! rows are added after the file's rows (new fields become new columns). With
+//! no results: `override_if_empty=f` leaves the file alone; otherwise
+//! `create_empty=t` writes an empty file and `create_empty=f` (the default)
+//! removes it.
+
+use std::any::Any;
+use std::fmt;
+use std::path::PathBuf;
+
+use super::sub::{self, OptKind};
+use super::{CommandSpec, FieldRef};
+use crate::diag::{Result, SplError};
+use crate::event::Event;
+use crate::lookups::{self, Table};
+use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::spl::ast::{Command, CommandKind, Opt};
+use crate::spl::lex::PResult;
+use crate::spl::lex::Src;
+
+pub const SPEC: CommandSpec = CommandSpec {
+    name: "outputlookup",
+    aliases: &[],
+    parse,
+    syntax: "| outputlookup [append=<bool>] [create_empty=<bool>] [override_if_empty=<bool>] [max=<int>] [key_field=<field>] <lookup>",
+};
+
+const OPTIONS: &[(&str, OptKind)] = &[
+    ("append", OptKind::Bool),
+    ("create_empty", OptKind::Bool),
+    ("override_if_empty", OptKind::Bool),
+    ("max", OptKind::Uint),
+    ("key_field", OptKind::Text),
+    ("allow_updates", OptKind::Bool),
+    ("createinapp", OptKind::Bool),
+    ("create_context", OptKind::Text),
+    ("output_format", OptKind::Text),
+];
+
+#[derive(Debug)]
+pub struct OutputlookupCmd {
+    pub options: Vec<Opt>,
+    pub table: FieldRef,
+}
+
+fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
+    let (rest, options) = sub::options(src, i, "outputlookup", OPTIONS)?;
+    let (rest, table) = sub::name_arg(src, rest, "a lookup name or .csv file")?;
+    // Options may also follow the name.
+    let (rest, more) = sub::options(src, rest, "outputlookup", OPTIONS)?;
+    let mut options = options;
+    options.extend(more);
+    Ok((rest, Box::new(OutputlookupCmd { options, table })))
+}
+
+impl fmt::Display for OutputlookupCmd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("outputlookup")?;
+        sub::print_opts(f, &self.options)?;
+        write!(f, " {}", sub::print_name(&self.table.name))
+    }
+}
+
+impl Command for OutputlookupCmd {
+    fn name(&self) -> &'static str {
+        "outputlookup"
+    }
+    fn kind(&self) -> CommandKind {
+        // Rows are written in search order.
+        CommandKind::OrderSensitive
+    }
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({ "options": self.options, "table": self.table })
+    }
+    fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        let lk = lookups::open_for(ctx.rules_root.as_deref(), "outputlookup")?;
+        let path = lk
+            .output_path(&self.table.name)
+            .map_err(|e| e.at(self.table.span))?;
+        let o = &self.options;
+        Ok(Box::new(OutputlookupOp {
+            path,
+            rows: Vec::new(),
+            append: sub::opt_bool(o, "append", false),
+            create_empty: sub::opt_bool(o, "create_empty", false),
+            override_if_empty: sub::opt_bool(o, "override_if_empty", true),
+            max: sub::opt_uint(o, "max", 0) as usize,
+        }))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+struct OutputlookupOp {
+    path: PathBuf,
+    rows: Vec<Event>,
+    append: bool,
+    create_empty: bool,
+    override_if_empty: bool,
+    /// 0: no cap.
+    max: usize,
+}
+
+fn written(name: &str) -> bool {
+    !name.starts_with('_') || name == "_time" || name == "_key"
+}
+
+impl OutputlookupOp {
+    fn write(&mut self) -> Result<()> {
+        let err = |e: String| {
+            SplError::runtime(format!(
+                "outputlookup: cannot write {}: {e}",
+                self.path.display()
+            ))
+        };
+        if self.max > 0 {
+            self.rows.truncate(self.max);
+        }
+        if self.rows.is_empty() {
+            if self.append || !self.override_if_empty {
+                if self.create_empty && !self.path.exists() {
+                    std::fs::write(&self.path, "").map_err(|e| err(e.to_string()))?;
+                }
+                return Ok(());
+            }
+            if self.create_empty {
+                std::fs::write(&self.path, "").map_err(|e| err(e.to_string()))?;
+            } else if self.path.exists() {
+                std::fs::remove_file(&self.path).map_err(|e| err(e.to_string()))?;
+            }
+            lookups::invalidate(&self.path);
+            return Ok(());
+        }
+        let existing = if self.append && self.path.is_file() {
+            Table::read_csv(&self.path)?
+        } else {
+            Table::default()
+        };
+        let mut cols = existing.fields.clone();
+        for r in &self.rows {
+            for k in r.names() {
+                if written(k) && !cols.contains(k) {
+                    cols.push(k.clone());
+                }
+            }
+        }
+        let mut w = csv::Writer::from_path(&self.path).map_err(|e| err(e.to_string()))?;
+        w.write_record(&cols).map_err(|e| err(e.to_string()))?;
+        for row in &existing.rows {
+            let rec: Vec<&str> = (0..cols.len())
+                .map(|n| row.get(n).map(String::as_str).unwrap_or(""))
+                .collect();
+            w.write_record(&rec).map_err(|e| err(e.to_string()))?;
+        }
+        for r in &self.rows {
+            let rec: Vec<String> = cols
+                .iter()
+                .map(|c| r.get(c).map(|v| v.to_display("\n")).unwrap_or_default())
+                .collect();
+            w.write_record(&rec).map_err(|e| err(e.to_string()))?;
+        }
+        w.flush().map_err(|e| err(e.to_string()))?;
+        lookups::invalidate(&self.path);
+        Ok(())
+    }
+}
+
+impl Operator for OutputlookupOp {
+    fn push(&mut self, ev: Event, out: &mut Emit<'_>) -> Result<()> {
+        self.rows.push(ev.clone());
+        out(ev)
+    }
+    fn finish(&mut self, _out: &mut Emit<'_>) -> Result<()> {
+        self.write()
+    }
+}
