@@ -140,7 +140,7 @@ impl Query {
     pub fn has_subsearch(&self) -> bool {
         let mut found = false;
         self.pipeline.walk(&mut |c| {
-            if !c.cmd.subsearches().is_empty() {
+            if c.cmd.reads_input_again() {
                 found = true;
             }
         });

@@ -304,6 +304,7 @@ fn cmd_run(a: RunArgs) -> Result<(), SplError> {
         .clone()
         .or_else(|| rule.as_deref().and_then(rules::find_rules_root))
         .or_else(|| Some(PathBuf::from("rules")).filter(|p| p.is_dir()));
+    ctx.macros = Some(std::sync::Arc::new(macros.clone()));
     ctx.geoip = a
         .geoip
         .clone()

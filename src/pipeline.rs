@@ -48,6 +48,8 @@ pub struct PlanCtx {
     pub subsearch: Option<std::sync::Arc<SubsearchRunner>>,
     /// MaxMind database for `iplocation` (`--geoip` or `SPLEVAL_GEOIP`).
     pub geoip: Option<std::path::PathBuf>,
+    /// The macros in force, for searches built at run time (`map search="…"`).
+    pub macros: Option<std::sync::Arc<crate::macros::MacroSet>>,
 }
 
 impl PlanCtx {
@@ -57,6 +59,7 @@ impl PlanCtx {
             rules_root: None,
             subsearch: None,
             geoip: None,
+            macros: None,
         }
     }
 

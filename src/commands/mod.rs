@@ -17,6 +17,7 @@ pub mod inputlookup;
 pub mod join;
 pub mod lookup;
 pub mod makeresults;
+pub mod map;
 pub mod outputlookup;
 pub mod rename;
 pub mod rest;
@@ -53,6 +54,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     sort::SPEC,
     dedup::SPEC,
     makeresults::SPEC,
+    map::SPEC,
     lookup::SPEC,
     inputlookup::SPEC,
     outputlookup::SPEC,

@@ -95,6 +95,11 @@ pub trait Command: fmt::Debug + fmt::Display + Send + Sync + 'static {
     fn subsearches(&self) -> Vec<&Pipeline> {
         Vec::new()
     }
+    /// True when running this command reads the search's input again
+    /// (a subsearch, or a search built at run time like `map`).
+    fn reads_input_again(&self) -> bool {
+        !self.subsearches().is_empty()
+    }
     /// Eval expressions inside this command (for function checks).
     fn exprs(&self) -> Vec<&super::expr::Expr> {
         Vec::new()
