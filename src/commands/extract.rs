@@ -56,6 +56,9 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
     let mut extractors = Vec::new();
     loop {
         rest = ws(rest);
+        if let Some(r) = rest.strip_prefix(',') {
+            rest = ws(r);
+        }
         if lex::at_command_end(rest) {
             break;
         }

@@ -16,8 +16,12 @@ pub fn known_option<'a>(
     allowed: &[&str],
 ) -> PResult<'a, Option<Opt>> {
     let i = lex::ws(i);
-    let Some((rest, o)) = lex::option(i, src) else {
-        return Ok((i, None));
+    let (rest, o) = match lex::option(i, src) {
+        Some(x) => x,
+        None => match bare_punct_option(src, i) {
+            Some(x) => x,
+            None => return Ok((i, None)),
+        },
     };
     if !allowed.iter().any(|k| k.eq_ignore_ascii_case(&o.key)) {
         return Err(nom::Err::Failure(
@@ -26,6 +30,35 @@ pub fn known_option<'a>(
         ));
     }
     Ok((rest, Some(o)))
+}
+
+/// `key=,` or `key=)`: an unquoted value made of characters that end ordinary
+/// option values (`makemv delim=, x`). The value runs to whitespace.
+fn bare_punct_option<'a>(src: &Src<'a>, i: &'a str) -> Option<(&'a str, Opt)> {
+    let (r, key) = lex::ident(i).ok()?;
+    let r = lex::ws(r).strip_prefix('=')?;
+    if r.starts_with('=') {
+        return None;
+    }
+    let r = lex::ws(r);
+    let end = r
+        .char_indices()
+        .find(|(_, c)| c.is_whitespace() || *c == '|')
+        .map(|(n, _)| n)
+        .unwrap_or(r.len());
+    if end == 0 {
+        return None;
+    }
+    let rest = &r[end..];
+    Some((
+        rest,
+        Opt {
+            key: key.to_string(),
+            value: r[..end].to_string(),
+            quoted: true,
+            span: src.span(i, rest),
+        },
+    ))
 }
 
 /// The last option named `key` (case-insensitive).
