@@ -79,7 +79,7 @@ impl BinSpan {
                 base.parse::<f64>()
                     .map_err(|_| format!("invalid log span {s:?}"))?
             };
-            if !(base > 1.0) || !(coef > 0.0) || !(coef < base) {
+            if base.is_nan() || coef.is_nan() || base <= 1.0 || coef <= 0.0 || coef >= base {
                 return Err(format!(
                     "invalid log span {s:?}: needs a base above 1 and 0 < coefficient < base"
                 ));
@@ -92,7 +92,7 @@ impl BinSpan {
             num.parse::<f64>()
                 .map_err(|_| format!("invalid span {s:?}"))?
         };
-        if !(n > 0.0) {
+        if n.is_nan() || n <= 0.0 {
             return Err(format!("span must be positive (got {s:?})"));
         }
         let secs = |k: f64| Ok(BinSpan::Secs(n * k));
@@ -164,15 +164,11 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
                         return Err(nom::Err::Failure(PErr::spanning(o.span, m)));
                     }
                 }
-                "bins" => {
-                    if xutil::check_uint(&o)? < 1 {
-                        return xutil::fail_at(o.span, "bins must be at least 1");
-                    }
+                "bins" if xutil::check_uint(&o)? < 1 => {
+                    return xutil::fail_at(o.span, "bins must be at least 1");
                 }
-                "start" | "end" => {
-                    if parse_number(&o.value).is_none() {
-                        return xutil::fail_at(o.span, format!("{} must be a number", o.key));
-                    }
+                "start" | "end" if parse_number(&o.value).is_none() => {
+                    return xutil::fail_at(o.span, format!("{} must be a number", o.key));
                 }
                 _ => {}
             }

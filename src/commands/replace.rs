@@ -104,10 +104,11 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
 }
 
 fn print_wc(s: &str) -> String {
-    if s.is_empty() || s.contains(|c: char| c.is_whitespace() || matches!(c, ',' | '|' | ']' | '"'))
-    {
-        lex::quote(s)
-    } else if s.eq_ignore_ascii_case("with") || s.eq_ignore_ascii_case("in") {
+    let special = s.is_empty()
+        || s.contains(|c: char| c.is_whitespace() || matches!(c, ',' | '|' | ']' | '"'))
+        || s.eq_ignore_ascii_case("with")
+        || s.eq_ignore_ascii_case("in");
+    if special {
         lex::quote(s)
     } else {
         s.to_string()
