@@ -757,3 +757,166 @@ fn iplocation_without_database_warns_once_and_runs() {
     assert_eq!(col(&r, "src_City"), vec!["", ""]);
     assert_eq!(col(&r, "Country"), vec!["", ""]);
 }
+
+/// A minimal MaxMind DB (IPv4, 24-bit records) mapping 81.2.69.0/24 to one
+/// City record: enough to test iplocation without shipping a database.
+mod mmdb {
+    fn ctrl(out: &mut Vec<u8>, ty: u8, size: usize) {
+        assert!(size < 29);
+        if ty <= 7 {
+            out.push((ty << 5) | size as u8);
+        } else {
+            out.push(size as u8);
+            out.push(ty - 7);
+        }
+    }
+    pub enum D {
+        S(&'static str),
+        F(f64),
+        U16(u16),
+        U32(u32),
+        U64(u64),
+        M(Vec<(&'static str, D)>),
+        A(Vec<D>),
+    }
+    fn uint(out: &mut Vec<u8>, ty: u8, v: u64, width: usize) {
+        let bytes = v.to_be_bytes();
+        let b = &bytes[8 - width..];
+        ctrl(out, ty, b.len());
+        out.extend_from_slice(b);
+    }
+    pub fn enc(d: &D, out: &mut Vec<u8>) {
+        match d {
+            D::S(s) => {
+                ctrl(out, 2, s.len());
+                out.extend_from_slice(s.as_bytes());
+            }
+            D::F(f) => {
+                ctrl(out, 3, 8);
+                out.extend_from_slice(&f.to_be_bytes());
+            }
+            D::U16(v) => uint(out, 5, *v as u64, 2),
+            D::U32(v) => uint(out, 6, *v as u64, 4),
+            D::U64(v) => uint(out, 9, *v, 8),
+            D::M(m) => {
+                ctrl(out, 7, m.len());
+                for (k, v) in m {
+                    enc(&D::S(k), out);
+                    enc(v, out);
+                }
+            }
+            D::A(a) => {
+                ctrl(out, 11, a.len());
+                for v in a {
+                    enc(v, out);
+                }
+            }
+        }
+    }
+    fn names(en: &'static str, es: &'static str) -> D {
+        D::M(vec![(
+            "names",
+            D::M(vec![("en", D::S(en)), ("es", D::S(es))]),
+        )])
+    }
+    pub fn city_db() -> Vec<u8> {
+        let prefix: u32 = u32::from_be_bytes([81, 2, 69, 0]);
+        let depth = 24u32;
+        let node_count = depth;
+        let mut out = Vec::new();
+        for i in 0..depth {
+            let bit = (prefix >> (31 - i)) & 1;
+            let next = if i + 1 == depth {
+                node_count + 16 // data section offset 0
+            } else {
+                i + 1
+            };
+            let (l, r) = if bit == 0 {
+                (next, node_count)
+            } else {
+                (node_count, next)
+            };
+            out.extend_from_slice(&l.to_be_bytes()[1..]);
+            out.extend_from_slice(&r.to_be_bytes()[1..]);
+        }
+        out.extend_from_slice(&[0u8; 16]);
+        let rec = D::M(vec![
+            ("city", names("Linkoping", "Linkoping-es")),
+            ("continent", names("Europe", "Europa")),
+            ("country", names("Sweden", "Suecia")),
+            (
+                "subdivisions",
+                D::A(vec![names("Ostergotland", "Ostergotland-es")]),
+            ),
+            (
+                "location",
+                D::M(vec![
+                    ("latitude", D::F(58.4167)),
+                    ("longitude", D::F(15.6167)),
+                    ("metro_code", D::U16(5)),
+                    ("time_zone", D::S("Europe/Stockholm")),
+                ]),
+            ),
+        ]);
+        enc(&rec, &mut out);
+        out.extend_from_slice(b"\xAB\xCD\xEFMaxMind.com");
+        let meta = D::M(vec![
+            ("binary_format_major_version", D::U16(2)),
+            ("binary_format_minor_version", D::U16(0)),
+            ("build_epoch", D::U64(1_700_000_000)),
+            ("database_type", D::S("GeoIP2-City")),
+            ("description", D::M(vec![("en", D::S("spleval test"))])),
+            ("ip_version", D::U16(4)),
+            ("languages", D::A(vec![D::S("en"), D::S("es")])),
+            ("node_count", D::U32(node_count)),
+            ("record_size", D::U16(24)),
+        ]);
+        enc(&meta, &mut out);
+        out
+    }
+}
+
+#[test]
+fn iplocation_with_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("city.mmdb");
+    std::fs::write(&db, mmdb::city_db()).unwrap();
+    let ev = nd(&[
+        json!({"_time": 2, "src": "81.2.69.142"}),
+        json!({"_time": 1, "src": "10.0.0.1"}),
+    ]);
+    let run = |spl: &str| {
+        let out = spleval()
+            .args(["run", "--format", "json", "--geoip"])
+            .arg(&db)
+            .args(["--spl", spl])
+            .write_stdin(ev.clone())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        common::rows(&out.stdout)
+    };
+    let r = run("* | iplocation src | table src City Country Region lat lon Continent");
+    assert_eq!(col(&r, "City"), vec!["Linkoping", ""]);
+    assert_eq!(col(&r, "Country"), vec!["Sweden", ""]);
+    assert_eq!(col(&r, "Region"), vec!["Ostergotland", ""]);
+    assert_eq!(col(&r, "lat"), vec!["58.4167", ""]);
+    assert_eq!(col(&r, "lon"), vec!["15.6167", ""]);
+    assert_eq!(col(&r, "Continent"), vec!["", ""]);
+    let r = run(
+        "* | iplocation prefix=geo_ allfields=true lang=es src | table geo_City geo_Continent geo_MetroCode geo_Timezone",
+    );
+    assert_eq!(col(&r, "geo_City"), vec!["Linkoping-es", ""]);
+    assert_eq!(col(&r, "geo_Continent"), vec!["Europa", ""]);
+    assert_eq!(col(&r, "geo_MetroCode"), vec!["5", ""]);
+    assert_eq!(col(&r, "geo_Timezone"), vec!["Europe/Stockholm", ""]);
+}

@@ -144,7 +144,8 @@ struct Location {
     #[serde(default)]
     longitude: Option<f64>,
     #[serde(default)]
-    metro_code: Option<u64>,
+    /// uint16 in the GeoIP2 schema (the decoder is strict about widths).
+    metro_code: Option<u16>,
     #[serde(default)]
     time_zone: Option<String>,
 }
