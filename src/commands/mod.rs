@@ -29,6 +29,26 @@ pub mod table;
 pub mod tail;
 pub mod where_;
 
+// extraction commands
+pub mod addtotals;
+pub mod bin;
+pub mod extract;
+pub mod fillnull;
+pub mod foreach;
+pub mod fromjson;
+pub mod iplocation;
+pub mod makemv;
+pub mod multikv;
+pub mod mvcombine;
+pub mod mvexpand;
+pub mod nomv;
+pub mod regex;
+pub mod replace;
+pub mod rex;
+pub mod spath;
+pub mod xmlkv;
+pub mod xutil;
+
 /// Parses a command's arguments (the input starts after the command name).
 pub type ParseFn = for<'a> fn(&Src<'a>, &'a str) -> PResult<'a, Box<dyn Command>>;
 
@@ -62,6 +82,24 @@ pub static COMMANDS: &[CommandSpec] = &[
     append::SPEC,
     appendpipe::SPEC,
     rest::SPEC,
+    // extraction commands
+    addtotals::SPEC,
+    bin::SPEC,
+    extract::SPEC,
+    fillnull::SPEC,
+    foreach::SPEC,
+    fromjson::SPEC,
+    iplocation::SPEC,
+    makemv::SPEC,
+    multikv::SPEC,
+    mvcombine::SPEC,
+    mvexpand::SPEC,
+    nomv::SPEC,
+    regex::SPEC,
+    replace::SPEC,
+    rex::SPEC,
+    spath::SPEC,
+    xmlkv::SPEC,
 ];
 
 /// Finds a command by name or alias, case-insensitively.

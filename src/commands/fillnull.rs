@@ -1,0 +1,133 @@
+//! `fillnull [value=<string>] [<field-list>]`: gives missing fields a value
+//! (default `0`). With a field list, those fields are set where missing
+//! (created if no result has them). Without one, every field seen in any
+//! result (other than the internal `_` fields) is filled in every result:
+//! that needs all results, so the command holds them until the input ends.
+
+use std::any::Any;
+use std::fmt;
+
+use indexmap::IndexSet;
+
+use super::xutil::{self, get, known_option};
+use super::{join_fields, CommandSpec, FieldRef};
+use crate::diag::Result;
+use crate::event::Event;
+use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::spl::ast::{Command, CommandKind, Opt};
+use crate::spl::lex::{self, ws, PResult, Src};
+use crate::value::Value;
+
+pub const SPEC: CommandSpec = CommandSpec {
+    name: "fillnull",
+    aliases: &[],
+    parse,
+    syntax: "fillnull [value=<string>] [<field-list>]",
+};
+
+#[derive(Debug)]
+pub struct FillnullCmd {
+    pub options: Vec<Opt>,
+    pub fields: Vec<FieldRef>,
+}
+
+fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
+    let mut rest = ws(i);
+    let mut options = Vec::new();
+    let mut fields = Vec::new();
+    loop {
+        rest = ws(rest);
+        if let Some(r) = rest.strip_prefix(',') {
+            rest = ws(r);
+        }
+        if lex::at_command_end(rest) {
+            break;
+        }
+        let (r, o) = known_option(src, rest, "fillnull", &["value"])?;
+        if let Some(o) = o {
+            options.push(o);
+            rest = r;
+            continue;
+        }
+        let (r, f) = super::field_ref(src, rest)?;
+        fields.push(f);
+        rest = r;
+    }
+    Ok((rest, Box::new(FillnullCmd { options, fields })))
+}
+
+impl fmt::Display for FillnullCmd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("fillnull")?;
+        xutil::print_opts(f, &self.options)?;
+        if !self.fields.is_empty() {
+            write!(f, " {}", join_fields(&self.fields))?;
+        }
+        Ok(())
+    }
+}
+
+impl Command for FillnullCmd {
+    fn name(&self) -> &'static str {
+        "fillnull"
+    }
+    fn kind(&self) -> CommandKind {
+        CommandKind::Streaming
+    }
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({ "options": self.options, "fields": self.fields })
+    }
+    fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        let value = get(&self.options, "value")
+            .map(|o| o.value.clone())
+            .unwrap_or_else(|| "0".into());
+        Ok(Box::new(FillnullOp {
+            value: Value::Str(value),
+            fields: self.fields.iter().map(|f| f.name.clone()).collect(),
+            seen: IndexSet::new(),
+            buf: Vec::new(),
+        }))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+struct FillnullOp {
+    value: Value,
+    fields: Vec<String>,
+    seen: IndexSet<String>,
+    buf: Vec<Event>,
+}
+
+impl Operator for FillnullOp {
+    fn push(&mut self, mut ev: Event, out: &mut Emit<'_>) -> Result<()> {
+        if self.fields.is_empty() {
+            for n in ev.names() {
+                if !n.starts_with('_') && !self.seen.contains(n) {
+                    self.seen.insert(n.clone());
+                }
+            }
+            self.buf.push(ev);
+            return Ok(());
+        }
+        for f in &self.fields {
+            if !ev.contains(f) {
+                ev.set(f.clone(), self.value.clone());
+            }
+        }
+        out(ev)
+    }
+
+    fn finish(&mut self, out: &mut Emit<'_>) -> Result<()> {
+        for mut ev in std::mem::take(&mut self.buf) {
+            for f in &self.seen {
+                if !ev.contains(f) {
+                    ev.set(f.clone(), self.value.clone());
+                }
+            }
+            out(ev)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,122 @@
+//! `fromjson <field> [prefix=<string>]`: the top-level keys of a JSON object
+//! held in a field become fields (named `<prefix><key>`). Arrays become
+//! multivalue fields (objects inside them as JSON text), nested objects stay
+//! JSON text, `null` makes no field.
+
+use std::any::Any;
+use std::fmt;
+
+use serde_json::Value as J;
+
+use super::xutil::{self, get, known_option};
+use super::{field_ref, CommandSpec, FieldRef};
+use crate::diag::Result;
+use crate::event::Event;
+use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::spl::ast::{Command, CommandKind, Opt};
+use crate::spl::lex::{self, cut, fail, ws, PResult, Src};
+use crate::value::Value;
+
+pub const SPEC: CommandSpec = CommandSpec {
+    name: "fromjson",
+    aliases: &[],
+    parse,
+    syntax: "fromjson <field> [prefix=<string>]",
+};
+
+#[derive(Debug)]
+pub struct FromjsonCmd {
+    pub field: FieldRef,
+    pub options: Vec<Opt>,
+}
+
+fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
+    let mut rest = ws(i);
+    let mut options = Vec::new();
+    let mut field = None;
+    loop {
+        rest = ws(rest);
+        if lex::at_command_end(rest) {
+            break;
+        }
+        let (r, o) = known_option(src, rest, "fromjson", &["prefix"])?;
+        if let Some(o) = o {
+            options.push(o);
+            rest = r;
+            continue;
+        }
+        if field.is_some() {
+            return cut(fail(rest, "fromjson takes one field"));
+        }
+        let (r, f) = field_ref(src, rest)?;
+        field = Some(f);
+        rest = r;
+    }
+    let Some(field) = field else {
+        return cut(fail(rest, "fromjson needs a field holding JSON"));
+    };
+    Ok((rest, Box::new(FromjsonCmd { field, options })))
+}
+
+impl fmt::Display for FromjsonCmd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "fromjson {}", self.field)?;
+        xutil::print_opts(f, &self.options)
+    }
+}
+
+impl Command for FromjsonCmd {
+    fn name(&self) -> &'static str {
+        "fromjson"
+    }
+    fn kind(&self) -> CommandKind {
+        CommandKind::Streaming
+    }
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({ "field": self.field, "options": self.options })
+    }
+    fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        Ok(Box::new(FromjsonOp {
+            field: self.field.name.clone(),
+            prefix: get(&self.options, "prefix")
+                .map(|o| o.value.clone())
+                .unwrap_or_default(),
+        }))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+struct FromjsonOp {
+    field: String,
+    prefix: String,
+}
+
+fn scalar(j: &J) -> Option<Value> {
+    match j {
+        J::Null => None,
+        other => Some(Value::Str(super::spath::render_json(other))),
+    }
+}
+
+impl Operator for FromjsonOp {
+    fn push(&mut self, mut ev: Event, out: &mut Emit<'_>) -> Result<()> {
+        let text = ev
+            .get(&self.field)
+            .and_then(|v| v.as_text().map(|t| t.into_owned()));
+        if let Some(Ok(J::Object(m))) = text.map(|t| serde_json::from_str::<J>(t.trim())) {
+            for (k, v) in m {
+                let val = match &v {
+                    J::Array(a) => Value::multi(a.iter().filter_map(scalar).collect()),
+                    other => scalar(other).unwrap_or(Value::Null),
+                };
+                let name = format!("{}{k}", self.prefix);
+                if !val.is_null() {
+                    ev.set(name, val);
+                }
+            }
+        }
+        out(ev)
+    }
+}

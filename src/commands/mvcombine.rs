@@ -1,0 +1,129 @@
+//! `mvcombine [delim=<string>] <field>`: results identical in every other
+//! field are merged into one whose `<field>` holds all their values (in
+//! arrival order). Internal `_` fields are not compared; the merged result
+//! keeps those of the first result of its group. Groups come out in the
+//! order their first result arrived. `delim` is Splunk's separator for the
+//! single-value rendering; spleval keeps the values as a multivalue field
+//! (use `nomv` or `mvjoin()` for a single value).
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::fmt;
+
+use super::xutil::{self, known_option};
+use super::{field_ref, CommandSpec, FieldRef};
+use crate::diag::Result;
+use crate::event::Event;
+use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::spl::ast::{Command, CommandKind, Opt};
+use crate::spl::lex::{self, cut, fail, ws, PResult, Src};
+use crate::value::Value;
+
+pub const SPEC: CommandSpec = CommandSpec {
+    name: "mvcombine",
+    aliases: &[],
+    parse,
+    syntax: "mvcombine [delim=<string>] <field>",
+};
+
+#[derive(Debug)]
+pub struct MvcombineCmd {
+    pub options: Vec<Opt>,
+    pub field: FieldRef,
+}
+
+fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
+    let mut rest = ws(i);
+    let mut options = Vec::new();
+    let mut field = None;
+    loop {
+        rest = ws(rest);
+        if lex::at_command_end(rest) {
+            break;
+        }
+        let (r, o) = known_option(src, rest, "mvcombine", &["delim"])?;
+        if let Some(o) = o {
+            options.push(o);
+            rest = r;
+            continue;
+        }
+        if field.is_some() {
+            return cut(fail(rest, "mvcombine takes one field"));
+        }
+        let (r, f) = field_ref(src, rest)?;
+        field = Some(f);
+        rest = r;
+    }
+    let Some(field) = field else {
+        return cut(fail(rest, "mvcombine needs a field"));
+    };
+    Ok((rest, Box::new(MvcombineCmd { options, field })))
+}
+
+impl fmt::Display for MvcombineCmd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("mvcombine")?;
+        xutil::print_opts(f, &self.options)?;
+        write!(f, " {}", self.field)
+    }
+}
+
+impl Command for MvcombineCmd {
+    fn name(&self) -> &'static str {
+        "mvcombine"
+    }
+    fn kind(&self) -> CommandKind {
+        CommandKind::Transforming
+    }
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({ "options": self.options, "field": self.field })
+    }
+    fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        Ok(Box::new(MvcombineOp {
+            field: self.field.name.clone(),
+            index: HashMap::new(),
+            groups: Vec::new(),
+        }))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+struct MvcombineOp {
+    field: String,
+    index: HashMap<Vec<(String, String)>, usize>,
+    groups: Vec<(Event, Vec<Value>)>,
+}
+
+impl Operator for MvcombineOp {
+    fn push(&mut self, ev: Event, _out: &mut Emit<'_>) -> Result<()> {
+        let mut key: Vec<(String, String)> = ev
+            .iter()
+            .filter(|(k, _)| !k.starts_with('_') && **k != self.field)
+            .map(|(k, v)| (k.clone(), v.to_display("\n")))
+            .collect();
+        key.sort();
+        let vals: Vec<Value> = ev
+            .get(&self.field)
+            .map(|v| v.values().to_vec())
+            .unwrap_or_default();
+        match self.index.get(&key) {
+            Some(&g) => self.groups[g].1.extend(vals),
+            None => {
+                self.index.insert(key, self.groups.len());
+                self.groups.push((ev, vals));
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut Emit<'_>) -> Result<()> {
+        for (n, (mut ev, vals)) in std::mem::take(&mut self.groups).into_iter().enumerate() {
+            ev.set(self.field.clone(), Value::multi(vals));
+            ev.seq = n as u64;
+            out(ev)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,108 @@
+//! `mvexpand <field> [limit=<int>]`: one result per value of a multivalue
+//! field (at most `limit` per result), each a copy of the original with the
+//! field set to that value. Results without the field are dropped, as in
+//! Splunk.
+
+use std::any::Any;
+use std::fmt;
+
+use super::xutil::{self, check_uint, known_option, opt_uint};
+use super::{field_ref, CommandSpec, FieldRef};
+use crate::diag::Result;
+use crate::event::Event;
+use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::spl::ast::{Command, CommandKind, Opt};
+use crate::spl::lex::{self, cut, fail, ws, PResult, Src};
+
+pub const SPEC: CommandSpec = CommandSpec {
+    name: "mvexpand",
+    aliases: &[],
+    parse,
+    syntax: "mvexpand <field> [limit=<int>]",
+};
+
+#[derive(Debug)]
+pub struct MvexpandCmd {
+    pub field: FieldRef,
+    pub options: Vec<Opt>,
+}
+
+fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
+    let mut rest = ws(i);
+    let mut options = Vec::new();
+    let mut field = None;
+    loop {
+        rest = ws(rest);
+        if lex::at_command_end(rest) {
+            break;
+        }
+        let (r, o) = known_option(src, rest, "mvexpand", &["limit"])?;
+        if let Some(o) = o {
+            check_uint(&o)?;
+            options.push(o);
+            rest = r;
+            continue;
+        }
+        if field.is_some() {
+            return cut(fail(rest, "mvexpand takes one field"));
+        }
+        let (r, f) = field_ref(src, rest)?;
+        field = Some(f);
+        rest = r;
+    }
+    let Some(field) = field else {
+        return cut(fail(rest, "mvexpand needs a field"));
+    };
+    Ok((rest, Box::new(MvexpandCmd { field, options })))
+}
+
+impl fmt::Display for MvexpandCmd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "mvexpand {}", self.field)?;
+        xutil::print_opts(f, &self.options)
+    }
+}
+
+impl Command for MvexpandCmd {
+    fn name(&self) -> &'static str {
+        "mvexpand"
+    }
+    fn kind(&self) -> CommandKind {
+        CommandKind::Streaming
+    }
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({ "field": self.field, "options": self.options })
+    }
+    fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        Ok(Box::new(MvexpandOp {
+            field: self.field.name.clone(),
+            limit: opt_uint(&self.options, "limit")?
+                .filter(|n| *n > 0)
+                .map(|n| n as usize)
+                .unwrap_or(usize::MAX),
+        }))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+struct MvexpandOp {
+    field: String,
+    limit: usize,
+}
+
+impl Operator for MvexpandOp {
+    fn push(&mut self, ev: Event, out: &mut Emit<'_>) -> Result<()> {
+        let Some(v) = ev.get(&self.field) else {
+            return Ok(());
+        };
+        let vals: Vec<_> = v.values().iter().take(self.limit).cloned().collect();
+        for x in vals {
+            let mut copy = ev.clone();
+            copy.set(self.field.clone(), x);
+            out(copy)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,70 @@
+//! `nomv <field>`: a multivalue field becomes one value, its values joined
+//! with newlines.
+
+use std::any::Any;
+use std::fmt;
+
+use super::{field_ref, CommandSpec, FieldRef};
+use crate::diag::Result;
+use crate::event::Event;
+use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::spl::ast::{Command, CommandKind};
+use crate::spl::lex::{PResult, Src};
+use crate::value::Value;
+
+pub const SPEC: CommandSpec = CommandSpec {
+    name: "nomv",
+    aliases: &[],
+    parse,
+    syntax: "nomv <field>",
+};
+
+#[derive(Debug)]
+pub struct NomvCmd {
+    pub field: FieldRef,
+}
+
+fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
+    let (rest, field) = crate::spl::lex::cut(field_ref(src, i))?;
+    Ok((rest, Box::new(NomvCmd { field })))
+}
+
+impl fmt::Display for NomvCmd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "nomv {}", self.field)
+    }
+}
+
+impl Command for NomvCmd {
+    fn name(&self) -> &'static str {
+        "nomv"
+    }
+    fn kind(&self) -> CommandKind {
+        CommandKind::Streaming
+    }
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({ "field": self.field })
+    }
+    fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        Ok(Box::new(NomvOp {
+            field: self.field.name.clone(),
+        }))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+struct NomvOp {
+    field: String,
+}
+
+impl Operator for NomvOp {
+    fn push(&mut self, mut ev: Event, out: &mut Emit<'_>) -> Result<()> {
+        if let Some(v @ Value::Multi(_)) = ev.get(&self.field) {
+            let joined = Value::Str(v.to_display("\n"));
+            ev.set(self.field.clone(), joined);
+        }
+        out(ev)
+    }
+}

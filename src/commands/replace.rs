@@ -1,0 +1,196 @@
+//! `replace <wc-string> WITH <wc-string> [, <wc-string> WITH <wc-string>]… [IN <field-list>]`:
+//! replaces whole field values. `*` in the old value matches any text
+//! (case-sensitively, the whole value); each `*` in the new value is filled
+//! with what the matching `*` took. The first pair that matches a value
+//! wins. Without `IN`, every field except the internal `_` fields is
+//! looked at. Each value of a multivalue field is replaced on its own.
+
+use std::any::Any;
+use std::fmt;
+
+use super::{
+    at_keyword, field_list, join_fields, wildcard_captures, wildcard_fill, CommandSpec, FieldRef,
+};
+use crate::diag::Result;
+use crate::event::Event;
+use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::spl::ast::{Command, CommandKind, Span};
+use crate::spl::lex::{self, cut, fail, ws, PErr, PResult, Src};
+use crate::value::Value;
+
+pub const SPEC: CommandSpec = CommandSpec {
+    name: "replace",
+    aliases: &[],
+    parse,
+    syntax:
+        "replace <wc-string> WITH <wc-string> [, <wc-string> WITH <wc-string>]… [IN <field-list>]",
+};
+
+#[derive(Debug, serde::Serialize)]
+pub struct ReplacePair {
+    pub from: String,
+    pub to: String,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct ReplaceCmd {
+    pub pairs: Vec<ReplacePair>,
+    /// Empty: every non-internal field.
+    pub fields: Vec<FieldRef>,
+}
+
+/// A quoted string or a bare token (to whitespace, comma or the end of the command).
+fn wc_string<'a>(i: &'a str) -> PResult<'a, String> {
+    if i.starts_with('"') {
+        return lex::dquoted(i);
+    }
+    let end = i
+        .char_indices()
+        .find(|(_, c)| c.is_whitespace() || matches!(c, ',' | '|' | ']'))
+        .map(|(n, _)| n)
+        .unwrap_or(i.len());
+    if end == 0 {
+        return fail(i, "expected a value");
+    }
+    Ok((&i[end..], i[..end].to_string()))
+}
+
+fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
+    let mut rest = ws(i);
+    let mut pairs = Vec::new();
+    loop {
+        rest = ws(rest);
+        if lex::at_command_end(rest) || at_keyword(rest, &["in"]).is_some() {
+            break;
+        }
+        let start = rest;
+        let (r, from) = cut(wc_string(rest))?;
+        let Some(r) = at_keyword(r, &["with"]) else {
+            return cut(fail(
+                ws(r),
+                "expected WITH in replace (replace <old> WITH <new>)",
+            ));
+        };
+        let r = ws(r);
+        let (r, to) = cut(wc_string(r))?;
+        let span = src.span(start, r);
+        if to.matches('*').count() > from.matches('*').count() {
+            return Err(nom::Err::Failure(PErr::spanning(
+                span,
+                "the new value has more '*' than the old value",
+            )));
+        }
+        pairs.push(ReplacePair { from, to, span });
+        rest = ws(r);
+        if let Some(r) = rest.strip_prefix(',') {
+            rest = r;
+        }
+    }
+    if pairs.is_empty() {
+        return cut(fail(rest, "replace needs <old> WITH <new>"));
+    }
+    let (rest, fields) = match at_keyword(rest, &["in"]) {
+        Some(r) => {
+            let (r, fs) = field_list(src, r, &[])?;
+            if fs.is_empty() {
+                return cut(fail(r, "expected field names after IN"));
+            }
+            (r, fs)
+        }
+        None => (rest, Vec::new()),
+    };
+    Ok((rest, Box::new(ReplaceCmd { pairs, fields })))
+}
+
+fn print_wc(s: &str) -> String {
+    let special = s.is_empty()
+        || s.contains(|c: char| c.is_whitespace() || matches!(c, ',' | '|' | ']' | '"'))
+        || s.eq_ignore_ascii_case("with")
+        || s.eq_ignore_ascii_case("in");
+    if special {
+        lex::quote(s)
+    } else {
+        s.to_string()
+    }
+}
+
+impl fmt::Display for ReplaceCmd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = self
+            .pairs
+            .iter()
+            .map(|p| format!("{} WITH {}", print_wc(&p.from), print_wc(&p.to)))
+            .collect();
+        write!(f, "replace {}", parts.join(", "))?;
+        if !self.fields.is_empty() {
+            write!(f, " IN {}", join_fields(&self.fields))?;
+        }
+        Ok(())
+    }
+}
+
+impl Command for ReplaceCmd {
+    fn name(&self) -> &'static str {
+        "replace"
+    }
+    fn kind(&self) -> CommandKind {
+        CommandKind::Streaming
+    }
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({ "pairs": self.pairs, "fields": self.fields })
+    }
+    fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        Ok(Box::new(ReplaceOp {
+            pairs: self
+                .pairs
+                .iter()
+                .map(|p| (p.from.clone(), p.to.clone()))
+                .collect(),
+            fields: self.fields.iter().map(|f| f.name.clone()).collect(),
+        }))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+struct ReplaceOp {
+    pairs: Vec<(String, String)>,
+    fields: Vec<String>,
+}
+
+impl ReplaceOp {
+    fn replace_one(&self, v: &Value) -> Value {
+        let Some(t) = v.as_text() else {
+            return v.clone();
+        };
+        for (from, to) in &self.pairs {
+            if let Some(caps) = wildcard_captures(from, &t) {
+                return Value::Str(wildcard_fill(to, &caps));
+            }
+        }
+        v.clone()
+    }
+}
+
+impl Operator for ReplaceOp {
+    fn push(&mut self, mut ev: Event, out: &mut Emit<'_>) -> Result<()> {
+        let targets: Vec<String> = if self.fields.is_empty() {
+            ev.names()
+                .filter(|n| !n.starts_with('_'))
+                .cloned()
+                .collect()
+        } else {
+            super::xutil::matching_fields(&ev, &self.fields)
+        };
+        for name in targets {
+            let Some(v) = ev.get(&name) else { continue };
+            let nv = Value::multi(v.values().iter().map(|x| self.replace_one(x)).collect());
+            if nv != *v {
+                ev.set(name, nv);
+            }
+        }
+        out(ev)
+    }
+}
