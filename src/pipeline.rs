@@ -137,8 +137,13 @@ impl Plan {
         for (n, node) in p.commands.iter().enumerate() {
             let cmd = &node.cmd;
             if !cmd.runnable() {
+                // The command's own planner says why, when it can.
+                let why = match cmd.plan(ctx) {
+                    Err(e) => format!(": {}", e.msg),
+                    Ok(_) => String::new(),
+                };
                 return Err(SplError::plan(format!(
-                    "command '{}' is parsed but spleval cannot run it",
+                    "command '{}' is parsed but spleval cannot run it{why}",
                     cmd.name()
                 ))
                 .at(node.name_span));

@@ -5,18 +5,31 @@
 use crate::spl::ast::{Command, Span};
 use crate::spl::lex::{self, fail, ws, PResult, Src};
 
+pub mod anomalydetection;
+pub mod chart;
 pub mod convert;
+pub mod datamodel;
 pub mod dedup;
 pub mod eval;
+pub mod eventstats;
 pub mod fields;
+pub mod from;
 pub mod head;
 pub mod makeresults;
+pub mod mstats;
+pub mod rare;
 pub mod rename;
 pub mod search;
 pub mod sort;
 pub mod stats;
+pub mod stats_support;
+pub mod streamstats;
 pub mod table;
 pub mod tail;
+pub mod timechart;
+pub mod top;
+pub mod transaction;
+pub mod tstats;
 pub mod where_;
 
 /// Parses a command's arguments (the input starts after the command name).
@@ -44,6 +57,18 @@ pub static COMMANDS: &[CommandSpec] = &[
     sort::SPEC,
     dedup::SPEC,
     makeresults::SPEC,
+    eventstats::SPEC,
+    streamstats::SPEC,
+    top::SPEC,
+    rare::SPEC,
+    chart::SPEC,
+    timechart::SPEC,
+    transaction::SPEC,
+    anomalydetection::SPEC,
+    tstats::SPEC,
+    mstats::SPEC,
+    datamodel::SPEC,
+    from::SPEC,
 ];
 
 /// Finds a command by name or alias, case-insensitively.
