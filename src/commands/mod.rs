@@ -7,11 +7,16 @@ use crate::spl::lex::{self, fail, ws, PResult, Src};
 
 pub mod append;
 pub mod appendpipe;
+pub mod anomalydetection;
+pub mod chart;
 pub mod convert;
+pub mod datamodel;
 pub mod dedup;
 pub mod eval;
+pub mod eventstats;
 pub mod fields;
 pub mod generic;
+pub mod from;
 pub mod head;
 pub mod inputlookup;
 pub mod join;
@@ -19,14 +24,22 @@ pub mod lookup;
 pub mod makeresults;
 pub mod map;
 pub mod outputlookup;
+pub mod mstats;
+pub mod rare;
 pub mod rename;
 pub mod rest;
 pub mod search;
 pub mod sort;
 pub mod stats;
 pub mod sub;
+pub mod stats_support;
+pub mod streamstats;
 pub mod table;
 pub mod tail;
+pub mod timechart;
+pub mod top;
+pub mod transaction;
+pub mod tstats;
 pub mod where_;
 
 // extraction commands
@@ -100,6 +113,18 @@ pub static COMMANDS: &[CommandSpec] = &[
     rex::SPEC,
     spath::SPEC,
     xmlkv::SPEC,
+    eventstats::SPEC,
+    streamstats::SPEC,
+    top::SPEC,
+    rare::SPEC,
+    chart::SPEC,
+    timechart::SPEC,
+    transaction::SPEC,
+    anomalydetection::SPEC,
+    tstats::SPEC,
+    mstats::SPEC,
+    datamodel::SPEC,
+    from::SPEC,
 ];
 
 /// Finds a command by name or alias, case-insensitively.

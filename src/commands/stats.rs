@@ -82,58 +82,69 @@ pub fn parse_aggs<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Vec<Agg>> {
         if lex::at_command_end(rest) || at_keyword(rest, &["by"]).is_some() {
             break;
         }
-        let start = rest;
-        let (r, name) = cut(lex::ident(rest))?;
-        if stats_fns::lookup(name).is_none() {
-            return Err(nom::Err::Failure(PErr::spanning(
-                src.span(rest, r),
-                format!("unknown stats function '{name}'"),
-            )));
-        }
-        let mut r = r;
-        let arg = if let Some(inner) = r.strip_prefix('(') {
-            let inner = ws(inner);
-            let (after, arg) = if let Some(e) = lex::keyword(inner, "eval") {
-                let e = ws(e);
-                let Some(e) = e.strip_prefix('(') else {
-                    return cut(fail(e, "expected '(' after eval"));
-                };
-                let (after, expr) = cut(parse_expr(src, e))?;
-                let (after, _) = cut(lex::expect_char(after, ')'))?;
-                (after, AggArg::Eval { expr })
-            } else {
-                let (after, f) = cut(field_ref(src, inner))?;
-                (after, AggArg::Field(f))
-            };
-            let (after, _) = cut(lex::expect_char(after, ')'))?;
-            r = after;
-            Some(arg)
-        } else {
-            let (fun, _) = stats_fns::lookup(name).expect("checked above");
-            if !fun.arg_optional {
-                return cut(fail(r, format!("{name}() needs a field: {name}(<field>)")));
-            }
-            None
-        };
-        let (r, alias) = match at_keyword(r, &["as"]) {
-            Some(after) => {
-                let (r, a) = cut(field_ref(src, after))?;
-                (r, Some(a))
-            }
-            None => (r, None),
-        };
-        aggs.push(Agg {
-            func: name.to_string(),
-            arg,
-            alias,
-            span: src.span(start, r),
-        });
+        let (r, agg) = parse_agg(src, rest)?;
+        aggs.push(agg);
         rest = ws(r);
         if let Some(r) = rest.strip_prefix(',') {
             rest = r;
         }
     }
     Ok((rest, aggs))
+}
+
+/// Parses one aggregation, `fn[(field | eval(expr))] [AS name]` (the input
+/// starts at the function name).
+pub fn parse_agg<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Agg> {
+    let rest = ws(i);
+    let start = rest;
+    let (r, name) = cut(lex::ident(rest))?;
+    if stats_fns::lookup(name).is_none() {
+        return Err(nom::Err::Failure(PErr::spanning(
+            src.span(rest, r),
+            format!("unknown stats function '{name}'"),
+        )));
+    }
+    let mut r = r;
+    let arg = if let Some(inner) = r.strip_prefix('(') {
+        let inner = ws(inner);
+        let (after, arg) = if let Some(e) = lex::keyword(inner, "eval") {
+            let e = ws(e);
+            let Some(e) = e.strip_prefix('(') else {
+                return cut(fail(e, "expected '(' after eval"));
+            };
+            let (after, expr) = cut(parse_expr(src, e))?;
+            let (after, _) = cut(lex::expect_char(after, ')'))?;
+            (after, AggArg::Eval { expr })
+        } else {
+            let (after, f) = cut(field_ref(src, inner))?;
+            (after, AggArg::Field(f))
+        };
+        let (after, _) = cut(lex::expect_char(after, ')'))?;
+        r = after;
+        Some(arg)
+    } else {
+        let (fun, _) = stats_fns::lookup(name).expect("checked above");
+        if !fun.arg_optional {
+            return cut(fail(r, format!("{name}() needs a field: {name}(<field>)")));
+        }
+        None
+    };
+    let (r, alias) = match at_keyword(r, &["as"]) {
+        Some(after) => {
+            let (r, a) = cut(field_ref(src, after))?;
+            (r, Some(a))
+        }
+        None => (r, None),
+    };
+    Ok((
+        r,
+        Agg {
+            func: name.to_string(),
+            arg,
+            alias,
+            span: src.span(start, r),
+        },
+    ))
 }
 
 /// Parses an optional `BY field-list`.

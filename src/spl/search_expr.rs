@@ -198,15 +198,65 @@ fn at_end(i: &str) -> bool {
     lex::at_command_end(i)
 }
 
+/// How a search expression embedded in another command is read (the `where`
+/// clause of `tstats`/`mstats`). The default is the `search` command's own rules.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SearchOpts<'k> {
+    /// Keywords (case-insensitive, followed by whitespace or the end) that end
+    /// the expression when they appear as a whole term outside parentheses.
+    pub stop: &'k [&'k str],
+    /// `"DNS.query"="*.arpa"`: a quoted name right before a comparison operator
+    /// or `IN` is a field name, not a phrase (tstats where clauses use this).
+    pub quoted_fields: bool,
+}
+
+impl SearchOpts<'_> {
+    /// At a stop keyword (only at the top level of the expression).
+    fn at_stop(&self, i: &str) -> bool {
+        self.stop.iter().any(|k| match lex::keyword(i, k) {
+            Some(r) => r.is_empty() || r.starts_with(char::is_whitespace),
+            None => false,
+        })
+    }
+
+    /// The same options inside parentheses: stop keywords no longer apply.
+    fn nested(&self) -> SearchOpts<'static> {
+        SearchOpts {
+            stop: &[],
+            quoted_fields: self.quoted_fields,
+        }
+    }
+}
+
 /// Parses a search expression up to the end of the command; `None` when empty.
 pub fn parse_search<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Option<SearchExpr>> {
+    // Splunk's search also reads `"DNS.query"="*.arpa"` as a field comparison;
+    // a quoted string not followed by an operator stays a phrase.
+    parse_search_with(
+        src,
+        i,
+        SearchOpts {
+            stop: &[],
+            quoted_fields: true,
+        },
+    )
+}
+
+/// Parses a search expression up to the end of the command or, at the top
+/// level, one of `opts.stop`; `None` when empty. The input left starts at the
+/// stop keyword (or the end of the command).
+pub fn parse_search_with<'a>(
+    src: &Src<'a>,
+    i: &'a str,
+    opts: SearchOpts<'_>,
+) -> PResult<'a, Option<SearchExpr>> {
     let i = ws(i);
-    if at_end(i) {
+    if at_end(i) || opts.at_stop(i) {
         return Ok((i, None));
     }
-    let (rest, e) = and_expr(src, i)?;
+    let (rest, e) = and_expr(src, i, &opts)?;
     let rest = ws(rest);
-    if !at_end(rest) {
+    if !at_end(rest) && !opts.at_stop(rest) {
         if rest.starts_with(')') {
             return cut(fail(rest, "unbalanced ')' in search"));
         }
@@ -215,13 +265,23 @@ pub fn parse_search<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Option<SearchE
     Ok((rest, Some(e)))
 }
 
-fn and_expr<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, SearchExpr> {
+/// A parenthesized search expression, `( … )` (the input starts at `(`), as
+/// `transaction startswith=(…)` writes it.
+pub fn parse_group<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, SearchExpr> {
+    let i = ws(i);
+    if !i.starts_with('(') {
+        return fail(i, "expected '(' to start a search expression");
+    }
+    primary(src, i, &SearchOpts::default())
+}
+
+fn and_expr<'a>(src: &Src<'a>, i: &'a str, opts: &SearchOpts<'_>) -> PResult<'a, SearchExpr> {
     let start = ws(i);
     let mut items = Vec::new();
     let mut rest = start;
     loop {
         let r = ws(rest);
-        if at_end(r) || r.starts_with(')') {
+        if at_end(r) || r.starts_with(')') || opts.at_stop(r) {
             break;
         }
         let r = match upper_kw(r, "AND") {
@@ -233,7 +293,7 @@ fn and_expr<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, SearchExpr> {
             }
             None => r,
         };
-        let (after, e) = cut(or_expr(src, r))?;
+        let (after, e) = cut(or_expr(src, r, opts))?;
         items.push(e);
         rest = after;
     }
@@ -247,15 +307,15 @@ fn and_expr<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, SearchExpr> {
     }
 }
 
-fn or_expr<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, SearchExpr> {
-    let (mut rest, first) = not_expr(src, i)?;
+fn or_expr<'a>(src: &Src<'a>, i: &'a str, opts: &SearchOpts<'_>) -> PResult<'a, SearchExpr> {
+    let (mut rest, first) = not_expr(src, i, opts)?;
     let mut items = vec![first];
     loop {
         let r = ws(rest);
         let Some(after) = upper_kw(r, "OR") else {
             break;
         };
-        let (after, e) = cut(not_expr(src, ws(after)))?;
+        let (after, e) = cut(not_expr(src, ws(after), opts))?;
         items.push(e);
         rest = after;
     }
@@ -266,10 +326,10 @@ fn or_expr<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, SearchExpr> {
     Ok((rest, SearchExpr::Or { items, span }))
 }
 
-fn not_expr<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, SearchExpr> {
+fn not_expr<'a>(src: &Src<'a>, i: &'a str, opts: &SearchOpts<'_>) -> PResult<'a, SearchExpr> {
     let i = ws(i);
     if let Some(after) = upper_kw(i, "NOT") {
-        let (rest, e) = cut(not_expr(src, ws(after)))?;
+        let (rest, e) = cut(not_expr(src, ws(after), opts))?;
         let span = Span::new(src.pos(i), e.span().end);
         return Ok((
             rest,
@@ -279,7 +339,7 @@ fn not_expr<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, SearchExpr> {
             },
         ));
     }
-    primary(src, i)
+    primary(src, i, opts)
 }
 
 /// An upper-case boolean keyword followed by a delimiter.
@@ -397,14 +457,14 @@ fn svalue<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, SValue> {
     }
 }
 
-fn primary<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, SearchExpr> {
+fn primary<'a>(src: &Src<'a>, i: &'a str, opts: &SearchOpts<'_>) -> PResult<'a, SearchExpr> {
     let i = ws(i);
     let start = i;
     if at_end(i) {
         return fail(i, "expected a search term");
     }
     if let Some(after) = i.strip_prefix('(') {
-        let (rest, e) = cut(and_expr(src, after))?;
+        let (rest, e) = cut(and_expr(src, after, &opts.nested()))?;
         let r = ws(rest);
         let Some(rest) = r.strip_prefix(')') else {
             return cut(fail(r, "expected ')' to close '('"));
@@ -460,66 +520,60 @@ fn primary<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, SearchExpr> {
             ));
         }
     }
-    // field OP value / field IN (...); the field may be quoted ("DNS.query"="*.arpa").
-    let quoted_field = if i.starts_with('"') {
+    // field OP value / field IN (...)
+    let quoted_field = if opts.quoted_fields && i.starts_with('"') {
         match dquoted(i) {
-            Ok((after, name)) => {
-                let r = ws(after);
-                let op_follows = cmp_op(r).is_some()
-                    || lex::keyword(r, "IN").is_some_and(|x| ws(x).starts_with('('));
-                op_follows.then_some((after, name))
-            }
+            Ok((after, name)) => Some((after, name)),
+            Err(nom::Err::Failure(e)) => return Err(nom::Err::Failure(e)),
             Err(_) => None,
         }
     } else {
         None
     };
-    let field_token = match &quoted_field {
-        Some((after, name)) => Some((*after, name.as_str())),
-        None if !i.starts_with('"') => cmp_field(i),
+    let field_part: Option<(&str, String)> = match quoted_field {
+        Some(x) => Some(x),
+        None if !i.starts_with('"') => cmp_field(i).map(|(r, f)| (r, f.to_string())),
         None => None,
     };
-    {
-        if let Some((after_field, field)) = field_token {
-            let r = ws(after_field);
-            if let Some((after_op, op)) = cmp_op(r) {
-                let v_in = ws(after_op);
-                let (rest, value) = if at_end(v_in) || v_in.starts_with(')') {
-                    // `field=` with nothing after: Splunk treats it as an empty value.
-                    (
-                        v_in,
-                        SValue {
-                            text: String::new(),
-                            quoted: true,
-                            span: src.span(v_in, v_in),
-                        },
-                    )
-                } else {
-                    cut(svalue(src, v_in))?
-                };
+    if let Some((after_field, field)) = field_part {
+        let r = ws(after_field);
+        if let Some((after_op, op)) = cmp_op(r) {
+            let v_in = ws(after_op);
+            let (rest, value) = if at_end(v_in) || v_in.starts_with(')') {
+                // `field=` with nothing after: Splunk treats it as an empty value.
+                (
+                    v_in,
+                    SValue {
+                        text: String::new(),
+                        quoted: true,
+                        span: src.span(v_in, v_in),
+                    },
+                )
+            } else {
+                cut(svalue(src, v_in))?
+            };
+            return Ok((
+                rest,
+                SearchExpr::Compare {
+                    field,
+                    op,
+                    value,
+                    span: src.span(start, rest),
+                },
+            ));
+        }
+        if let Some(after_in) = lex::keyword(r, "IN") {
+            let l = ws(after_in);
+            if let Some(list_in) = l.strip_prefix('(') {
+                let (rest, values) = cut(in_list(src, list_in))?;
                 return Ok((
                     rest,
-                    SearchExpr::Compare {
-                        field: field.to_string(),
-                        op,
-                        value,
+                    SearchExpr::In {
+                        field,
+                        values,
                         span: src.span(start, rest),
                     },
                 ));
-            }
-            if let Some(after_in) = lex::keyword(r, "IN") {
-                let l = ws(after_in);
-                if let Some(list_in) = l.strip_prefix('(') {
-                    let (rest, values) = cut(in_list(src, list_in))?;
-                    return Ok((
-                        rest,
-                        SearchExpr::In {
-                            field: field.to_string(),
-                            values,
-                            span: src.span(start, rest),
-                        },
-                    ));
-                }
             }
         }
     }
@@ -573,7 +627,8 @@ fn in_list<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Vec<SValue>> {
         };
         values.push(v);
         rest = ws(r);
-        if let Some(r) = rest.strip_prefix(',') {
+        // Separators; a doubled comma (`"a",, "b"`) is one separator.
+        while let Some(r) = rest.strip_prefix(',') {
             rest = ws(r);
         }
     }

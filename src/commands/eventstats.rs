@@ -1,0 +1,270 @@
+//! `eventstats [allnum=<bool>] <agg>… [BY <field-list>]`: computes the
+//! aggregations as `stats` does, then adds them to every event of the group,
+//! keeping the events and their order. Events lacking a group-by field get
+//! nothing added. Buffers all events.
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::fmt;
+
+use super::stats::{parse_agg, Agg, AggArg, AggSpec};
+use super::stats_support::{by_fields, extract, key_text, known_option};
+use super::{at_keyword, join_fields, CommandSpec, FieldRef};
+use crate::diag::Result;
+use crate::event::Event;
+use crate::functions::FnCtx;
+use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::spl::ast::{Command, CommandKind, Opt};
+use crate::spl::expr::Expr;
+use crate::spl::lex::{self, cut, fail, ws, PResult, Src};
+use crate::stats_fns::{self, Accumulator};
+use crate::value::Value;
+
+pub const SPEC: CommandSpec = CommandSpec {
+    name: "eventstats",
+    aliases: &[],
+    parse,
+    syntax: "eventstats [allnum=<bool>] <fn>(<field>) [AS <name>]… [BY <field>…]",
+};
+
+const OPTIONS: &[&str] = &["allnum"];
+
+#[derive(Debug)]
+pub struct EventstatsCmd {
+    pub options: Vec<Opt>,
+    pub aggs: Vec<Agg>,
+    pub by: Vec<FieldRef>,
+}
+
+/// Options, aggregations and a `BY` clause, options allowed anywhere
+/// (`eventstats`, `streamstats`, `chart`, `timechart` share this shape).
+pub(crate) fn parse_aggs_and_by<'a>(
+    src: &Src<'a>,
+    i: &'a str,
+    command: &str,
+    options: &[&str],
+    mut special: impl FnMut(&Src<'a>, &'a str) -> PResult<'a, bool>,
+) -> PResult<'a, (Vec<Opt>, Vec<Agg>, Vec<FieldRef>)> {
+    let mut opts = Vec::new();
+    let mut aggs = Vec::new();
+    let mut by = Vec::new();
+    let mut rest = ws(i);
+    loop {
+        rest = ws(rest);
+        if lex::at_command_end(rest) {
+            break;
+        }
+        let (r, took) = special(src, rest)?;
+        if took {
+            rest = r;
+            continue;
+        }
+        if let Some((r, o)) = known_option(src, rest, options, command)? {
+            opts.push(o);
+            rest = r;
+            continue;
+        }
+        if let Some(after) = at_keyword(rest, &["by"]) {
+            if !by.is_empty() {
+                return cut(fail(rest, "only one BY clause is allowed"));
+            }
+            let (r, fields) = by_fields(src, after, &[])?;
+            if fields.is_empty() {
+                return cut(fail(r, "expected field names after BY"));
+            }
+            by = fields;
+            rest = r;
+            continue;
+        }
+        if !by.is_empty() {
+            return cut(fail(
+                rest,
+                format!("unexpected input after the {command} BY clause"),
+            ));
+        }
+        let (r, a) = parse_agg(src, rest)?;
+        aggs.push(a);
+        rest = ws(r);
+        if let Some(r) = rest.strip_prefix(',') {
+            rest = r;
+        }
+    }
+    if aggs.is_empty() {
+        return cut(fail(
+            rest,
+            format!("{command} needs at least one function, e.g. count"),
+        ));
+    }
+    Ok((rest, (opts, aggs, by)))
+}
+
+fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
+    let (rest, (options, aggs, by)) =
+        parse_aggs_and_by(src, i, "eventstats", OPTIONS, |_, r| Ok((r, false)))?;
+    for o in &options {
+        super::stats_support::bool_value(o)?;
+    }
+    Ok((rest, Box::new(EventstatsCmd { options, aggs, by })))
+}
+
+/// Prints aggregations separated by commas.
+pub(crate) fn join_aggs(aggs: &[Agg]) -> String {
+    aggs.iter()
+        .map(|a| a.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The eval expressions inside aggregations.
+pub(crate) fn agg_exprs(aggs: &[Agg]) -> Vec<&Expr> {
+    aggs.iter()
+        .filter_map(|a| match &a.arg {
+            Some(AggArg::Eval { expr }) => Some(expr),
+            _ => None,
+        })
+        .collect()
+}
+
+/// True when an aggregation's result depends on arrival order.
+pub(crate) fn aggs_order_sensitive(aggs: &[Agg]) -> bool {
+    aggs.iter()
+        .any(|a| stats_fns::lookup(&a.func).is_some_and(|(f, _)| f.order_sensitive))
+}
+
+impl fmt::Display for EventstatsCmd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("eventstats")?;
+        for o in &self.options {
+            write!(f, " {o}")?;
+        }
+        write!(f, " {}", join_aggs(&self.aggs))?;
+        if !self.by.is_empty() {
+            write!(f, " BY {}", join_fields(&self.by))?;
+        }
+        Ok(())
+    }
+}
+
+impl Command for EventstatsCmd {
+    fn name(&self) -> &'static str {
+        "eventstats"
+    }
+    fn kind(&self) -> CommandKind {
+        // Keeps every event in its place; only the added fields need all of them.
+        CommandKind::Streaming
+    }
+    fn needs_time_order(&self) -> bool {
+        aggs_order_sensitive(&self.aggs)
+    }
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({ "options": self.options, "aggregations": self.aggs, "by": self.by })
+    }
+    fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        let allnum = self
+            .options
+            .iter()
+            .any(|o| o.key.eq_ignore_ascii_case("allnum") && o.as_bool() == Some(true));
+        Ok(Box::new(EventstatsOp {
+            spec: AggSpec::plan(&self.aggs, ctx)?,
+            by: self.by.iter().map(|f| f.name.clone()).collect(),
+            allnum,
+            buf: Vec::new(),
+            groups: HashMap::new(),
+            ctx: ctx.fn_ctx.clone(),
+        }))
+    }
+    fn exprs(&self) -> Vec<&Expr> {
+        agg_exprs(&self.aggs)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+struct Group {
+    accs: Vec<Box<dyn Accumulator>>,
+    /// Per aggregation: a value that is not a number was seen (for `allnum`).
+    non_numeric: Vec<bool>,
+}
+
+struct EventstatsOp {
+    spec: AggSpec,
+    by: Vec<String>,
+    allnum: bool,
+    /// Each event with the group it takes its results from.
+    buf: Vec<(Event, Option<Vec<String>>)>,
+    groups: HashMap<Vec<String>, Group>,
+    ctx: FnCtx,
+}
+
+impl Operator for EventstatsOp {
+    fn push(&mut self, ev: Event, _out: &mut Emit<'_>) -> Result<()> {
+        let keys = super::stats::group_keys(&ev, &self.by);
+        let mut first = None;
+        if !keys.is_empty() {
+            let vals = extract(&self.spec, &ev, &self.ctx)?;
+            let t = ev.time();
+            for key in keys {
+                let k = key_text(&key);
+                let spec = &self.spec;
+                let g = self.groups.entry(k.clone()).or_insert_with(|| Group {
+                    accs: spec.new_accumulators(),
+                    non_numeric: vec![false; spec.items.len()],
+                });
+                for (n, (acc, vs)) in g.accs.iter_mut().zip(&vals).enumerate() {
+                    for v in vs {
+                        if v.as_num().is_none() && !matches!(v, Value::Bool(_)) {
+                            g.non_numeric[n] = true;
+                        }
+                        acc.add(v, t);
+                    }
+                }
+                if first.is_none() {
+                    first = Some(k);
+                }
+            }
+        }
+        self.buf.push((ev, first));
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut Emit<'_>) -> Result<()> {
+        // Results once per group, then copied onto each event.
+        let mut results: HashMap<Vec<String>, Vec<Value>> = HashMap::new();
+        for (k, g) in &self.groups {
+            let vals = self
+                .spec
+                .items
+                .iter()
+                .zip(&g.accs)
+                .zip(&g.non_numeric)
+                .map(|(((func, _, _), acc), non_num)| {
+                    if self.allnum && *non_num && numeric_function(func) {
+                        Value::Null
+                    } else {
+                        acc.result()
+                    }
+                })
+                .collect();
+            results.insert(k.clone(), vals);
+        }
+        for (mut ev, key) in std::mem::take(&mut self.buf) {
+            if let Some(vals) = key.as_ref().and_then(|k| results.get(k)) {
+                for ((_, name, _), v) in self.spec.items.iter().zip(vals) {
+                    ev.set(name.clone(), v.clone());
+                }
+            }
+            out(ev)?;
+        }
+        Ok(())
+    }
+}
+
+/// Functions `allnum=true` applies to: those computed over numbers.
+fn numeric_function(func: &str) -> bool {
+    let f = func.to_ascii_lowercase();
+    matches!(
+        f.as_str(),
+        "sum" | "avg" | "mean" | "stdev" | "stdevp" | "var" | "varp" | "sumsq" | "range" | "median"
+    ) || stats_fns::lookup(&f).is_some_and(|(s, _)| s.name == "perc")
+}

@@ -1,0 +1,120 @@
+//! `| from <dataset-type>:<dataset-name>` (also written with a space,
+//! `| from datamodel Web.Web`): reads a dataset — a data model dataset, a
+//! lookup or a saved search. Parsed; not runnable until spleval has data
+//! models.
+
+use std::any::Any;
+use std::fmt;
+
+use super::tstats::DatamodelRef;
+use super::CommandSpec;
+use crate::diag::{Result, SplError};
+use crate::pipeline::{Operator, PlanCtx};
+use crate::spl::ast::{Command, CommandKind, Span};
+use crate::spl::lex::{self, cut, fail, ws, PErr, PResult, Src};
+
+pub const SPEC: CommandSpec = CommandSpec {
+    name: "from",
+    aliases: &[],
+    parse,
+    syntax: "| from datamodel:<model>.<dataset> | lookup:<name> | inputlookup:<name> | savedsearch:<name>",
+};
+
+/// The dataset types `from` reads.
+const KINDS: &[&str] = &["datamodel", "lookup", "inputlookup", "savedsearch"];
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "type")]
+pub enum FromSource {
+    Datamodel {
+        datamodel: DatamodelRef,
+    },
+    /// `lookup:`, `inputlookup:` or `savedsearch:` and the name.
+    Named {
+        kind: String,
+        name: String,
+    },
+}
+
+#[derive(Debug)]
+pub struct FromCmd {
+    pub source: FromSource,
+    /// Written `type:name` (true) or `type name` (false).
+    pub colon: bool,
+    pub span: Span,
+}
+
+fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
+    let start = ws(i);
+    let (r, kind) = lex::ident(start).map_err(|_| {
+        nom::Err::Failure(PErr::at(
+            start,
+            "expected a dataset type, e.g. datamodel:<name>",
+        ))
+    })?;
+    let lkind = kind.to_ascii_lowercase();
+    if !KINDS.contains(&lkind.as_str()) {
+        return Err(nom::Err::Failure(
+            PErr::spanning(src.span(start, r), format!("unknown dataset type '{kind}'"))
+                .with_help("from reads datamodel:, lookup:, inputlookup: or savedsearch:"),
+        ));
+    }
+    let (after, colon) = match r.strip_prefix(':') {
+        Some(a) => (a, true),
+        None if lex::ws1(r).is_some() => (ws(r), false),
+        None => return cut(fail(r, "expected ':' after the dataset type")),
+    };
+    if lex::at_command_end(after) {
+        return cut(fail(after, "expected a dataset name"));
+    }
+    let (rest, name) = cut(lex::field_name(after))?;
+    let name_span = src.span(after, rest);
+    let source = if lkind == "datamodel" {
+        FromSource::Datamodel {
+            datamodel: DatamodelRef::parse(&name, name_span),
+        }
+    } else {
+        FromSource::Named { kind: lkind, name }
+    };
+    Ok((
+        rest,
+        Box::new(FromCmd {
+            source,
+            colon,
+            span: src.span(start, rest),
+        }),
+    ))
+}
+
+impl fmt::Display for FromCmd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sep = if self.colon { ":" } else { " " };
+        match &self.source {
+            FromSource::Datamodel { datamodel } => write!(f, "from datamodel{sep}{datamodel}"),
+            FromSource::Named { kind, name } => {
+                write!(f, "from {kind}{sep}{}", lex::print_field(name))
+            }
+        }
+    }
+}
+
+impl Command for FromCmd {
+    fn name(&self) -> &'static str {
+        "from"
+    }
+    fn kind(&self) -> CommandKind {
+        CommandKind::Generating
+    }
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({ "source": self.source, "colon": self.colon, "span": self.span })
+    }
+    fn runnable(&self) -> bool {
+        false
+    }
+    fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        Err(SplError::plan("from needs data models: not runnable yet"))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}

@@ -1,0 +1,269 @@
+//! `timechart [span=<span> | bins=<N>] [limit=…] [useother=…] [usenull=…]
+//! [cont=<bool>] … <agg>… [BY <split-by-field>]`: one row per time bucket
+//! (`_time` = the bucket start), one column per aggregation or, with a
+//! split-by field, per series (see [`super::chart`] for series limits,
+//! `OTHER` and `NULL`).
+//!
+//! Buckets are aligned to the span in the time zone of the run: seconds,
+//! minutes and hours on the clock, days and weeks at local midnight (weeks
+//! counted from the epoch, as Splunk's `span=1w`), months, quarters and years
+//! on the first of the month. With `cont=true` (the default) every bucket
+//! from the first to the last one with events is output, empty ones with 0
+//! for `count`/`dc` and no value for other functions. Without `span`, the
+//! span is the smallest of 1s, 5s, 10s, 30s, 1m, 5m, 10m, 30m, 1h, 1d, 1mon
+//! that gives at most `bins` (default 100) buckets over the events' time range.
+
+use std::any::Any;
+use std::fmt;
+
+use super::chart::{check_series_option, SeriesOpts, SeriesTable, SERIES_OPTIONS};
+use super::eventstats::{agg_exprs, aggs_order_sensitive, join_aggs, parse_aggs_and_by};
+use super::stats::{Agg, AggSpec};
+use super::stats_support::{parse_timespan, uint_value, TimeSpan};
+use super::{CommandSpec, FieldRef};
+use crate::diag::{Result, SplError};
+use crate::event::Event;
+use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::spl::ast::{Command, CommandKind, Opt};
+use crate::spl::expr::Expr;
+use crate::spl::lex::{cut, fail, PErr, PResult, Src};
+use crate::value::Value;
+
+pub const SPEC: CommandSpec = CommandSpec {
+    name: "timechart",
+    aliases: &[],
+    parse,
+    syntax: "timechart [span=<span>] [bins=<N>] [limit=<N>] [useother=<bool>] [usenull=<bool>] \
+             [cont=<bool>] <fn>(<field>) [AS <name>]… [BY <field>]",
+};
+
+const OWN_OPTIONS: &[&str] = &[
+    "span",
+    "bins",
+    "minspan",
+    "partial",
+    "fixedrange",
+    "aligntime",
+    "start",
+    "end",
+    "dedup_splitvals",
+];
+
+/// Splunk refuses a span that would make more rows than this.
+const MAX_ROWS: usize = 50_000;
+
+/// Spans tried, smallest first, when none is given.
+const AUTO_SPANS: &[&str] = &[
+    "1s", "5s", "10s", "30s", "1m", "5m", "10m", "30m", "1h", "1d", "1mon",
+];
+
+#[derive(Debug)]
+pub struct TimechartCmd {
+    pub options: Vec<Opt>,
+    pub span: Option<TimeSpan>,
+    pub aggs: Vec<Agg>,
+    pub by: Option<FieldRef>,
+}
+
+fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
+    let allowed: Vec<&str> = SERIES_OPTIONS.iter().chain(OWN_OPTIONS).copied().collect();
+    let (rest, (options, aggs, by)) =
+        parse_aggs_and_by(src, i, "timechart", &allowed, |_, r| Ok((r, false)))?;
+    let mut span = None;
+    for o in &options {
+        check_series_option(o)?;
+        match o.key.to_ascii_lowercase().as_str() {
+            "span" => {
+                span = Some(parse_timespan(&o.value).map_err(|m| {
+                    nom::Err::Failure(PErr::spanning(o.span, format!("span: {m}")))
+                })?);
+            }
+            "bins" => {
+                uint_value(o)?;
+            }
+            _ => {}
+        }
+    }
+    if by.len() > 1 {
+        return Err(nom::Err::Failure(PErr::spanning(
+            by[1].span,
+            "timechart takes one split-by field",
+        )));
+    }
+    if aggs.is_empty() {
+        return cut(fail(rest, "timechart needs a function, e.g. count"));
+    }
+    Ok((
+        rest,
+        Box::new(TimechartCmd {
+            options,
+            span,
+            aggs,
+            by: by.into_iter().next(),
+        }),
+    ))
+}
+
+impl fmt::Display for TimechartCmd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("timechart")?;
+        for o in &self.options {
+            write!(f, " {o}")?;
+        }
+        write!(f, " {}", join_aggs(&self.aggs))?;
+        if let Some(b) = &self.by {
+            write!(f, " BY {b}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Command for TimechartCmd {
+    fn name(&self) -> &'static str {
+        "timechart"
+    }
+    fn kind(&self) -> CommandKind {
+        CommandKind::Transforming
+    }
+    fn needs_time_order(&self) -> bool {
+        aggs_order_sensitive(&self.aggs)
+    }
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "options": self.options, "bucket": self.span, "aggregations": self.aggs, "by": self.by,
+        })
+    }
+    fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        let mut cont = true;
+        let mut bins = 100u64;
+        for o in &self.options {
+            match o.key.to_ascii_lowercase().as_str() {
+                "cont" => cont = o.as_bool().unwrap_or(true),
+                "bins" => bins = o.value.trim().parse().unwrap_or(100).max(1),
+                "minspan" | "aligntime" | "start" | "end" | "fixedrange" | "partial" => {
+                    return Err(SplError::plan(format!(
+                        "timechart {}= is not supported yet",
+                        o.key
+                    ))
+                    .at(o.span))
+                }
+                _ => {}
+            }
+        }
+        Ok(Box::new(TimechartOp {
+            table: SeriesTable::new(
+                AggSpec::plan(&self.aggs, ctx)?,
+                SeriesOpts::from_options(&self.options, &self.aggs)?,
+                ctx.fn_ctx.clone(),
+            ),
+            span: self.span.clone(),
+            bins,
+            cont,
+            by: self.by.as_ref().map(|f| f.name.clone()),
+            events: Vec::new(),
+        }))
+    }
+    fn exprs(&self) -> Vec<&Expr> {
+        agg_exprs(&self.aggs)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+struct TimechartOp {
+    table: SeriesTable,
+    span: Option<TimeSpan>,
+    bins: u64,
+    cont: bool,
+    by: Option<String>,
+    /// Events held until the span is known (automatic span only).
+    events: Vec<Event>,
+}
+
+impl TimechartOp {
+    fn add(&mut self, ev: &Event, span: &TimeSpan) -> Result<()> {
+        let Some(t) = ev.time() else {
+            return Ok(());
+        };
+        let b = span.bucket(t, self.table.ctx.tz);
+        self.table.add(ev, vec![Value::Num(b)], self.by.as_deref())
+    }
+
+    fn choose_span(&self) -> TimeSpan {
+        let times: Vec<f64> = self.events.iter().filter_map(Event::time).collect();
+        let lo = times.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = times.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let range = if lo.is_finite() { hi - lo } else { 0.0 };
+        for s in AUTO_SPANS {
+            let span = parse_timespan(s).expect("valid built-in span");
+            if range / span.approx_secs() < self.bins as f64 {
+                return span;
+            }
+        }
+        parse_timespan(AUTO_SPANS[AUTO_SPANS.len() - 1]).expect("valid built-in span")
+    }
+}
+
+impl Operator for TimechartOp {
+    fn push(&mut self, ev: Event, _out: &mut Emit<'_>) -> Result<()> {
+        match self.span.clone() {
+            Some(span) => self.add(&ev, &span),
+            None => {
+                self.events.push(ev);
+                Ok(())
+            }
+        }
+    }
+
+    fn finish(&mut self, out: &mut Emit<'_>) -> Result<()> {
+        if self.span.is_none() {
+            let span = self.choose_span();
+            for ev in std::mem::take(&mut self.events) {
+                self.add(&ev, &span)?;
+            }
+            self.span = Some(span);
+        }
+        let span = self.span.clone().expect("set above");
+        let tz = self.table.ctx.tz;
+        let split = self.by.is_some();
+        let (cols, mut cells) = self.table.layout(split);
+        let mut times: Vec<f64> = self
+            .table
+            .rows
+            .values()
+            .filter_map(|r| r.first().and_then(Value::as_num))
+            .collect();
+        times.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+        if self.cont && times.len() > 1 {
+            let (first, last) = (times[0], times[times.len() - 1]);
+            let mut all = Vec::new();
+            let mut t = first;
+            while t <= last {
+                if all.len() >= MAX_ROWS {
+                    return Err(SplError::runtime(format!(
+                        "the specified span would result in too many (>{MAX_ROWS}) rows"
+                    )));
+                }
+                all.push(t);
+                t = span.next(t, tz);
+            }
+            times = all;
+        }
+        for (n, t) in times.into_iter().enumerate() {
+            let key = super::stats_support::key_text(&[Value::Num(t)]);
+            let mut ev = Event::with_capacity(cols.len() + 1);
+            ev.seq = n as u64;
+            ev.orig_time = t;
+            ev.set("_time", Value::Num(t));
+            let row_cells = cells
+                .remove(&key)
+                .unwrap_or_else(|| self.table.empty_cells(&cols, split));
+            for (c, v) in row_cells {
+                ev.set(c, v);
+            }
+            out(ev)?;
+        }
+        Ok(())
+    }
+}
