@@ -33,9 +33,42 @@ pub fn prepare(origin: Origin, macros: &MacroSet) -> Result<Query> {
 
 /// Parses expanded text, mapping a failure back to where it was written.
 pub fn parse(expanded: &Mapped) -> Result<Pipeline> {
-    parse_pipeline(&expanded.text).map_err(|e| {
+    parse_with_prefix(expanded, "")
+}
+
+/// Parses a macro definition (expanded) as the SPL fragment it is: a
+/// pipeline when it starts with `|`, commands when it starts with a command
+/// name (`convert …`, `rename …`), else a search expression (possibly
+/// followed by `| commands`). Errors point into the definition.
+pub fn parse_fragment(expanded: &Mapped) -> Result<Pipeline> {
+    let text = expanded.text.trim_start();
+    let first = text
+        .split(|c: char| c.is_whitespace() || c == '(')
+        .next()
+        .unwrap_or("");
+    let is_command = !first.eq_ignore_ascii_case("search")
+        && (crate::commands::lookup(first).is_some()
+            || crate::commands::generic::provenance(first).is_some());
+    if text.starts_with('|') || !is_command {
+        return parse(expanded);
+    }
+    // A command fragment; if it does not parse as commands, it may still be
+    // search terms that happen to start with a command's name.
+    parse_with_prefix(expanded, "| ").or_else(|e| parse(expanded).map_err(|_| e))
+}
+
+/// Parses `prefix` + the expanded text; error offsets are in the expanded text.
+fn parse_with_prefix(expanded: &Mapped, prefix: &str) -> Result<Pipeline> {
+    let full;
+    let input = if prefix.is_empty() {
+        expanded.text.as_str()
+    } else {
+        full = format!("{prefix}{}", expanded.text);
+        full.as_str()
+    };
+    parse_pipeline(input).map_err(|e| {
         let len = expanded.text.len();
-        let off = e.offset(len);
+        let off = e.offset(input.len()).saturating_sub(prefix.len());
         let (span, label) = if off >= len && len > 0 {
             // At the end of the text: point at its last character.
             let last = expanded.text[..len]
@@ -136,6 +169,41 @@ impl Query {
         Ok(report)
     }
 
+    /// Runs over events already in memory (the REPL's loaded events);
+    /// subsearches run over the same events.
+    pub fn run_events(
+        &self,
+        ctx: &PlanCtx,
+        events: &Arc<Vec<Event>>,
+        sink: &mut dyn FnMut(Event) -> Result<()>,
+    ) -> Result<RunReport> {
+        let mut ctx = ctx.clone();
+        if self.has_subsearch() {
+            let evs = events.clone();
+            ctx.subsearch = Some(Arc::new(move |p: &Pipeline, c: &PlanCtx| {
+                let mut plan = Plan::build(p, c)?;
+                collect_from(&mut plan, &evs)
+            }));
+        }
+        let mut plan = self.plan(&ctx)?;
+        let mut report = RunReport {
+            returns_events: plan.returns_events,
+            ..Default::default()
+        };
+        if !plan.generating {
+            for ev in events.iter() {
+                if plan.done() {
+                    break;
+                }
+                report.input.events += 1;
+                plan.push(ev.clone(), sink).map_err(|e| self.locate(e))?;
+            }
+        }
+        plan.finish(sink).map_err(|e| self.locate(e))?;
+        report.stages = plan.stats();
+        Ok(report)
+    }
+
     /// True when some command holds a subsearch.
     pub fn has_subsearch(&self) -> bool {
         let mut found = false;
@@ -194,6 +262,27 @@ pub fn run_collect(p: &Pipeline, ctx: &PlanCtx, feed: &dyn Feed) -> Result<Vec<E
             })?;
             Ok(!plan.done())
         })?;
+    }
+    plan.finish(&mut |r| {
+        rows.push(r);
+        Ok(())
+    })?;
+    Ok(rows)
+}
+
+/// Runs a planned (sub)pipeline over in-memory events and collects its results.
+fn collect_from(plan: &mut Plan, events: &[Event]) -> Result<Vec<Event>> {
+    let mut rows = Vec::new();
+    if !plan.generating {
+        for ev in events {
+            if plan.done() {
+                break;
+            }
+            plan.push(ev.clone(), &mut |r| {
+                rows.push(r);
+                Ok(())
+            })?;
+        }
     }
     plan.finish(&mut |r| {
         rows.push(r);

@@ -31,6 +31,9 @@ pub struct MacroDef {
     pub file: Option<PathBuf>,
     /// Line of `definition:` in the file.
     pub line: usize,
+    /// Where a macro without a file was defined (`session`, `--with`);
+    /// None: built in.
+    pub defined_in: Option<String>,
 }
 
 impl MacroDef {
@@ -42,14 +45,29 @@ impl MacroDef {
         key(&self.name, self.args.len())
     }
     pub fn location(&self) -> String {
-        match &self.file {
-            Some(f) => format!("{}:{}", f.display(), self.line),
-            None => "built-in".to_string(),
+        match (&self.file, &self.defined_in) {
+            (Some(f), _) => format!("{}:{}", f.display(), self.line),
+            (None, Some(d)) => d.clone(),
+            (None, None) => "built-in".to_string(),
+        }
+    }
+
+    /// A macro defined outside any file (a REPL session, `--with`).
+    pub fn adhoc(name: &str, args: Vec<String>, definition: &str, defined_in: &str) -> MacroDef {
+        MacroDef {
+            name: name.to_string(),
+            args,
+            definition: definition.to_string(),
+            description: None,
+            file: None,
+            line: 0,
+            defined_in: Some(defined_in.to_string()),
         }
     }
 }
 
-fn key(name: &str, arity: usize) -> String {
+/// `name` or `name(2)`: how a macro is addressed.
+pub fn key(name: &str, arity: usize) -> String {
     if arity == 0 {
         name.to_string()
     } else {
@@ -96,6 +114,7 @@ impl MacroSet {
                 description: Some("built-in (Splunk CIM app)".into()),
                 file: None,
                 line: 0,
+                defined_in: None,
             });
         }
         s
@@ -181,6 +200,7 @@ pub fn load_file(path: &Path) -> Result<MacroDef> {
         description: mf.description,
         file: Some(path.to_path_buf()),
         line: mf.definition.referenced.line() as usize,
+        defined_in: None,
     })
 }
 
@@ -388,6 +408,18 @@ fn next_call(text: &str, from: usize) -> std::result::Result<Option<Call>, (Span
     Ok(None)
 }
 
+/// The macro calls written in `text` (not those inside their definitions),
+/// as (name, arity), in order; scanning stops at a malformed call.
+pub fn calls(text: &str) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while let Ok(Some(c)) = next_call(text, pos) {
+        out.push((c.name, c.args.len()));
+        pos = c.end;
+    }
+    out
+}
+
 /// Splits `text[start..end]` at commas outside double quotes and parentheses.
 fn split_args(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
     let body = &text[start..end];
@@ -461,6 +493,7 @@ fn expand_inner(input: &Mapped, macros: &MacroSet, stack: &mut Vec<String>) -> R
                 description: Some("filter macro no file defines (generated)".into()),
                 file: None,
                 line: 0,
+                defined_in: Some("generated".into()),
             },
             None => {
                 let others = macros.arities(&call.name);
@@ -517,7 +550,7 @@ fn substitute(def: &MacroDef, caller: &Mapped, args: &[(usize, usize)]) -> Mappe
     let origin = Arc::new(Origin {
         label: match &def.file {
             Some(f) => format!("{}:{} (macro {})", f.display(), def.line, def.key()),
-            None => format!("macro {} (built-in)", def.key()),
+            None => format!("macro {} ({})", def.key(), def.location()),
         },
         text: def.definition.clone(),
     });
@@ -578,6 +611,7 @@ mod tests {
                 description: None,
                 file: None,
                 line: 0,
+                defined_in: None,
             });
         }
         s
@@ -616,6 +650,15 @@ mod tests {
         let s = set(&[]);
         assert_eq!(exp("a | `x_filter`", &s).unwrap(), "a | search *");
         assert!(exp("`nope`", &s).is_err());
+    }
+
+    #[test]
+    fn calls_lists_the_macros_written() {
+        assert_eq!(
+            calls("`a` x=\"`not`\" ```c `d` ``` | `b(1, \"x,y\")`"),
+            vec![("a".to_string(), 0), ("b".to_string(), 2)]
+        );
+        assert!(calls("`open").is_empty());
     }
 
     #[test]

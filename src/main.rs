@@ -45,6 +45,130 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Interactive SPL over loaded events, with meta-commands (.help lists them)
+    #[command(
+        long_about = "Interactive SPL over loaded events. Each input is SPL run over the loaded events \
+(results as a table, or the --format / .format chosen, then the count and time), or a \
+meta-command: .load .clear .rules .macro .macros .expand .fields .format .explain .run \
+.save-macro .help .quit. Input continues on the next line while it ends with '|' or a \
+bracket, quote or backtick is open.\n\nOn a terminal: history (in \
+$XDG_DATA_HOME/spleval/history, else ~/.local/share/spleval/history), Tab completion of \
+commands, eval functions, macros, fields and paths, and syntax hints. Otherwise lines are \
+read from stdin without prompts; the exit code is then 1 if any input failed."
+    )]
+    Repl(Box<ReplArgs>),
+    /// List, show or check macros
+    Macro {
+        #[command(subcommand)]
+        cmd: MacroCmd,
+    },
+    /// Try a new definition of a detection's `*_filter` macro: which results it removes and keeps
+    Filter(Box<FilterArgs>),
+}
+
+#[derive(Subcommand)]
+enum MacroCmd {
+    /// Every macro: arity, where it is defined, how many detections use it
+    List(MacroArgs),
+    /// A macro's definition and its full expansion (NAME or NAME(N))
+    Show {
+        #[arg(value_name = "NAME")]
+        name: String,
+        #[command(flatten)]
+        rules: MacroArgs,
+    },
+    /// Every definition parses; report undefined and unused macros (exit 1 on errors)
+    Check(MacroArgs),
+}
+
+#[derive(Args)]
+struct MacroArgs {
+    /// Rules root holding macros/ and detections/ [default: ./rules]
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    /// An extra macro folder (repeatable; later folders override earlier ones)
+    #[arg(long, value_name = "DIR")]
+    macros: Vec<PathBuf>,
+}
+
+/// Metadata for events, shared by repl and filter.
+#[derive(Args)]
+struct EventMetaArgs {
+    /// Set sourcetype on events that lack it
+    #[arg(long, value_name = "V")]
+    sourcetype: Option<String>,
+    /// Set source on events that lack it (default: the file name)
+    #[arg(long, value_name = "V")]
+    source: Option<String>,
+    /// Set host on events that lack it
+    #[arg(long, value_name = "V")]
+    host: Option<String>,
+    /// Set index on events that lack it
+    #[arg(long, value_name = "V")]
+    index: Option<String>,
+    /// Fix now() and relative times to this epoch time
+    #[arg(long, value_name = "EPOCH")]
+    now: Option<f64>,
+    /// Time zone for rendering and reading local times
+    #[arg(long, value_name = "ZONE", default_value = "UTC")]
+    tz: String,
+}
+
+impl EventMetaArgs {
+    fn meta(&self) -> Meta {
+        Meta {
+            sourcetype: self.sourcetype.clone(),
+            source: self.source.clone(),
+            host: self.host.clone(),
+            index: self.index.clone(),
+            earliest: None,
+            latest: None,
+        }
+    }
+}
+
+#[derive(Args)]
+struct ReplArgs {
+    /// NDJSON event files to load at the start (.load adds more)
+    #[arg(value_name = "EVENTS")]
+    events: Vec<PathBuf>,
+    /// Rules root holding macros/ and detections/ [default: ./rules when it exists]
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    /// An extra macro folder (repeatable; later folders override earlier ones)
+    #[arg(long, value_name = "DIR")]
+    macros: Vec<PathBuf>,
+    #[command(flatten)]
+    meta: EventMetaArgs,
+    /// Output format (.format changes it)
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+    /// MaxMind database (.mmdb) for iplocation [env: SPLEVAL_GEOIP]
+    #[arg(long, value_name = "FILE")]
+    geoip: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct FilterArgs {
+    /// The detection YAML, then NDJSON event files (none, or -: stdin)
+    #[arg(value_name = "DETECTION", required = true)]
+    detection: PathBuf,
+    #[arg(value_name = "EVENTS")]
+    events: Vec<String>,
+    /// The filter macro's new definition, e.g. 'search NOT user="svc_*"'
+    #[arg(long, value_name = "SPL", required = true)]
+    with: String,
+    /// Save the new definition as <rules>/macros/<name>_filter.yml
+    #[arg(long)]
+    write: bool,
+    /// Rules root holding macros/; default: the nearest ancestor of DETECTION that holds macros/, else ./rules
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    /// An extra macro folder (repeatable; later folders override earlier ones)
+    #[arg(long, value_name = "DIR")]
+    macros: Vec<PathBuf>,
+    #[command(flatten)]
+    meta: EventMetaArgs,
 }
 
 #[derive(Args)]
@@ -165,6 +289,9 @@ struct RunArgs {
     /// MaxMind database (.mmdb) for iplocation [env: SPLEVAL_GEOIP]
     #[arg(long, value_name = "FILE")]
     geoip: Option<PathBuf>,
+    /// After the results, print to stderr per command: rows in, rows out, time (its own, not later commands')
+    #[arg(long)]
+    explain: bool,
 }
 
 /// Reads a --earliest/--latest value.
@@ -194,6 +321,9 @@ fn main() -> ExitCode {
         Cmd::Check(a) => cmd_check(a),
         Cmd::Test(a) => cmd_test(a),
         Cmd::Parse { search, json } => cmd_parse(search, json),
+        Cmd::Repl(a) => cmd_repl(*a),
+        Cmd::Macro { cmd } => cmd_macro(cmd),
+        Cmd::Filter(a) => cmd_filter(*a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -347,10 +477,22 @@ fn cmd_run(a: RunArgs) -> Result<(), SplError> {
     } else {
         Format::Json
     });
+    let started = std::time::Instant::now();
     let mut writer = Writer::new(format, stdout.lock(), ctx.fn_ctx.tz);
     let report = query.run(&ctx, &sources, &meta, &mut |ev| writer.push(ev))?;
     writer.declare_columns(report.columns.clone());
     let _ = writer.finish(report.returns_events)?;
+    if a.explain {
+        eprint!(
+            "{}",
+            spleval::explain::render(
+                &report.stages,
+                &query.expanded.text,
+                report.input.events,
+                started.elapsed()
+            )
+        );
+    }
     if report.input.malformed > 0 {
         eprintln!(
             "warning: {} malformed line(s) skipped, {} event(s) read",
@@ -569,4 +711,298 @@ fn indent(s: &str) -> String {
         .map(|l| format!("    {l}"))
         .collect::<Vec<_>>()
         .join("\n")
+}
+fn cmd_repl(a: ReplArgs) -> Result<(), SplError> {
+    let mut ctx = PlanCtx::new(fn_ctx(a.meta.now, &a.meta.tz)?);
+    ctx.geoip = a
+        .geoip
+        .clone()
+        .or_else(|| std::env::var_os("SPLEVAL_GEOIP").map(PathBuf::from));
+    if let Some(r) = &a.rules {
+        if !r.is_dir() {
+            return Err(SplError::new(
+                diag::ErrorKind::Rule,
+                format!("rules folder {} does not exist", r.display()),
+            ));
+        }
+    }
+    let opts = spleval::repl::Options {
+        rules: a.rules.clone(),
+        macros: a.macros.clone(),
+        meta: a.meta.meta(),
+        events: a.events.clone(),
+        format: a.format,
+        ctx,
+    };
+    if spleval::repl::run(opts)? {
+        Ok(())
+    } else {
+        Err(CheckFailed.into())
+    }
+}
+
+/// `--rules` or ./rules (when it exists).
+fn macro_root(a: &MacroArgs) -> Result<Option<PathBuf>, SplError> {
+    match &a.rules {
+        Some(d) if !d.is_dir() => Err(SplError::new(
+            diag::ErrorKind::Rule,
+            format!("rules folder {} does not exist", d.display()),
+        )),
+        Some(d) => Ok(Some(d.clone())),
+        None => Ok(Some(PathBuf::from("rules")).filter(|p| p.is_dir())),
+    }
+}
+
+fn cmd_macro(cmd: MacroCmd) -> Result<(), SplError> {
+    use spleval::macro_tools;
+    match cmd {
+        MacroCmd::List(a) => {
+            let root = macro_root(&a)?;
+            let macros = rules::load_macros(root.as_deref(), &a.macros)?;
+            let dets = root
+                .as_deref()
+                .map(|r| macro_tools::detections(r).0)
+                .unwrap_or_default();
+            let usage = macro_tools::usage(&macros, &dets);
+            let rows: Vec<[String; 4]> = macros
+                .iter()
+                .map(|m| {
+                    [
+                        m.name.clone(),
+                        m.arity().to_string(),
+                        m.location(),
+                        usage.count(&m.key()).to_string(),
+                    ]
+                })
+                .collect();
+            let head = ["macro", "arity", "defined in", "detections"].map(String::from);
+            print_columns(&head, &rows);
+            eprintln!(
+                "{} macro(s); {} detection(s) scanned; {} `*_filter` macro(s) they call have no file (they expand to `search *`)",
+                macros.len(),
+                dets.len(),
+                usage.generated_filters.len()
+            );
+            Ok(())
+        }
+        MacroCmd::Show { name, rules: a } => {
+            let root = macro_root(&a)?;
+            let macros = rules::load_macros(root.as_deref(), &a.macros)?;
+            let (base, arity) = match name.strip_suffix(')').and_then(|s| s.split_once('(')) {
+                Some((n, k)) => (
+                    n.to_string(),
+                    Some(k.trim().parse::<usize>().map_err(|_| {
+                        SplError::usage(format!("{name}: write NAME or NAME(N), N a number"))
+                    })?),
+                ),
+                None => (name.clone(), None),
+            };
+            let defs: Vec<_> = macros
+                .iter()
+                .filter(|m| m.name == base && arity.is_none_or(|k| m.arity() == k))
+                .cloned()
+                .collect();
+            if defs.is_empty() {
+                let similar: Vec<String> = macros
+                    .iter()
+                    .filter(|m| m.name.contains(&base))
+                    .map(|m| m.key())
+                    .take(8)
+                    .collect();
+                let mut e = SplError::new(
+                    diag::ErrorKind::Macro,
+                    format!("no macro {name} is defined"),
+                );
+                if !similar.is_empty() {
+                    e = e.with_help(format!("similar: {}", similar.join(", ")));
+                }
+                return Err(e);
+            }
+            let dets = root
+                .as_deref()
+                .map(|r| macro_tools::detections(r).0)
+                .unwrap_or_default();
+            let usage = macro_tools::usage(&macros, &dets);
+            for (n, m) in defs.iter().enumerate() {
+                if n > 0 {
+                    println!();
+                }
+                println!("{}  ({})", m.key(), m.location());
+                if !m.args.is_empty() {
+                    println!("arguments: {}", m.args.join(", "));
+                }
+                if let Some(d) = &m.description {
+                    println!("description: {}", d.trim());
+                }
+                println!("definition:\n  {}", m.definition.trim());
+                match macro_tools::expansion(m, &macros) {
+                    Ok(x) => println!("expansion:\n  {}", x.trim()),
+                    Err(e) => {
+                        println!("expansion: fails");
+                        report(&e);
+                    }
+                }
+                println!("used by {} detection(s)", usage.count(&m.key()));
+            }
+            Ok(())
+        }
+        MacroCmd::Check(a) => {
+            let root = macro_root(&a)?;
+            let macros = rules::load_macros(root.as_deref(), &a.macros)?;
+            let r = macro_tools::check(&macros, root.as_deref());
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            for e in &r.unreadable {
+                print!("{}", diag::render(e, color));
+            }
+            for (key, e) in &r.bad {
+                println!("macro {key}: definition does not parse");
+                print!("{}", diag::render(e, color));
+            }
+            println!(
+                "{} macro definition(s): {} parse, {} do not{}",
+                r.checked,
+                r.checked - r.bad.len() - r.skipped.len(),
+                r.bad.len(),
+                if r.skipped.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        ", {} not parsed (they call undefined macros: {})",
+                        r.skipped.len(),
+                        r.skipped.join(", ")
+                    )
+                }
+            );
+            if r.usage.undefined.is_empty() {
+                println!("undefined macros: none");
+            } else {
+                println!("undefined macros: {}", r.usage.undefined.len());
+                for (key, callers) in &r.usage.undefined {
+                    let shown: Vec<&str> = callers.iter().map(String::as_str).take(3).collect();
+                    let more = callers.len().saturating_sub(shown.len());
+                    println!(
+                        "  `{key}` called by {}{}",
+                        shown.join(", "),
+                        if more > 0 {
+                            format!(" and {more} more")
+                        } else {
+                            String::new()
+                        }
+                    );
+                }
+            }
+            println!(
+                "generated `*_filter` macros (no file; they expand to `search *`): {}",
+                r.usage.generated_filters.len()
+            );
+            if r.unused.is_empty() {
+                println!("unused macros: none");
+            } else {
+                println!(
+                    "unused macros ({}, no detection uses them): {}",
+                    r.unused.len(),
+                    r.unused.join(", ")
+                );
+            }
+            println!("{} detection(s) scanned", r.detections);
+            if r.failed() {
+                return Err(CheckFailed.into());
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Prints rows as left-aligned columns, the numeric ones right-aligned.
+fn print_columns(head: &[String; 4], rows: &[[String; 4]]) {
+    let mut w = [0usize; 4];
+    for r in std::iter::once(head).chain(rows.iter()) {
+        for (k, c) in r.iter().enumerate() {
+            w[k] = w[k].max(c.chars().count());
+        }
+    }
+    for r in std::iter::once(head).chain(rows.iter()) {
+        println!(
+            "{:<w0$}  {:>w1$}  {:<w2$}  {:>w3$}",
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            w0 = w[0],
+            w1 = w[1],
+            w2 = w[2],
+            w3 = w[3]
+        );
+    }
+}
+
+fn cmd_filter(a: FilterArgs) -> Result<(), SplError> {
+    let det = rules::load_detection(&a.detection)?;
+    let root = match &a.rules {
+        Some(d) if !d.is_dir() => {
+            return Err(SplError::new(
+                diag::ErrorKind::Rule,
+                format!("rules folder {} does not exist", d.display()),
+            ))
+        }
+        Some(d) => Some(d.clone()),
+        None => rules::find_rules_root(&a.detection)
+            .or_else(|| Some(PathBuf::from("rules")).filter(|p| p.is_dir())),
+    };
+    let macros = rules::load_macros(root.as_deref(), &a.macros)?;
+    let mut ctx = PlanCtx::new(fn_ctx(a.meta.now, &a.meta.tz)?);
+    ctx.rules_root = root.clone();
+    let sources: Vec<Source> = if a.events.is_empty() {
+        vec![Source::Stdin]
+    } else {
+        a.events.iter().map(|s| Source::from_arg(s)).collect()
+    };
+    for s in &sources {
+        if let Source::File(p) = s {
+            if !p.is_file() {
+                return Err(SplError::input(format!(
+                    "event file {} not found",
+                    p.display()
+                )));
+            }
+        }
+    }
+    let c = spleval::filter::compare(&det, &macros, &a.with, &ctx, &sources, &a.meta.meta())?;
+    println!(
+        "filter macro `{}`: now {:?} ({}), trying {:?}",
+        c.macro_name,
+        c.current.definition,
+        c.current.location(),
+        c.candidate.definition
+    );
+    let tz = ctx.fn_ctx.tz;
+    let table = |title: &str, rows: &[spleval::event::Event]| -> Result<(), SplError> {
+        println!("\n{title} ({}):", rows.len());
+        if rows.is_empty() {
+            println!("(none)");
+            return Ok(());
+        }
+        let mut w = Writer::new(Format::Table, std::io::stdout().lock(), tz);
+        for r in rows {
+            w.push(r.clone())?;
+        }
+        let _ = w.finish(c.returns_events)?;
+        Ok(())
+    };
+    table("removed by the new filter", &c.removed)?;
+    table("kept", &c.kept)?;
+    if !c.added.is_empty() {
+        table("let through by the new filter only", &c.added)?;
+    }
+    println!("\n{}", c.summary());
+    if a.write {
+        let Some(root) = root else {
+            return Err(SplError::usage(
+                "--write needs a rules folder: pass --rules DIR",
+            ));
+        };
+        let path = spleval::macro_tools::write_file(&c.candidate, &root.join("macros"))?;
+        println!("wrote {}", path.display());
+    }
+    Ok(())
 }

@@ -88,8 +88,11 @@ impl PlanCtx {
 #[derive(Debug, Clone, Default)]
 pub struct StageStats {
     pub name: String,
+    /// The command in the expanded search (None: a stage the planner added).
+    pub span: Option<Span>,
     pub rows_in: u64,
     pub rows_out: u64,
+    /// Time spent in this stage itself, not in the stages after it.
     pub time: Duration,
 }
 
@@ -181,6 +184,7 @@ impl Plan {
                 op,
                 stats: StageStats {
                     name: cmd.name().to_string(),
+                    span: Some(node.span),
                     ..Default::default()
                 },
                 span: Some(node.span),
@@ -231,12 +235,13 @@ impl Plan {
             let stage = &mut head[k];
             let started = Instant::now();
             let mut emitted = 0u64;
+            let mut downstream = Duration::ZERO;
             let r = stage.op.finish(&mut |e| {
                 emitted += 1;
-                push_chain(tail, e, sink)
+                timed(&mut downstream, || push_chain(tail, e, sink))
             });
             stage.stats.rows_out += emitted;
-            stage.stats.time += started.elapsed();
+            stage.stats.time += started.elapsed().saturating_sub(downstream);
             r.map_err(|e| match stage.span {
                 Some(s) => e.at(s),
                 None => e,
@@ -250,6 +255,15 @@ impl Plan {
     }
 }
 
+/// Runs `f`, adding the time it took to `acc`: what a stage spends passing
+/// rows on is the later stages' time, not its own.
+fn timed<T>(acc: &mut Duration, f: impl FnOnce() -> T) -> T {
+    let started = Instant::now();
+    let r = f();
+    *acc += started.elapsed();
+    r
+}
+
 fn push_chain(stages: &mut [Stage], ev: Event, sink: &mut Emit<'_>) -> Result<()> {
     match stages.split_first_mut() {
         None => sink(ev),
@@ -257,12 +271,13 @@ fn push_chain(stages: &mut [Stage], ev: Event, sink: &mut Emit<'_>) -> Result<()
             first.stats.rows_in += 1;
             let started = Instant::now();
             let mut emitted = 0u64;
+            let mut downstream = Duration::ZERO;
             let r = first.op.push(ev, &mut |e| {
                 emitted += 1;
-                push_chain(rest, e, sink)
+                timed(&mut downstream, || push_chain(rest, e, sink))
             });
             first.stats.rows_out += emitted;
-            first.stats.time += started.elapsed();
+            first.stats.time += started.elapsed().saturating_sub(downstream);
             r.map_err(|e| match first.span {
                 Some(s) => e.at(s),
                 None => e,
