@@ -146,15 +146,16 @@ impl Plan {
         for (n, node) in p.commands.iter().enumerate() {
             let cmd = &node.cmd;
             if !cmd.runnable() {
-                // The command's own planning error says why, when it has one.
-                let e = match cmd.plan(ctx) {
-                    Err(e) => e,
-                    Ok(_) => SplError::plan(format!(
-                        "command '{}' is parsed but spleval cannot run it",
-                        cmd.name()
-                    )),
+                // The command's own planner says why, when it can.
+                let why = match cmd.plan(ctx) {
+                    Err(e) => format!(": {}", e.msg),
+                    Ok(_) => String::new(),
                 };
-                return Err(e.at(node.name_span));
+                return Err(SplError::plan(format!(
+                    "command '{}' is parsed but spleval cannot run it{why}",
+                    cmd.name()
+                ))
+                .at(node.name_span));
             }
             if cmd.kind() == CommandKind::Generating && n > 0 {
                 return Err(SplError::plan(format!(
