@@ -77,6 +77,9 @@ pub static STATS_FUNCTIONS: &[StatsFunction] = &[
         Box::new(ByTime::new(true, true))
     }),
     f("first", &[], false, true, |_| Box::new(First(None))),
+    f("sparkline", &[], true, false, |_| {
+        Box::new(Sparkline::default())
+    }),
     f("last", &[], false, true, |_| Box::new(Last(None))),
 ];
 
@@ -431,6 +434,41 @@ impl Accumulator for Last {
     }
     fn result(&self) -> Value {
         self.0.clone().unwrap_or(Value::Null)
+    }
+}
+
+/// `sparkline`: event counts per time bucket, as Splunk's multivalue
+/// `##__SPARKLINE__##,n1,n2,…`. Buckets are one hour wide (Splunk derives the
+/// width from the search's time range, which offline searches do not have).
+#[derive(Default)]
+struct Sparkline {
+    times: Vec<f64>,
+}
+pub const SPARKLINE_SPAN: f64 = 3600.0;
+impl Accumulator for Sparkline {
+    fn add(&mut self, _v: &Value, t: Option<f64>) {
+        if let Some(t) = t {
+            self.times.push(t);
+        }
+    }
+    fn result(&self) -> Value {
+        let mut parts = vec![Value::from("##__SPARKLINE__##")];
+        if let (Some(lo), Some(hi)) = (
+            self.times.iter().cloned().reduce(f64::min),
+            self.times.iter().cloned().reduce(f64::max),
+        ) {
+            let first = (lo / SPARKLINE_SPAN).floor();
+            let n = ((hi / SPARKLINE_SPAN).floor() - first) as usize + 1;
+            let mut counts = vec![0u64; n.min(10_000)];
+            for t in &self.times {
+                let i = ((t / SPARKLINE_SPAN).floor() - first) as usize;
+                if let Some(c) = counts.get_mut(i) {
+                    *c += 1;
+                }
+            }
+            parts.extend(counts.into_iter().map(|c| Value::Str(c.to_string())));
+        }
+        Value::Multi(parts)
     }
 }
 

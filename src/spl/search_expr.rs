@@ -358,13 +358,26 @@ fn bare_token(i: &str) -> Option<(&str, &str)> {
     let mut depth = 0i32;
     let mut end = i.len();
     let mut escaped = false;
+    let mut in_q = false;
     for (n, c) in i.char_indices() {
         if escaped {
             escaped = false;
             continue;
         }
+        if in_q {
+            match c {
+                '\\' => escaped = true,
+                '"' => in_q = false,
+                _ => {}
+            }
+            continue;
+        }
         match c {
             '\\' => escaped = true,
+            // Inside parentheses a token goes on across spaces and quotes
+            // (`relative_time(now(), "-10m@m")`), as Splunk reads it.
+            '"' if depth > 0 => in_q = true,
+            c if c.is_whitespace() && depth > 0 => {}
             c if c.is_whitespace() => {
                 end = n;
                 break;
