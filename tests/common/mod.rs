@@ -37,7 +37,15 @@ pub const SEED_SAMPLE: &str = "rules/samples/o365_graph_signins.jsonl";
 /// Runs SPL over NDJSON given as a string; returns the result rows as JSON.
 pub fn run_spl(spl: &str, events: &str) -> Vec<serde_json::Value> {
     let out = spleval()
-        .args(["run", "--now", "1700000000", "--format", "json", "--spl", spl])
+        .args([
+            "run",
+            "--now",
+            "1700000000",
+            "--format",
+            "json",
+            "--spl",
+            spl,
+        ])
         .write_stdin(events.to_string())
         .output()
         .expect("runs");
