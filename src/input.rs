@@ -863,9 +863,16 @@ fn read_csv(reader: BufReader<Box<dyn Read>>, name: &str, emit: &mut Emit<'_>) -
 /// Raw text: one event per non-empty line, `_raw` only, `_time` from a
 /// leading timestamp when one parses.
 fn read_raw(reader: &mut dyn BufRead, name: &str, emit: &mut Emit<'_>) -> Result<()> {
-    for_lines(reader, name, &mut |_, text| {
+    for_lines(reader, name, &mut |lineno, text| {
         if text.trim().is_empty() {
             return Ok(true);
+        }
+        if text.contains(['\0', '\u{fffd}']) {
+            return emit(Item::Bad {
+                line: lineno,
+                record: None,
+                msg: "not text (NUL bytes or invalid UTF-8)".into(),
+            });
         }
         let mut ev = Event::with_capacity(4);
         ev.set("_raw", Value::Str(text.to_string()));
@@ -1095,9 +1102,13 @@ pub fn explain_first(
                 let Item::Event { mut ev, raw_only } = item else {
                     return Ok(true);
                 };
+                let short = Path::new(&name)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| name.clone());
                 let mut origin: IndexMap<String, String> = ev
                     .names()
-                    .map(|n| (n.clone(), format!("input ({name})")))
+                    .map(|n| (n.clone(), format!("input ({short})")))
                     .collect();
                 apply_file_meta(&mut ev, fmeta, meta, &name);
                 for n in ev.names() {
@@ -1135,14 +1146,13 @@ pub fn explain_first(
     Ok(None)
 }
 
+/// A malformed record: its line, its record number (where lines do not delimit records), the message.
+pub type Malformed = (u64, Option<u64>, String);
+
 /// Reads events from bytes in memory (format detected as for files), with
 /// metadata and knowledge applied; malformed records are returned as
 /// `(line, record, message)`. For tests and tools.
-pub fn read_bytes(
-    data: &[u8],
-    name: &str,
-    meta: &Meta,
-) -> Result<(Vec<Event>, Vec<(u64, Option<u64>, String)>)> {
+pub fn read_bytes(data: &[u8], name: &str, meta: &Meta) -> Result<(Vec<Event>, Vec<Malformed>)> {
     let knowledge = meta.knowledge();
     let mut state = knowledge.state();
     let mut events = Vec::new();
@@ -1171,7 +1181,7 @@ pub fn read_bytes(
 mod tests {
     use super::*;
 
-    fn read(data: &str, name: &str) -> (Vec<Event>, Vec<(u64, Option<u64>, String)>) {
+    fn read(data: &str, name: &str) -> (Vec<Event>, Vec<Malformed>) {
         let meta = Meta {
             knowledge: Some(Arc::new(Knowledge::empty())),
             ..Default::default()

@@ -16,6 +16,8 @@
 //!     - {regex: 'user=(?<user>\S+)', in: _raw}
 //!   alias: {EventCode: EventID}          # new_name: existing_field (copies when it exists)
 //!   eval: {dest: 'coalesce(dest, Computer)'}   # SPL eval; a list of maps = groups run in order
+//!   lookup:                              # automatic lookups, table inline
+//!     - {input: EventCode, output: [signature], table: {"4624": "An account was successfully logged on"}}
 //! ```
 //!
 //! Order, per event (Splunk's): index time — `timestamp`, then `rewrite` of
@@ -23,8 +25,8 @@
 //! search time, stanzas matched again on the rewritten metadata — `kv_mode`
 //! extraction, `extract` regexes, `alias`, `eval` (each group's expressions
 //! all see the event as it was before the group, as Splunk's calculated
-//! fields do, and a later stanza's value for the same field wins). Lookups
-//! and tags are not applied.
+//! fields do, and a later stanza's value for the same field wins), then
+//! `lookup`. Lookups from files and tags are not applied.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -81,6 +83,16 @@ struct Stanza {
     extract: Vec<Extract>,
     alias: Vec<(String, String)>,
     eval: Vec<Vec<(String, Compiled)>>,
+    lookup: Vec<Lookup>,
+}
+
+/// An automatic lookup with its table inline: the value of `input` looked up
+/// in `table` sets each `output` field.
+#[derive(Debug)]
+struct Lookup {
+    input: String,
+    output: Vec<String>,
+    table: HashMap<String, String>,
 }
 
 #[derive(Debug)]
@@ -137,11 +149,14 @@ struct Extract {
     names: Vec<String>,
 }
 
+/// (sourcetype, source, host).
+type MetaKey = (String, String, String);
+
 /// Per-reader caches (which stanzas match which metadata).
 #[derive(Default)]
 pub struct State {
-    cache: HashMap<(String, String, String), Arc<[usize]>>,
-    last: Option<((String, String, String), Arc<[usize]>)>,
+    cache: HashMap<MetaKey, Arc<[usize]>>,
+    last: Option<(MetaKey, Arc<[usize]>)>,
 }
 
 /// What produced each field, for `--explain-fields`.
@@ -397,6 +412,29 @@ impl Knowledge {
                 });
             }
         }
+        self.apply_lookups(ev, &matched, &mut trace);
+    }
+
+    fn apply_lookups(&self, ev: &mut Event, matched: &[usize], trace: &mut Option<&mut Trace>) {
+        for &i in matched {
+            let s = &self.stanzas[i];
+            for l in &s.lookup {
+                let Some(v) = ev
+                    .get(&l.input)
+                    .and_then(|v| v.as_text())
+                    .and_then(|k| l.table.get(k.as_ref()))
+                    .cloned()
+                else {
+                    continue;
+                };
+                for o in &l.output {
+                    ev.set(o.clone(), Value::Str(v.clone()));
+                    note(trace, o, || {
+                        format!("{}: lookup {o} from {}", s.label(), l.input)
+                    });
+                }
+            }
+        }
     }
 
     /// Indices of the stanzas matching the event's sourcetype, source and host.
@@ -623,6 +661,7 @@ fn compile_stanza(v: &serde_json::Value, file: &str) -> std::result::Result<Stan
         "extract",
         "alias",
         "eval",
+        "lookup",
     ];
     if let Some(k) = o.keys().find(|k| !KEYS.contains(&k.as_str())) {
         return Err(format!("unknown key `{k}` (known: {})", KEYS.join(", ")));
@@ -650,7 +689,7 @@ fn compile_stanza(v: &serde_json::Value, file: &str) -> std::result::Result<Stan
                 .map(text_of)
                 .ok_or_else(|| ctx("timestamp needs `field`".into()))?;
             let zone = match t.get("zone") {
-                Some(z) => crate::time::parse_tz(&text_of(z)).map_err(|e| ctx(e))?,
+                Some(z) => crate::time::parse_tz(&text_of(z)).map_err(&ctx)?,
                 None => chrono_tz::UTC,
             };
             Some(TimeRule {
@@ -736,8 +775,39 @@ fn compile_stanza(v: &serde_json::Value, file: &str) -> std::result::Result<Stan
             .map_err(ctx)?,
         Some(m) => vec![compile_map(m, "eval").map_err(ctx)?],
     };
+    let mut lookup = Vec::new();
+    let items = match o.get("lookup") {
+        None => Vec::new(),
+        Some(serde_json::Value::Array(a)) => a.clone(),
+        Some(x) => vec![x.clone()],
+    };
+    for x in items {
+        let serde_json::Value::Object(m) = &x else {
+            return Err(ctx("lookup items are {input, output, table}".into()));
+        };
+        let input = m
+            .get("input")
+            .map(text_of)
+            .ok_or_else(|| ctx("lookup needs `input`".into()))?;
+        let output = strings(m.get("output"), "output").map_err(ctx)?;
+        if output.is_empty() {
+            return Err(ctx("lookup needs `output`".into()));
+        }
+        let Some(serde_json::Value::Object(t)) = m.get("table") else {
+            return Err(ctx(
+                "lookup needs `table` (a map of input value: output value)".into(),
+            ));
+        };
+        let table = t.iter().map(|(k, v)| (k.clone(), text_of(v))).collect();
+        lookup.push(Lookup {
+            input,
+            output,
+            table,
+        });
+    }
     Ok(Stanza {
         name,
+        lookup,
         file: file.to_string(),
         sourcetype,
         source,
