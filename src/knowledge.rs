@@ -156,7 +156,9 @@ type MetaKey = (String, String, String);
 #[derive(Default)]
 pub struct State {
     cache: HashMap<MetaKey, Arc<[usize]>>,
-    last: Option<(MetaKey, Arc<[usize]>)>,
+    /// The few most recent keys (an event is matched before and after its
+    /// metadata rewrite), checked before the map.
+    recent: Vec<(MetaKey, Arc<[usize]>)>,
 }
 
 /// What produced each field, for `--explain-fields`.
@@ -442,15 +444,16 @@ impl Knowledge {
         let text = |k: &str| {
             ev.get(k)
                 .and_then(|v| v.as_text())
-                .map(|c| c.into_owned())
-                .unwrap_or_default()
+                .unwrap_or(std::borrow::Cow::Borrowed(""))
         };
         let (st, src, host) = (text("sourcetype"), text("source"), text("host"));
-        if let Some((k, v)) = &state.last {
+        // Most events of an input share their metadata: compare before allocating.
+        for (k, v) in &state.recent {
             if k.0 == st && k.1 == src && k.2 == host {
                 return v.clone();
             }
         }
+        let (st, src, host) = (st.into_owned(), src.into_owned(), host.into_owned());
         let key = (st, src, host);
         let v = match state.cache.get(&key) {
             Some(v) => v.clone(),
@@ -469,7 +472,10 @@ impl Knowledge {
                 v
             }
         };
-        state.last = Some((key, v.clone()));
+        if state.recent.len() >= 4 {
+            state.recent.remove(0);
+        }
+        state.recent.push((key, v.clone()));
         v
     }
 
@@ -887,5 +893,17 @@ mod tests {
     #[test]
     fn shipped_packs_load() {
         assert!(Knowledge::shipped().len() >= 5);
+    }
+
+    #[test]
+    fn every_pack_file_is_shipped() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/knowledge");
+        for f in yaml_files(&dir).unwrap() {
+            let name = f.file_name().unwrap().to_string_lossy().into_owned();
+            assert!(
+                SHIPPED.iter().any(|(n, _)| *n == name),
+                "rules/knowledge/{name} is not in knowledge::SHIPPED"
+            );
+        }
     }
 }
