@@ -3,6 +3,7 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -10,6 +11,7 @@ use spleval::diag::{self, SplError};
 use spleval::engine;
 use spleval::functions::FnCtx;
 use spleval::input::{Meta, Source};
+use spleval::knowledge::Knowledge;
 use spleval::macros::{MacroSet, Origin};
 use spleval::output::{Format, Writer};
 use spleval::pipeline::PlanCtx;
@@ -121,8 +123,7 @@ impl EventMetaArgs {
             source: self.source.clone(),
             host: self.host.clone(),
             index: self.index.clone(),
-            earliest: None,
-            latest: None,
+            ..Default::default()
         }
     }
 }
@@ -246,8 +247,10 @@ enum CheckFormat {
 #[derive(Args)]
 struct RunArgs {
     /// RULE (a detection YAML) then EVENTS; with --spl, all are EVENTS.
-    /// EVENTS are NDJSON files, or - for stdin; none: stdin (not read when the
-    /// search starts with a generating command such as | makeresults)
+    /// EVENTS are files or folders (recursed) of NDJSON, JSON arrays, Splunk
+    /// exports, Windows XML events, CSV or raw text (detected by content;
+    /// gzip/zstd read transparently), or - for stdin; none: stdin (not read
+    /// when the search starts with a generating command such as | makeresults)
     #[arg(value_name = "RULE | EVENTS")]
     args: Vec<String>,
     /// Run this SPL instead of a rule file
@@ -292,6 +295,16 @@ struct RunArgs {
     /// After the results, print to stderr per command: rows in, rows out, time (its own, not later commands')
     #[arg(long)]
     explain: bool,
+    /// A folder of search-time knowledge YAML, applied after the shipped packs
+    /// (repeatable; later folders win)
+    #[arg(long, value_name = "DIR")]
+    knowledge: Vec<PathBuf>,
+    /// Apply no search-time knowledge (not even the shipped packs)
+    #[arg(long)]
+    no_knowledge: bool,
+    /// Do not run the search: show the first event's fields and the rule that produced each
+    #[arg(long)]
+    explain_fields: bool,
 }
 
 /// Reads a --earliest/--latest value.
@@ -392,6 +405,15 @@ fn fn_ctx(now: Option<f64>, tz: &str) -> Result<FnCtx, SplError> {
 
 fn cmd_run(a: RunArgs) -> Result<(), SplError> {
     let mut positional = a.args.clone();
+    let knowledge = if a.no_knowledge {
+        Arc::new(Knowledge::empty())
+    } else {
+        Arc::new(Knowledge::load(&a.knowledge)?)
+    };
+    let is_rule = |s: &String| s.ends_with(".yml") || s.ends_with(".yaml");
+    if a.explain_fields && a.spl.is_none() && !positional.first().is_some_and(is_rule) {
+        return explain_fields(&a, &positional, knowledge);
+    }
     let is_rule_file = |p: &str| {
         matches!(
             Path::new(p).extension().and_then(|e| e.to_str()),
@@ -445,15 +467,9 @@ fn cmd_run(a: RunArgs) -> Result<(), SplError> {
     } else {
         positional.iter().map(|s| Source::from_arg(s)).collect()
     };
-    for s in &sources {
-        if let Source::File(p) = s {
-            if !p.is_file() {
-                return Err(SplError::input(format!(
-                    "event file {} not found",
-                    p.display()
-                )));
-            }
-        }
+    check_sources(&sources)?;
+    if a.explain_fields {
+        return explain_fields(&a, &positional, knowledge);
     }
     let meta = Meta {
         sourcetype: a.sourcetype.clone(),
@@ -470,6 +486,7 @@ fn cmd_run(a: RunArgs) -> Result<(), SplError> {
             .as_deref()
             .map(|v| time_arg("--latest", v, &ctx.fn_ctx))
             .transpose()?,
+        knowledge: Some(knowledge),
     };
     let stdout = std::io::stdout();
     let format = a.format.unwrap_or(if stdout.is_terminal() {
@@ -500,6 +517,59 @@ fn cmd_run(a: RunArgs) -> Result<(), SplError> {
         );
     }
     Ok(())
+}
+
+fn check_sources(sources: &[Source]) -> Result<(), SplError> {
+    for s in sources {
+        if let Source::File(p) = s {
+            if !p.exists() {
+                return Err(SplError::input(format!(
+                    "event file {} not found",
+                    p.display()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `run --explain-fields`: the first event's fields, each with the rule that produced it.
+fn explain_fields(
+    a: &RunArgs,
+    events: &[String],
+    knowledge: Arc<Knowledge>,
+) -> Result<(), SplError> {
+    let sources: Vec<Source> = if events.is_empty() {
+        vec![Source::Stdin]
+    } else {
+        events.iter().map(|s| Source::from_arg(s)).collect()
+    };
+    check_sources(&sources)?;
+    let meta = Meta {
+        sourcetype: a.sourcetype.clone(),
+        source: a.source.clone(),
+        host: a.host.clone(),
+        index: a.index.clone(),
+        knowledge: Some(knowledge),
+        ..Default::default()
+    };
+    match spleval::input::explain_first(&sources, &meta)? {
+        None => {
+            println!("no event read");
+            Ok(())
+        }
+        Some(rows) => {
+            let w = rows.iter().map(|r| r.0.len()).max().unwrap_or(5).min(40);
+            for (field, value, from) in rows {
+                let mut v: String = value.replace(['\n', '\r'], " ");
+                if v.chars().count() > 60 {
+                    v = v.chars().take(57).collect::<String>() + "...";
+                }
+                println!("{field:<w$}  {v:<60}  {from}");
+            }
+            Ok(())
+        }
+    }
 }
 
 fn cmd_expand(a: SearchArgs) -> Result<(), SplError> {
