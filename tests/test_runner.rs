@@ -176,19 +176,19 @@ fn junit_output_is_valid_xml_with_one_testcase_each() {
     loop {
         match reader.read_event().expect("well-formed XML") {
             quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) => {
-                match e.name().as_ref() {
-                    b"testcase" => {
+                match e.name().0 {
+                    "testcase" => {
                         let name = e
                             .try_get_attribute("name")
                             .unwrap()
                             .unwrap()
-                            .unescape_value()
+                            .normalized_value(quick_xml::XmlVersion::default())
                             .unwrap()
                             .into_owned();
                         cases.push(name);
                     }
-                    b"failure" => failures += 1,
-                    b"skipped" => skipped += 1,
+                    "failure" => failures += 1,
+                    "skipped" => skipped += 1,
                     _ => {}
                 }
             }
