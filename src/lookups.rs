@@ -28,6 +28,68 @@ use crate::diag::{ErrorKind, Result, SplError};
 /// transforms.conf default for `max_matches` when the lookup has no time field.
 pub const DEFAULT_MAX_MATCHES: usize = 100;
 
+/// Enterprise Security lookups security_content relies on, with their columns.
+pub const ES_LOOKUPS: &[(&str, &[&str])] = &[
+    (
+        "asset_lookup_by_str",
+        &[
+            "asset",
+            "asset_id",
+            "ip",
+            "mac",
+            "nt_host",
+            "dns",
+            "owner",
+            "priority",
+            "bunit",
+            "category",
+            "pci_domain",
+            "is_expected",
+        ],
+    ),
+    (
+        "asset_lookup_by_cidr",
+        &[
+            "asset",
+            "asset_id",
+            "ip",
+            "mac",
+            "nt_host",
+            "dns",
+            "owner",
+            "priority",
+            "bunit",
+            "category",
+            "pci_domain",
+            "is_expected",
+        ],
+    ),
+    (
+        "identity_lookup_expanded",
+        &[
+            "identity",
+            "identity_tag",
+            "prefix",
+            "nick",
+            "first",
+            "last",
+            "suffix",
+            "email",
+            "phone",
+            "managedBy",
+            "priority",
+            "bunit",
+            "category",
+            "watchlist",
+            "startDate",
+            "endDate",
+        ],
+    ),
+];
+
+/// Scripted (external) lookups of add-on apps: parsed, not runnable.
+pub const EXTERNAL_LOOKUPS: &[(&str, &str)] = &[("ut_shannon_lookup", "URL Toolbox")];
+
 /// How a lookup field is compared with event values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum MatchKind {
@@ -458,6 +520,19 @@ impl Lookups {
         let path = self.file_path(name)?;
         if path.is_file() {
             return Ok(Definition::for_file(name));
+        }
+        if let Some((_, fields)) = ES_LOOKUPS.iter().find(|(n, _)| *n == name) {
+            // Enterprise Security's asset and identity tables: a KV collection
+            // that is empty offline unless <name>.csv is put in the lookups folder.
+            let mut d = Definition::for_file(name);
+            d.source = TableSource::Collection(name.to_string());
+            d.fields_list = fields.iter().map(|f| f.to_string()).collect();
+            return Ok(d);
+        }
+        if let Some((_, app)) = EXTERNAL_LOOKUPS.iter().find(|(n, _)| *n == name) {
+            return Err(SplError::plan(format!(
+                "lookup {name:?} is a scripted lookup of the {app} app; spleval cannot run it"
+            )));
         }
         let mut e = SplError::plan(format!(
             "no lookup named {name:?}: no definition in {} has that name and no such file is there",
