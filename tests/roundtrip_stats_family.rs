@@ -188,11 +188,18 @@ fn tstats_ast_is_typed() {
 
 #[test]
 fn the_search_command_keeps_its_own_rules() {
-    // The tstats where clause reads `"field"=value` as a comparison and stops
-    // at BY; the search command does neither.
+    // Both read `"field"=value` as a comparison (the corpus writes
+    // `"result.status" IN (…)` in plain searches too), but only the tstats
+    // where clause stops at BY: in the search command `by y` are two terms.
     let p = parse_pipeline("search \"DNS.query\"=x by y").unwrap();
     let ast = &p.shape()["commands"][0]["ast"]["expr"];
     assert_eq!(ast["type"], "And");
+    assert_eq!(ast["items"][0]["type"], "Compare");
+    assert_eq!(ast["items"][0]["field"], "DNS.query");
+    assert_eq!(ast["items"][1]["type"], "Term");
+    assert_eq!(ast["items"].as_array().unwrap().len(), 3);
+    // A quoted string with no operator after it stays a phrase.
+    let p = parse_pipeline("search \"a phrase\" x").unwrap();
+    let ast = &p.shape()["commands"][0]["ast"]["expr"];
     assert_eq!(ast["items"][0]["type"], "Term");
-    assert_eq!(ast["items"].as_array().unwrap().len(), 4);
 }
