@@ -8,6 +8,7 @@ use crate::event::Event;
 use crate::input::{self, Meta, Source, Summary};
 use crate::macros::{self, MacroSet, Mapped, Origin};
 use crate::pipeline::{Plan, PlanCtx, StageStats};
+use crate::prefilter::Prefilter;
 use crate::spl::ast::{Pipeline, Span};
 use crate::spl::parse_pipeline;
 
@@ -158,7 +159,7 @@ impl Query {
         };
         if !plan.generating {
             report.input = feed
-                .feed(&mut |ev| {
+                .feed_planned(&self.pipeline, &mut |ev| {
                     plan.push(ev, sink)?;
                     Ok(!plan.done())
                 })
@@ -220,6 +221,16 @@ impl Query {
 pub trait Feed: Send + Sync {
     /// Calls `f` per event until it returns false.
     fn feed(&self, f: &mut dyn FnMut(Event) -> Result<bool>) -> Result<Summary>;
+
+    /// [`Feed::feed`] for a pipeline: a feed may skip events that the
+    /// pipeline's leading search certainly drops (the results are the same).
+    fn feed_planned(
+        &self,
+        _p: &Pipeline,
+        f: &mut dyn FnMut(Event) -> Result<bool>,
+    ) -> Result<Summary> {
+        self.feed(f)
+    }
 }
 
 /// Events read from files (or buffered stdin) with their metadata.
@@ -231,6 +242,19 @@ pub struct FileFeed {
 impl Feed for FileFeed {
     fn feed(&self, f: &mut dyn FnMut(Event) -> Result<bool>) -> Result<Summary> {
         input::read_all(&self.sources, &self.meta, f)
+    }
+
+    fn feed_planned(
+        &self,
+        p: &Pipeline,
+        f: &mut dyn FnMut(Event) -> Result<bool>,
+    ) -> Result<Summary> {
+        let pf = if std::env::var_os("SPLEVAL_NO_PREFILTER").is_some() {
+            None
+        } else {
+            Prefilter::plan(p, &self.meta.knowledge().written_fields())
+        };
+        input::read_all_with(&self.sources, &self.meta, pf.as_ref(), f)
     }
 }
 
@@ -255,7 +279,7 @@ pub fn run_collect(p: &Pipeline, ctx: &PlanCtx, feed: &dyn Feed) -> Result<Vec<E
     let mut plan = Plan::build(p, ctx)?;
     let mut rows = Vec::new();
     if !plan.generating {
-        feed.feed(&mut |ev| {
+        feed.feed_planned(p, &mut |ev| {
             plan.push(ev, &mut |r| {
                 rows.push(r);
                 Ok(())

@@ -28,6 +28,7 @@ use indexmap::IndexMap;
 use crate::diag::{Result, SplError};
 use crate::event::Event;
 use crate::knowledge::Knowledge;
+use crate::prefilter::Prefilter;
 use crate::value::{format_number, Value};
 
 /// Metadata to set on events that lack it, and what to apply to every event.
@@ -183,6 +184,17 @@ pub fn read_all(
     meta: &Meta,
     f: &mut dyn FnMut(Event) -> Result<bool>,
 ) -> Result<Summary> {
+    read_all_with(sources, meta, None, f)
+}
+
+/// [`read_all`], skipping NDJSON lines that the prefilter says cannot match
+/// (see [`crate::prefilter`]; the events that remain are the same).
+pub fn read_all_with(
+    sources: &[Source],
+    meta: &Meta,
+    prefilter: Option<&Prefilter>,
+    f: &mut dyn FnMut(Event) -> Result<bool>,
+) -> Result<Summary> {
     let mut summary = Summary::default();
     let mut seq = 0u64;
     let knowledge = meta.knowledge();
@@ -245,7 +257,7 @@ pub fn read_all(
                 }
                 Ok(true)
             };
-            read_stream(reader, &name, path.as_deref(), &mut emit)?;
+            read_stream_with(reader, &name, path.as_deref(), prefilter, &mut emit)?;
             if stop {
                 return Ok(summary);
             }
@@ -390,12 +402,22 @@ pub fn read_stream(
     path: Option<&Path>,
     emit: &mut Emit<'_>,
 ) -> Result<()> {
+    read_stream_with(reader, name, path, None, emit)
+}
+
+fn read_stream_with(
+    reader: Box<dyn Read>,
+    name: &str,
+    path: Option<&Path>,
+    prefilter: Option<&Prefilter>,
+    emit: &mut Emit<'_>,
+) -> Result<()> {
     let reader = decompress(reader, name)?;
     let (head, reader) = peek(reader, 8192, name)?;
     let format = sniff(&head, path);
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     match format {
-        Format::Ndjson => read_ndjson(&mut reader, name, emit),
+        Format::Ndjson => read_ndjson(&mut reader, name, prefilter, emit),
         Format::JsonArray | Format::JsonDocs => read_json_values(&mut reader, name, emit),
         Format::WinXml => read_winxml(&mut reader, name, emit),
         Format::Csv => read_csv(reader, name, emit),
@@ -431,30 +453,92 @@ fn for_lines(
     }
 }
 
-fn read_ndjson(reader: &mut dyn BufRead, _name: &str, emit: &mut Emit<'_>) -> Result<()> {
-    for_lines(reader, _name, &mut |lineno, text| {
-        if text.trim().is_empty() {
-            return Ok(true);
-        }
-        match parse_json_record(text) {
-            Ok(evs) => {
-                for ev in evs {
-                    if !emit(Item::Event {
-                        ev,
-                        raw_only: false,
-                    })? {
-                        return Ok(false);
-                    }
-                }
-                Ok(true)
+/// Bytes of NDJSON decoded per parallel batch.
+const NDJSON_BATCH: usize = 4 << 20;
+
+/// NDJSON: lines are read in batches, filtered and parsed on rayon workers,
+/// then emitted in input order.
+fn read_ndjson(
+    reader: &mut dyn BufRead,
+    name: &str,
+    prefilter: Option<&Prefilter>,
+    emit: &mut Emit<'_>,
+) -> Result<()> {
+    use rayon::prelude::*;
+    let mut buf: Vec<u8> = Vec::with_capacity(NDJSON_BATCH + (1 << 16));
+    let mut lineno = 0u64;
+    let mut eof = false;
+    while !eof {
+        // Fill the batch up to whole lines.
+        while buf.len() < NDJSON_BATCH {
+            let n = reader
+                .read_until(b'\n', &mut buf)
+                .map_err(|e| SplError::input(format!("{name}:{}: cannot read: {e}", lineno + 1)))?;
+            if n == 0 {
+                eof = true;
+                break;
             }
-            Err(msg) => emit(Item::Bad {
-                line: lineno,
-                record: None,
-                msg,
-            }),
         }
-    })
+        if buf.is_empty() {
+            break;
+        }
+        let mut lines: Vec<(u64, &[u8])> = Vec::new();
+        for line in buf.split(|&b| b == b'\n') {
+            lineno += 1;
+            let mut line = line;
+            while let [rest @ .., b'\r'] = line {
+                line = rest;
+            }
+            if lineno == 1 {
+                line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
+            }
+            if line.iter().all(|b| b.is_ascii_whitespace()) {
+                continue;
+            }
+            lines.push((lineno, line));
+        }
+        if buf.ends_with(b"\n") {
+            // split() yields an empty piece after the final newline.
+            lineno -= 1;
+        }
+        let parsed: Vec<(u64, std::result::Result<Vec<Event>, String>)> = lines
+            .par_iter()
+            .with_min_len(256)
+            .filter(|(_, l)| prefilter.is_none_or(|p| p.keep(l)))
+            .map(|&(n, l)| {
+                let text = String::from_utf8_lossy(l);
+                (n, parse_json_record(&text))
+            })
+            .collect();
+        drop(lines);
+        for (n, r) in parsed {
+            let go = match r {
+                Ok(evs) => {
+                    let mut go = true;
+                    for ev in evs {
+                        if !emit(Item::Event {
+                            ev,
+                            raw_only: false,
+                        })? {
+                            go = false;
+                            break;
+                        }
+                    }
+                    go
+                }
+                Err(msg) => emit(Item::Bad {
+                    line: n,
+                    record: None,
+                    msg,
+                })?,
+            };
+            if !go {
+                return Ok(());
+            }
+        }
+        buf.clear();
+    }
+    Ok(())
 }
 
 /// One JSON text (an NDJSON line or an array element) → its events: an

@@ -268,6 +268,24 @@ impl Knowledge {
         self.stanzas.is_empty()
     }
 
+    /// Every field some stanza may set (whatever its selectors), `_time` included
+    /// when a stanza reads timestamps; `_raw`-derived extraction (`kv_mode`)
+    /// applies only to events read as raw text.
+    pub fn written_fields(&self) -> std::collections::HashSet<String> {
+        let mut out = std::collections::HashSet::new();
+        for s in &self.stanzas {
+            if s.timestamp.is_some() {
+                out.insert("_time".to_string());
+            }
+            out.extend(s.rewrite.iter().map(|(f, _)| f.clone()));
+            out.extend(s.extract.iter().flat_map(|x| x.names.iter().cloned()));
+            out.extend(s.alias.iter().map(|(to, _)| to.clone()));
+            out.extend(s.eval.iter().flatten().map(|(f, _)| f.clone()));
+            out.extend(s.lookup.iter().flat_map(|l| l.output.iter().cloned()));
+        }
+        out
+    }
+
     pub fn state(&self) -> State {
         State::default()
     }

@@ -21,6 +21,7 @@ pub mod macros;
 pub mod matcher;
 pub mod output;
 pub mod pipeline;
+pub mod prefilter;
 pub mod regex_util;
 pub mod repl;
 pub mod rules;

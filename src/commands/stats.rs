@@ -389,7 +389,10 @@ impl Operator for StatsOp {
                     return o;
                 }
             }
-            std::cmp::Ordering::Equal
+            // Keys equal as numbers ("1", "1.0") keep a fixed order.
+            let text =
+                |g: &Group| -> Vec<String> { g.key.iter().map(|v| v.to_display("\n")).collect() };
+            text(a).cmp(&text(b))
         });
         for (n, g) in groups.into_iter().enumerate() {
             let mut row = Event::with_capacity(self.by.len() + self.spec.items.len());

@@ -1,0 +1,178 @@
+//! A literal prefilter planned once from the leading search: the lines of an
+//! NDJSON input that cannot match are skipped before any JSON parsing.
+//!
+//! Each required item of the leading search's top-level conjunction
+//! (`field=value` with a non-numeric value, or a bare term) contributes the
+//! longest literal piece of its value (between `*` wildcards). A line is kept
+//! when it contains every literal, ASCII-case-insensitively. Only literals that
+//! JSON cannot hide are used: printable ASCII without `"` and `\`, and not made
+//! only of characters a number can be written with (numbers are re-rendered).
+//! A line that fails the test is still kept when it might hide a literal:
+//! a `\/` or `\u` escape, a non-ASCII character that case-folds to `k`/`s`
+//! (KELVIN SIGN, LONG S), or a Splunk export wrapper (`"result`). Fields that
+//! the metadata (`source`, `sourcetype`, `host`, `index`, `_time`) or the
+//! search-time knowledge can set are never used.
+
+use std::collections::HashSet;
+
+use aho_corasick::AhoCorasick;
+
+use crate::commands::search::SearchCmd;
+use crate::spl::ast::Pipeline;
+use crate::spl::search_expr::{CmpOp, SearchExpr};
+use crate::value::parse_number;
+
+/// Fields set from outside the JSON line.
+const META_FIELDS: &[&str] = &["source", "sourcetype", "host", "index", "_time", "_raw"];
+
+/// The compiled literals; all must be present in a kept line.
+#[derive(Debug)]
+pub struct Prefilter {
+    literals: Vec<String>,
+    finders: Vec<AhoCorasick>,
+    /// A literal has `k` or `s` (non-ASCII characters fold to them).
+    folds: bool,
+}
+
+/// A finder that says whether a guard escape or wrapper is in the line.
+fn guards() -> &'static AhoCorasick {
+    static G: std::sync::OnceLock<AhoCorasick> = std::sync::OnceLock::new();
+    G.get_or_init(|| AhoCorasick::new(["\\/", "\\u", "\"result"]).expect("static patterns"))
+}
+
+fn folds_finder() -> &'static AhoCorasick {
+    static G: std::sync::OnceLock<AhoCorasick> = std::sync::OnceLock::new();
+    G.get_or_init(|| AhoCorasick::new(["\u{212a}", "\u{17f}"]).expect("static patterns"))
+}
+
+/// Can this literal piece be found verbatim (up to ASCII case) in the JSON text?
+fn usable(piece: &str) -> bool {
+    !piece.is_empty()
+        && piece
+            .bytes()
+            .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
+        && !piece
+            .chars()
+            .all(|c| c.is_ascii_digit() || "+-.eEinfatyINFATY ".contains(c))
+}
+
+/// The longest usable piece of a value with `*` wildcards.
+fn best_piece(text: &str) -> Option<String> {
+    text.split('*')
+        .filter(|p| usable(p))
+        .max_by_key(|p| p.len())
+        .map(|p| p.to_ascii_lowercase())
+}
+
+fn collect(e: &SearchExpr, excluded: &HashSet<String>, out: &mut Vec<String>) {
+    match e {
+        SearchExpr::And { items, .. } => {
+            for x in items {
+                collect(x, excluded, out);
+            }
+        }
+        SearchExpr::Compare {
+            field,
+            op: CmpOp::Eq,
+            value,
+            ..
+        } => {
+            let lower = field.to_ascii_lowercase();
+            if excluded.contains(field.as_str())
+                || META_FIELDS.contains(&lower.as_str())
+                || matches!(
+                    lower.as_str(),
+                    "earliest" | "latest" | "starttime" | "endtime"
+                )
+                || value.text == "*"
+                || parse_number(&value.text).is_some()
+                || value.text.parse::<ipnet::IpNet>().is_ok()
+            {
+                return;
+            }
+            out.extend(best_piece(&value.text));
+        }
+        SearchExpr::Term { value, .. } => {
+            if excluded.contains("_raw") || value.text == "*" {
+                return;
+            }
+            out.extend(best_piece(&value.text));
+        }
+        _ => {}
+    }
+}
+
+impl Prefilter {
+    /// Plans the prefilter for a pipeline whose first command is a search;
+    /// `excluded` are the fields something other than the JSON line may set.
+    pub fn plan(p: &Pipeline, excluded: &HashSet<String>) -> Option<Prefilter> {
+        let first = p.commands.first()?;
+        let search = first.cmd.as_any().downcast_ref::<SearchCmd>()?;
+        let expr = search.expr.as_ref()?;
+        let mut literals = Vec::new();
+        collect(expr, excluded, &mut literals);
+        Prefilter::from_literals(literals)
+    }
+
+    /// A prefilter requiring every literal (already usable; lower-cased here).
+    pub fn from_literals(literals: Vec<String>) -> Option<Prefilter> {
+        let mut literals: Vec<String> = literals
+            .into_iter()
+            .filter(|l| usable(l))
+            .map(|l| l.to_ascii_lowercase())
+            .collect();
+        literals.sort_by_key(|l| std::cmp::Reverse(l.len()));
+        literals.dedup();
+        literals.truncate(4);
+        if literals.is_empty() {
+            return None;
+        }
+        let finders = literals
+            .iter()
+            .map(|l| {
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .build([l])
+                    .ok()
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let folds = literals.iter().any(|l| l.contains(['k', 's']));
+        Some(Prefilter {
+            literals,
+            finders,
+            folds,
+        })
+    }
+
+    pub fn literals(&self) -> &[String] {
+        &self.literals
+    }
+
+    /// Can this line (raw bytes) match? False only when it certainly cannot.
+    pub fn keep(&self, line: &[u8]) -> bool {
+        if self.finders.iter().all(|f| f.is_match(line)) {
+            return true;
+        }
+        guards().is_match(line) || (self.folds && folds_finder().is_match(line))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pieces() {
+        assert_eq!(
+            best_piece("*powershell.exe").as_deref(),
+            Some("powershell.exe")
+        );
+        assert_eq!(best_piece("12*34"), None);
+        assert_eq!(best_piece("a\"b"), None);
+        let p = Prefilter::from_literals(vec!["PowerShell".into()]).unwrap();
+        assert!(p.keep(br#"{"a":"C:\\POWERSHELL.exe"}"#));
+        assert!(!p.keep(br#"{"a":"cmd.exe"}"#));
+        assert!(p.keep(br#"{"a":"\u0070owershell"}"#));
+        assert!(p.keep("{\"a\":\"power\u{17f}hell\"}".as_bytes()));
+    }
+}
