@@ -6,6 +6,7 @@
 
 pub mod check;
 pub mod commands;
+pub mod datamodels;
 pub mod diag;
 pub mod engine;
 pub mod eval;

@@ -302,6 +302,10 @@ struct RunArgs {
     /// Apply no search-time knowledge (not even the shipped packs)
     #[arg(long)]
     no_knowledge: bool,
+    /// A folder of data model YAML (tstats, from datamodel:, datamodel); its
+    /// models add to the shipped ones and replace those of the same name (repeatable)
+    #[arg(long, value_name = "DIR")]
+    datamodels: Vec<PathBuf>,
     /// Do not run the search: show the first event's fields and the rule that produced each
     #[arg(long)]
     explain_fields: bool,
@@ -464,6 +468,11 @@ fn cmd_run(a: RunArgs) -> Result<(), SplError> {
         .or_else(|| rule.as_deref().and_then(rules::find_rules_root))
         .or_else(|| Some(PathBuf::from("rules")).filter(|p| p.is_dir()));
     ctx.macros = Some(std::sync::Arc::new(macros.clone()));
+    if !a.datamodels.is_empty() {
+        ctx.datamodels = Some(Arc::new(spleval::datamodels::Datamodels::load(
+            &a.datamodels,
+        )?));
+    }
     ctx.geoip = a
         .geoip
         .clone()

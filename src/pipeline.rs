@@ -50,6 +50,8 @@ pub struct PlanCtx {
     pub geoip: Option<std::path::PathBuf>,
     /// The macros in force, for searches built at run time (`map search="…"`).
     pub macros: Option<std::sync::Arc<crate::macros::MacroSet>>,
+    /// The data models (None: the shipped ones).
+    pub datamodels: Option<std::sync::Arc<crate::datamodels::Datamodels>>,
 }
 
 impl PlanCtx {
@@ -60,6 +62,15 @@ impl PlanCtx {
             subsearch: None,
             geoip: None,
             macros: None,
+            datamodels: None,
+        }
+    }
+
+    /// The data models in force.
+    pub fn datamodels(&self) -> &crate::datamodels::Datamodels {
+        match &self.datamodels {
+            Some(d) => d,
+            None => crate::datamodels::Datamodels::shipped(),
         }
     }
 
@@ -142,7 +153,7 @@ impl Plan {
         let generating = p
             .commands
             .first()
-            .is_some_and(|c| c.cmd.kind() == CommandKind::Generating);
+            .is_some_and(|c| c.cmd.kind() == CommandKind::Generating && !c.cmd.reads_events());
         for (n, node) in p.commands.iter().enumerate() {
             let cmd = &node.cmd;
             if !cmd.runnable() {

@@ -436,18 +436,18 @@ fn transaction_quoted_and_eval_filters_doc() {
 // ---------------------------------------------------------------- parsed, not runnable
 
 #[test]
-fn data_model_commands_are_parsed_but_not_runnable() {
+fn unrunnable_stats_family_commands_say_why() {
     for (spl, msg) in [
-        (
-            "| tstats count from datamodel=Endpoint.Processes by Processes.dest",
-            "tstats needs data models: not runnable yet",
-        ),
+        ("| tstats count from sid=123 by host", "tstats"),
         (
             "| mstats avg(cpu) where index=metrics span=1m by host",
             "mstats",
         ),
-        ("| datamodel Endpoint Processes search", "datamodel"),
-        ("| from datamodel:Web.Web", "from"),
+        (
+            "| datamodel Endpoint Processes acceleration_search",
+            "datamodel",
+        ),
+        ("| from savedsearch:foo", "from"),
         (
             "* | anomalydetection \"count\" \"user\" action=annotate",
             "anomalydetection",

@@ -1,11 +1,13 @@
 //! `| datamodel [<model>] [<dataset>] [search | flat | acceleration_search]
 //! [strict_fields=<bool>] [allow_old_summaries=<bool>] [summariesonly=<bool>]`:
-//! searches a data model's dataset (or describes the models). Parsed; not
-//! runnable until spleval has data models.
+//! searches a data model's dataset (or describes the models). `search` and
+//! `flat` run: the input events in the dataset with its view fields added
+//! (`flat`: without the dataset prefix); describing models is not supported.
 
 use std::any::Any;
 use std::fmt;
 
+use super::from::DatasetEvents;
 use super::stats_support::{bool_value, known_option};
 use super::CommandSpec;
 use crate::diag::{Result, SplError};
@@ -133,13 +135,39 @@ impl Command for DatamodelCmd {
             "options": self.options, "span": self.span,
         })
     }
-    fn runnable(&self) -> bool {
-        false
+    fn reads_events(&self) -> bool {
+        self.runnable()
     }
-    fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
-        Err(SplError::plan(
-            "datamodel needs data models: not runnable yet",
-        ))
+    fn runnable(&self) -> bool {
+        self.model.is_some()
+            && matches!(self.mode, Some(DatamodelMode::Search | DatamodelMode::Flat))
+    }
+    fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        let Some(model) = &self.model else {
+            return Err(SplError::plan(
+                "datamodel without a model describes the models: not supported offline",
+            ));
+        };
+        match self.mode {
+            Some(DatamodelMode::Search) | Some(DatamodelMode::Flat) => {}
+            Some(DatamodelMode::AccelerationSearch) => {
+                return Err(SplError::plan(
+                    "datamodel … acceleration_search reads summaries: not supported offline",
+                ))
+            }
+            None => {
+                return Err(SplError::plan(
+                    "datamodel without search/flat describes the model: not supported offline",
+                ))
+            }
+        }
+        Ok(Box::new(DatasetEvents {
+            view: ctx
+                .datamodels()
+                .view(model, self.dataset.as_deref(), &ctx.fn_ctx)
+                .map_err(|e| e.at(self.span))?,
+            flat: self.mode == Some(DatamodelMode::Flat),
+        }))
     }
     fn as_any(&self) -> &dyn Any {
         self

@@ -1,15 +1,17 @@
 //! `| from <dataset-type>:<dataset-name>` (also written with a space,
 //! `| from datamodel Web.Web`): reads a dataset — a data model dataset, a
-//! lookup or a saved search. Parsed; not runnable until spleval has data
-//! models.
+//! lookup or a saved search. `datamodel:` runs: the input events in the
+//! dataset, with their `Dataset.field` view added; the other types are parsed only.
 
 use std::any::Any;
 use std::fmt;
 
 use super::tstats::DatamodelRef;
 use super::CommandSpec;
+use crate::datamodels::View;
 use crate::diag::{Result, SplError};
-use crate::pipeline::{Operator, PlanCtx};
+use crate::event::Event;
+use crate::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Span};
 use crate::spl::lex::{self, cut, fail, ws, PErr, PResult, Src};
 
@@ -98,6 +100,35 @@ impl fmt::Display for FromCmd {
     }
 }
 
+/// The input events in a dataset, with the dataset's view fields added
+/// (`flat`: named without the dataset prefix).
+pub(crate) struct DatasetEvents {
+    pub view: View,
+    pub flat: bool,
+}
+
+impl Operator for DatasetEvents {
+    fn push(&mut self, ev: Event, out: &mut Emit<'_>) -> Result<()> {
+        let Some(mut v) = self.view.build(&ev, true)? else {
+            return Ok(());
+        };
+        if self.flat {
+            let names: Vec<String> = v
+                .names()
+                .filter(|n| !ev.contains(n) && n.contains('.'))
+                .cloned()
+                .collect();
+            for n in names {
+                let short = n.rsplit('.').next().unwrap_or(&n).to_string();
+                if let Some(x) = v.remove(&n) {
+                    v.set(short, x);
+                }
+            }
+        }
+        out(v)
+    }
+}
+
 impl Command for FromCmd {
     fn name(&self) -> &'static str {
         "from"
@@ -108,11 +139,25 @@ impl Command for FromCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "source": self.source, "colon": self.colon, "span": self.span })
     }
-    fn runnable(&self) -> bool {
-        false
+    fn reads_events(&self) -> bool {
+        matches!(self.source, FromSource::Datamodel { .. })
     }
-    fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
-        Err(SplError::plan("from needs data models: not runnable yet"))
+    fn runnable(&self) -> bool {
+        matches!(self.source, FromSource::Datamodel { .. })
+    }
+    fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        match &self.source {
+            FromSource::Datamodel { datamodel } => Ok(Box::new(DatasetEvents {
+                view: ctx
+                    .datamodels()
+                    .view(&datamodel.model, datamodel.dataset.as_deref(), &ctx.fn_ctx)
+                    .map_err(|e| e.at(datamodel.span))?,
+                flat: false,
+            })),
+            FromSource::Named { kind, .. } => Err(SplError::plan(format!(
+                "from {kind}: is not supported offline (use inputlookup or the saved search's text)"
+            ))),
+        }
     }
     fn as_any(&self) -> &dyn Any {
         self

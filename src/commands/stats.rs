@@ -349,11 +349,23 @@ struct Group {
     accs: Vec<Box<dyn Accumulator>>,
 }
 
-struct StatsOp {
+pub(crate) struct StatsOp {
     spec: AggSpec,
     by: Vec<String>,
     groups: HashMap<Vec<String>, Group>,
     ctx: FnCtx,
+}
+
+impl StatsOp {
+    /// A stats operator over planned aggregations (tstats aggregates with it).
+    pub(crate) fn new(spec: AggSpec, by: Vec<String>, ctx: FnCtx) -> StatsOp {
+        StatsOp {
+            spec,
+            by,
+            groups: HashMap::new(),
+            ctx,
+        }
+    }
 }
 
 impl Operator for StatsOp {

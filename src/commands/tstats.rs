@@ -6,23 +6,35 @@
 //! Fully parsed (the `where` clause is the search language, with quoted
 //! field names allowed: `"DNS.query"="*.arpa"`); options may also stand
 //! between the aggregations and inside the `BY` list (`by _time span=1h
-//! Processes.dest`). Running it needs data models: not runnable yet.
+//! Processes.dest`).
+//!
+//! Offline there are no summaries: tstats reads the search's input events,
+//! builds each one's data model view (see [`crate::datamodels`]), keeps those
+//! the `where` clause matches and aggregates them as `stats` does.
+//! `summariesonly`, `allow_old_summaries` and the other tuning options are
+//! accepted and mean nothing here; `fillnull_value=` fills missing group-by
+//! fields instead of dropping the event; `prestats=t` passes the filtered
+//! views on for a following `stats` to aggregate.
 
 use std::any::Any;
 use std::fmt;
 
 use super::eventstats::{agg_exprs, join_aggs};
-use super::stats::{parse_agg, Agg};
+use super::stats::{parse_agg, Agg, AggSpec, StatsOp};
 use super::stats_support::{
-    at_stop, bool_value, known_option, option_key, parse_timespan, uint_value,
+    at_stop, bool_value, known_option, option_key, parse_timespan, uint_value, TimeSpan,
 };
 use super::{at_keyword, field_ref, join_fields, CommandSpec, FieldRef};
+use crate::datamodels::View;
 use crate::diag::{Result, SplError};
-use crate::pipeline::{Operator, PlanCtx};
+use crate::event::Event;
+use crate::matcher::Matcher;
+use crate::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt, Span};
 use crate::spl::expr::Expr;
 use crate::spl::lex::{self, cut, fail, ws, PErr, PResult, Src};
 use crate::spl::search_expr::{parse_search_with, CmpOp, SearchExpr, SearchOpts};
+use crate::value::Value;
 
 pub const SPEC: CommandSpec = CommandSpec {
     name: "tstats",
@@ -455,6 +467,67 @@ impl fmt::Display for TstatsCmd {
     }
 }
 
+impl TstatsCmd {
+    /// A boolean option's value, when given.
+    fn option(&self, key: &str) -> Option<bool> {
+        self.options
+            .iter()
+            .find(|o| o.key.eq_ignore_ascii_case(key))
+            .and_then(|o| o.as_bool())
+    }
+}
+
+struct TstatsOp {
+    /// None: no data model (`tstats count where index=* by sourcetype`): the events themselves.
+    view: Option<View>,
+    where_: Option<Matcher>,
+    by: Vec<String>,
+    fill: Option<String>,
+    span: Option<TimeSpan>,
+    tz: chrono_tz::Tz,
+    /// None with prestats=t: the rows go on unaggregated.
+    stats: Option<StatsOp>,
+}
+
+impl Operator for TstatsOp {
+    fn push(&mut self, ev: Event, out: &mut Emit<'_>) -> Result<()> {
+        let mut row = match &self.view {
+            Some(v) => match v.build(&ev, false)? {
+                Some(r) => r,
+                None => return Ok(()),
+            },
+            None => ev,
+        };
+        if let Some(m) = &self.where_ {
+            if !m.matches(&row)? {
+                return Ok(());
+            }
+        }
+        if let Some(fill) = &self.fill {
+            for f in &self.by {
+                if row.get(f).is_none_or(|v| v.is_null()) {
+                    row.set(f.clone(), Value::str(fill.clone()));
+                }
+            }
+        }
+        if let Some(span) = &self.span {
+            if let Some(t) = row.time() {
+                row.set("_time", Value::Num(span.bucket(t, self.tz)));
+            }
+        }
+        match &mut self.stats {
+            Some(s) => s.push(row, out),
+            None => out(row),
+        }
+    }
+    fn finish(&mut self, out: &mut Emit<'_>) -> Result<()> {
+        match &mut self.stats {
+            Some(s) => s.finish(out),
+            None => Ok(()),
+        }
+    }
+}
+
 impl Command for TstatsCmd {
     fn name(&self) -> &'static str {
         "tstats"
@@ -469,11 +542,79 @@ impl Command for TstatsCmd {
             "by": self.by, "span_option": self.span,
         })
     }
-    fn runnable(&self) -> bool {
-        false
+    fn reads_events(&self) -> bool {
+        true
     }
-    fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
-        Err(SplError::plan("tstats needs data models: not runnable yet"))
+    fn runnable(&self) -> bool {
+        matches!(self.source, None | Some(TstatsSource::Datamodel { .. }))
+    }
+    fn columns(&self, _before: Option<Vec<String>>) -> Option<Vec<String>> {
+        if self.option("prestats").is_some_and(|v| v) {
+            return None;
+        }
+        let mut cols: Vec<String> = self.by.iter().map(|f| f.name.clone()).collect();
+        for a in &self.aggs {
+            let name = a.output_name();
+            if !cols.contains(&name) {
+                cols.push(name);
+            }
+        }
+        Some(cols)
+    }
+    fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        let view = match &self.source {
+            None => None,
+            Some(TstatsSource::Datamodel { datamodel, .. }) => Some(
+                ctx.datamodels()
+                    .view(&datamodel.model, datamodel.dataset.as_deref(), &ctx.fn_ctx)
+                    .map_err(|e| e.at(datamodel.span))?,
+            ),
+            Some(TstatsSource::Sid { .. }) => {
+                return Err(SplError::plan(
+                    "tstats FROM sid= reads a tscollect job's results; offline there are none",
+                ))
+            }
+            Some(TstatsSource::Namespace { .. }) => {
+                return Err(SplError::plan(
+                    "tstats FROM <namespace> reads tscollect output; offline there is none",
+                ))
+            }
+        };
+        let where_ = match &self.where_ {
+            Some(w) => Some(Matcher::compile(w, ctx)?),
+            None => None,
+        };
+        let span = match &self.span {
+            Some(o) => Some(
+                parse_timespan(&o.value)
+                    .map_err(|m| SplError::plan(format!("span: {m}")).at(o.span))?,
+            ),
+            None => None,
+        };
+        let by: Vec<String> = self.by.iter().map(|f| f.name.clone()).collect();
+        let fill = self
+            .options
+            .iter()
+            .find(|o| o.key.eq_ignore_ascii_case("fillnull_value"))
+            .map(|o| o.value.clone());
+        let prestats = self.option("prestats").unwrap_or(false);
+        Ok(Box::new(TstatsOp {
+            view,
+            where_,
+            fill,
+            span,
+            tz: ctx.fn_ctx.tz,
+            stats: (!prestats)
+                .then(|| {
+                    Ok::<_, SplError>(StatsOp::new(
+                        AggSpec::plan(&self.aggs, ctx)?,
+                        by.clone(),
+                        ctx.fn_ctx.clone(),
+                    ))
+                })
+                .transpose()?,
+            by,
+        }))
     }
     fn exprs(&self) -> Vec<&Expr> {
         agg_exprs(&self.aggs)

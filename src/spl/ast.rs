@@ -100,6 +100,11 @@ pub trait Command: fmt::Debug + fmt::Display + Send + Sync + 'static {
     fn reads_input_again(&self) -> bool {
         !self.subsearches().is_empty()
     }
+    /// True for a generating command that still reads the search's input
+    /// events (`tstats` and `datamodel` build data model views of them).
+    fn reads_events(&self) -> bool {
+        false
+    }
     /// Eval expressions inside this command (for function checks).
     fn exprs(&self) -> Vec<&super::expr::Expr> {
         Vec::new()
