@@ -13,8 +13,10 @@ use common::col;
 /// knowledge pack turns the space-separated `tags` field into a multivalue
 /// `tag` (as the shipped packs' tag evals do for Windows events).
 fn run_spl(spl: &str, events: &str) -> Vec<serde_json::Value> {
-    let dir = std::env::temp_dir().join(format!("spleval-tstats-k-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    // A folder per call: tests run in parallel, and one writing tags.yml while
+    // another reads it would make the reader see an empty pack.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_path_buf();
     std::fs::write(
         dir.join("tags.yml"),
         "- name: test-tags\n  sourcetype: tagged\n  eval:\n    - tag: 'split(tags, \" \")'\n",
