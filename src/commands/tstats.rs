@@ -619,6 +619,17 @@ impl Command for TstatsCmd {
     fn exprs(&self) -> Vec<&Expr> {
         agg_exprs(&self.aggs)
     }
+    fn subsearches(&self) -> Vec<&crate::spl::ast::Pipeline> {
+        let mut out = Vec::new();
+        if let Some(w) = &self.where_ {
+            w.walk(&mut |x| {
+                if let SearchExpr::Subsearch { pipeline, .. } = x {
+                    out.push(pipeline);
+                }
+            });
+        }
+        out
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }
