@@ -259,3 +259,51 @@ fn netsh_detection_fires_on_firewall_port_opening() {
     assert!(!rows.is_empty());
     assert!(col(&rows, "process_name").iter().all(|p| p == "netsh.exe"));
 }
+
+/// More true positives found across the Mordor datasets (INDEX.jsonl titles):
+/// each detection fires on its dataset, names the expected process, and stays
+/// quiet on an unrelated one (the netsh firewall dataset).
+#[test]
+fn more_tstats_true_positives_on_mordor_datasets() {
+    for (detection, dataset, process) in [
+        (
+            "bitsadmin_download_file.yml",
+            "cmd_bitsadmin_download_psh_script_2020-10-2302365189.json.gz",
+            "bitsadmin.exe",
+        ),
+        (
+            "esentutl_sam_copy.yml",
+            "cmd_sam_copy_esentutl_2020-10-1900290001.json.gz",
+            "esentutl.exe",
+        ),
+        (
+            "detect_mshta_inline_hta_execution.yml",
+            "cmd_mshta_vbscript_execute_psh_2020-10-2202580804.json.gz",
+            "mshta.exe",
+        ),
+        (
+            "ntdsutil_export_ntds.yml",
+            "cmd_dumping_ntds_dit_file_ntdsutil.json.gz",
+            "ntdsutil.exe",
+        ),
+    ] {
+        let Some(rows) = run_real(detection, dataset) else {
+            return;
+        };
+        assert!(!rows.is_empty(), "{detection} found nothing in {dataset}");
+        assert!(
+            col(&rows, "process_name").iter().all(|p| p == process),
+            "{detection}: {rows:?}"
+        );
+        let Some(rows) = run_real(
+            detection,
+            "cmd_netsh_fw_mod_open_ports_2020-10-2100191105.json.gz",
+        ) else {
+            return;
+        };
+        assert!(
+            rows.is_empty(),
+            "{detection} fired on the netsh dataset: {rows:?}"
+        );
+    }
+}
