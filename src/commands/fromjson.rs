@@ -8,13 +8,13 @@ use std::fmt;
 
 use serde_json::Value as J;
 
-use super::xutil::{self, get, known_option};
-use super::{field_ref, CommandSpec, FieldRef};
+use super::xutil::{self, get};
+use super::{CommandSpec, FieldRef};
 use crate::diag::Result;
 use crate::event::Event;
 use crate::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt};
-use crate::spl::lex::{self, cut, fail, ws, PResult, Src};
+use crate::spl::lex::{PResult, Src};
 use crate::value::Value;
 
 pub const SPEC: CommandSpec = CommandSpec {
@@ -31,30 +31,14 @@ pub struct FromjsonCmd {
 }
 
 fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
-    let mut rest = ws(i);
-    let mut options = Vec::new();
-    let mut field = None;
-    loop {
-        rest = ws(rest);
-        if lex::at_command_end(rest) {
-            break;
-        }
-        let (r, o) = known_option(src, rest, "fromjson", &["prefix"])?;
-        if let Some(o) = o {
-            options.push(o);
-            rest = r;
-            continue;
-        }
-        if field.is_some() {
-            return cut(fail(rest, "fromjson takes one field"));
-        }
-        let (r, f) = field_ref(src, rest)?;
-        field = Some(f);
-        rest = r;
-    }
-    let Some(field) = field else {
-        return cut(fail(rest, "fromjson needs a field holding JSON"));
-    };
+    let (rest, (field, options)) = xutil::one_field_and_options(
+        src,
+        i,
+        "fromjson",
+        &["prefix"],
+        xutil::any_value,
+        "fromjson needs a field holding JSON",
+    )?;
     Ok((rest, Box::new(FromjsonCmd { field, options })))
 }
 

@@ -10,13 +10,13 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::fmt;
 
-use super::xutil::{self, known_option};
-use super::{field_ref, CommandSpec, FieldRef};
+use super::xutil;
+use super::{CommandSpec, FieldRef};
 use crate::diag::Result;
 use crate::event::Event;
 use crate::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt};
-use crate::spl::lex::{self, cut, fail, ws, PResult, Src};
+use crate::spl::lex::{PResult, Src};
 use crate::value::Value;
 
 pub const SPEC: CommandSpec = CommandSpec {
@@ -33,30 +33,14 @@ pub struct MvcombineCmd {
 }
 
 fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
-    let mut rest = ws(i);
-    let mut options = Vec::new();
-    let mut field = None;
-    loop {
-        rest = ws(rest);
-        if lex::at_command_end(rest) {
-            break;
-        }
-        let (r, o) = known_option(src, rest, "mvcombine", &["delim"])?;
-        if let Some(o) = o {
-            options.push(o);
-            rest = r;
-            continue;
-        }
-        if field.is_some() {
-            return cut(fail(rest, "mvcombine takes one field"));
-        }
-        let (r, f) = field_ref(src, rest)?;
-        field = Some(f);
-        rest = r;
-    }
-    let Some(field) = field else {
-        return cut(fail(rest, "mvcombine needs a field"));
-    };
+    let (rest, (field, options)) = xutil::one_field_and_options(
+        src,
+        i,
+        "mvcombine",
+        &["delim"],
+        xutil::any_value,
+        "mvcombine needs a field",
+    )?;
     Ok((rest, Box::new(MvcombineCmd { options, field })))
 }
 

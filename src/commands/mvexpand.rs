@@ -6,13 +6,13 @@
 use std::any::Any;
 use std::fmt;
 
-use super::xutil::{self, check_uint, known_option, opt_uint};
-use super::{field_ref, CommandSpec, FieldRef};
+use super::xutil::{self, check_uint, opt_uint};
+use super::{CommandSpec, FieldRef};
 use crate::diag::Result;
 use crate::event::Event;
 use crate::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt};
-use crate::spl::lex::{self, cut, fail, ws, PResult, Src};
+use crate::spl::lex::{PResult, Src};
 
 pub const SPEC: CommandSpec = CommandSpec {
     name: "mvexpand",
@@ -28,31 +28,14 @@ pub struct MvexpandCmd {
 }
 
 fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
-    let mut rest = ws(i);
-    let mut options = Vec::new();
-    let mut field = None;
-    loop {
-        rest = ws(rest);
-        if lex::at_command_end(rest) {
-            break;
-        }
-        let (r, o) = known_option(src, rest, "mvexpand", &["limit"])?;
-        if let Some(o) = o {
-            check_uint(&o)?;
-            options.push(o);
-            rest = r;
-            continue;
-        }
-        if field.is_some() {
-            return cut(fail(rest, "mvexpand takes one field"));
-        }
-        let (r, f) = field_ref(src, rest)?;
-        field = Some(f);
-        rest = r;
-    }
-    let Some(field) = field else {
-        return cut(fail(rest, "mvexpand needs a field"));
-    };
+    let (rest, (field, options)) = xutil::one_field_and_options(
+        src,
+        i,
+        "mvexpand",
+        &["limit"],
+        |o| check_uint(o).map(|_| ()),
+        "mvexpand needs a field",
+    )?;
     Ok((rest, Box::new(MvexpandCmd { field, options })))
 }
 

@@ -9,6 +9,50 @@ use crate::spl::lex::{self, PErr, PResult, Src};
 /// Reads one `key=value` option at `i` (after whitespace). Returns None when
 /// the input is not an option. An option whose key is not in `allowed` is a
 /// parse failure spanning the whole option.
+/// `<cmd> [options] <field> [options]`: exactly one field among known
+/// options, each option checked by `check` (e.g. [`check_uint`]). Shared by
+/// `fromjson`, `mvexpand` and `mvcombine`.
+pub fn one_field_and_options<'a>(
+    src: &Src<'a>,
+    i: &'a str,
+    cmd: &str,
+    allowed: &[&str],
+    check: fn(&Opt) -> std::result::Result<(), nom::Err<PErr>>,
+    missing: &str,
+) -> PResult<'a, (FieldRef, Vec<Opt>)> {
+    let mut rest = lex::ws(i);
+    let mut options = Vec::new();
+    let mut field = None;
+    loop {
+        rest = lex::ws(rest);
+        if lex::at_command_end(rest) {
+            break;
+        }
+        let (r, o) = known_option(src, rest, cmd, allowed)?;
+        if let Some(o) = o {
+            check(&o)?;
+            options.push(o);
+            rest = r;
+            continue;
+        }
+        if field.is_some() {
+            return lex::cut(lex::fail(rest, format!("{cmd} takes one field")));
+        }
+        let (r, f) = super::field_ref(src, rest)?;
+        field = Some(f);
+        rest = r;
+    }
+    match field {
+        Some(f) => Ok((rest, (f, options))),
+        None => lex::cut(lex::fail(rest, missing.to_string())),
+    }
+}
+
+/// An option check that accepts anything.
+pub fn any_value(_: &Opt) -> std::result::Result<(), nom::Err<PErr>> {
+    Ok(())
+}
+
 pub fn known_option<'a>(
     src: &Src<'a>,
     i: &'a str,
