@@ -6,46 +6,14 @@
 
 mod common;
 
-use std::path::PathBuf;
-
-fn run(detection: &str, dataset: &str) -> Option<Vec<serde_json::Value>> {
-    let shared = common::shared()?;
-    let data = shared.join("datasets/mordor").join(dataset);
-    if !data.exists() {
-        eprintln!("SKIPPED: {} is absent", data.display());
-        return None;
-    }
-    let sc: PathBuf = shared.join("security_content");
-    let out = common::spleval()
-        .args([
-            "run",
-            "--format",
-            "json",
-            "--sourcetype",
-            "windows:json",
-            "--rules",
-        ])
-        .arg(&sc)
-        .arg(sc.join("detections/endpoint").join(detection))
-        .arg(&data)
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{detection} on {dataset} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(common::rows(&out.stdout))
-}
-
 fn fires(detection: &str, dataset: &str) {
-    if let Some(rows) = run(detection, dataset) {
+    if let Some(rows) = common::run_mordor(detection, dataset) {
         assert!(!rows.is_empty(), "{detection} found nothing in {dataset}");
     }
 }
 
 fn quiet(detection: &str, dataset: &str) {
-    if let Some(rows) = run(detection, dataset) {
+    if let Some(rows) = common::run_mordor(detection, dataset) {
         assert!(rows.is_empty(), "{detection} fired on {dataset}: {rows:?}");
     }
 }
@@ -53,7 +21,7 @@ fn quiet(detection: &str, dataset: &str) {
 #[test]
 fn create_remote_thread_into_lsass() {
     let d = "create_remote_thread_into_lsass.yml";
-    if let Some(rows) = run(
+    if let Some(rows) = common::run_mordor(
         d,
         "empire_persistence_registry_modification_run_keys_standard_user_2020-09-04030609.json.gz",
     ) {
@@ -75,7 +43,7 @@ fn kerberos_tgt_request_using_rc4_encryption() {
         "empire_shell_rubeus_asktgt_createnetonly_2020-09-21230246.json.gz",
         "empire_shell_rubeus_asktgt_ptt_2020-09-21223848.json.gz",
     ] {
-        if let Some(rows) = run(d, ds) {
+        if let Some(rows) = common::run_mordor(d, ds) {
             assert!(!rows.is_empty(), "nothing on {ds}");
             assert_eq!(common::col(&rows, "ServiceName")[0], "krbtgt");
             assert_eq!(common::col(&rows, "src_ip")[0], "172.18.39.6");

@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::path::PathBuf;
-
 use common::col;
 
 /// Runs SPL over NDJSON events read as sourcetype `tagged`, whose test
@@ -199,39 +197,9 @@ fn every_shipped_model_file_is_in_rules_datamodels() {
     assert_eq!(on_disk.len(), spleval::datamodels::shipped_files().len());
 }
 
-fn run_real(detection: &str, dataset: &str) -> Option<Vec<serde_json::Value>> {
-    let shared = common::shared()?;
-    let data = shared.join("datasets/mordor").join(dataset);
-    if !data.exists() {
-        eprintln!("SKIPPED: {} is absent", data.display());
-        return None;
-    }
-    let sc: PathBuf = shared.join("security_content");
-    let out = common::spleval()
-        .args([
-            "run",
-            "--format",
-            "json",
-            "--sourcetype",
-            "windows:json",
-            "--rules",
-        ])
-        .arg(&sc)
-        .arg(sc.join("detections/endpoint").join(detection))
-        .arg(&data)
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{detection} on {dataset} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(common::rows(&out.stdout))
-}
-
 #[test]
 fn whoami_discovery_fires_on_mimikatz_sam_access_only() {
-    let Some(rows) = run_real(
+    let Some(rows) = common::run_mordor(
         "system_user_discovery_with_whoami.yml",
         "empire_mimikatz_sam_access_2020-09-22041117.json.gz",
     ) else {
@@ -239,7 +207,7 @@ fn whoami_discovery_fires_on_mimikatz_sam_access_only() {
     };
     assert!(!rows.is_empty());
     assert!(col(&rows, "process_name").iter().all(|p| p == "whoami.exe"));
-    let Some(rows) = run_real(
+    let Some(rows) = common::run_mordor(
         "system_user_discovery_with_whoami.yml",
         "cmd_bitsadmin_download_psh_script_2020-10-2302365189.json.gz",
     ) else {
@@ -250,7 +218,7 @@ fn whoami_discovery_fires_on_mimikatz_sam_access_only() {
 
 #[test]
 fn netsh_detection_fires_on_firewall_port_opening() {
-    let Some(rows) = run_real(
+    let Some(rows) = common::run_mordor(
         "processes_launching_netsh.yml",
         "cmd_netsh_fw_mod_open_ports_2020-10-2100191105.json.gz",
     ) else {
@@ -287,7 +255,7 @@ fn more_tstats_true_positives_on_mordor_datasets() {
             "ntdsutil.exe",
         ),
     ] {
-        let Some(rows) = run_real(detection, dataset) else {
+        let Some(rows) = common::run_mordor(detection, dataset) else {
             return;
         };
         assert!(!rows.is_empty(), "{detection} found nothing in {dataset}");
@@ -295,7 +263,7 @@ fn more_tstats_true_positives_on_mordor_datasets() {
             col(&rows, "process_name").iter().all(|p| p == process),
             "{detection}: {rows:?}"
         );
-        let Some(rows) = run_real(
+        let Some(rows) = common::run_mordor(
             detection,
             "cmd_netsh_fw_mod_open_ports_2020-10-2100191105.json.gz",
         ) else {

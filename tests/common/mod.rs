@@ -80,3 +80,35 @@ pub fn col(rows: &[serde_json::Value], field: &str) -> Vec<String> {
 pub fn exists(p: &Path) -> bool {
     p.exists()
 }
+
+/// Runs a security_content endpoint detection over one Mordor dataset read
+/// as `windows:json`; None (with a SKIPPED message) when the data is absent.
+pub fn run_mordor(detection: &str, dataset: &str) -> Option<Vec<serde_json::Value>> {
+    let shared = shared()?;
+    let data = shared.join("datasets/mordor").join(dataset);
+    if !data.exists() {
+        eprintln!("SKIPPED: {} is absent", data.display());
+        return None;
+    }
+    let sc: std::path::PathBuf = shared.join("security_content");
+    let out = spleval()
+        .args([
+            "run",
+            "--format",
+            "json",
+            "--sourcetype",
+            "windows:json",
+            "--rules",
+        ])
+        .arg(&sc)
+        .arg(sc.join("detections/endpoint").join(detection))
+        .arg(&data)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{detection} on {dataset} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(rows(&out.stdout))
+}
