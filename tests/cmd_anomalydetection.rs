@@ -65,29 +65,35 @@ fn two_fields() -> String {
 }
 
 #[test]
-fn annotate_adds_the_four_fields_to_every_event_in_order() {
+fn annotate_keeps_every_event_and_marks_the_anomalous_ones() {
     // freq: a=y .2, a=x .8, b=p .5, b=q .5.
-    // n 0,1: .2·.5 = .1   → ln .1, cause a (.2), max .5
-    // n 2-4: .8·.5 = .4   → ln .4, cause b (.5), max .8
-    // n 5-9: .8·.5 = .4   → ln .4, cause b (.5), max .8
+    // n 0,1: .2·.5 = .1   → ln .1, cause a (.2), max .5   (anomalous: below ln .4)
+    // n 2-9: .8·.5 = .4   → ln .4, not anomalous: no fields added
+    // (the corpus detection keeps the anomalies with `search probable_cause=*`).
     let rows = run_spl("* | anomalydetection a b action=annotate", &two_fields());
     assert_eq!(
         col(&rows, "n"),
         ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]
     );
-    assert_eq!(
-        col(&rows, "probable_cause"),
-        ["a", "a", "b", "b", "b", "b", "b", "b", "b", "b"]
-    );
     for (i, r) in rows.iter().enumerate() {
-        let (lp, cf, mf) = if i < 2 {
-            (0.2f64.ln() + 0.5f64.ln(), 0.2, 0.5)
+        if i < 2 {
+            assert_eq!(r["probable_cause"], "a", "{r}");
+            assert!(
+                close(num(r, "log_event_prob"), 0.2f64.ln() + 0.5f64.ln()),
+                "{r}"
+            );
+            assert!(close(num(r, "probable_cause_freq"), 0.2), "{r}");
+            assert!(close(num(r, "max_freq"), 0.5), "{r}");
         } else {
-            (0.8f64.ln() + 0.5f64.ln(), 0.5, 0.8)
-        };
-        assert!(close(num(r, "log_event_prob"), lp), "{r}");
-        assert!(close(num(r, "probable_cause_freq"), cf), "{r}");
-        assert!(close(num(r, "max_freq"), mf), "{r}");
+            for f in [
+                "probable_cause",
+                "log_event_prob",
+                "probable_cause_freq",
+                "max_freq",
+            ] {
+                assert!(r.get(f).is_none(), "{f} on a normal event: {r}");
+            }
+        }
     }
 }
 
@@ -148,7 +154,8 @@ fn numeric_fields_are_binned() {
     for (i, b) in [0, 0, 0, 0, 0, 0, 0, 0, 5, 10].iter().enumerate() {
         ev.push_str(&format!("{{\"n\":{i},\"bytes\":{b}}}\n"));
     }
-    let rows = run_spl("* | anomalydetection bytes action=annotate", &ev);
+    // pthresh=1 marks every event, so annotate shows every frequency.
+    let rows = run_spl("* | anomalydetection bytes action=annotate pthresh=1", &ev);
     let freqs: Vec<f64> = rows.iter().map(|r| num(r, "probable_cause_freq")).collect();
     let want = [0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.1, 0.1];
     for (g, w) in freqs.iter().zip(want) {
@@ -233,7 +240,7 @@ fn missing_fields_do_not_count_but_the_denominator_is_all_events() {
             }
         })
         .collect();
-    let rows = run_spl("* | anomalydetection a action=annotate", &ev);
+    let rows = run_spl("* | anomalydetection a action=annotate pthresh=1", &ev);
     assert_eq!(rows.len(), 10);
     assert!(close(num(&rows[0], "log_event_prob"), 0.8f64.ln()));
     assert!(close(num(&rows[0], "probable_cause_freq"), 0.8));
@@ -244,15 +251,17 @@ fn missing_fields_do_not_count_but_the_denominator_is_all_events() {
 #[test]
 fn the_security_content_shape_runs() {
     // stats … by …, then annotate and search probable_cause=* (as the AWS
-    // GetObject detection does): every row has a probable cause.
+    // GetObject detection does): only the anomalous rows have a probable cause.
+    // 20 alice rows and 1 bob row, each count 1: count is one bin (freq 1),
+    // user_type 1, user_arn alice 20/21, bob 1/21. Log probabilities: ln(20/21)
+    // ×20 and ln(1/21); Q1 = Q3 = ln(20/21), IQR 0 → threshold ln(20/21);
+    // only bob's row is strictly below it.
     let mut ev = String::new();
-    for i in 0..6 {
-        let user = if i == 5 { "bob" } else { "alice" };
-        for _ in 0..(i + 1) {
-            ev.push_str(&format!(
-                "{{\"user_type\":\"IAMUser\",\"user_arn\":\"{user}\",\"src_ip\":\"10.0.0.{i}\"}}\n"
-            ));
-        }
+    for i in 0..21 {
+        let user = if i == 20 { "bob" } else { "alice" };
+        ev.push_str(&format!(
+            "{{\"user_type\":\"IAMUser\",\"user_arn\":\"{user}\",\"src_ip\":\"10.0.0.{i}\"}}\n"
+        ));
     }
     let rows = run_spl(
         "* | stats count by src_ip user_type user_arn \
@@ -260,16 +269,16 @@ fn the_security_content_shape_runs() {
          | search probable_cause=*",
         &ev,
     );
-    assert_eq!(rows.len(), 6);
-    // count is 1..6 (bob's row: 6). 6 values → ceil(log2 6) + 1 = 4 bins of
-    // width 1.25 over [1,6]; [4.75,6] holds 5 and 6 → 2/6. bob's user_arn is
-    // 1/6 and user_type 6/6, so the cause is user_arn at 1/6.
-    let bob = rows
-        .iter()
-        .find(|r| r["user_arn"] == "bob")
-        .expect("bob's row");
-    assert_eq!(bob["probable_cause"], "user_arn");
-    assert!(close(num(bob, "probable_cause_freq"), 1.0 / 6.0));
+    assert_eq!(col(&rows, "user_arn"), ["bob"]);
+    assert_eq!(rows[0]["probable_cause"], "user_arn");
+    assert!(close(num(&rows[0], "probable_cause_freq"), 1.0 / 21.0));
+    // annotate keeps all 21 rows.
+    let all = run_spl(
+        "* | stats count by src_ip user_type user_arn \
+         | anomalydetection \"count\" \"user_type\" \"user_arn\" action=annotate",
+        &ev,
+    );
+    assert_eq!(all.len(), 21);
 }
 
 #[test]

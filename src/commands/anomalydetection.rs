@@ -413,7 +413,11 @@ impl Operator for HistogramOp {
         }
         let events = std::mem::take(&mut self.buf);
         for ((mut ev, s), anom) in events.into_iter().zip(scores).zip(anomalous) {
-            if self.action == Action::Filter && !anom {
+            if !anom {
+                // `annotate` passes normal events on unchanged; `filter` drops them.
+                if self.action == Action::Annotate {
+                    out(ev)?;
+                }
                 continue;
             }
             ev.set("log_event_prob", Value::Num(s.log_prob));
