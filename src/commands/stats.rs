@@ -247,11 +247,10 @@ impl Command for StatsCmd {
         for a in &self.aggs {
             match &a.arg {
                 Some(AggArg::Field(f)) => v.push(f.name.clone()),
-                Some(AggArg::Eval { expr }) => {
-                    if !crate::projection::expr_fields(expr, &mut v) {
-                        return crate::projection::Flow::Any;
-                    }
+                Some(AggArg::Eval { expr }) if !crate::projection::expr_fields(expr, &mut v) => {
+                    return crate::projection::Flow::Any;
                 }
+                Some(AggArg::Eval { .. }) => {}
                 None => {}
             }
         }
