@@ -19,6 +19,7 @@
 //! skipped and counted. Then the search-time knowledge (`crate::knowledge`)
 //! is applied to each event.
 
+use std::borrow::Cow;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -325,7 +326,13 @@ pub fn read_all_planned(
                 shortcuts,
                 gate: &gate,
             };
-            read_stream_with(reader, &name, path.as_deref(), Some(&ndjson), &mut emit)?;
+            match path.as_deref().and_then(map_ndjson) {
+                Some(map) => {
+                    drop(reader);
+                    read_ndjson_data(&map, Some(&ndjson), &mut emit)?;
+                }
+                None => read_stream_with(reader, &name, path.as_deref(), Some(&ndjson), &mut emit)?,
+            }
             if stop {
                 return Ok(summary);
             }
@@ -358,6 +365,24 @@ fn effective_meta(
         (None, "source") => name.to_string(),
         _ => String::new(),
     }
+}
+
+/// An uncompressed NDJSON file, memory-mapped: the workers read its lines in
+/// place, with no copy through a read buffer. None for anything else (it is
+/// read as a stream).
+fn map_ndjson(path: &Path) -> Option<memmap2::Mmap> {
+    let file = std::fs::File::open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() || meta.len() == 0 {
+        return None;
+    }
+    // SAFETY: the map is read-only and lives while the file is read. As with
+    // any mapped input, a file truncated by another process while we read it
+    // would fault; spleval reads detection data that is not being written.
+    let map = unsafe { memmap2::Mmap::map(&file) }.ok()?;
+    let head = &map[..map.len().min(8192)];
+    let compressed = head.starts_with(&[0x1f, 0x8b]) || head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]);
+    (!compressed && sniff(head, Some(path)) == Format::Ndjson).then_some(map)
 }
 
 /// A file, or every file under a folder (recursed, sorted by name).
@@ -586,74 +611,90 @@ fn parse_ndjson_line(line: &[u8], nd: Option<&Ndjson<'_>>) -> Parsed {
     }
 }
 
-/// NDJSON: a reading thread fills batches of whole lines, rayon workers
-/// filter and parse each batch, and events are emitted here in input order
-/// while the next batch is being parsed.
+/// NDJSON from a reader (decompressed input, stdin): read in large blocks,
+/// cut at the last line end; see [`ndjson_batches`].
 fn read_ndjson(
     reader: &mut (dyn BufRead + Send),
     name: &str,
     nd: Option<&Ndjson<'_>>,
     emit: &mut Emit<'_>,
 ) -> Result<()> {
+    let mut carry: Vec<u8> = Vec::new();
+    let mut eof = false;
+    let next = move || -> Option<Result<Cow<'static, [u8]>>> {
+        let mut buf = std::mem::take(&mut carry);
+        while !eof && (buf.len() < NDJSON_BATCH || memchr::memrchr(b'\n', &buf).is_none()) {
+            let old = buf.len();
+            buf.resize(old + (1 << 20), 0);
+            match reader.read(&mut buf[old..]) {
+                Ok(0) => {
+                    buf.truncate(old);
+                    eof = true;
+                }
+                Ok(k) => buf.truncate(old + k),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => buf.truncate(old),
+                Err(e) => {
+                    return Some(Err(SplError::input(format!("{name}: cannot read: {e}"))));
+                }
+            }
+        }
+        if !eof {
+            if let Some(i) = memchr::memrchr(b'\n', &buf) {
+                carry = buf[i + 1..].to_vec();
+                buf.truncate(i + 1);
+            }
+        }
+        (!buf.is_empty()).then_some(Ok(Cow::Owned(buf)))
+    };
+    ndjson_batches(nd, emit, next)
+}
+
+/// NDJSON already in memory (a mapped file, buffered stdin): batches are
+/// slices of it, nothing is copied.
+fn read_ndjson_data(data: &[u8], nd: Option<&Ndjson<'_>>, emit: &mut Emit<'_>) -> Result<()> {
+    let mut pos = 0;
+    let next = move || -> Option<Result<Cow<'_, [u8]>>> {
+        if pos >= data.len() {
+            return None;
+        }
+        let mut end = (pos + NDJSON_BATCH).min(data.len());
+        if end < data.len() {
+            end = memchr::memchr(b'\n', &data[end..]).map_or(data.len(), |i| end + i + 1);
+        }
+        let batch = &data[pos..end];
+        pos = end;
+        Some(Ok(Cow::Borrowed(batch)))
+    };
+    ndjson_batches(nd, emit, next)
+}
+
+/// Bytes of NDJSON one worker task filters and parses.
+const NDJSON_PIECE: usize = 256 << 10;
+
+/// Runs the NDJSON pipeline: a thread takes batches of whole lines from
+/// `next` and has rayon workers filter and parse pieces of each; events are
+/// emitted here, in input order, while the next batch is being parsed.
+fn ndjson_batches<'d>(
+    nd: Option<&Ndjson<'_>>,
+    emit: &mut Emit<'_>,
+    mut next: impl FnMut() -> Option<Result<Cow<'d, [u8]>>> + Send,
+) -> Result<()> {
     type Batch = Vec<(u64, Parsed)>;
-    let prefilter = nd.and_then(|n| n.shortcuts.prefilter);
     let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Batch>>(2);
     std::thread::scope(|scope| {
         scope.spawn(move || {
-            use rayon::prelude::*;
-            let mut buf: Vec<u8> = Vec::with_capacity(NDJSON_BATCH + (1 << 16));
-            let mut lineno = 0u64;
-            let mut eof = false;
-            while !eof {
-                buf.clear();
-                // Fill the batch up to whole lines.
-                while buf.len() < NDJSON_BATCH {
-                    match reader.read_until(b'\n', &mut buf) {
-                        Ok(0) => {
-                            eof = true;
-                            break;
-                        }
-                        Ok(_) => {}
-                        Err(e) => {
-                            let _ = tx.send(Err(SplError::input(format!(
-                                "{name}:{}: cannot read: {e}",
-                                lineno + 1
-                            ))));
-                            return;
-                        }
+            // Lines before the current batch.
+            let mut before = 0u64;
+            while let Some(batch) = next() {
+                let batch = match batch {
+                    Ok(b) => b,
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        return;
                     }
-                }
-                if buf.is_empty() {
-                    break;
-                }
-                let mut lines: Vec<(u64, &[u8])> = Vec::with_capacity(buf.len() / 512);
-                let mut start = 0;
-                let ends = memchr::memchr_iter(b'\n', &buf).chain(
-                    // The last line when the input does not end with a newline.
-                    (!buf.ends_with(b"\n")).then_some(buf.len()),
-                );
-                for end in ends {
-                    let line = &buf[start..end];
-                    start = end + 1;
-                    lineno += 1;
-                    let mut line = line;
-                    while let [rest @ .., b'\r'] = line {
-                        line = rest;
-                    }
-                    if lineno == 1 {
-                        line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
-                    }
-                    if line.iter().all(|b| b.is_ascii_whitespace()) {
-                        continue;
-                    }
-                    lines.push((lineno, line));
-                }
-                let parsed: Batch = lines
-                    .par_iter()
-                    .with_min_len(256)
-                    .filter(|(_, l)| prefilter.is_none_or(|p| p.keep(l)))
-                    .map(|&(n, l)| (n, parse_ndjson_line(l, nd)))
-                    .collect();
+                };
+                let (parsed, lines) = parse_batch(&batch, before, nd);
+                before += lines;
                 if tx.send(Ok(parsed)).is_err() {
                     // The search stopped reading.
                     return;
@@ -695,6 +736,78 @@ fn read_ndjson(
         }
         Ok(())
     })
+}
+
+/// Filters and parses one batch of whole lines in parallel pieces; returns
+/// the parsed lines with their line numbers and how many lines it held.
+fn parse_batch(batch: &[u8], before: u64, nd: Option<&Ndjson<'_>>) -> (Vec<(u64, Parsed)>, u64) {
+    use rayon::prelude::*;
+    let mut cuts = vec![0];
+    let mut pos = 0;
+    while pos + NDJSON_PIECE < batch.len() {
+        let from = pos + NDJSON_PIECE;
+        match memchr::memchr(b'\n', &batch[from..]) {
+            Some(i) if from + i + 1 < batch.len() => {
+                pos = from + i + 1;
+                cuts.push(pos);
+            }
+            _ => break,
+        }
+    }
+    cuts.push(batch.len());
+    let pieces: Vec<(Vec<(u64, Parsed)>, u64)> = cuts
+        .par_windows(2)
+        .map(|w| parse_piece(&batch[w[0]..w[1]], before == 0 && w[0] == 0, nd))
+        .collect();
+    let mut out = Vec::new();
+    let mut base = before;
+    for (parsed, lines) in pieces {
+        out.extend(parsed.into_iter().map(|(n, p)| (base + n, p)));
+        base += lines;
+    }
+    (out, base - before)
+}
+
+/// One piece of whole lines: split, prefiltered (all lines at once), parsed.
+/// Line numbers are relative to the piece (1-based).
+fn parse_piece(
+    piece: &[u8],
+    input_start: bool,
+    nd: Option<&Ndjson<'_>>,
+) -> (Vec<(u64, Parsed)>, u64) {
+    let mut lines: Vec<&[u8]> = Vec::with_capacity(piece.len() / 1024 + 1);
+    let mut numbers: Vec<u64> = Vec::with_capacity(piece.len() / 1024 + 1);
+    let mut start = 0;
+    let mut n = 0u64;
+    let last = (!piece.is_empty() && !piece.ends_with(b"\n")).then_some(piece.len());
+    for end in memchr::memchr_iter(b'\n', piece).chain(last) {
+        let mut line = &piece[start..end];
+        start = end + 1;
+        n += 1;
+        while let [rest @ .., b'\r'] = line {
+            line = rest;
+        }
+        if input_start && n == 1 {
+            line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
+        }
+        if line.iter().all(|b| b.is_ascii_whitespace()) {
+            continue;
+        }
+        lines.push(line);
+        numbers.push(n);
+    }
+    let keep = match nd.and_then(|x| x.shortcuts.prefilter) {
+        Some(p) => p.keep_lines(piece, &lines),
+        None => vec![true; lines.len()],
+    };
+    let parsed = lines
+        .iter()
+        .zip(numbers)
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|((l, num), _)| (num, parse_ndjson_line(l, nd)))
+        .collect();
+    (parsed, n)
 }
 
 /// One JSON text (an NDJSON line or an array element) → its events: an

@@ -15,7 +15,7 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-type FastSet = HashSet<String, foldhash::fast::RandomState>;
+type FastSet = HashSet<Box<[u8]>, foldhash::fast::RandomState>;
 
 use crate::event::Event;
 use crate::projection::Projection;
@@ -27,6 +27,9 @@ pub struct Wanted {
     /// Every needed field name and each of its prefixes that ends before a
     /// `.` or `{` (the key `status` holds `status.errorCode`).
     keys: FastSet,
+    /// Which key lengths occur (63: that long or longer): most keys of a
+    /// line are skipped on their length alone, without hashing.
+    lengths: [bool; 64],
     /// The field names the search reads.
     pub names: HashSet<String>,
     pub time: bool,
@@ -37,10 +40,10 @@ impl Wanted {
     pub fn new(p: &Projection) -> Wanted {
         let mut keys = FastSet::default();
         let mut add = |n: &str| {
-            keys.insert(n.to_string());
+            keys.insert(n.as_bytes().into());
             for (i, b) in n.bytes().enumerate() {
                 if (b == b'.' || b == b'{') && i > 0 {
-                    keys.insert(n[..i].to_string());
+                    keys.insert(n.as_bytes()[..i].into());
                 }
             }
         };
@@ -60,16 +63,21 @@ impl Wanted {
         if p.raw {
             add("_raw");
         }
+        let mut lengths = [false; 64];
+        for k in &keys {
+            lengths[k.len().min(63)] = true;
+        }
         Wanted {
             keys,
+            lengths,
             names: p.names.clone(),
             time: p.time,
             raw: p.raw,
         }
     }
 
-    fn wants(&self, key: &str) -> bool {
-        self.keys.contains(key)
+    fn wants(&self, key: &[u8]) -> bool {
+        self.lengths[key.len().min(63)] && self.keys.contains(key)
     }
 }
 
@@ -114,8 +122,15 @@ fn scan_object(b: &[u8], want: &Wanted, ev: &mut Event) -> Option<()> {
             return None;
         }
         let kend = skip_string(b, i)?;
-        let key = key_text(&b[i..kend])?;
-        if key == "result" || key == "results" {
+        let raw_key = &b[i + 1..kend - 1];
+        // Keys with escapes are decoded; the rest are compared as bytes.
+        let decoded = if memchr::memchr(b'\\', raw_key).is_some() {
+            Some(key_text(&b[i..kend])?)
+        } else {
+            None
+        };
+        let key: &[u8] = decoded.as_ref().map_or(raw_key, |k| k.as_bytes());
+        if key == b"result" || key == b"results" {
             // Maybe a Splunk export wrapper: the full reader decides.
             return None;
         }
@@ -125,8 +140,8 @@ fn scan_object(b: &[u8], want: &Wanted, ev: &mut Event) -> Option<()> {
         }
         i = ws(b, i + 1);
         let vend = skip_value(b, i)?;
-        if want.wants(&key) {
-            take(&key, &b[i..vend], ev)?;
+        if want.wants(key) {
+            take(std::str::from_utf8(key).ok()?, &b[i..vend], ev)?;
         }
         i = ws(b, vend);
         match b.get(i) {

@@ -512,6 +512,7 @@ fn cmd_run(a: RunArgs) -> Result<(), SplError> {
     });
     let started = std::time::Instant::now();
     let mut writer = Writer::new(format, stdout.lock(), ctx.fn_ctx.tz);
+    spleval::pipeline::set_stage_timing(a.explain);
     let report = query.run(&ctx, &sources, &meta, &mut |ev| writer.push(ev))?;
     writer.declare_columns(report.columns.clone());
     let _ = writer.finish(report.returns_events)?;

@@ -40,6 +40,25 @@ fn guards() -> &'static AhoCorasick {
     G.get_or_init(|| AhoCorasick::new(["\\/", "\\u", "\"result"]).expect("static patterns"))
 }
 
+/// The guards of [`guards`] and, when a literal has `k` or `s`, the
+/// characters that fold to them, as memmem finders over lower-cased text
+/// (`\u`/`\/` are unchanged by lower-casing; `"RESULT` becomes `"result`).
+fn guard_needles(folds: bool) -> &'static [memchr::memmem::Finder<'static>] {
+    static G: std::sync::OnceLock<Vec<memchr::memmem::Finder<'static>>> =
+        std::sync::OnceLock::new();
+    let all = G.get_or_init(|| {
+        ["\\/", "\\u", "\"result", "\u{212a}", "\u{17f}"]
+            .iter()
+            .map(|n| memchr::memmem::Finder::new(n.as_bytes()).into_owned())
+            .collect()
+    });
+    if folds {
+        all
+    } else {
+        &all[..3]
+    }
+}
+
 fn folds_finder() -> &'static AhoCorasick {
     static G: std::sync::OnceLock<AhoCorasick> = std::sync::OnceLock::new();
     G.get_or_init(|| AhoCorasick::new(["\u{212a}", "\u{17f}"]).expect("static patterns"))
@@ -148,6 +167,72 @@ impl Prefilter {
         &self.literals
     }
 
+    /// [`Prefilter::keep`] for consecutive lines of one buffer at once: the
+    /// span they cover is lower-cased once and each literal (and guard) is
+    /// searched over it with memmem, which on large spans is several times
+    /// faster than a case-insensitive search per line. `lines` are slices of
+    /// `buf`, in order.
+    pub fn keep_lines(&self, buf: &[u8], lines: &[&[u8]]) -> Vec<bool> {
+        let (Some(first), Some(last)) = (lines.first(), lines.last()) else {
+            return Vec::new();
+        };
+        let base = buf.as_ptr() as usize;
+        let start = first.as_ptr() as usize - base;
+        let end = last.as_ptr() as usize - base + last.len();
+        let lower = buf[start..end].to_ascii_lowercase();
+        // Line bounds relative to `lower`.
+        let bounds: Vec<(usize, usize)> = lines
+            .iter()
+            .map(|l| {
+                let s = l.as_ptr() as usize - base - start;
+                (s, s + l.len())
+            })
+            .collect();
+        // For each needle, the lines holding it: stop at the first hit in a
+        // line and go on from the next line.
+        let lines_with = |needle: &memchr::memmem::Finder<'_>, hits: &mut [u8]| {
+            let mut pos = 0;
+            let mut idx = 0;
+            while pos < lower.len() {
+                let Some(at) = needle.find(&lower[pos..]) else {
+                    break;
+                };
+                let at = pos + at;
+                while idx < bounds.len() && bounds[idx].1 < at + needle.needle().len() {
+                    idx += 1;
+                }
+                if idx == bounds.len() {
+                    break;
+                }
+                if bounds[idx].0 <= at {
+                    hits[idx] = hits[idx].saturating_add(1);
+                    pos = bounds[idx].1;
+                    idx += 1;
+                } else {
+                    // A match across a line break: not in any one line.
+                    pos = at + 1;
+                }
+            }
+        };
+        let mut count = vec![0u8; lines.len()];
+        for lit in &self.literals {
+            lines_with(&memchr::memmem::Finder::new(lit.as_bytes()), &mut count);
+        }
+        let want = self.literals.len() as u8;
+        let mut keep: Vec<bool> = count.iter().map(|&c| c >= want).collect();
+        if keep.iter().all(|k| *k) {
+            return keep;
+        }
+        let mut guard = vec![0u8; lines.len()];
+        for g in guard_needles(self.folds) {
+            lines_with(g, &mut guard);
+        }
+        for (k, g) in keep.iter_mut().zip(guard) {
+            *k |= g > 0;
+        }
+        keep
+    }
+
     /// Can this line (raw bytes) match? False only when it certainly cannot.
     pub fn keep(&self, line: &[u8]) -> bool {
         if self.finders.iter().all(|f| f.is_match(line)) {
@@ -174,5 +259,30 @@ mod tests {
         assert!(!p.keep(br#"{"a":"cmd.exe"}"#));
         assert!(p.keep(br#"{"a":"\u0070owershell"}"#));
         assert!(p.keep("{\"a\":\"power\u{17f}hell\"}".as_bytes()));
+    }
+
+    #[test]
+    fn keep_lines_agrees_with_keep() {
+        let text = concat!(
+            "{\"a\":\"C:\\\\POWERSHELL.exe\"}\n",
+            "{\"a\":\"cmd.exe\"}\n",
+            "{\"a\":\"\\u0070owershell\"}\n",
+            "{\"a\":\"power\u{17f}hell\"}\n",
+            "\n",
+            "{\"result\":1, \"b\":\"powers\"}\n",
+            "{\"a\":\"x powershell\", \"b\": \"ENC\"}\n",
+            "{\"a\":\"powershel\"}\n",
+            "l\n",
+        );
+        let buf = text.as_bytes();
+        let lines: Vec<&[u8]> = buf
+            .split(|&b| b == b'\n')
+            .filter(|l| !l.is_empty())
+            .collect();
+        for lits in [vec!["powershell"], vec!["powershell", "enc"], vec!["exe"]] {
+            let p = Prefilter::from_literals(lits.iter().map(|s| s.to_string()).collect()).unwrap();
+            let each: Vec<bool> = lines.iter().map(|l| p.keep(l)).collect();
+            assert_eq!(p.keep_lines(buf, &lines), each, "{lits:?}");
+        }
     }
 }

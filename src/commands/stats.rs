@@ -376,8 +376,17 @@ pub(crate) struct StatsOp {
 /// values holding any separator cannot run together.
 fn key_text(buf: &mut String, v: &Value) {
     use std::fmt::Write;
-    let t = v.to_display("\n");
-    let _ = write!(buf, "{}:{t}", t.len());
+    match v {
+        Value::Multi(_) => {
+            let t = v.to_display("\n");
+            let _ = write!(buf, "{}:{t}", t.len());
+        }
+        _ => {
+            let t = v.as_text().unwrap_or_default();
+            let _ = write!(buf, "{}:", t.len());
+            buf.push_str(&t);
+        }
+    }
 }
 
 impl StatsOp {

@@ -272,7 +272,10 @@ impl Session {
                 if rest.is_empty() {
                     return Err(usage(".explain SPL"));
                 }
-                self.run_spl(rest, true)?;
+                crate::pipeline::set_stage_timing(true);
+                let r = self.run_spl(rest, true);
+                crate::pipeline::set_stage_timing(false);
+                r?;
             }
             ".run" => {
                 let words = split_words(rest)?;
