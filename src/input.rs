@@ -329,7 +329,30 @@ pub fn read_all_planned(
             match path.as_deref().and_then(map_ndjson) {
                 Some(map) => {
                     drop(reader);
-                    read_ndjson_data(&map, Some(&ndjson), &mut emit)?;
+                    // Mapped pages of parsed batches are dropped from this
+                    // process (they stay in the page cache), so resident
+                    // memory does not grow with the file.
+                    let page = page_size();
+                    let released = std::sync::atomic::AtomicUsize::new(0);
+                    let release = |_: usize, upto: usize| {
+                        let from = released.load(std::sync::atomic::Ordering::Relaxed);
+                        let to = upto / page * page;
+                        if to > from {
+                            // SAFETY: nothing borrows the mapped bytes below
+                            // `upto` any more (events own their text), and
+                            // dropping pages of a read-only file mapping only
+                            // makes later reads fault them in again.
+                            let _ = unsafe {
+                                map.unchecked_advise_range(
+                                    memmap2::UncheckedAdvice::DontNeed,
+                                    from,
+                                    to - from,
+                                )
+                            };
+                            released.store(to, std::sync::atomic::Ordering::Relaxed);
+                        }
+                    };
+                    read_ndjson_data(&map, Some(&release), Some(&ndjson), &mut emit)?;
                 }
                 None => read_stream_with(reader, &name, path.as_deref(), Some(&ndjson), &mut emit)?,
             }
@@ -364,6 +387,16 @@ fn effective_meta(
         (Some(v), _) => v,
         (None, "source") => name.to_string(),
         _ => String::new(),
+    }
+}
+
+fn page_size() -> usize {
+    // SAFETY: sysconf has no preconditions.
+    let n = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    if n > 0 {
+        n as usize
+    } else {
+        4096
     }
 }
 
@@ -651,9 +684,18 @@ fn read_ndjson(
 
 /// NDJSON already in memory (a mapped file, buffered stdin): batches are
 /// slices of it, nothing is copied.
-fn read_ndjson_data(data: &[u8], nd: Option<&Ndjson<'_>>, emit: &mut Emit<'_>) -> Result<()> {
+fn read_ndjson_data(
+    data: &[u8],
+    release: Option<&(dyn Fn(usize, usize) + Sync)>,
+    nd: Option<&Ndjson<'_>>,
+    emit: &mut Emit<'_>,
+) -> Result<()> {
     let mut pos = 0;
     let next = move || -> Option<Result<Cow<'_, [u8]>>> {
+        // The batches before `pos` are parsed: their pages may go.
+        if let Some(r) = release {
+            r(0, pos);
+        }
         if pos >= data.len() {
             return None;
         }

@@ -72,11 +72,15 @@ impl Projection {
 }
 
 /// The projection of a pipeline, or None when it needs whole events.
+///
+/// Events flow only up to the first command that builds new rows
+/// ([`Flow::Replaces`]); what comes after it sees those rows, not events.
+/// So the events need what the commands up to there read, and nothing
+/// else; without such a command the search returns events, whole.
 pub fn plan(p: &Pipeline) -> Option<Projection> {
     let mut need: HashSet<String> = HashSet::new();
-    let mut bounded = false;
     let mut time = false;
-    for node in p.commands.iter().rev() {
+    for node in &p.commands {
         if node.cmd.needs_time_order() {
             time = true;
         }
@@ -85,29 +89,20 @@ pub fn plan(p: &Pipeline) -> Option<Projection> {
         }
         match node.cmd.field_flow() {
             Flow::Any => return None,
-            Flow::Reads(names) => {
-                if !bounded {
-                    // Rows that reach the output whole: every field is shown.
-                    return None;
-                }
-                need.extend(names);
-            }
+            Flow::Reads(names) => need.extend(names),
             Flow::Replaces(names) => {
-                need = names.into_iter().collect();
-                bounded = true;
+                need.extend(names);
+                let raw = need.contains("_raw");
+                time |= need.contains("_time");
+                return Some(Projection {
+                    names: need,
+                    time,
+                    raw,
+                });
             }
         }
     }
-    if !bounded {
-        return None;
-    }
-    let raw = need.contains("_raw");
-    time |= need.contains("_time");
-    Some(Projection {
-        names: need,
-        time,
-        raw,
-    })
+    None
 }
 
 /// Adds the fields an eval expression reads; false when it may read any field.
@@ -173,5 +168,71 @@ pub fn search_fields(e: &SearchExpr, out: &mut Vec<String>) -> bool {
             true
         }
         SearchExpr::Subsearch { .. } => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn proj(spl: &str) -> Option<Projection> {
+        plan(&crate::spl::parse_pipeline(spl).unwrap())
+    }
+
+    fn names(spl: &str) -> Vec<String> {
+        let mut v: Vec<String> = proj(spl).expect(spl).names.into_iter().collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn transforming_searches_need_only_what_they_read() {
+        assert_eq!(
+            names("EventID=1 Image=\"*powershell.exe\" | stats count by Hostname ParentImage"),
+            ["EventID", "Hostname", "Image", "ParentImage"]
+        );
+        assert_eq!(
+            names("x=1 | eval n=len(y) | where n > 3 | stats max(n) as m by h"),
+            ["h", "n", "x", "y"]
+        );
+        assert_eq!(
+            names("a=1 | rename b as c | table c d"),
+            ["a", "b", "c", "d"]
+        );
+        // Commands after stats see its rows, not the events.
+        assert_eq!(names("a=1 | stats count by b | eval z=q"), ["a", "b"]);
+        assert_eq!(
+            names("a=1 | stats count by b | lookup l b OUTPUT c"),
+            ["a", "b"]
+        );
+        let p = proj("a=1 | stats count by _time").unwrap();
+        assert!(p.time && !p.raw);
+        // Bare terms look in _raw.
+        assert!(proj("powershell | stats count").unwrap().raw);
+        // Order-sensitive commands need the time order.
+        assert!(proj("a=1 | dedup b | stats count").unwrap().time);
+    }
+
+    #[test]
+    fn whole_events_when_unsure() {
+        for spl in [
+            "a=1",
+            "a=1 | eval x=2",
+            "a=1 | table *",
+            "a=1 | stats values(*) as *",
+            "a=1 | spath input=x | stats count by y",
+            "a=1 | eval t=searchmatch(\"b=2\") | stats count by t",
+            "a=1 [search b=2 | fields c] | stats count",
+            "*Name=x | stats count",
+        ] {
+            assert_eq!(proj(spl), None, "{spl}");
+        }
+    }
+
+    #[test]
+    fn keys_that_hold_wanted_fields() {
+        let p = proj("a=1 | stats count by status.errorCode tags{}").unwrap();
+        assert!(p.wants_key("status") && p.wants_key("tags") && p.wants_key("a"));
+        assert!(!p.wants_key("stat") && !p.wants_key("b"));
     }
 }

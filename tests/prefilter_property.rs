@@ -1,6 +1,8 @@
-//! The literal prefilter never changes results: generated NDJSON events
+//! The reader's shortcuts never change results: generated NDJSON events
 //! (escaped characters, `\u` escapes, unicode, case-folding characters,
-//! numbers, nested objects) give the same output with and without it.
+//! numbers in several spellings, nested objects, escaped keys, export
+//! wrappers) give the same output with the literal prefilter and the
+//! projection (decoding only the fields a search reads) as without them.
 
 use assert_cmd::Command;
 use rand::rngs::StdRng;
@@ -98,14 +100,26 @@ const QUERIES: &[&str] = &[
     r#"Image{}="*powershell*" | stats count"#,
     r#"CommandLine="*-enc*" NOT Image=cmd.exe"#,
     r#"User="*kill*" | eval x=upper(User) | table x"#,
+    // Projection: only the fields these read are decoded.
+    "* | stats count dc(Image) values(Hostname) by EventID",
+    "EventID=* | eval l=len(CommandLine) | where l > 5 | stats max(l) as m by Channel",
+    "* | rename Image as img | stats count by img",
+    "* | sort - EventID | head 5 | table EventID Image",
+    "* | dedup Hostname | table Hostname User",
+    "* | stats count by Image.Image",
+    "* | stats count values(Image{}) by User",
+    "* | fields + EventID Channel | stats count by EventID Channel",
+    "* | bin EventID span=2 | stats count by EventID",
 ];
 
 fn run(file: &std::path::Path, q: &str, prefilter: bool) -> String {
     let mut cmd = Command::cargo_bin("spleval").unwrap();
     if !prefilter {
         cmd.env("SPLEVAL_NO_PREFILTER", "1");
+        cmd.env("SPLEVAL_NO_PROJECTION", "1");
     } else {
         cmd.env_remove("SPLEVAL_NO_PREFILTER");
+        cmd.env_remove("SPLEVAL_NO_PROJECTION");
     }
     let out = cmd
         .args(["run", "--format", "json", "--spl", q])
@@ -121,11 +135,12 @@ fn run(file: &std::path::Path, q: &str, prefilter: bool) -> String {
 }
 
 #[test]
-fn prefilter_never_changes_results() {
+fn shortcuts_never_change_results() {
     let dir = tempfile::tempdir().unwrap();
-    for seed in [7u64, 42, 1234] {
+    // The last corpus spans several parallel pieces of the reader.
+    for (seed, n) in [(7u64, 1500), (42, 1500), (1234, 6000)] {
         let file = dir.path().join(format!("events-{seed}.json"));
-        std::fs::write(&file, corpus(seed, 1500)).unwrap();
+        std::fs::write(&file, corpus(seed, n)).unwrap();
         for q in QUERIES {
             let with = run(&file, q, true);
             let without = run(&file, q, false);
