@@ -295,6 +295,10 @@ struct RunArgs {
     /// After the results, print to stderr per command: rows in, rows out, time (its own, not later commands')
     #[arg(long)]
     explain: bool,
+    /// Let outputlookup write (and, with no results, remove) lookup files in
+    /// the rules' lookups folder; without it, outputlookup only reports
+    #[arg(long)]
+    write_lookups: bool,
     /// A folder of search-time knowledge YAML, applied after the shipped packs
     /// (repeatable; later folders win)
     #[arg(long, value_name = "DIR")]
@@ -477,6 +481,7 @@ fn cmd_run(a: RunArgs) -> Result<(), SplError> {
         .geoip
         .clone()
         .or_else(|| std::env::var_os("SPLEVAL_GEOIP").map(PathBuf::from));
+    ctx.write_lookups = a.write_lookups;
     let query = engine::prepare(origin, &macros)?;
     let sources: Vec<Source> = if positional.is_empty() {
         vec![Source::Stdin]

@@ -52,6 +52,9 @@ pub struct PlanCtx {
     pub macros: Option<std::sync::Arc<crate::macros::MacroSet>>,
     /// The data models (None: the shipped ones).
     pub datamodels: Option<std::sync::Arc<crate::datamodels::Datamodels>>,
+    /// `outputlookup` may write lookup files (`run --write-lookups`); off, it
+    /// says what it would write and leaves the rules' files alone.
+    pub write_lookups: bool,
 }
 
 impl PlanCtx {
@@ -63,6 +66,7 @@ impl PlanCtx {
             geoip: None,
             macros: None,
             datamodels: None,
+            write_lookups: false,
         }
     }
 

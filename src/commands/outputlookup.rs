@@ -10,6 +10,11 @@
 //! no results: `override_if_empty=f` leaves the file alone; otherwise
 //! `create_empty=t` writes an empty file and `create_empty=f` (the default)
 //! removes it.
+//!
+//! Files are written only when the run allows it (`spleval run
+//! --write-lookups`): running a detection must not change or delete the rule
+//! pack's lookups by accident. Otherwise the results pass through and one
+//! warning says what would have been written.
 
 use std::any::Any;
 use std::fmt;
@@ -92,6 +97,7 @@ impl Command for OutputlookupCmd {
             create_empty: sub::opt_bool(o, "create_empty", false),
             override_if_empty: sub::opt_bool(o, "override_if_empty", true),
             max: sub::opt_uint(o, "max", 0) as usize,
+            write: ctx.write_lookups,
         }))
     }
     fn as_any(&self) -> &dyn Any {
@@ -107,6 +113,8 @@ struct OutputlookupOp {
     override_if_empty: bool,
     /// 0: no cap.
     max: usize,
+    /// Writing is allowed (`--write-lookups`).
+    write: bool,
 }
 
 fn written(name: &str) -> bool {
@@ -175,10 +183,24 @@ impl OutputlookupOp {
 
 impl Operator for OutputlookupOp {
     fn push(&mut self, ev: Event, out: &mut Emit<'_>) -> Result<()> {
-        self.rows.push(ev.clone());
+        if self.write {
+            self.rows.push(ev.clone());
+        } else {
+            // Only the count is reported.
+            self.rows.push(Event::new());
+        }
         out(ev)
     }
     fn finish(&mut self, _out: &mut Emit<'_>) -> Result<()> {
+        if !self.write {
+            eprintln!(
+                "warning: outputlookup: {} result(s) not written to {} \
+                 (run with --write-lookups to write lookup files)",
+                self.rows.len(),
+                self.path.display()
+            );
+            return Ok(());
+        }
         self.write()
     }
 }
