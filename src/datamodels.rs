@@ -380,6 +380,11 @@ impl View {
         Ok(out)
     }
 
+    /// Whether the event is in one of the view's datasets (no view is built).
+    pub fn contains(&self, ev: &Event) -> Result<bool> {
+        Ok(!self.matched(ev)?.is_empty())
+    }
+
     /// The event's view (None: it is in none of the datasets). With
     /// `keep_event`, the event's own fields stay too (`datamodel … search`).
     pub fn build(&self, ev: &Event, keep_event: bool) -> Result<Option<Event>> {

@@ -87,4 +87,7 @@ impl Operator for Filter {
         }
         Ok(())
     }
+    fn accepts(&self, ev: &Event) -> bool {
+        self.m.matches(ev).unwrap_or(true)
+    }
 }
