@@ -37,55 +37,6 @@ use crate::spl::ast::Pipeline;
 use crate::spl::search_expr::{CmpOp, SearchExpr};
 use crate::value::Value;
 
-/// A detection taking part in the hunt.
-pub struct Hunter {
-    pub name: String,
-    pub path: PathBuf,
-    plan: Plan,
-    pub returns_events: bool,
-    pub columns: Option<Vec<String>>,
-    pub rows: Vec<Event>,
-    /// A runtime error (the detection stopped taking events).
-    pub error: Option<SplError>,
-    /// True when its subsearches read the input again.
-    pub subsearch: bool,
-    /// The key it is filed under (for `--explain`-like diagnostics).
-    pub key: Option<(String, Vec<String>)>,
-    query: Query,
-    stopped: bool,
-}
-
-/// A detection that cannot run, and why.
-#[derive(Debug, Clone)]
-pub struct Skipped {
-    pub name: String,
-    pub path: PathBuf,
-    /// The cause for the summary (`not runnable: rest`, `plan error` …).
-    pub reason: String,
-    /// The full message.
-    pub detail: String,
-}
-
-/// A loaded hunt: the plans, the index, and what could not run.
-pub struct Hunt {
-    pub hunters: Vec<Hunter>,
-    pub skipped: Vec<Skipped>,
-    /// Files with a `search:` read under `detections/`.
-    pub loaded: usize,
-    /// Deprecated or removed detections left out.
-    pub retired: usize,
-    index: Index,
-    rereads: Arc<AtomicU64>,
-}
-
-/// What a pass over the input read.
-#[derive(Debug, Default, Clone)]
-pub struct PassReport {
-    pub input: Summary,
-    /// Events offered to a plan (passed its gate, cloned and pushed).
-    pub pushed: u64,
-}
-
 /// A value an equality test can be looked up by: a number, or lower-cased text.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Key {
@@ -121,6 +72,10 @@ fn value_keys(v: &Value, out: &mut Vec<Key>) {
     }
 }
 
+/// A requirement on an event: it has one of the values in one of the
+/// fields (a disjunction of `field=value` tests).
+pub type Req = Vec<(String, Vec<String>)>;
+
 /// Detections filed by field and value, and those tested always.
 #[derive(Default)]
 struct Index {
@@ -130,24 +85,26 @@ struct Index {
 }
 
 impl Index {
-    fn add(&mut self, id: u32, key: Option<&(String, Vec<String>)>) {
-        let Some((field, values)) = key else {
+    fn add(&mut self, id: u32, key: Option<&Req>) {
+        let Some(req) = key else {
             self.always.push(id);
             return;
         };
-        let f = match self.fields.iter().position(|x| x == field) {
-            Some(f) => f,
-            None => {
-                self.fields.push(field.clone());
-                self.maps.push(HashMap::new());
-                self.fields.len() - 1
-            }
-        };
-        for v in values {
-            for k in pattern_keys(v) {
-                let list = self.maps[f].entry(k).or_default();
-                if list.last() != Some(&id) {
-                    list.push(id);
+        for (field, values) in req {
+            let f = match self.fields.iter().position(|x| x == field) {
+                Some(f) => f,
+                None => {
+                    self.fields.push(field.clone());
+                    self.maps.push(HashMap::new());
+                    self.fields.len() - 1
+                }
+            };
+            for v in values {
+                for k in pattern_keys(v) {
+                    let list = self.maps[f].entry(k).or_default();
+                    if list.last() != Some(&id) {
+                        list.push(id);
+                    }
                 }
             }
         }
@@ -179,17 +136,19 @@ impl Index {
     }
 }
 
-/// Fields whose value says little about an event (many detections share them).
-fn weak_field(f: &str) -> bool {
-    matches!(
-        f.to_ascii_lowercase().as_str(),
-        "sourcetype" | "index" | "host" | "source" | "tag" | "eventtype"
-    )
+/// How little a field's value says about an event: 2 for metadata many
+/// detections share, 1 for event-type codes, 0 for anything more specific.
+fn weakness(f: &str) -> u8 {
+    match f.to_ascii_lowercase().as_str() {
+        "sourcetype" | "index" | "host" | "source" | "tag" | "eventtype" => 2,
+        "eventcode" | "eventid" | "eventname" | "eventsource" | "channel" | "signature_id"
+        | "operation" | "workload" | "category" => 1,
+        _ => 0,
+    }
 }
 
-/// Equality requirements of a search expression: (field, values) pairs of
-/// which the event must satisfy every one (its field has one of the values).
-fn required(e: &SearchExpr) -> Vec<(String, Vec<String>)> {
+/// Requirements of a search expression, each of which an event must meet.
+fn required(e: &SearchExpr) -> Vec<Req> {
     let exact = |field: &str, text: &str| {
         !field.contains('*')
             && !matches!(
@@ -206,103 +165,337 @@ fn required(e: &SearchExpr) -> Vec<(String, Vec<String>)> {
             op: CmpOp::Eq,
             value,
             ..
-        } if exact(field, &value.text) => vec![(field.clone(), vec![value.text.clone()])],
+        } if exact(field, &value.text) => vec![vec![(field.clone(), vec![value.text.clone()])]],
         SearchExpr::In { field, values, .. }
             if !values.is_empty() && values.iter().all(|v| exact(field, &v.text)) =>
         {
-            vec![(
+            vec![vec![(
                 field.clone(),
                 values.iter().map(|v| v.text.clone()).collect(),
-            )]
+            )]]
         }
         SearchExpr::Or { items, .. } if !items.is_empty() => {
-            // A field every alternative requires: the union of their values.
-            let alts: Vec<Vec<(String, Vec<String>)>> = items.iter().map(required).collect();
-            let mut out = Vec::new();
-            for (field, _) in &alts[0] {
-                if out.iter().any(|(f, _): &(String, Vec<String>)| f == field) {
-                    continue;
-                }
-                let mut all = Vec::new();
-                let mut everywhere = true;
-                for a in &alts {
-                    let vals: Vec<&String> = a
-                        .iter()
-                        .filter(|(f, _)| f == field)
-                        .flat_map(|(_, v)| v)
-                        .collect();
-                    if vals.is_empty() {
-                        everywhere = false;
-                        break;
+            // Each alternative meets its own best requirement: one of them holds.
+            let mut out: Req = Vec::new();
+            for x in items {
+                let Some(r) = best_req(required(x)) else {
+                    return Vec::new();
+                };
+                for (f, vals) in r {
+                    match out.iter_mut().find(|(g, _)| *g == f) {
+                        Some((_, vs)) => {
+                            for v in vals {
+                                if !vs.contains(&v) {
+                                    vs.push(v);
+                                }
+                            }
+                        }
+                        None => out.push((f, vals)),
                     }
-                    // Within one alternative every requirement holds: any one will do.
-                    let first = a.iter().find(|(f, _)| f == field).expect("present");
-                    all.extend(first.1.iter().cloned());
-                }
-                if everywhere {
-                    all.sort();
-                    all.dedup();
-                    out.push((field.clone(), all));
                 }
             }
-            out
+            vec![out]
         }
         _ => Vec::new(),
     }
 }
 
-/// The most selective requirement: a specific field first, then fewest values.
-fn best_key(reqs: Vec<(String, Vec<String>)>) -> Option<(String, Vec<String>)> {
-    reqs.into_iter()
-        .min_by_key(|(f, v)| (weak_field(f), v.len()))
+/// The most selective requirement: specific fields first, then fewest values.
+fn best_req(reqs: Vec<Req>) -> Option<Req> {
+    reqs.into_iter().filter(|r| !r.is_empty()).min_by_key(|r| {
+        let weak = r.iter().map(|(f, _)| weakness(f)).max().unwrap_or(0);
+        let n: usize = r.iter().map(|(_, v)| v.len()).sum();
+        (weak, n)
+    })
 }
 
-/// The equality key of a pipeline's first command, when it has one.
-fn pipeline_key(p: &Pipeline, ctx: &PlanCtx) -> Option<(String, Vec<String>)> {
-    let first = p.commands.first()?;
-    if let Some(s) = first.cmd.as_any().downcast_ref::<SearchCmd>() {
-        // A subsearch in it is one more ANDed condition: the others still hold.
-        return best_key(required(s.expr.as_ref()?));
+/// One member of a pass: a planned pipeline, its gate, its results.
+pub struct Hunter {
+    pub name: String,
+    pub path: PathBuf,
+    plan: Plan,
+    gate: Gate,
+    pub returns_events: bool,
+    pub columns: Option<Vec<String>>,
+    pub rows: Vec<Event>,
+    /// A runtime error (the member stopped taking events).
+    pub error: Option<SplError>,
+    /// True when its search has subsearches.
+    pub subsearch: bool,
+    /// What it is filed under in the index (None: tested against every event).
+    pub key: Option<Req>,
+    query: Option<Query>,
+    stopped: bool,
+}
+
+/// How an event is tested before it is cloned and pushed.
+enum Gate {
+    /// [`Plan::accepts`] (the leading search's matcher).
+    Plan,
+    /// A tstats data model view, shared by the detections on the same
+    /// dataset and built once per event, and the tstats `where` on it.
+    View {
+        view: usize,
+        where_: Option<crate::matcher::Matcher>,
+    },
+}
+
+/// A detection that cannot run, and why.
+#[derive(Debug, Clone)]
+pub struct Skipped {
+    pub name: String,
+    pub path: PathBuf,
+    /// The cause for the summary (`uses mstats`, `plan error` …).
+    pub reason: String,
+    /// The full message.
+    pub detail: String,
+}
+
+/// What a pass over the input read.
+#[derive(Debug, Default, Clone)]
+pub struct PassReport {
+    pub input: Summary,
+    /// Events offered to a plan (passed its gate, cloned and pushed).
+    pub pushed: u64,
+}
+
+/// Members offered the same events, with their index and shared views.
+#[derive(Default)]
+struct Pass {
+    members: Vec<Hunter>,
+    index: Index,
+    views: Vec<crate::datamodels::View>,
+    view_keys: Vec<String>,
+}
+
+impl Pass {
+    /// The gate and index key of a pipeline, planned in this pass.
+    fn gate(&mut self, p: &Pipeline, ctx: &PlanCtx) -> (Gate, Option<Req>) {
+        gate_and_key(p, ctx, &mut self.views, &mut self.view_keys)
     }
-    if let Some(t) = first.cmd.as_any().downcast_ref::<TstatsCmd>() {
-        let Some(TstatsSource::Datamodel { datamodel, .. }) = &t.source else {
-            return None;
-        };
-        let model = ctx.datamodels().model(&datamodel.model)?;
-        let mut i = model.dataset(datamodel.dataset.as_deref()?)?;
-        // The root dataset's constraint holds for every dataset below it.
-        let mut hops = 0;
-        while let Some(parent) = &model.datasets[i].parent {
-            i = model.datasets.iter().position(|d| &d.name == parent)?;
-            hops += 1;
-            if hops > model.datasets.len() {
-                return None;
+
+    fn add(&mut self, h: Hunter) {
+        self.index.add(self.members.len() as u32, h.key.as_ref());
+        self.members.push(h);
+    }
+
+    /// Reads the sources once, offering each event to the members; `progress`
+    /// is called after each input file with its size and the events so far.
+    fn run(
+        &mut self,
+        sources: &[Source],
+        meta: &Meta,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<PassReport> {
+        let mut report = PassReport::default();
+        let mut live = self.members.len();
+        let mut stamp = vec![u64::MAX; self.members.len()];
+        let mut rows: Vec<(u64, Option<Event>)> = vec![(u64::MAX, None); self.views.len()];
+        let mut ids: Vec<u32> = Vec::new();
+        let mut seq = 0u64;
+        let mut pushed = 0u64;
+        for src in expand_sources(sources)? {
+            if live == 0 {
+                break;
+            }
+            let size = match &src {
+                Source::File(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+                _ => 0,
+            };
+            let s = input::read_all(std::slice::from_ref(&src), meta, &mut |mut ev| {
+                // Numbered across all inputs, as one read of them all would.
+                ev.seq = seq;
+                let n = seq;
+                seq += 1;
+                ids.clear();
+                self.index
+                    .candidates(&ev, &mut stamp, n, &mut |id| ids.push(id));
+                for &id in ids.iter() {
+                    let h = &mut self.members[id as usize];
+                    if h.stopped {
+                        continue;
+                    }
+                    let pass = match &h.gate {
+                        Gate::Plan => h.plan.accepts(&ev),
+                        Gate::View { view, where_ } => {
+                            let slot = &mut rows[*view];
+                            if slot.0 != n {
+                                // An error building the view: let the plan report it.
+                                *slot = (
+                                    n,
+                                    self.views[*view]
+                                        .build(&ev, false)
+                                        .unwrap_or_else(|_| Some(ev.clone())),
+                                );
+                            }
+                            match (&slot.1, where_) {
+                                (None, _) => false,
+                                (Some(_), None) => true,
+                                (Some(r), Some(m)) => m.matches(r).unwrap_or(true),
+                            }
+                        }
+                    };
+                    if !pass {
+                        continue;
+                    }
+                    pushed += 1;
+                    let out = &mut h.rows;
+                    let r = h.plan.push(ev.clone(), &mut |r| {
+                        out.push(r);
+                        Ok(())
+                    });
+                    if let Err(e) = r {
+                        h.error = Some(match &h.query {
+                            Some(q) => q.locate(e),
+                            None => e,
+                        });
+                        h.stopped = true;
+                    } else if h.plan.done() {
+                        h.stopped = true;
+                    }
+                    if h.stopped {
+                        live -= 1;
+                    }
+                }
+                Ok(live > 0)
+            })?;
+            report.input.events += s.events;
+            report.input.malformed += s.malformed;
+            report.input.files += s.files;
+            progress(size, report.input.events);
+        }
+        for h in &mut self.members {
+            if h.error.is_some() {
+                continue;
+            }
+            let out = &mut h.rows;
+            if let Err(e) = h.plan.finish(&mut |r| {
+                out.push(r);
+                Ok(())
+            }) {
+                h.error = Some(match &h.query {
+                    Some(q) => q.locate(e),
+                    None => e,
+                });
             }
         }
-        let c = model.datasets[i].constraint.as_deref()?;
-        let src = crate::spl::lex::Src::new(c);
-        let (_, e) = crate::spl::search_expr::parse_search(&src, c).ok()?;
-        return best_key(required(&e?));
+        report.pushed = pushed;
+        Ok(report)
     }
-    None
 }
 
-/// Every `.yml`/`.yaml` under `<rules>/detections` (sorted), or an error
-/// saying there is none.
-pub fn detection_files(rules: &Path) -> Result<Vec<PathBuf>> {
-    let dir = rules.join("detections");
-    if !dir.is_dir() {
-        return Err(SplError::new(
-            ErrorKind::Rule,
-            format!(
-                "{} has no detections/ folder: nothing to hunt with",
-                rules.display()
-            ),
-        )
-        .with_help("pass --rules DIR where DIR/detections holds detection YAML"));
+/// The gate and index key of a pipeline.
+fn gate_and_key(
+    p: &Pipeline,
+    ctx: &PlanCtx,
+    views: &mut Vec<crate::datamodels::View>,
+    view_keys: &mut Vec<String>,
+) -> (Gate, Option<Req>) {
+    let Some(first) = p.commands.first() else {
+        return (Gate::Plan, None);
+    };
+    if let Some(s) = first.cmd.as_any().downcast_ref::<SearchCmd>() {
+        // A subsearch in it is one more ANDed condition: the others still hold.
+        let key = s.expr.as_ref().and_then(|e| best_req(required(e)));
+        return (Gate::Plan, key);
     }
-    crate::check::collect_files(&[dir])
+    let Some(t) = first.cmd.as_any().downcast_ref::<TstatsCmd>() else {
+        return (Gate::Plan, None);
+    };
+    let Some(TstatsSource::Datamodel { datamodel, .. }) = &t.source else {
+        return (Gate::Plan, None);
+    };
+    let mut reqs = Vec::new();
+    // The root dataset's constraint holds for every dataset below it.
+    if let Some(model) = ctx.datamodels().model(&datamodel.model) {
+        if let Some(mut i) = datamodel.dataset.as_deref().and_then(|d| model.dataset(d)) {
+            let mut hops = 0;
+            while let Some(parent) = &model.datasets[i].parent {
+                match model.datasets.iter().position(|d| &d.name == parent) {
+                    Some(pi) if hops <= model.datasets.len() => i = pi,
+                    _ => break,
+                }
+                hops += 1;
+            }
+            if model.datasets[i].parent.is_none() {
+                if let Some(c) = model.datasets[i].constraint.as_deref() {
+                    let src = crate::spl::lex::Src::new(c);
+                    if let Ok((_, Some(e))) = crate::spl::search_expr::parse_search(&src, c) {
+                        reqs.extend(required(&e));
+                    }
+                }
+            }
+        }
+    }
+    let vkey = datamodel.to_string().to_ascii_lowercase();
+    let view = match view_keys.iter().position(|k| *k == vkey) {
+        Some(v) => Some(v),
+        None => {
+            match ctx
+                .datamodels()
+                .view(&datamodel.model, datamodel.dataset.as_deref(), &ctx.fn_ctx)
+            {
+                Ok(v) => {
+                    views.push(v);
+                    view_keys.push(vkey);
+                    Some(views.len() - 1)
+                }
+                Err(_) => None,
+            }
+        }
+    };
+    let Some(view) = view else {
+        return (Gate::Plan, best_req(reqs));
+    };
+    // The where clause tests view fields; those copied from an event field
+    // give keys on that field.
+    let mut has_sub = false;
+    if let Some(w) = &t.where_ {
+        w.walk(&mut |x| has_sub |= matches!(x, SearchExpr::Subsearch { .. }));
+        for r in required(w) {
+            let mapped: Option<Req> = r
+                .iter()
+                .map(|(f, v)| {
+                    views[view]
+                        .source_field(f)
+                        .map(|src| (src.to_string(), v.clone()))
+                })
+                .collect();
+            reqs.extend(mapped);
+        }
+    }
+    let where_ = match &t.where_ {
+        None => None,
+        Some(_) if has_sub => return (Gate::Plan, best_req(reqs)),
+        Some(w) => match crate::matcher::Matcher::compile(w, ctx) {
+            Ok(m) => Some(m),
+            Err(_) => return (Gate::Plan, best_req(reqs)),
+        },
+    };
+    (Gate::View { view, where_ }, best_req(reqs))
 }
+
+/// A loaded hunt: the detections planned, those waiting for their
+/// subsearches, and what could not run.
+pub struct Hunt {
+    main: Pass,
+    /// Detections with subsearches, planned after [`Hunt::run_subsearches`].
+    deferred: Vec<(rules::Detection, Query)>,
+    /// Subsearch results by the subsearch's text.
+    sub_results: Arc<HashMap<String, Vec<Event>>>,
+    pub skipped: Vec<Skipped>,
+    /// Files with a `search:` read under `detections/`.
+    pub loaded: usize,
+    /// Deprecated or removed detections left out.
+    pub retired: usize,
+    rereads: Arc<AtomicU64>,
+    feed: Arc<dyn Feed>,
+    ctx: PlanCtx,
+    /// Distinct subsearches run together in one pass.
+    pub batched_subsearches: usize,
+}
+
+use crate::rules;
 
 /// A feed that counts how often it is read (subsearches reading the input again).
 struct Counted {
@@ -325,9 +518,44 @@ impl Feed for Counted {
     }
 }
 
+/// Every `.yml`/`.yaml` under `<rules>/detections` (sorted), or an error
+/// saying there is none.
+pub fn detection_files(rules: &Path) -> Result<Vec<PathBuf>> {
+    let dir = rules.join("detections");
+    if !dir.is_dir() {
+        return Err(SplError::new(
+            ErrorKind::Rule,
+            format!(
+                "{} has no detections/ folder: nothing to hunt with",
+                rules.display()
+            ),
+        )
+        .with_help("pass --rules DIR where DIR/detections holds detection YAML"));
+    }
+    crate::check::collect_files(&[dir])
+}
+
+fn new_hunter(det: &rules::Detection, plan: Plan, query: Query) -> Hunter {
+    Hunter {
+        name: det.name.clone(),
+        path: det.path.clone(),
+        returns_events: plan.returns_events,
+        columns: plan.columns.clone(),
+        subsearch: query.has_subsearch(),
+        plan,
+        gate: Gate::Plan,
+        rows: Vec::new(),
+        error: None,
+        key: None,
+        query: Some(query),
+        stopped: false,
+    }
+}
+
 impl Hunt {
     /// Loads, expands, parses and plans every detection under
-    /// `<rules>/detections`; subsearches run over `sources`.
+    /// `<rules>/detections`; those with subsearches wait for
+    /// [`Hunt::run_subsearches`].
     pub fn load(
         rules: &Path,
         macros: &MacroSet,
@@ -345,15 +573,19 @@ impl Hunt {
             reads: rereads.clone(),
         });
         let mut hunt = Hunt {
-            hunters: Vec::new(),
+            main: Pass::default(),
+            deferred: Vec::new(),
+            sub_results: Arc::new(HashMap::new()),
             skipped: Vec::new(),
             loaded: 0,
             retired: 0,
-            index: Index::default(),
             rereads,
+            feed,
+            ctx: ctx.clone(),
+            batched_subsearches: 0,
         };
         for f in files {
-            let det = match crate::rules::load_detection(&f) {
+            let det = match rules::load_detection(&f) {
                 Ok(d) => d,
                 Err(e) if e.msg.ends_with("has no `search:` key") => continue,
                 Err(e) => {
@@ -389,45 +621,16 @@ impl Hunt {
                 }
             });
             if !unsupported.is_empty() {
-                let why = format!("not runnable: {}", unsupported.join(", "));
-                let e = SplError::plan(why.clone());
+                let why = format!("uses {}", unsupported.join(", "));
+                let e = SplError::plan(format!("not runnable: {why}"));
                 hunt.skip(&f, &det.name, &why, &e);
                 continue;
             }
-            let subsearch = query.has_subsearch();
-            let mut c = ctx.clone();
-            if subsearch {
-                let f2 = feed.clone();
-                c.subsearch = Some(Arc::new(move |p: &Pipeline, c: &PlanCtx| {
-                    engine::run_collect(p, c, f2.as_ref())
-                }));
-            }
-            let plan = match query.plan(&c) {
-                Ok(p) => p,
-                Err(e) => {
-                    hunt.skip(&f, &det.name, "plan error", &e);
-                    continue;
-                }
-            };
-            if plan.generating {
-                let e = SplError::plan("the search generates its results and reads no events");
-                hunt.skip(&f, &det.name, "reads no events (generating search)", &e);
+            if query.has_subsearch() {
+                hunt.deferred.push((det, query));
                 continue;
             }
-            let key = pipeline_key(&query.pipeline, ctx);
-            hunt.hunters.push(Hunter {
-                name: det.name.clone(),
-                path: f.clone(),
-                returns_events: plan.returns_events,
-                columns: plan.columns.clone(),
-                plan,
-                rows: Vec::new(),
-                error: None,
-                subsearch,
-                key,
-                query,
-                stopped: false,
-            });
+            hunt.plan_one(det, query);
         }
         if hunt.loaded == 0 {
             return Err(SplError::new(
@@ -439,10 +642,127 @@ impl Hunt {
             )
             .with_help("detections are YAML files with a `search:` key"));
         }
-        for (n, h) in hunt.hunters.iter().enumerate() {
-            hunt.index.add(n as u32, h.key.as_ref());
-        }
         Ok(hunt)
+    }
+
+    /// The context a detection is planned in: subsearches answered from the
+    /// batched results, else by reading the input again.
+    fn det_ctx(&self) -> PlanCtx {
+        let mut c = self.ctx.clone();
+        let feed = self.feed.clone();
+        let done = self.sub_results.clone();
+        c.subsearch = Some(Arc::new(move |p: &Pipeline, c: &PlanCtx| {
+            match done.get(&p.to_string()) {
+                Some(rows) => Ok(rows.clone()),
+                None => {
+                    if std::env::var_os("SPLEVAL_HUNT_DEBUG").is_some() {
+                        eprintln!("hunt: subsearch read again: {p}");
+                    }
+                    engine::run_collect(p, c, feed.as_ref())
+                }
+            }
+        }));
+        c
+    }
+
+    fn plan_one(&mut self, det: rules::Detection, query: Query) {
+        let c = self.det_ctx();
+        let plan = match query.plan(&c) {
+            Ok(p) => p,
+            Err(e) => {
+                self.skip(&det.path, &det.name, "plan error", &e);
+                return;
+            }
+        };
+        if plan.generating {
+            let e = SplError::plan("the search generates its results and reads no events");
+            self.skip(
+                &det.path,
+                &det.name,
+                "reads no events (generating search)",
+                &e,
+            );
+            return;
+        }
+        let (gate, key) = self.main.gate(&query.pipeline, &c);
+        let mut h = new_hunter(&det, plan, query);
+        h.gate = gate;
+        h.key = key;
+        self.main.add(h);
+    }
+
+    /// Detections waiting for their subsearches.
+    pub fn deferred(&self) -> usize {
+        self.deferred.len()
+    }
+
+    /// Runs the subsearches of the deferred detections together in one pass
+    /// over the input (those that read it; generating ones need none), then
+    /// plans those detections.
+    pub fn run_subsearches(
+        &mut self,
+        sources: &[Source],
+        meta: &Meta,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Option<PassReport>> {
+        let deferred = std::mem::take(&mut self.deferred);
+        let c = self.det_ctx();
+        let mut batch = Pass::default();
+        let mut seen: Vec<String> = Vec::new();
+        for (_, q) in &deferred {
+            for node in &q.pipeline.commands {
+                for p in node.cmd.subsearches() {
+                    let text = p.to_string();
+                    if seen.contains(&text) {
+                        continue;
+                    }
+                    seen.push(text.clone());
+                    // Nested subsearches are answered by reading the input again.
+                    let Ok(plan) = Plan::build(p, &c) else {
+                        continue;
+                    };
+                    if plan.generating {
+                        continue;
+                    }
+                    let (gate, key) = batch.gate(p, &c);
+                    let h = Hunter {
+                        name: text,
+                        path: PathBuf::new(),
+                        returns_events: plan.returns_events,
+                        columns: None,
+                        subsearch: false,
+                        plan,
+                        gate,
+                        rows: Vec::new(),
+                        error: None,
+                        key,
+                        query: None,
+                        stopped: false,
+                    };
+                    batch.add(h);
+                }
+            }
+        }
+        self.batched_subsearches = batch.members.len();
+        let report = if batch.members.is_empty() {
+            None
+        } else {
+            self.rereads.fetch_add(1, Ordering::Relaxed);
+            let r = batch.run(sources, meta, progress)?;
+            let mut m = HashMap::new();
+            for h in batch.members {
+                // A failed subsearch is run again with its detection, which then reports it.
+                if h.error.is_none() {
+                    m.insert(h.name, h.rows);
+                }
+            }
+            self.sub_results = Arc::new(m);
+            Some(r)
+        };
+        for (det, q) in deferred {
+            self.plan_one(det, q);
+        }
+        Ok(report)
     }
 
     fn skip(&mut self, path: &Path, name: &str, reason: &str, e: &SplError) {
@@ -458,15 +778,27 @@ impl Hunt {
         });
     }
 
+    /// The detections that run.
+    pub fn hunters(&self) -> &[Hunter] {
+        &self.main.members
+    }
+
     /// Passes over the input that subsearches made (so far).
     pub fn rereads(&self) -> u64 {
         self.rereads.load(Ordering::Relaxed)
     }
 
-    /// Detections filed under an equality key / tested against every event.
-    pub fn indexed(&self) -> (usize, usize) {
-        let always = self.index.always.len();
-        (self.hunters.len() - always, always)
+    /// Detections filed under an equality key / tested against every event /
+    /// gated by a shared tstats view.
+    pub fn indexed(&self) -> (usize, usize, usize) {
+        let always = self.main.index.always.len();
+        let views = self
+            .main
+            .members
+            .iter()
+            .filter(|h| matches!(h.gate, Gate::View { .. }))
+            .count();
+        (self.main.members.len() - always, always, views)
     }
 
     /// Skip counts by reason, most frequent first.
@@ -480,111 +812,15 @@ impl Hunt {
         v
     }
 
-    /// A state for [`Hunt::offer`].
-    pub fn offer_state(&self) -> OfferState {
-        OfferState {
-            stamp: vec![u64::MAX; self.hunters.len()],
-            n: 0,
-            ids: Vec::new(),
-            live: self.hunters.len(),
-            pushed: 0,
-        }
-    }
-
-    /// Offers one event to every detection that may want it. Returns false
-    /// when no detection takes events any more.
-    pub fn offer(&mut self, ev: &Event, st: &mut OfferState) -> bool {
-        st.n += 1;
-        st.ids.clear();
-        let ids = &mut st.ids;
-        self.index
-            .candidates(ev, &mut st.stamp, st.n, &mut |id| ids.push(id));
-        for &id in st.ids.iter() {
-            let h = &mut self.hunters[id as usize];
-            if h.stopped || !h.plan.accepts(ev) {
-                continue;
-            }
-            st.pushed += 1;
-            let rows = &mut h.rows;
-            let r = h.plan.push(ev.clone(), &mut |r| {
-                rows.push(r);
-                Ok(())
-            });
-            if let Err(e) = r {
-                h.error = Some(h.query.locate(e));
-                h.stopped = true;
-            } else if h.plan.done() {
-                h.stopped = true;
-            }
-            if h.stopped {
-                st.live -= 1;
-            }
-        }
-        st.live > 0
-    }
-
-    /// Ends the input: every plan flushes its held-back results.
-    pub fn finish(&mut self) {
-        for h in &mut self.hunters {
-            if h.error.is_some() {
-                continue;
-            }
-            let rows = &mut h.rows;
-            if let Err(e) = h.plan.finish(&mut |r| {
-                rows.push(r);
-                Ok(())
-            }) {
-                h.error = Some(h.query.locate(e));
-            }
-        }
-    }
-
-    /// Reads the sources once, offering each event to the detections;
-    /// `progress` is called after each input file with its size in bytes
-    /// and the events read so far.
+    /// The main pass: every planned detection over the input, read once.
     pub fn run(
         &mut self,
         sources: &[Source],
         meta: &Meta,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<PassReport> {
-        let mut st = self.offer_state();
-        let mut report = PassReport::default();
-        let mut seq = 0u64;
-        let mut go = st.live > 0;
-        for src in expand_sources(sources)? {
-            if !go {
-                break;
-            }
-            let size = match &src {
-                Source::File(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
-                _ => 0,
-            };
-            let s = input::read_all(std::slice::from_ref(&src), meta, &mut |mut ev| {
-                // Numbered across all inputs, as one read of them all would.
-                ev.seq = seq;
-                seq += 1;
-                go = self.offer(&ev, &mut st);
-                Ok(go)
-            })?;
-            report.input.events += s.events;
-            report.input.malformed += s.malformed;
-            report.input.files += s.files;
-            progress(size, report.input.events);
-        }
-        self.finish();
-        report.pushed = st.pushed;
-        Ok(report)
+        self.main.run(sources, meta, progress)
     }
-}
-
-/// Per-pass bookkeeping for [`Hunt::offer`].
-pub struct OfferState {
-    stamp: Vec<u64>,
-    n: u64,
-    ids: Vec<u32>,
-    live: usize,
-    pub pushed: u64,
 }
 
 /// Sources with folders expanded into their files (sorted, recursed, hidden
@@ -653,33 +889,47 @@ pub fn labelled(name: &str, row: &Event) -> Event {
 mod tests {
     use super::*;
 
-    fn req(text: &str) -> Option<(String, Vec<String>)> {
+    fn req(text: &str) -> Option<Req> {
         let src = crate::spl::lex::Src::new(text);
         let (_, e) = crate::spl::search_expr::parse_search(&src, text).unwrap();
-        best_key(required(&e.unwrap()))
+        best_req(required(&e.unwrap()))
+    }
+
+    fn one(f: &str, v: &[&str]) -> Option<Req> {
+        Some(vec![(
+            f.to_string(),
+            v.iter().map(|s| s.to_string()).collect(),
+        )])
     }
 
     #[test]
     fn keys_come_from_required_equalities() {
         assert_eq!(
             req("sourcetype=x EventCode=4688 Image=*cmd.exe"),
-            Some(("EventCode".into(), vec!["4688".into()]))
+            one("EventCode", &["4688"])
         );
         assert_eq!(
             req("EventCode IN (1, 2) sourcetype=x"),
-            Some(("EventCode".into(), vec!["1".into(), "2".into()]))
+            one("EventCode", &["1", "2"])
         );
         assert_eq!(
             req("(EventCode=1 a=b) OR (EventCode=3 c=d)"),
-            Some(("EventCode".into(), vec!["1".into(), "3".into()]))
+            Some(vec![
+                ("a".to_string(), vec!["b".to_string()]),
+                ("c".to_string(), vec!["d".to_string()])
+            ])
         );
-        assert_eq!(req("a=1 OR b=2"), None);
+        assert_eq!(
+            req("EventCode=1 (process_name=a OR OriginalFileName=b)"),
+            Some(vec![
+                ("process_name".to_string(), vec!["a".to_string()]),
+                ("OriginalFileName".to_string(), vec!["b".to_string()])
+            ])
+        );
+        assert_eq!(req("a=1 OR b=*"), None);
         assert_eq!(req("NOT EventCode=1"), None);
         assert_eq!(req("Image=*cmd*"), None);
-        assert_eq!(
-            req("sourcetype=x"),
-            Some(("sourcetype".into(), vec!["x".into()]))
-        );
+        assert_eq!(req("sourcetype=x"), one("sourcetype", &["x"]));
     }
 
     #[test]

@@ -918,20 +918,36 @@ fn cmd_hunt(a: HuntArgs) -> Result<(), SplError> {
     }
     let mut h = Hunt::load(&a.rules, &macros, &ctx, &sources, &meta)?;
     spinner.finish_and_clear();
+    let files = hunt::expand_sources(&sources)?;
+    let total = hunt::total_size(&files);
+    let new_bar = |what: &str| {
+        let bar = indicatif::ProgressBar::new(total);
+        if show_bar {
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(&format!(
+                    "{what} {{bar:40}} {{bytes}}/{{total_bytes}} {{msg}} [{{elapsed_precise}}, eta {{eta}}]"
+                ))
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+        } else {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+        }
+        bar
+    };
+    let deferred = h.deferred();
+    let sub_started = std::time::Instant::now();
+    if deferred > 0 {
+        let bar = new_bar("subsearches");
+        h.run_subsearches(&files, &meta, &mut |size, events| {
+            bar.inc(size);
+            bar.set_message(format!("{events} events"));
+        })?;
+        bar.finish_and_clear();
+    }
+    let sub_time = sub_started.elapsed();
     let planned = started.elapsed();
     let rereads = h.rereads();
-    let files = hunt::expand_sources(&sources)?;
-    let bar = indicatif::ProgressBar::new(hunt::total_size(&files));
-    if show_bar {
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {bytes}/{total_bytes} {msg} [{elapsed_precise}, eta {eta}]",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-    } else {
-        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-    }
+    let bar = new_bar("hunt");
     let pass_started = std::time::Instant::now();
     let report = h.run(&files, &meta, &mut |size, events| {
         bar.inc(size);
@@ -941,8 +957,13 @@ fn cmd_hunt(a: HuntArgs) -> Result<(), SplError> {
     let pass = pass_started.elapsed();
 
     // Results, by detection name.
-    let mut order: Vec<usize> = (0..h.hunters.len()).collect();
-    order.sort_by(|&x, &y| h.hunters[x].name.cmp(&h.hunters[y].name).then(x.cmp(&y)));
+    let mut order: Vec<usize> = (0..h.hunters().len()).collect();
+    order.sort_by(|&x, &y| {
+        h.hunters()[x]
+            .name
+            .cmp(&h.hunters()[y].name)
+            .then(x.cmp(&y))
+    });
     let stdout = std::io::stdout();
     let format = a.format.unwrap_or(if stdout.is_terminal() {
         Format::Table
@@ -954,7 +975,7 @@ fn cmd_hunt(a: HuntArgs) -> Result<(), SplError> {
         Format::Table => {
             let mut first = true;
             for &i in &order {
-                let d = &h.hunters[i];
+                let d = &h.hunters()[i];
                 if d.rows.is_empty() {
                     continue;
                 }
@@ -962,7 +983,12 @@ fn cmd_hunt(a: HuntArgs) -> Result<(), SplError> {
                     println!();
                 }
                 first = false;
-                println!("== {} ({} result{})", d.name, d.rows.len(), if d.rows.len() == 1 { "" } else { "s" });
+                println!(
+                    "== {} ({} result{})",
+                    d.name,
+                    d.rows.len(),
+                    if d.rows.len() == 1 { "" } else { "s" }
+                );
                 let mut w = Writer::new(Format::Table, stdout.lock(), tz);
                 w.declare_columns(d.columns.clone());
                 for r in &d.rows {
@@ -974,7 +1000,7 @@ fn cmd_hunt(a: HuntArgs) -> Result<(), SplError> {
         Format::Json | Format::Csv => {
             let mut w = Writer::new(format, stdout.lock(), tz);
             for &i in &order {
-                let d = &h.hunters[i];
+                let d = &h.hunters()[i];
                 for r in &d.rows {
                     w.push(hunt::labelled(&d.name, r))?;
                 }
@@ -984,19 +1010,19 @@ fn cmd_hunt(a: HuntArgs) -> Result<(), SplError> {
     }
 
     // The summary.
-    let with_results = h.hunters.iter().filter(|d| !d.rows.is_empty()).count();
-    let failed: Vec<&hunt::Hunter> = h.hunters.iter().filter(|d| d.error.is_some()).collect();
-    let (keyed, always) = h.indexed();
-    let subsearch = h.hunters.iter().filter(|d| d.subsearch).count();
+    let with_results = h.hunters().iter().filter(|d| !d.rows.is_empty()).count();
+    let failed: Vec<&hunt::Hunter> = h.hunters().iter().filter(|d| d.error.is_some()).collect();
+    let (keyed, always, views) = h.indexed();
+    let subsearch = h.hunters().iter().filter(|d| d.subsearch).count();
     eprintln!(
         "hunt: {} detection(s) loaded, {} deprecated/removed left out, {} runnable, {} not runnable",
         h.loaded,
         h.retired,
-        h.hunters.len(),
+        h.hunters().len(),
         h.skipped.len()
     );
     for (why, n) in h.skip_reasons() {
-        eprintln!("  not runnable: {why} ×{n}");
+        eprintln!("  {why} ×{n}");
     }
     if a.verbose {
         for s in &h.skipped {
@@ -1004,7 +1030,12 @@ fn cmd_hunt(a: HuntArgs) -> Result<(), SplError> {
         }
     }
     eprintln!(
-        "  {keyed} filed under an equality key, {always} tested against every event; {subsearch} with subsearches ({rereads} extra pass(es) over the input, before the main one)"
+        "  {keyed} filed under equality keys, {always} offered every event, {views} tstats gated on a shared data model view"
+    );
+    eprintln!(
+        "  {subsearch} with subsearches: {} distinct subsearch(es) ran together in {rereads} extra pass(es) over the input before the main one ({:.2}s)",
+        h.batched_subsearches,
+        sub_time.as_secs_f64()
     );
     eprintln!(
         "events: {} read in one pass ({} pushed to detections{})",
@@ -1016,10 +1047,10 @@ fn cmd_hunt(a: HuntArgs) -> Result<(), SplError> {
             String::new()
         }
     );
-    let results: usize = h.hunters.iter().map(|d| d.rows.len()).sum();
+    let results: usize = h.hunters().iter().map(|d| d.rows.len()).sum();
     eprintln!("detections with results: {with_results} ({results} result(s))");
     for &i in &order {
-        let d = &h.hunters[i];
+        let d = &h.hunters()[i];
         if !d.rows.is_empty() {
             eprintln!("  {}: {}", d.name, d.rows.len());
         }
@@ -1033,7 +1064,7 @@ fn cmd_hunt(a: HuntArgs) -> Result<(), SplError> {
         }
     }
     eprintln!(
-        "elapsed: {:.2}s (planning {:.2}s, pass {:.2}s)",
+        "elapsed: {:.2}s (planning and subsearches {:.2}s, main pass {:.2}s)",
         started.elapsed().as_secs_f64(),
         planned.as_secs_f64(),
         pass.as_secs_f64()
@@ -1042,7 +1073,7 @@ fn cmd_hunt(a: HuntArgs) -> Result<(), SplError> {
         let dets: Vec<serde_json::Value> = order
             .iter()
             .map(|&i| {
-                let d = &h.hunters[i];
+                let d = &h.hunters()[i];
                 serde_json::json!({
                     "detection": d.name,
                     "path": d.path.display().to_string(),
@@ -1069,7 +1100,7 @@ fn cmd_hunt(a: HuntArgs) -> Result<(), SplError> {
         let doc = serde_json::json!({
             "loaded": h.loaded,
             "retired": h.retired,
-            "runnable": h.hunters.len(),
+            "runnable": h.hunters().len(),
             "not_runnable": h.skipped.len(),
             "not_runnable_reasons": reasons,
             "events": report.input.events,
@@ -1080,8 +1111,14 @@ fn cmd_hunt(a: HuntArgs) -> Result<(), SplError> {
             "seconds": started.elapsed().as_secs_f64(),
             "detections": dets,
         });
-        std::fs::write(p, format!("{}\n", serde_json::to_string_pretty(&doc).unwrap_or_default()))
-            .map_err(|e| SplError::input(format!("cannot write {}: {e}", p.display())))?;
+        std::fs::write(
+            p,
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&doc).unwrap_or_default()
+            ),
+        )
+        .map_err(|e| SplError::input(format!("cannot write {}: {e}", p.display())))?;
     }
     if !failed.is_empty() {
         return Err(CheckFailed.into());

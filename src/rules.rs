@@ -113,13 +113,12 @@ impl Detection {
     /// Deprecated or removed: `status: deprecated|removed`, or kept under a
     /// `deprecated/` or `removed/` folder (security_content's layout).
     pub fn retired(&self) -> bool {
-        self.status
-            .as_deref()
-            .is_some_and(|s| s.eq_ignore_ascii_case("deprecated") || s.eq_ignore_ascii_case("removed"))
-            || self
-                .path
-                .components()
-                .any(|c| c.as_os_str() == "deprecated" || c.as_os_str() == "removed")
+        self.status.as_deref().is_some_and(|s| {
+            s.eq_ignore_ascii_case("deprecated") || s.eq_ignore_ascii_case("removed")
+        }) || self
+            .path
+            .components()
+            .any(|c| c.as_os_str() == "deprecated" || c.as_os_str() == "removed")
     }
 }
 
