@@ -156,7 +156,7 @@ fn required(e: &SearchExpr) -> Vec<Req> {
                 "earliest" | "latest" | "starttime" | "endtime"
             )
             && !text.contains('*')
-            && !(text.contains('/') && text.parse::<ipnet::IpNet>().is_ok())
+            && (!text.contains('/') || text.parse::<ipnet::IpNet>().is_err())
     };
     match e {
         SearchExpr::And { items, .. } => items.iter().flat_map(required).collect(),
