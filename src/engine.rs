@@ -254,7 +254,23 @@ impl Feed for FileFeed {
         } else {
             Prefilter::plan(p, &self.meta.knowledge().written_fields())
         };
-        input::read_all_with(&self.sources, &self.meta, pf.as_ref(), f)
+        let wanted = if std::env::var_os("SPLEVAL_NO_PROJECTION").is_some() {
+            None
+        } else {
+            crate::projection::plan(p).map(|mut proj| {
+                proj.time |= self.meta.earliest.is_some() || self.meta.latest.is_some();
+                crate::jsonscan::Wanted::new(&proj)
+            })
+        };
+        input::read_all_planned(
+            &self.sources,
+            &self.meta,
+            input::Shortcuts {
+                prefilter: pf.as_ref(),
+                wanted: wanted.as_ref(),
+            },
+            f,
+        )
     }
 }
 

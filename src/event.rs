@@ -5,9 +5,13 @@ use indexmap::IndexMap;
 
 use crate::value::Value;
 
+/// Field maps hash with foldhash: field names are not attacker-chosen keys
+/// that need SipHash, and lookups are the evaluator's hottest path.
+type FieldMap = IndexMap<String, Value, foldhash::fast::RandomState>;
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Event {
-    fields: IndexMap<String, Value>,
+    fields: FieldMap,
     /// `_time` as read (epoch seconds; NaN when the event had none).
     pub orig_time: f64,
     /// Position in the input, for stable ordering.
@@ -17,7 +21,7 @@ pub struct Event {
 impl Event {
     pub fn new() -> Event {
         Event {
-            fields: IndexMap::new(),
+            fields: FieldMap::default(),
             orig_time: f64::NAN,
             seq: 0,
         }
@@ -25,7 +29,7 @@ impl Event {
 
     pub fn with_capacity(n: usize) -> Event {
         Event {
-            fields: IndexMap::with_capacity(n),
+            fields: FieldMap::with_capacity_and_hasher(n, Default::default()),
             orig_time: f64::NAN,
             seq: 0,
         }

@@ -27,6 +27,7 @@ use indexmap::IndexMap;
 
 use crate::diag::{Result, SplError};
 use crate::event::Event;
+use crate::jsonscan::{Scan, Wanted};
 use crate::knowledge::Knowledge;
 use crate::prefilter::Prefilter;
 use crate::value::{format_number, Value};
@@ -164,8 +165,14 @@ pub enum Format {
 /// One record read from an input.
 pub enum Item {
     /// An event; `raw_only` when only `_raw` (and `_time`) came from the
-    /// input, so search-time extraction (`kv_mode`) applies to it.
-    Event { ev: Event, raw_only: bool },
+    /// input, so search-time extraction (`kv_mode`) applies to it;
+    /// `projected` when only the fields the search needs were read and no
+    /// knowledge applies to it.
+    Event {
+        ev: Event,
+        raw_only: bool,
+        projected: bool,
+    },
     /// A malformed record: its line, its record number where lines do not
     /// delimit records, and what is wrong.
     Bad {
@@ -187,12 +194,40 @@ pub fn read_all(
     read_all_with(sources, meta, None, f)
 }
 
+/// What a search lets the NDJSON reader skip (the events that reach the
+/// search are the same, with at least the fields it reads).
+#[derive(Clone, Copy, Default)]
+pub struct Shortcuts<'a> {
+    /// Lines that cannot match are not parsed ([`crate::prefilter`]).
+    pub prefilter: Option<&'a Prefilter>,
+    /// Only these fields are decoded ([`crate::jsonscan`]).
+    pub wanted: Option<&'a Wanted>,
+}
+
 /// [`read_all`], skipping NDJSON lines that the prefilter says cannot match
 /// (see [`crate::prefilter`]; the events that remain are the same).
 pub fn read_all_with(
     sources: &[Source],
     meta: &Meta,
     prefilter: Option<&Prefilter>,
+    f: &mut dyn FnMut(Event) -> Result<bool>,
+) -> Result<Summary> {
+    read_all_planned(
+        sources,
+        meta,
+        Shortcuts {
+            prefilter,
+            wanted: None,
+        },
+        f,
+    )
+}
+
+/// [`read_all`] with the shortcuts a planned search allows.
+pub fn read_all_planned(
+    sources: &[Source],
+    meta: &Meta,
+    shortcuts: Shortcuts<'_>,
     f: &mut dyn FnMut(Event) -> Result<bool>,
 ) -> Result<Summary> {
     let mut summary = Summary::default();
@@ -204,7 +239,7 @@ pub fn read_all_with(
             Source::WithMeta(s, m) => (&**s, Some(m)),
             s => (s, None),
         };
-        let inputs: Vec<(String, Box<dyn Read>, Option<PathBuf>)> = match src {
+        let inputs: Vec<(String, Box<dyn Read + Send>, Option<PathBuf>)> = match src {
             Source::Stdin => vec![("stdin".into(), Box::new(std::io::stdin()), None)],
             Source::Memory(name, data) => vec![(
                 name.clone(),
@@ -214,7 +249,7 @@ pub fn read_all_with(
             Source::File(p) => {
                 let mut files = Vec::new();
                 collect_files(p, &mut files)?;
-                let mut v: Vec<(String, Box<dyn Read>, Option<PathBuf>)> = Vec::new();
+                let mut v: Vec<(String, Box<dyn Read + Send>, Option<PathBuf>)> = Vec::new();
                 for file in files {
                     v.push((
                         file.display().to_string(),
@@ -229,11 +264,40 @@ pub fn read_all_with(
         for (name, reader, path) in inputs {
             summary.files += 1;
             let mut stop = false;
+            // A projected event is used only when no knowledge stanza applies
+            // to it (the stanzas may read fields it does not have).
+            let plain_gate = !knowledge.matches_any(
+                &effective_meta(None, "sourcetype", fmeta, meta, &name),
+                &effective_meta(None, "source", fmeta, meta, &name),
+                &effective_meta(None, "host", fmeta, meta, &name),
+            );
+            let gate = |ev: &Event| -> bool {
+                if !["sourcetype", "source", "host"]
+                    .iter()
+                    .any(|k| ev.contains(k))
+                {
+                    return plain_gate;
+                }
+                !knowledge.matches_any(
+                    &effective_meta(Some(ev), "sourcetype", fmeta, meta, &name),
+                    &effective_meta(Some(ev), "source", fmeta, meta, &name),
+                    &effective_meta(Some(ev), "host", fmeta, meta, &name),
+                )
+            };
+            let meta_wanted = |k: &str| shortcuts.wanted.is_none_or(|w| w.names.contains(k));
             let mut emit = |item: Item| -> Result<bool> {
                 match item {
-                    Item::Event { mut ev, raw_only } => {
-                        apply_file_meta(&mut ev, fmeta, meta, &name);
-                        knowledge.apply(&mut ev, raw_only, &mut state);
+                    Item::Event {
+                        mut ev,
+                        raw_only,
+                        projected,
+                    } => {
+                        if projected {
+                            set_file_meta(&mut ev, fmeta, meta, &name, &meta_wanted);
+                        } else {
+                            apply_file_meta(&mut ev, fmeta, meta, &name);
+                            knowledge.apply(&mut ev, raw_only, &mut state);
+                        }
                         if !meta.in_window(&ev) {
                             return Ok(true);
                         }
@@ -257,13 +321,43 @@ pub fn read_all_with(
                 }
                 Ok(true)
             };
-            read_stream_with(reader, &name, path.as_deref(), prefilter, &mut emit)?;
+            let ndjson = Ndjson {
+                shortcuts,
+                gate: &gate,
+            };
+            read_stream_with(reader, &name, path.as_deref(), Some(&ndjson), &mut emit)?;
             if stop {
                 return Ok(summary);
             }
         }
     }
     Ok(summary)
+}
+
+/// The value a metadata field has after [`apply_file_meta`]: the event's own,
+/// else the input's, else the run's (`source` defaults to the input's name).
+fn effective_meta(
+    ev: Option<&Event>,
+    k: &str,
+    fmeta: Option<&FileMeta>,
+    meta: &Meta,
+    name: &str,
+) -> String {
+    if let Some(v) = ev.and_then(|e| e.get(k)).and_then(|v| v.as_text()) {
+        return v.into_owned();
+    }
+    let pick = |m: (&Option<String>, &Option<String>)| m.0.clone().or_else(|| m.1.clone());
+    let v = match k {
+        "sourcetype" => pick((&fmeta.and_then(|m| m.sourcetype.clone()), &meta.sourcetype)),
+        "source" => pick((&fmeta.and_then(|m| m.source.clone()), &meta.source)),
+        "host" => pick((&fmeta.and_then(|m| m.host.clone()), &meta.host)),
+        _ => None,
+    };
+    match (v, k) {
+        (Some(v), _) => v,
+        (None, "source") => name.to_string(),
+        _ => String::new(),
+    }
 }
 
 /// A file, or every file under a folder (recursed, sorted by name).
@@ -294,7 +388,11 @@ fn open(p: &Path) -> Result<std::fs::File> {
 
 /// Reads up to `n` bytes (fewer at end of input) without losing them: returns
 /// them and a reader that yields them again followed by the rest.
-fn peek(mut r: Box<dyn Read>, n: usize, name: &str) -> Result<(Vec<u8>, Box<dyn Read>)> {
+fn peek(
+    mut r: Box<dyn Read + Send>,
+    n: usize,
+    name: &str,
+) -> Result<(Vec<u8>, Box<dyn Read + Send>)> {
     let mut buf = Vec::with_capacity(n);
     (&mut r)
         .take(n as u64)
@@ -305,7 +403,7 @@ fn peek(mut r: Box<dyn Read>, n: usize, name: &str) -> Result<(Vec<u8>, Box<dyn 
 }
 
 /// Decompresses (gzip, zstd) when the magic bytes say so.
-fn decompress(r: Box<dyn Read>, name: &str) -> Result<Box<dyn Read>> {
+fn decompress(r: Box<dyn Read + Send>, name: &str) -> Result<Box<dyn Read + Send>> {
     let (head, r) = peek(r, 4, name)?;
     if head.starts_with(&[0x1f, 0x8b]) {
         return Ok(Box::new(flate2::read::MultiGzDecoder::new(r)));
@@ -397,7 +495,7 @@ fn csv_cells(line: &str) -> Vec<String> {
 
 /// Reads one input (decompressing and detecting its format), emitting records.
 pub fn read_stream(
-    reader: Box<dyn Read>,
+    reader: Box<dyn Read + Send>,
     name: &str,
     path: Option<&Path>,
     emit: &mut Emit<'_>,
@@ -406,10 +504,10 @@ pub fn read_stream(
 }
 
 fn read_stream_with(
-    reader: Box<dyn Read>,
+    reader: Box<dyn Read + Send>,
     name: &str,
     path: Option<&Path>,
-    prefilter: Option<&Prefilter>,
+    ndjson: Option<&Ndjson<'_>>,
     emit: &mut Emit<'_>,
 ) -> Result<()> {
     let reader = decompress(reader, name)?;
@@ -417,7 +515,7 @@ fn read_stream_with(
     let format = sniff(&head, path);
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     match format {
-        Format::Ndjson => read_ndjson(&mut reader, name, prefilter, emit),
+        Format::Ndjson => read_ndjson(&mut reader, name, ndjson, emit),
         Format::JsonArray | Format::JsonDocs => read_json_values(&mut reader, name, emit),
         Format::WinXml => read_winxml(&mut reader, name, emit),
         Format::Csv => read_csv(reader, name, emit),
@@ -456,89 +554,147 @@ fn for_lines(
 /// Bytes of NDJSON decoded per parallel batch.
 const NDJSON_BATCH: usize = 4 << 20;
 
-/// NDJSON: lines are read in batches, filtered and parsed on rayon workers,
-/// then emitted in input order.
+/// How NDJSON lines may be read for one input: the search's shortcuts, and
+/// whether a projected event may be used (no knowledge applies to it).
+pub struct Ndjson<'a> {
+    pub shortcuts: Shortcuts<'a>,
+    pub gate: &'a (dyn Fn(&Event) -> bool + Sync),
+}
+
+/// One NDJSON line, parsed.
+enum Parsed {
+    /// Only the wanted fields; no knowledge applies.
+    Projected(Event),
+    Full(Vec<Event>),
+    Bad(String),
+}
+
+fn parse_ndjson_line(line: &[u8], nd: Option<&Ndjson<'_>>) -> Parsed {
+    if let Some(nd) = nd {
+        if let Some(w) = nd.shortcuts.wanted {
+            if let Scan::Event(ev) = crate::jsonscan::scan_line(line, w) {
+                if (nd.gate)(&ev) {
+                    return Parsed::Projected(ev);
+                }
+            }
+        }
+    }
+    let text = String::from_utf8_lossy(line);
+    match parse_json_record(&text) {
+        Ok(evs) => Parsed::Full(evs),
+        Err(msg) => Parsed::Bad(msg),
+    }
+}
+
+/// NDJSON: a reading thread fills batches of whole lines, rayon workers
+/// filter and parse each batch, and events are emitted here in input order
+/// while the next batch is being parsed.
 fn read_ndjson(
-    reader: &mut dyn BufRead,
+    reader: &mut (dyn BufRead + Send),
     name: &str,
-    prefilter: Option<&Prefilter>,
+    nd: Option<&Ndjson<'_>>,
     emit: &mut Emit<'_>,
 ) -> Result<()> {
-    use rayon::prelude::*;
-    let mut buf: Vec<u8> = Vec::with_capacity(NDJSON_BATCH + (1 << 16));
-    let mut lineno = 0u64;
-    let mut eof = false;
-    while !eof {
-        // Fill the batch up to whole lines.
-        while buf.len() < NDJSON_BATCH {
-            let n = reader
-                .read_until(b'\n', &mut buf)
-                .map_err(|e| SplError::input(format!("{name}:{}: cannot read: {e}", lineno + 1)))?;
-            if n == 0 {
-                eof = true;
-                break;
-            }
-        }
-        if buf.is_empty() {
-            break;
-        }
-        let mut lines: Vec<(u64, &[u8])> = Vec::new();
-        for line in buf.split(|&b| b == b'\n') {
-            lineno += 1;
-            let mut line = line;
-            while let [rest @ .., b'\r'] = line {
-                line = rest;
-            }
-            if lineno == 1 {
-                line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
-            }
-            if line.iter().all(|b| b.is_ascii_whitespace()) {
-                continue;
-            }
-            lines.push((lineno, line));
-        }
-        if buf.ends_with(b"\n") {
-            // split() yields an empty piece after the final newline.
-            lineno -= 1;
-        }
-        let parsed: Vec<(u64, std::result::Result<Vec<Event>, String>)> = lines
-            .par_iter()
-            .with_min_len(256)
-            .filter(|(_, l)| prefilter.is_none_or(|p| p.keep(l)))
-            .map(|&(n, l)| {
-                let text = String::from_utf8_lossy(l);
-                (n, parse_json_record(&text))
-            })
-            .collect();
-        drop(lines);
-        for (n, r) in parsed {
-            let go = match r {
-                Ok(evs) => {
-                    let mut go = true;
-                    for ev in evs {
-                        if !emit(Item::Event {
-                            ev,
-                            raw_only: false,
-                        })? {
-                            go = false;
+    type Batch = Vec<(u64, Parsed)>;
+    let prefilter = nd.and_then(|n| n.shortcuts.prefilter);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Batch>>(2);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            use rayon::prelude::*;
+            let mut buf: Vec<u8> = Vec::with_capacity(NDJSON_BATCH + (1 << 16));
+            let mut lineno = 0u64;
+            let mut eof = false;
+            while !eof {
+                buf.clear();
+                // Fill the batch up to whole lines.
+                while buf.len() < NDJSON_BATCH {
+                    match reader.read_until(b'\n', &mut buf) {
+                        Ok(0) => {
+                            eof = true;
                             break;
                         }
+                        Ok(_) => {}
+                        Err(e) => {
+                            let _ = tx.send(Err(SplError::input(format!(
+                                "{name}:{}: cannot read: {e}",
+                                lineno + 1
+                            ))));
+                            return;
+                        }
                     }
-                    go
                 }
-                Err(msg) => emit(Item::Bad {
-                    line: n,
-                    record: None,
-                    msg,
-                })?,
-            };
-            if !go {
-                return Ok(());
+                if buf.is_empty() {
+                    break;
+                }
+                let mut lines: Vec<(u64, &[u8])> = Vec::with_capacity(buf.len() / 512);
+                let mut start = 0;
+                let ends = memchr::memchr_iter(b'\n', &buf).chain(
+                    // The last line when the input does not end with a newline.
+                    (!buf.ends_with(b"\n")).then_some(buf.len()),
+                );
+                for end in ends {
+                    let line = &buf[start..end];
+                    start = end + 1;
+                    lineno += 1;
+                    let mut line = line;
+                    while let [rest @ .., b'\r'] = line {
+                        line = rest;
+                    }
+                    if lineno == 1 {
+                        line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
+                    }
+                    if line.iter().all(|b| b.is_ascii_whitespace()) {
+                        continue;
+                    }
+                    lines.push((lineno, line));
+                }
+                let parsed: Batch = lines
+                    .par_iter()
+                    .with_min_len(256)
+                    .filter(|(_, l)| prefilter.is_none_or(|p| p.keep(l)))
+                    .map(|&(n, l)| (n, parse_ndjson_line(l, nd)))
+                    .collect();
+                if tx.send(Ok(parsed)).is_err() {
+                    // The search stopped reading.
+                    return;
+                }
+            }
+        });
+        for batch in rx {
+            for (n, r) in batch? {
+                let go = match r {
+                    Parsed::Projected(ev) => emit(Item::Event {
+                        ev,
+                        raw_only: false,
+                        projected: true,
+                    })?,
+                    Parsed::Full(evs) => {
+                        let mut go = true;
+                        for ev in evs {
+                            if !emit(Item::Event {
+                                ev,
+                                raw_only: false,
+                                projected: false,
+                            })? {
+                                go = false;
+                                break;
+                            }
+                        }
+                        go
+                    }
+                    Parsed::Bad(msg) => emit(Item::Bad {
+                        line: n,
+                        record: None,
+                        msg,
+                    })?,
+                };
+                if !go {
+                    return Ok(());
+                }
             }
         }
-        buf.clear();
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// One JSON text (an NDJSON line or an array element) → its events: an
@@ -672,6 +828,7 @@ fn emit_json_record(text: &str, line: u64, record: u64, emit: &mut Emit<'_>) -> 
                 if !emit(Item::Event {
                     ev,
                     raw_only: false,
+                    projected: false,
                 })? {
                     return Ok(false);
                 }
@@ -823,6 +980,7 @@ fn read_winxml(reader: &mut dyn BufRead, name: &str, emit: &mut Emit<'_>) -> Res
                         Ok(ev) => Item::Event {
                             ev,
                             raw_only: false,
+                            projected: false,
                         },
                         Err(msg) => Item::Bad {
                             line: start_line,
@@ -853,6 +1011,7 @@ fn read_winxml(reader: &mut dyn BufRead, name: &str, emit: &mut Emit<'_>) -> Res
                 emit(Item::Event {
                     ev,
                     raw_only: false,
+                    projected: false,
                 })?;
             }
             Err(msg) => {
@@ -876,7 +1035,11 @@ fn is_xml_wrapper(t: &str) -> bool {
 
 /// CSV with a header row: each row an event, empty cells make no field; a
 /// `_raw` column is kept, else `_raw` is the row as CSV text.
-fn read_csv(reader: BufReader<Box<dyn Read>>, name: &str, emit: &mut Emit<'_>) -> Result<()> {
+fn read_csv(
+    reader: BufReader<Box<dyn Read + Send>>,
+    name: &str,
+    emit: &mut Emit<'_>,
+) -> Result<()> {
     let mut r = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
@@ -919,6 +1082,7 @@ fn read_csv(reader: BufReader<Box<dyn Read>>, name: &str, emit: &mut Emit<'_>) -
                 if !emit(Item::Event {
                     ev,
                     raw_only: false,
+                    projected: false,
                 })? {
                     return Ok(());
                 }
@@ -964,7 +1128,11 @@ fn read_raw(reader: &mut dyn BufRead, name: &str, emit: &mut Emit<'_>) -> Result
             ev.set("_time", Value::Num(t));
             ev.orig_time = t;
         }
-        emit(Item::Event { ev, raw_only: true })
+        emit(Item::Event {
+            ev,
+            raw_only: true,
+            projected: false,
+        })
     })
 }
 
@@ -1126,6 +1294,32 @@ fn apply_file_meta(ev: &mut Event, fmeta: Option<&FileMeta>, meta: &Meta, source
     apply_meta(ev, meta, source_name);
 }
 
+/// [`apply_file_meta`] for a projected event: only the metadata fields the
+/// search reads are set.
+fn set_file_meta(
+    ev: &mut Event,
+    fmeta: Option<&FileMeta>,
+    meta: &Meta,
+    source_name: &str,
+    wanted: &dyn Fn(&str) -> bool,
+) {
+    for k in ["sourcetype", "source", "host", "index"] {
+        if wanted(k) && !ev.contains(k) {
+            let v = effective_meta(None, k, fmeta, meta, source_name);
+            let v = match k {
+                "index" => fmeta
+                    .and_then(|m| m.index.clone())
+                    .or_else(|| meta.index.clone())
+                    .unwrap_or_default(),
+                _ => v,
+            };
+            if !v.is_empty() {
+                ev.set(k, Value::Str(v));
+            }
+        }
+    }
+}
+
 fn apply_meta(ev: &mut Event, meta: &Meta, source_name: &str) {
     let pairs = [
         ("sourcetype", &meta.sourcetype),
@@ -1158,7 +1352,7 @@ pub fn explain_first(
             Source::WithMeta(s, m) => (&**s, Some(m)),
             s => (s, None),
         };
-        let inputs: Vec<(String, Box<dyn Read>, Option<PathBuf>)> = match src {
+        let inputs: Vec<(String, Box<dyn Read + Send>, Option<PathBuf>)> = match src {
             Source::Stdin => vec![("stdin".into(), Box::new(std::io::stdin()), None)],
             Source::Memory(name, data) => vec![(
                 name.clone(),
@@ -1168,7 +1362,7 @@ pub fn explain_first(
             Source::File(p) => {
                 let mut files = Vec::new();
                 collect_files(p, &mut files)?;
-                let mut v: Vec<(String, Box<dyn Read>, Option<PathBuf>)> = Vec::new();
+                let mut v: Vec<(String, Box<dyn Read + Send>, Option<PathBuf>)> = Vec::new();
                 for file in files {
                     v.push((
                         file.display().to_string(),
@@ -1183,7 +1377,10 @@ pub fn explain_first(
         for (name, reader, path) in inputs {
             let mut found = None;
             read_stream(reader, &name, path.as_deref(), &mut |item| {
-                let Item::Event { mut ev, raw_only } = item else {
+                let Item::Event {
+                    mut ev, raw_only, ..
+                } = item
+                else {
                     return Ok(true);
                 };
                 let short = Path::new(&name)
@@ -1248,7 +1445,9 @@ pub fn read_bytes(data: &[u8], name: &str, meta: &Meta) -> Result<(Vec<Event>, V
         Some(&path),
         &mut |item| {
             match item {
-                Item::Event { mut ev, raw_only } => {
+                Item::Event {
+                    mut ev, raw_only, ..
+                } => {
                     apply_meta(&mut ev, meta, name);
                     knowledge.apply(&mut ev, raw_only, &mut state);
                     events.push(ev);

@@ -497,6 +497,13 @@ impl Knowledge {
         v
     }
 
+    /// Whether any stanza applies to events with this metadata.
+    pub fn matches_any(&self, sourcetype: &str, source: &str, host: &str) -> bool {
+        self.stanzas
+            .iter()
+            .any(|s| s.matches(sourcetype, source, host))
+    }
+
     /// Names of the stanzas matching this metadata (for diagnostics).
     pub fn stanza_names_for(&self, sourcetype: &str, source: &str, host: &str) -> Vec<String> {
         self.stanzas

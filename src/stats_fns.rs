@@ -29,7 +29,7 @@ pub struct StatsFunction {
 pub static STATS_FUNCTIONS: &[StatsFunction] = &[
     f("count", &["c"], true, false, |_| Box::new(Count(0))),
     f("dc", &["distinct_count", "estdc"], false, false, |_| {
-        Box::new(Distinct(HashSet::new()))
+        Box::new(Distinct(HashSet::default()))
     }),
     f("values", &[], false, false, |_| {
         Box::new(Values(BTreeSet::new()))
@@ -152,10 +152,17 @@ fn key(v: &Value) -> String {
     v.as_text().map(|c| c.into_owned()).unwrap_or_default()
 }
 
-struct Distinct(HashSet<String>);
+struct Distinct(HashSet<String, foldhash::fast::RandomState>);
 impl Accumulator for Distinct {
     fn add(&mut self, v: &Value, _t: Option<f64>) {
-        self.0.insert(key(v));
+        // Allocate only for a value not seen before.
+        if let Some(t) = v.as_text() {
+            if !self.0.contains(t.as_ref()) {
+                self.0.insert(t.into_owned());
+            }
+        } else {
+            self.0.insert(String::new());
+        }
     }
     fn result(&self) -> Value {
         Value::Num(self.0.len() as f64)
@@ -166,7 +173,12 @@ impl Accumulator for Distinct {
 struct Values(BTreeSet<String>);
 impl Accumulator for Values {
     fn add(&mut self, v: &Value, _t: Option<f64>) {
-        self.0.insert(key(v));
+        match v.as_text() {
+            Some(t) if self.0.contains(t.as_ref()) => {}
+            _ => {
+                self.0.insert(key(v));
+            }
+        }
     }
     fn result(&self) -> Value {
         Value::multi(self.0.iter().map(|s| Value::Str(s.clone())).collect())

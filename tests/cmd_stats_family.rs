@@ -449,7 +449,7 @@ fn unrunnable_stats_family_commands_say_why() {
         ),
         ("| from savedsearch:foo", "from"),
         (
-            "* | anomalydetection \"count\" \"user\" action=annotate",
+            "* | anomalydetection method=zscore \"count\" \"user\" action=annotate",
             "anomalydetection",
         ),
     ] {

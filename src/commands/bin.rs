@@ -268,6 +268,12 @@ impl Command for BinCmd {
             buf: Vec::new(),
         }))
     }
+    fn field_flow(&self) -> crate::projection::Flow {
+        crate::projection::Flow::reads(
+            std::iter::once(self.field.name.clone())
+                .chain(self.alias.as_ref().map(|a| a.name.clone())),
+        )
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }

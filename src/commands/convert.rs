@@ -158,6 +158,11 @@ impl Command for ConvertCmd {
             ctx: ctx.fn_ctx.clone(),
         }))
     }
+    fn field_flow(&self) -> crate::projection::Flow {
+        crate::projection::Flow::reads(self.conversions.iter().flat_map(|c| {
+            std::iter::once(c.field.name.clone()).chain(c.alias.as_ref().map(|a| a.name.clone()))
+        }))
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }

@@ -143,6 +143,12 @@ impl Command for DedupCmd {
         }
         Ok(Box::new(op))
     }
+    fn field_flow(&self) -> crate::projection::Flow {
+        if self.sortby.is_some() {
+            return crate::projection::Flow::Any;
+        }
+        crate::projection::Flow::reads(self.fields.iter().map(|f| f.name.clone()))
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }

@@ -102,6 +102,10 @@ impl Command for EvalCmd {
     fn exprs(&self) -> Vec<&Expr> {
         self.assigns.iter().map(|a| &a.expr).collect()
     }
+    fn field_flow(&self) -> crate::projection::Flow {
+        let exprs: Vec<&Expr> = self.assigns.iter().map(|a| &a.expr).collect();
+        crate::projection::exprs_flow(&exprs, self.assigns.iter().map(|a| a.field.name.clone()))
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }

@@ -88,6 +88,17 @@ impl Command for FieldsCmd {
             fields: self.fields.iter().map(|f| f.name.clone()).collect(),
         }))
     }
+    fn field_flow(&self) -> crate::projection::Flow {
+        if self.remove {
+            crate::projection::Flow::Reads(Vec::new())
+        } else {
+            // Splunk keeps the internal fields too.
+            let internal = ["_time".to_string(), "_raw".to_string()];
+            crate::projection::Flow::replaces(
+                self.fields.iter().map(|f| f.name.clone()).chain(internal),
+            )
+        }
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }

@@ -80,6 +80,9 @@ impl Command for HeadCmd {
     fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         Ok(Box::new(HeadOp { left: self.count }))
     }
+    fn field_flow(&self) -> crate::projection::Flow {
+        crate::projection::Flow::Reads(Vec::new())
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }

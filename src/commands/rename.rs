@@ -115,6 +115,13 @@ impl Command for RenameCmd {
                 .collect(),
         }))
     }
+    fn field_flow(&self) -> crate::projection::Flow {
+        crate::projection::Flow::reads(
+            self.pairs
+                .iter()
+                .flat_map(|p| [p.from.name.clone(), p.to.name.clone()]),
+        )
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }

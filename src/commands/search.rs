@@ -71,6 +71,13 @@ impl Command for SearchCmd {
         }
         out
     }
+    fn field_flow(&self) -> crate::projection::Flow {
+        let mut v = Vec::new();
+        match &self.expr {
+            Some(e) if !crate::projection::search_fields(e, &mut v) => crate::projection::Flow::Any,
+            _ => crate::projection::Flow::reads(v),
+        }
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }

@@ -190,6 +190,9 @@ impl Command for SortCmd {
             buf: Vec::new(),
         }))
     }
+    fn field_flow(&self) -> crate::projection::Flow {
+        crate::projection::Flow::reads(self.keys.iter().map(|k| k.field.name.clone()))
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }

@@ -227,12 +227,11 @@ impl Command for StatsCmd {
         serde_json::json!({ "options": self.options, "aggregations": self.aggs, "by": self.by })
     }
     fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
-        Ok(Box::new(StatsOp {
-            spec: AggSpec::plan(&self.aggs, ctx)?,
-            by: self.by.iter().map(|f| f.name.clone()).collect(),
-            groups: HashMap::new(),
-            ctx: ctx.fn_ctx.clone(),
-        }))
+        Ok(Box::new(StatsOp::new(
+            AggSpec::plan(&self.aggs, ctx)?,
+            self.by.iter().map(|f| f.name.clone()).collect(),
+            ctx.fn_ctx.clone(),
+        )))
     }
     fn exprs(&self) -> Vec<&Expr> {
         self.aggs
@@ -242,6 +241,20 @@ impl Command for StatsCmd {
                 _ => None,
             })
             .collect()
+    }
+    fn field_flow(&self) -> crate::projection::Flow {
+        let mut v: Vec<String> = self.by.iter().map(|f| f.name.clone()).collect();
+        for a in &self.aggs {
+            match &a.arg {
+                Some(AggArg::Field(f)) => v.push(f.name.clone()),
+                Some(AggArg::Eval { expr }) if !crate::projection::expr_fields(expr, &mut v) => {
+                    return crate::projection::Flow::Any;
+                }
+                Some(AggArg::Eval { .. }) => {}
+                None => {}
+            }
+        }
+        crate::projection::Flow::replaces(v)
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -352,8 +365,19 @@ struct Group {
 pub(crate) struct StatsOp {
     spec: AggSpec,
     by: Vec<String>,
-    groups: HashMap<Vec<String>, Group>,
+    /// Groups by their key text (see [`key_text`]).
+    groups: HashMap<String, Group, foldhash::fast::RandomState>,
+    /// The key text of the current event, reused between events.
+    scratch: String,
     ctx: FnCtx,
+}
+
+/// Appends one group-by value to a group's key text: length-prefixed, so
+/// values holding any separator cannot run together.
+fn key_text(buf: &mut String, v: &Value) {
+    use std::fmt::Write;
+    let t = v.to_display("\n");
+    let _ = write!(buf, "{}:{t}", t.len());
 }
 
 impl StatsOp {
@@ -362,7 +386,8 @@ impl StatsOp {
         StatsOp {
             spec,
             by,
-            groups: HashMap::new(),
+            groups: HashMap::default(),
+            scratch: String::new(),
             ctx,
         }
     }
@@ -370,13 +395,46 @@ impl StatsOp {
 
 impl Operator for StatsOp {
     fn push(&mut self, ev: Event, _out: &mut Emit<'_>) -> Result<()> {
+        // Most events have one value per group-by field: find the group
+        // without building the key values.
+        self.scratch.clear();
+        let mut single = true;
+        for f in &self.by {
+            match ev.get(f) {
+                None => return Ok(()),
+                Some(Value::Multi(_)) => {
+                    single = false;
+                    break;
+                }
+                Some(v) => key_text(&mut self.scratch, v),
+            }
+        }
+        if single {
+            let g = match self.groups.get_mut(self.scratch.as_str()) {
+                Some(g) => g,
+                None => {
+                    let key = self.by.iter().filter_map(|f| ev.get(f).cloned()).collect();
+                    let accs = self.spec.new_accumulators();
+                    self.groups
+                        .entry(self.scratch.clone())
+                        .or_insert(Group { key, accs })
+                }
+            };
+            return self.spec.add(&mut g.accs, &ev, &self.ctx);
+        }
         for key in group_keys(&ev, &self.by) {
-            let hash_key: Vec<String> = key.iter().map(|v| v.to_display("\n")).collect();
+            self.scratch.clear();
+            for v in &key {
+                key_text(&mut self.scratch, v);
+            }
             let spec = &self.spec;
-            let g = self.groups.entry(hash_key).or_insert_with(|| Group {
-                key,
-                accs: spec.new_accumulators(),
-            });
+            let g = self
+                .groups
+                .entry(self.scratch.clone())
+                .or_insert_with(|| Group {
+                    key,
+                    accs: spec.new_accumulators(),
+                });
             self.spec.add(&mut g.accs, &ev, &self.ctx)?;
         }
         Ok(())
@@ -386,7 +444,7 @@ impl Operator for StatsOp {
         if self.groups.is_empty() && self.by.is_empty() {
             // `stats count` over nothing is one row with count=0.
             self.groups.insert(
-                Vec::new(),
+                String::new(),
                 Group {
                     key: Vec::new(),
                     accs: self.spec.new_accumulators(),

@@ -65,6 +65,9 @@ impl Command for TableCmd {
             fields: self.fields.iter().map(|f| f.name.clone()).collect(),
         }))
     }
+    fn field_flow(&self) -> crate::projection::Flow {
+        crate::projection::Flow::replaces(self.fields.iter().map(|f| f.name.clone()))
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }

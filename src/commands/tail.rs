@@ -56,6 +56,9 @@ impl Command for TailCmd {
             buf: VecDeque::new(),
         }))
     }
+    fn field_flow(&self) -> crate::projection::Flow {
+        crate::projection::Flow::Reads(Vec::new())
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }

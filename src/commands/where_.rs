@@ -55,6 +55,9 @@ impl Command for WhereCmd {
     fn exprs(&self) -> Vec<&Expr> {
         vec![&self.expr]
     }
+    fn field_flow(&self) -> crate::projection::Flow {
+        crate::projection::exprs_flow(&[&self.expr], [])
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }

@@ -126,6 +126,11 @@ pub trait Command: fmt::Debug + fmt::Display + Send + Sync + 'static {
     fn needs_time_order(&self) -> bool {
         self.kind() == CommandKind::OrderSensitive
     }
+    /// How this command uses the fields of its input rows, so the reader can
+    /// parse only the fields a search needs (see [`crate::projection`]).
+    fn field_flow(&self) -> crate::projection::Flow {
+        crate::projection::Flow::Any
+    }
     fn as_any(&self) -> &dyn Any;
 }
 
