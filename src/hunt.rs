@@ -33,6 +33,7 @@ use crate::event::Event;
 use crate::input::{self, Meta, Source, Summary};
 use crate::macros::MacroSet;
 use crate::pipeline::{Plan, PlanCtx};
+use crate::projection::{self, Projection};
 use crate::spl::ast::Pipeline;
 use crate::spl::search_expr::{CmpOp, SearchExpr};
 use crate::value::Value;
@@ -226,6 +227,18 @@ pub struct Hunter {
     pub key: Option<Req>,
     query: Option<Query>,
     stopped: bool,
+    /// The fields its search needs from an event (None: whole events); an
+    /// accepted event is copied with only these.
+    proj: Option<Projection>,
+    /// Events that passed its gate and were pushed.
+    pub pushed: u64,
+}
+
+impl Hunter {
+    /// Whether it copies only some fields of the events it takes.
+    pub fn projected(&self) -> bool {
+        self.proj.is_some()
+    }
 }
 
 /// How an event is tested before it is cloned and pushed.
@@ -339,8 +352,15 @@ impl Pass {
                         continue;
                     }
                     pushed += 1;
+                    h.pushed += 1;
+                    // Plans may keep what they are given (time order, returned
+                    // events): copy only the fields the search needs.
+                    let copy = match &h.proj {
+                        Some(p) => ev.project(p),
+                        None => ev.clone(),
+                    };
                     let out = &mut h.rows;
-                    let r = h.plan.push(ev.clone(), &mut |r| {
+                    let r = h.plan.push(copy, &mut |r| {
                         out.push(r);
                         Ok(())
                     });
@@ -484,6 +504,10 @@ pub struct Hunt {
     /// Subsearch results by the subsearch's text.
     sub_results: Arc<HashMap<String, Vec<Event>>>,
     pub skipped: Vec<Skipped>,
+    /// Runnable detections left out of the one-pass run because they use
+    /// `map` (a search per result, each reading the input again); see
+    /// [`Hunt::load`]'s `include_map`.
+    pub left_out: Vec<Skipped>,
     /// Files with a `search:` read under `detections/`.
     pub loaded: usize,
     /// Deprecated or removed detections left out.
@@ -496,6 +520,9 @@ pub struct Hunt {
 }
 
 use crate::rules;
+
+/// Why a detection that uses `map` is left out of a hunt by default.
+pub const MAP_LEFT_OUT: &str = "uses map, which runs a search per result";
 
 /// A feed that counts how often it is read (subsearches reading the input again).
 struct Counted {
@@ -537,6 +564,8 @@ pub fn detection_files(rules: &Path) -> Result<Vec<PathBuf>> {
 
 fn new_hunter(det: &rules::Detection, plan: Plan, query: Query) -> Hunter {
     Hunter {
+        proj: projection::plan(&query.pipeline),
+        pushed: 0,
         name: det.name.clone(),
         path: det.path.clone(),
         returns_events: plan.returns_events,
@@ -555,13 +584,16 @@ fn new_hunter(det: &rules::Detection, plan: Plan, query: Query) -> Hunter {
 impl Hunt {
     /// Loads, expands, parses and plans every detection under
     /// `<rules>/detections`; those with subsearches wait for
-    /// [`Hunt::run_subsearches`].
+    /// [`Hunt::run_subsearches`]. Detections that use `map` run a search per
+    /// result, each reading the input again: unless `include_map`, they are
+    /// left out (listed in [`Hunt::left_out`]) so the input is read once.
     pub fn load(
         rules: &Path,
         macros: &MacroSet,
         ctx: &PlanCtx,
         sources: &[Source],
         meta: &Meta,
+        include_map: bool,
     ) -> Result<Hunt> {
         let files = detection_files(rules)?;
         let rereads = Arc::new(AtomicU64::new(0));
@@ -577,6 +609,7 @@ impl Hunt {
             deferred: Vec::new(),
             sub_results: Arc::new(HashMap::new()),
             skipped: Vec::new(),
+            left_out: Vec::new(),
             loaded: 0,
             retired: 0,
             rereads,
@@ -626,6 +659,23 @@ impl Hunt {
                 hunt.skip(&f, &det.name, &why, &e);
                 continue;
             }
+            if !include_map {
+                let mut map = false;
+                query
+                    .pipeline
+                    .walk(&mut |node| map |= node.cmd.name() == "map");
+                if map {
+                    hunt.left_out.push(Skipped {
+                        name: det.name.clone(),
+                        path: f.clone(),
+                        reason: MAP_LEFT_OUT.to_string(),
+                        detail: format!(
+                            "{MAP_LEFT_OUT}: run it with `spleval run`, or hunt with --include-map"
+                        ),
+                    });
+                    continue;
+                }
+            }
             if query.has_subsearch() {
                 hunt.deferred.push((det, query));
                 continue;
@@ -654,12 +704,7 @@ impl Hunt {
         c.subsearch = Some(Arc::new(move |p: &Pipeline, c: &PlanCtx| {
             match done.get(&p.to_string()) {
                 Some(rows) => Ok(rows.clone()),
-                None => {
-                    if std::env::var_os("SPLEVAL_HUNT_DEBUG").is_some() {
-                        eprintln!("hunt: subsearch read again: {p}");
-                    }
-                    engine::run_collect(p, c, feed.as_ref())
-                }
+                None => engine::run_collect(p, c, feed.as_ref()),
             }
         }));
         c
@@ -738,6 +783,8 @@ impl Hunt {
                         key,
                         query: None,
                         stopped: false,
+                        proj: projection::plan(p),
+                        pushed: 0,
                     };
                     batch.add(h);
                 }

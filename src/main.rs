@@ -302,9 +302,14 @@ struct HuntArgs {
     /// No progress bar (it is shown only when stderr is a terminal)
     #[arg(long)]
     no_progress: bool,
-    /// In the summary, list each detection that is not runnable with its reason
+    /// In the summary, list each detection that is not runnable with its
+    /// reason, and the detections that took the most events
     #[arg(short, long)]
     verbose: bool,
+    /// Also run detections that use `map` (a search per result, each reading
+    /// the input again); by default they are left out and listed
+    #[arg(long)]
+    include_map: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -916,7 +921,7 @@ fn cmd_hunt(a: HuntArgs) -> Result<(), SplError> {
     } else {
         spinner.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
-    let mut h = Hunt::load(&a.rules, &macros, &ctx, &sources, &meta)?;
+    let mut h = Hunt::load(&a.rules, &macros, &ctx, &sources, &meta, a.include_map)?;
     spinner.finish_and_clear();
     let files = hunt::expand_sources(&sources)?;
     let total = hunt::total_size(&files);
@@ -1029,6 +1034,15 @@ fn cmd_hunt(a: HuntArgs) -> Result<(), SplError> {
             eprintln!("  {} ({}): {}", s.name, s.path.display(), s.detail);
         }
     }
+    if !h.left_out.is_empty() {
+        eprintln!(
+            "  {} left out: they use map, which runs a search per result: run them with `spleval run` (or hunt with --include-map)",
+            h.left_out.len()
+        );
+        for s in &h.left_out {
+            eprintln!("    {} ({})", s.name, s.path.display());
+        }
+    }
     eprintln!(
         "  {keyed} filed under equality keys, {always} offered every event, {views} tstats gated on a shared data model view"
     );
@@ -1053,6 +1067,31 @@ fn cmd_hunt(a: HuntArgs) -> Result<(), SplError> {
         let d = &h.hunters()[i];
         if !d.rows.is_empty() {
             eprintln!("  {}: {}", d.name, d.rows.len());
+        }
+    }
+    if a.verbose {
+        // Who took the most events: what a hunt's memory goes to (a plan that
+        // returns events keeps each one it takes).
+        let mut by_pushed: Vec<&hunt::Hunter> =
+            h.hunters().iter().filter(|d| d.pushed > 0).collect();
+        by_pushed.sort_by(|x, y| y.pushed.cmp(&x.pushed).then(x.name.cmp(&y.name)));
+        let whole = h.hunters().iter().filter(|d| !d.projected()).count();
+        eprintln!(
+            "events taken, by detection ({whole} of {} copy whole events, the rest only the fields they read):",
+            h.hunters().len()
+        );
+        for d in by_pushed.iter().take(20) {
+            eprintln!(
+                "  {:>9}  {}{}{}",
+                d.pushed,
+                d.name,
+                if d.projected() { "" } else { " [whole events]" },
+                if d.returns_events {
+                    " [returns events]"
+                } else {
+                    ""
+                }
+            );
         }
     }
     if !failed.is_empty() {
@@ -1082,6 +1121,14 @@ fn cmd_hunt(a: HuntArgs) -> Result<(), SplError> {
                     "error": d.error.as_ref().map(|e| e.msg.clone()),
                 })
             })
+            .chain(h.left_out.iter().map(|s| {
+                serde_json::json!({
+                    "detection": s.name,
+                    "path": s.path.display().to_string(),
+                    "runnable": true,
+                    "left_out": s.reason,
+                })
+            }))
             .chain(h.skipped.iter().map(|s| {
                 serde_json::json!({
                     "detection": s.name,
@@ -1102,6 +1149,7 @@ fn cmd_hunt(a: HuntArgs) -> Result<(), SplError> {
             "retired": h.retired,
             "runnable": h.hunters().len(),
             "not_runnable": h.skipped.len(),
+            "left_out_map": h.left_out.len(),
             "not_runnable_reasons": reasons,
             "events": report.input.events,
             "malformed": report.input.malformed,

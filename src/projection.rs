@@ -83,15 +83,20 @@ pub fn plan(p: &Pipeline) -> Option<Projection> {
         if !node.cmd.subsearches().is_empty() || node.cmd.reads_input_again() {
             return None;
         }
+        if !bounded {
+            // After the last command that replaces rows (or in a search that
+            // returns events): rows reach the output whole, so every field is
+            // shown — unless an earlier command builds those rows from a few
+            // fields (`stats … | search x=1`: `search` sees only stats rows).
+            if let Flow::Replaces(names) = node.cmd.field_flow() {
+                need = names.into_iter().collect();
+                bounded = true;
+            }
+            continue;
+        }
         match node.cmd.field_flow() {
             Flow::Any => return None,
-            Flow::Reads(names) => {
-                if !bounded {
-                    // Rows that reach the output whole: every field is shown.
-                    return None;
-                }
-                need.extend(names);
-            }
+            Flow::Reads(names) => need.extend(names),
             Flow::Replaces(names) => {
                 need = names.into_iter().collect();
                 bounded = true;
@@ -173,5 +178,43 @@ pub fn search_fields(e: &SearchExpr, out: &mut Vec<String>) -> bool {
             true
         }
         SearchExpr::Subsearch { .. } => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(spl: &str) -> Option<Vec<String>> {
+        let p = crate::spl::parse_pipeline(spl).expect("parses");
+        plan(&p).map(|x| {
+            let mut v: Vec<String> = x.names.into_iter().collect();
+            v.sort();
+            v
+        })
+    }
+
+    #[test]
+    fn commands_after_the_last_row_builder_do_not_widen_the_input() {
+        // security_content searches end in a filter macro (`search *`) after stats.
+        assert_eq!(
+            names("search EventCode=1 | stats count by host | search count>1 | eval x=count*2"),
+            Some(vec!["EventCode".into(), "host".into()])
+        );
+        assert_eq!(
+            names("search a=1 | stats count by b | fillnull value=0"),
+            Some(vec!["a".into(), "b".into()])
+        );
+    }
+
+    #[test]
+    fn searches_that_return_events_need_them_whole() {
+        assert_eq!(names("search a=1 | eval b=2"), None);
+        assert_eq!(names("search a=1"), None);
+        // An untracked command before the row builder may read anything.
+        assert_eq!(
+            names("search a=1 | fillnull value=0 | stats count by b"),
+            None
+        );
     }
 }
