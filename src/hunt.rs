@@ -25,6 +25,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+use crate::commands::datamodel::DatamodelCmd;
+use crate::commands::from::{FromCmd, FromSource};
 use crate::commands::search::SearchCmd;
 use crate::commands::tstats::{TstatsCmd, TstatsSource};
 use crate::diag::{ErrorKind, Result, SplError};
@@ -404,6 +406,35 @@ impl Pass {
     }
 }
 
+/// The requirements of a data model dataset's root constraint, which holds
+/// for every dataset below it.
+fn root_reqs(ctx: &PlanCtx, model_name: &str, dataset: Option<&str>) -> Vec<Req> {
+    let mut reqs = Vec::new();
+    let Some(model) = ctx.datamodels().model(model_name) else {
+        return reqs;
+    };
+    let Some(mut i) = dataset.and_then(|d| model.dataset(d)) else {
+        return reqs;
+    };
+    let mut hops = 0;
+    while let Some(parent) = &model.datasets[i].parent {
+        match model.datasets.iter().position(|d| &d.name == parent) {
+            Some(pi) if hops <= model.datasets.len() => i = pi,
+            _ => break,
+        }
+        hops += 1;
+    }
+    if model.datasets[i].parent.is_none() {
+        if let Some(c) = model.datasets[i].constraint.as_deref() {
+            let src = crate::spl::lex::Src::new(c);
+            if let Ok((_, Some(e))) = crate::spl::search_expr::parse_search(&src, c) {
+                reqs.extend(required(&e));
+            }
+        }
+    }
+    reqs
+}
+
 /// The gate and index key of a pipeline.
 fn gate_and_key(
     p: &Pipeline,
@@ -419,34 +450,31 @@ fn gate_and_key(
         let key = s.expr.as_ref().and_then(|e| best_req(required(e)));
         return (Gate::Plan, key);
     }
+    if let Some(f) = first.cmd.as_any().downcast_ref::<FromCmd>() {
+        // `| from datamodel X.Y`: gated by the plan (the view's constraints);
+        // keyed by the root dataset's constraint.
+        let reqs = match &f.source {
+            FromSource::Datamodel { datamodel } => {
+                root_reqs(ctx, &datamodel.model, datamodel.dataset.as_deref())
+            }
+            FromSource::Named { .. } => Vec::new(),
+        };
+        return (Gate::Plan, best_req(reqs));
+    }
+    if let Some(d) = first.cmd.as_any().downcast_ref::<DatamodelCmd>() {
+        let reqs = match &d.model {
+            Some(m) => root_reqs(ctx, m, d.dataset.as_deref()),
+            None => Vec::new(),
+        };
+        return (Gate::Plan, best_req(reqs));
+    }
     let Some(t) = first.cmd.as_any().downcast_ref::<TstatsCmd>() else {
         return (Gate::Plan, None);
     };
     let Some(TstatsSource::Datamodel { datamodel, .. }) = &t.source else {
         return (Gate::Plan, None);
     };
-    let mut reqs = Vec::new();
-    // The root dataset's constraint holds for every dataset below it.
-    if let Some(model) = ctx.datamodels().model(&datamodel.model) {
-        if let Some(mut i) = datamodel.dataset.as_deref().and_then(|d| model.dataset(d)) {
-            let mut hops = 0;
-            while let Some(parent) = &model.datasets[i].parent {
-                match model.datasets.iter().position(|d| &d.name == parent) {
-                    Some(pi) if hops <= model.datasets.len() => i = pi,
-                    _ => break,
-                }
-                hops += 1;
-            }
-            if model.datasets[i].parent.is_none() {
-                if let Some(c) = model.datasets[i].constraint.as_deref() {
-                    let src = crate::spl::lex::Src::new(c);
-                    if let Ok((_, Some(e))) = crate::spl::search_expr::parse_search(&src, c) {
-                        reqs.extend(required(&e));
-                    }
-                }
-            }
-        }
-    }
+    let mut reqs = root_reqs(ctx, &datamodel.model, datamodel.dataset.as_deref());
     let vkey = datamodel.to_string().to_ascii_lowercase();
     let view = match view_keys.iter().position(|k| *k == vkey) {
         Some(v) => Some(v),
