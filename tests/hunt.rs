@@ -335,3 +335,79 @@ fn hunt_over_a_mordor_slice_matches_run() {
     }
     assert!(err.contains("not runnable"), "{err}");
 }
+
+/// A rules folder with one plain detection and one that uses `map`.
+fn map_rules(dir: &Path) {
+    let det = dir.join("detections");
+    std::fs::create_dir_all(&det).unwrap();
+    std::fs::write(
+        det.join("logins.yml"),
+        "name: Logins\nsearch: 'action=login | stats count by user'\n",
+    )
+    .unwrap();
+    std::fs::write(
+        det.join("per_user.yml"),
+        "name: Per User\nsearch: 'action=delete | table user | map search=\"search user=$user$ | stats count by user\"'\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn hunt_leaves_map_detections_out_unless_asked() {
+    let tmp = tempfile::tempdir().unwrap();
+    map_rules(tmp.path());
+    let events = tmp.path().join("events.json");
+    std::fs::write(&events, EVENTS).unwrap();
+    let summary = tmp.path().join("summary.json");
+    let out = spleval()
+        .args(["hunt", "--format", "json", "--rules"])
+        .arg(tmp.path())
+        .arg("--summary")
+        .arg(&summary)
+        .arg(&events)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let got = rows(&out.stdout);
+    assert!(got.iter().all(|r| r["detection"] == "Logins"), "{got:?}");
+    assert!(
+        err.contains(
+            "1 left out: they use map, which runs a search per result: run them with `spleval run`"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("Per User ("), "{err}");
+    let s: Value = serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
+    assert_eq!(s["left_out_map"], 1);
+    let per_user = s["detections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["detection"] == "Per User")
+        .cloned()
+        .expect("Per User in the summary");
+    assert_eq!(
+        per_user["left_out"],
+        "uses map, which runs a search per result"
+    );
+
+    // --include-map runs it (reading the input again per result).
+    let out = spleval()
+        .args(["hunt", "--format", "json", "--include-map", "--rules"])
+        .arg(tmp.path())
+        .arg(&events)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("left out: they use map"), "{err}");
+    let got = rows(&out.stdout);
+    assert_eq!(
+        rows_of(&got, "Per User"),
+        vec![
+            serde_json::json!({"user": "bob", "count": 2}),
+            serde_json::json!({"user": "eve", "count": 1})
+        ]
+    );
+}
