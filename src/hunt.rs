@@ -545,6 +545,9 @@ pub struct Hunt {
     ctx: PlanCtx,
     /// Distinct subsearches run together in one pass.
     pub batched_subsearches: usize,
+    /// Per batched subsearch: its text, the events it took, whether it
+    /// copied only some fields of them, the rows it returned.
+    pub subsearch_taken: Vec<(String, u64, bool, usize)>,
 }
 
 use crate::rules;
@@ -644,6 +647,7 @@ impl Hunt {
             feed,
             ctx: ctx.clone(),
             batched_subsearches: 0,
+            subsearch_taken: Vec::new(),
         };
         for f in files {
             let det = match rules::load_detection(&f) {
@@ -826,6 +830,12 @@ impl Hunt {
             let r = batch.run(sources, meta, progress)?;
             let mut m = HashMap::new();
             for h in batch.members {
+                self.subsearch_taken.push((
+                    h.name.clone(),
+                    h.pushed,
+                    h.proj.is_some(),
+                    h.rows.len(),
+                ));
                 // A failed subsearch is run again with its detection, which then reports it.
                 if h.error.is_none() {
                     m.insert(h.name, h.rows);

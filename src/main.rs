@@ -1093,6 +1093,25 @@ fn cmd_hunt(a: HuntArgs) -> Result<(), SplError> {
                 }
             );
         }
+        let returning: Vec<&hunt::Hunter> =
+            h.hunters().iter().filter(|d| d.returns_events).collect();
+        eprintln!(
+            "  {} detection(s) return events (no transforming command): they keep the {} event(s) they return",
+            returning.len(),
+            returning.iter().map(|d| d.rows.len()).sum::<usize>()
+        );
+        let mut subs: Vec<&(String, u64, bool, usize)> = h.subsearch_taken.iter().collect();
+        subs.sort_by_key(|x| std::cmp::Reverse(x.1));
+        if !subs.is_empty() {
+            eprintln!("events taken, by batched subsearch (rows returned):");
+        }
+        for (text, taken, projected, rows) in subs.iter().take(10) {
+            let short: String = text.chars().take(100).collect();
+            eprintln!(
+                "  {taken:>9}  ({rows} rows){}  {short}",
+                if *projected { "" } else { " [whole events]" }
+            );
+        }
     }
     if !failed.is_empty() {
         eprintln!("detections that failed while running: {}", failed.len());
@@ -1118,6 +1137,8 @@ fn cmd_hunt(a: HuntArgs) -> Result<(), SplError> {
                     "path": d.path.display().to_string(),
                     "runnable": true,
                     "results": d.rows.len(),
+                    "events_taken": d.pushed,
+                    "whole_events": !d.projected(),
                     "error": d.error.as_ref().map(|e| e.msg.clone()),
                 })
             })
