@@ -380,6 +380,21 @@ impl View {
         Ok(out)
     }
 
+    /// The event field a view field (`Processes.process_name`) is copied
+    /// from; None when an eval computes it or the view has no such field.
+    pub fn source_field(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .flatten()
+            .find(|(v, _, _)| v == name)
+            .and_then(|(_, f, c)| c.is_none().then_some(f.as_str()))
+    }
+
+    /// Whether the event is in one of the view's datasets (no view is built).
+    pub fn contains(&self, ev: &Event) -> Result<bool> {
+        Ok(!self.matched(ev)?.is_empty())
+    }
+
     /// The event's view (None: it is in none of the datasets). With
     /// `keep_event`, the event's own fields stay too (`datamodel … search`).
     pub fn build(&self, ev: &Event, keep_event: bool) -> Result<Option<Event>> {

@@ -82,6 +82,37 @@ impl Event {
         self.fields.retain(|k, _| keep(k));
     }
 
+    /// A copy with only the fields a search needs (`p.names`, plus `_time`
+    /// when `p.time` and `_raw` when `p.raw`), in this event's order, with
+    /// the same `orig_time` and `seq`. Projected names are flattened field
+    /// names (`status.errorCode`, `tags{}`), looked up as they are.
+    pub fn project(&self, p: &crate::projection::Projection) -> Event {
+        let mut idx: Vec<usize> = p
+            .names
+            .iter()
+            .filter_map(|n| self.fields.get_index_of(n.as_str()))
+            .collect();
+        if p.time {
+            idx.extend(self.fields.get_index_of("_time"));
+        }
+        if p.raw {
+            idx.extend(self.fields.get_index_of("_raw"));
+        }
+        idx.sort_unstable();
+        idx.dedup();
+        let mut fields = FieldMap::with_capacity_and_hasher(idx.len(), Default::default());
+        for i in idx {
+            if let Some((k, v)) = self.fields.get_index(i) {
+                fields.insert(k.clone(), v.clone());
+            }
+        }
+        Event {
+            fields,
+            orig_time: self.orig_time,
+            seq: self.seq,
+        }
+    }
+
     /// Renames a field, keeping its position; overwrites an existing target.
     pub fn rename(&mut self, from: &str, to: &str) {
         if from == to {
@@ -154,5 +185,41 @@ impl Fields for Overlay<'_> {
                 f(k, v)
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::projection::Projection;
+
+    #[test]
+    fn project_keeps_needed_fields_in_order() {
+        let mut ev = Event::new();
+        ev.set("_raw", Value::from("line"));
+        ev.set("b", Value::from("1"));
+        ev.set("status.errorCode", Value::from("0"));
+        ev.set("a", Value::from("2"));
+        ev.set("_time", Value::Num(5.0));
+        ev.orig_time = 5.0;
+        ev.seq = 7;
+        let p = Projection {
+            names: ["a", "status.errorCode", "missing"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            time: true,
+            raw: false,
+        };
+        let out = ev.project(&p);
+        let names: Vec<&str> = out.names().map(|s| s.as_str()).collect();
+        assert_eq!(names, ["status.errorCode", "a", "_time"]);
+        assert_eq!((out.orig_time, out.seq), (5.0, 7));
+        let p = Projection {
+            raw: true,
+            ..Default::default()
+        };
+        assert_eq!(ev.project(&p).get("_raw"), Some(&Value::from("line")));
+        assert_eq!(ev.project(&p).len(), 1);
     }
 }

@@ -14,6 +14,7 @@ pub mod event;
 pub mod explain;
 pub mod filter;
 pub mod functions;
+pub mod hunt;
 pub mod input;
 pub mod jsonscan;
 pub mod knowledge;

@@ -30,6 +30,12 @@ pub trait Operator: Send {
     fn done(&self) -> bool {
         false
     }
+    /// False only when pushing this event would certainly have no effect
+    /// (a search filter that drops it); a cheap test on a borrowed event,
+    /// so callers can skip cloning it. Errors count as true (push reports them).
+    fn accepts(&self, _ev: &Event) -> bool {
+        true
+    }
 }
 
 /// Runs a subsearch over the same input as the main search; returns its results.
@@ -242,6 +248,12 @@ impl Plan {
         // Only when every stage before the finished one streams statelessly is it
         // safe to stop reading; we keep it simple: the first stage being done.
         self.stages.first().is_some_and(|s| s.op.done())
+    }
+
+    /// False only when pushing `ev` would certainly change nothing: the first
+    /// stage (a leading search, a tstats data model view) drops it.
+    pub fn accepts(&self, ev: &Event) -> bool {
+        self.stages.first().is_none_or(|s| s.op.accepts(ev))
     }
 
     /// Ends the input: every stage flushes, in order.

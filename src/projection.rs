@@ -235,4 +235,22 @@ mod tests {
         assert!(p.wants_key("status") && p.wants_key("tags") && p.wants_key("a"));
         assert!(!p.wants_key("stat") && !p.wants_key("b"));
     }
+
+    #[test]
+    fn commands_after_the_row_builder_do_not_widen_the_input() {
+        // security_content searches end in a filter macro (`search *`) after stats.
+        assert_eq!(
+            names("search EventCode=1 | stats count by host | search count>1 | eval x=count*2"),
+            ["EventCode", "host"]
+        );
+        assert_eq!(
+            names("search a=1 | stats count by b | fillnull value=0"),
+            ["a", "b"]
+        );
+        // An untracked command before the row builder may read anything.
+        assert_eq!(
+            proj("search a=1 | fillnull value=0 | stats count by b"),
+            None
+        );
+    }
 }

@@ -15,6 +15,8 @@ pub struct Detection {
     pub search: String,
     /// Line of `search:` in the file.
     pub search_line: usize,
+    /// `status:` (production, experimental, deprecated, removed), when given.
+    pub status: Option<String>,
     pub doc: serde_json::Value,
 }
 
@@ -24,6 +26,8 @@ struct Head {
     name: Option<String>,
     #[serde(default)]
     id: Option<String>,
+    #[serde(default)]
+    status: Option<String>,
     search: Option<serde_saphyr::Spanned<String>>,
 }
 
@@ -100,8 +104,22 @@ fn load(path: &Path, full: bool) -> Result<Detection> {
         id: head.id,
         search_line: search.referenced.line() as usize,
         search: search.value,
+        status: head.status,
         doc,
     })
+}
+
+impl Detection {
+    /// Deprecated or removed: `status: deprecated|removed`, or kept under a
+    /// `deprecated/` or `removed/` folder (security_content's layout).
+    pub fn retired(&self) -> bool {
+        self.status.as_deref().is_some_and(|s| {
+            s.eq_ignore_ascii_case("deprecated") || s.eq_ignore_ascii_case("removed")
+        }) || self
+            .path
+            .components()
+            .any(|c| c.as_os_str() == "deprecated" || c.as_os_str() == "removed")
+    }
 }
 
 /// A YAML error as text, its snippet named by the file (not `<input>`).

@@ -127,6 +127,10 @@ impl Operator for DatasetEvents {
         }
         out(v)
     }
+    fn accepts(&self, ev: &Event) -> bool {
+        // An error building the view: let push report it.
+        self.view.contains(ev).unwrap_or(true)
+    }
 }
 
 impl Command for FromCmd {

@@ -94,4 +94,7 @@ impl Operator for Filter {
         }
         Ok(())
     }
+    fn accepts(&self, ev: &Event) -> bool {
+        self.m.matches(ev).unwrap_or(true)
+    }
 }

@@ -520,6 +520,12 @@ impl Operator for TstatsOp {
             None => out(row),
         }
     }
+    fn accepts(&self, ev: &Event) -> bool {
+        match &self.view {
+            Some(v) => v.contains(ev).unwrap_or(true),
+            None => true,
+        }
+    }
     fn finish(&mut self, out: &mut Emit<'_>) -> Result<()> {
         match &mut self.stats {
             Some(s) => s.finish(out),

@@ -1,0 +1,413 @@
+//! `spleval hunt`: every detection under a rules folder over events in one
+//! pass, results labelled by detection, the same rows as `spleval run`.
+
+mod common;
+
+use std::path::Path;
+
+use common::{rows, spleval, SEED, SEED_SAMPLE};
+use serde_json::Value;
+
+/// The rows of one detection in hunt output, without the `detection` label.
+fn rows_of(all: &[Value], name: &str) -> Vec<Value> {
+    all.iter()
+        .filter(|r| r["detection"] == name)
+        .map(|r| {
+            let mut m = r.as_object().expect("object").clone();
+            m.shift_remove("detection");
+            Value::Object(m)
+        })
+        .collect()
+}
+
+#[test]
+fn hunt_over_our_rules_finds_the_seed_rows_labelled() {
+    let run = spleval()
+        .args(["run", "--format", "json", SEED, SEED_SAMPLE])
+        .output()
+        .unwrap();
+    assert!(run.status.success());
+    let want = rows(&run.stdout);
+    assert!(!want.is_empty());
+    let out = spleval()
+        .args(["hunt", "--rules", "rules", "--format", "json", SEED_SAMPLE])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got = rows(&out.stdout);
+    let name = "O365 User Consent Denied for OAuth Application";
+    assert_eq!(got.len(), want.len());
+    // `detection` comes first, then the detection's own fields in order.
+    for r in &got {
+        assert_eq!(r.as_object().unwrap().keys().next().unwrap(), "detection");
+    }
+    assert_eq!(rows_of(&got, name), want);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("1 runnable"), "{err}");
+    assert!(err.contains("detections with results: 1"), "{err}");
+    assert!(err.contains("elapsed:"), "{err}");
+}
+
+#[test]
+fn hunt_table_has_a_heading_per_detection() {
+    let out = spleval()
+        .args(["hunt", "--rules", "rules", "--format", "table", SEED_SAMPLE])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("== O365 User Consent Denied for OAuth Application (2 results)\n"),
+        "{text}"
+    );
+    assert!(text.contains("alice@contoso.onmicrosoft.com"), "{text}");
+}
+
+const EVENTS: &str = r#"{"sourcetype":"app:log","action":"login","user":"ann","status":"fail","n":1}
+{"sourcetype":"app:log","action":"login","user":"ann","status":"fail","n":2}
+{"sourcetype":"app:log","action":"login","user":"bob","status":"ok","n":3}
+{"sourcetype":"app:log","action":"delete","user":"bob","object":"db","n":4}
+{"sourcetype":"other","action":"delete","user":"eve","object":"x","n":5}
+"#;
+
+/// A rules folder: three detections that run (one never fires), one that
+/// cannot run, one deprecated; macros in macros/.
+fn temp_rules(dir: &Path) {
+    let det = dir.join("detections/app");
+    std::fs::create_dir_all(&det).unwrap();
+    std::fs::create_dir_all(dir.join("detections/deprecated")).unwrap();
+    std::fs::create_dir_all(dir.join("macros")).unwrap();
+    std::fs::write(
+        dir.join("macros/app_log.yml"),
+        "name: app_log\ndefinition: sourcetype=app:log\n",
+    )
+    .unwrap();
+    let write = |file: &str, name: &str, search: &str| {
+        std::fs::write(
+            det.join(file),
+            format!("name: {name}\nid: x\nsearch: '{search}'\n"),
+        )
+        .unwrap();
+    };
+    write(
+        "failed_logins.yml",
+        "Failed Logins",
+        "`app_log` action=login status=fail | stats count by user",
+    );
+    write(
+        "deletes.yml",
+        "Deletes",
+        "`app_log` action IN (delete, drop) | table user object",
+    );
+    write(
+        "never.yml",
+        "Never Fires",
+        "`app_log` action=reboot | table user",
+    );
+    write(
+        "no_run.yml",
+        "Cannot Run",
+        "`app_log` | mstats avg(x) where index=metrics",
+    );
+    std::fs::write(
+        dir.join("detections/deprecated/old.yml"),
+        "name: Old\nstatus: deprecated\nsearch: '`app_log` | table user'\n",
+    )
+    .unwrap();
+    // A YAML without a search is not a detection.
+    std::fs::write(det.join("notes.yml"), "name: notes\n").unwrap();
+}
+
+#[test]
+fn hunt_labels_each_detection_and_counts_the_rest() {
+    let tmp = tempfile::tempdir().unwrap();
+    temp_rules(tmp.path());
+    let events = tmp.path().join("events.json");
+    std::fs::write(&events, EVENTS).unwrap();
+    let summary = tmp.path().join("summary.json");
+    let out = spleval()
+        .args(["hunt", "--format", "json", "--rules"])
+        .arg(tmp.path())
+        .arg("--summary")
+        .arg(&summary)
+        .arg(&events)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let got = rows(&out.stdout);
+    // Sorted by detection name: Deletes, then Failed Logins.
+    assert_eq!(
+        got,
+        vec![
+            serde_json::json!({"detection": "Deletes", "user": "bob", "object": "db"}),
+            serde_json::json!({"detection": "Failed Logins", "user": "ann", "count": 2}),
+        ]
+    );
+    assert!(
+        err.contains(
+            "5 detection(s) loaded, 1 deprecated/removed left out, 3 runnable, 1 not runnable"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("uses mstats ×1"), "{err}");
+    assert!(err.contains("events: 5 read in one pass"), "{err}");
+    assert!(err.contains("detections with results: 2"), "{err}");
+    let s: Value = serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
+    assert_eq!(s["runnable"], 3);
+    assert_eq!(s["not_runnable"], 1);
+    assert_eq!(s["not_runnable_reasons"]["uses mstats"], 1);
+    assert_eq!(s["events"], 5);
+    let by_name = |n: &str| {
+        s["detections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["detection"] == n)
+            .cloned()
+            .unwrap_or_else(|| panic!("{n} in the summary"))
+    };
+    assert_eq!(by_name("Never Fires")["results"], 0);
+    assert_eq!(by_name("Failed Logins")["results"], 1);
+    assert_eq!(by_name("Cannot Run")["runnable"], false);
+    assert_eq!(by_name("Cannot Run")["reason"], "uses mstats");
+
+    // Each detection's rows are those `spleval run` gives for it.
+    for (file, name) in [
+        ("failed_logins.yml", "Failed Logins"),
+        ("deletes.yml", "Deletes"),
+        ("never.yml", "Never Fires"),
+    ] {
+        let run = spleval()
+            .args(["run", "--format", "json"])
+            .arg(tmp.path().join("detections/app").join(file))
+            .arg(&events)
+            .output()
+            .unwrap();
+        assert!(run.status.success());
+        assert_eq!(rows_of(&got, name), rows(&run.stdout), "{name}");
+    }
+
+    // CSV: one header, `detection` then the union of the fields.
+    let out = spleval()
+        .args(["hunt", "--format", "csv", "--rules"])
+        .arg(tmp.path())
+        .arg(&events)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "detection,user,object,count\nDeletes,bob,db,\nFailed Logins,ann,,2\n"
+    );
+}
+
+#[test]
+fn hunt_reads_stdin() {
+    let tmp = tempfile::tempdir().unwrap();
+    temp_rules(tmp.path());
+    let out = spleval()
+        .args(["hunt", "--format", "json", "--rules"])
+        .arg(tmp.path())
+        .write_stdin(EVENTS)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(rows(&out.stdout).len(), 2);
+}
+
+#[test]
+fn hunt_without_detections_is_a_clear_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("macros")).unwrap();
+    let out = spleval()
+        .args(["hunt", "--rules"])
+        .arg(tmp.path())
+        .arg(SEED_SAMPLE)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("has no detections/ folder"), "{err}");
+
+    std::fs::create_dir_all(tmp.path().join("detections")).unwrap();
+    let out = spleval()
+        .args(["hunt", "--rules"])
+        .arg(tmp.path())
+        .arg(SEED_SAMPLE)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no detections under"), "{err}");
+    assert!(out.stdout.is_empty());
+
+    let out = spleval()
+        .args(["hunt", "--rules", "no/such/dir", SEED_SAMPLE])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
+}
+
+#[test]
+fn hunt_help_names_the_flags() {
+    let out = spleval().args(["hunt", "--help"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    for flag in [
+        "--rules",
+        "--format",
+        "--summary",
+        "--no-progress",
+        "--sourcetype",
+    ] {
+        assert!(text.contains(flag), "{flag} in {text}");
+    }
+    let out = spleval().arg("--help").output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("hunt"));
+}
+
+/// The whole security_content pack over a small Mordor slice: two
+/// detections' rows are exactly those `spleval run` gives for each.
+#[test]
+fn hunt_over_a_mordor_slice_matches_run() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let mordor = shared.join("datasets/mordor");
+    let data = [
+        mordor.join("empire_shell_rubeus_asktgt_ptt_2020-09-21223848.json.gz"),
+        mordor.join("schtask_create_2020-12-1907003032.json.gz"),
+    ];
+    if data.iter().any(|d| !d.exists()) {
+        eprintln!("SKIPPED: the Mordor datasets are absent");
+        return;
+    }
+    let sc = shared.join("security_content");
+    let out = spleval()
+        .args([
+            "hunt",
+            "--format",
+            "json",
+            "--sourcetype",
+            "windows:json",
+            "--rules",
+        ])
+        .arg(&sc)
+        .args(&data)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let got = rows(&out.stdout);
+    for (file, name) in [
+        (
+            "kerberos_tgt_request_using_rc4_encryption.yml",
+            "Kerberos TGT Request Using RC4 Encryption",
+        ),
+        (
+            "winevent_scheduled_task_created_to_spawn_shell.yml",
+            "WinEvent Scheduled Task Created to Spawn Shell",
+        ),
+    ] {
+        let run = spleval()
+            .args([
+                "run",
+                "--format",
+                "json",
+                "--sourcetype",
+                "windows:json",
+                "--rules",
+            ])
+            .arg(&sc)
+            .arg(sc.join("detections/endpoint").join(file))
+            .args(&data)
+            .output()
+            .unwrap();
+        assert!(run.status.success());
+        let want = rows(&run.stdout);
+        assert!(!want.is_empty(), "{name} fires on the slice");
+        assert_eq!(rows_of(&got, name), want, "{name}");
+    }
+    assert!(err.contains("not runnable"), "{err}");
+}
+
+/// A rules folder with one plain detection and one that uses `map`.
+fn map_rules(dir: &Path) {
+    let det = dir.join("detections");
+    std::fs::create_dir_all(&det).unwrap();
+    std::fs::write(
+        det.join("logins.yml"),
+        "name: Logins\nsearch: 'action=login | stats count by user'\n",
+    )
+    .unwrap();
+    std::fs::write(
+        det.join("per_user.yml"),
+        "name: Per User\nsearch: 'action=delete | table user | map search=\"search user=$user$ | stats count by user\"'\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn hunt_leaves_map_detections_out_unless_asked() {
+    let tmp = tempfile::tempdir().unwrap();
+    map_rules(tmp.path());
+    let events = tmp.path().join("events.json");
+    std::fs::write(&events, EVENTS).unwrap();
+    let summary = tmp.path().join("summary.json");
+    let out = spleval()
+        .args(["hunt", "--format", "json", "--rules"])
+        .arg(tmp.path())
+        .arg("--summary")
+        .arg(&summary)
+        .arg(&events)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let got = rows(&out.stdout);
+    assert!(got.iter().all(|r| r["detection"] == "Logins"), "{got:?}");
+    assert!(
+        err.contains(
+            "1 left out: they use map, which runs a search per result: run them with `spleval run`"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("Per User ("), "{err}");
+    let s: Value = serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
+    assert_eq!(s["left_out_map"], 1);
+    let per_user = s["detections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["detection"] == "Per User")
+        .cloned()
+        .expect("Per User in the summary");
+    assert_eq!(
+        per_user["left_out"],
+        "uses map, which runs a search per result"
+    );
+
+    // --include-map runs it (reading the input again per result).
+    let out = spleval()
+        .args(["hunt", "--format", "json", "--include-map", "--rules"])
+        .arg(tmp.path())
+        .arg(&events)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("left out: they use map"), "{err}");
+    let got = rows(&out.stdout);
+    assert_eq!(
+        rows_of(&got, "Per User"),
+        vec![
+            serde_json::json!({"user": "bob", "count": 2}),
+            serde_json::json!({"user": "eve", "count": 1})
+        ]
+    );
+}
