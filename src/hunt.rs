@@ -911,32 +911,12 @@ impl Hunt {
 /// Sources with folders expanded into their files (sorted, recursed, hidden
 /// files left out, as the reader does), so progress can be told per file.
 pub fn expand_sources(sources: &[Source]) -> Result<Vec<Source>> {
-    fn walk(p: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-        if p.is_dir() {
-            let mut entries: Vec<PathBuf> = std::fs::read_dir(p)
-                .map_err(|e| SplError::input(format!("cannot read folder {}: {e}", p.display())))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| {
-                    !p.file_name()
-                        .and_then(|n| n.to_str())
-                        .is_some_and(|n| n.starts_with('.'))
-                })
-                .collect();
-            entries.sort();
-            for e in entries {
-                walk(&e, out)?;
-            }
-        } else {
-            out.push(p.to_path_buf());
-        }
-        Ok(())
-    }
     let mut out = Vec::new();
     for s in sources {
         match s {
             Source::File(p) => {
                 let mut files = Vec::new();
-                walk(p, &mut files)?;
+                crate::input::collect_files(p, &mut files)?;
                 out.extend(files.into_iter().map(Source::File));
             }
             other => out.push(other.clone()),

@@ -418,8 +418,9 @@ fn map_ndjson(path: &Path) -> Option<memmap2::Mmap> {
     (!compressed && sniff(head, Some(path)) == Format::Ndjson).then_some(map)
 }
 
-/// A file, or every file under a folder (recursed, sorted by name).
-fn collect_files(p: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+/// A file, or every file under a folder (recursed, sorted by name, hidden
+/// files left out).
+pub fn collect_files(p: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     if p.is_dir() {
         let mut entries: Vec<PathBuf> = std::fs::read_dir(p)
             .map_err(|e| SplError::input(format!("cannot read folder {}: {e}", p.display())))?
