@@ -13,13 +13,13 @@ use std::fmt;
 
 use indexmap::IndexMap;
 
-use super::xutil::{self, check_bool, get, known_option, opt_bool};
+use super::xutil::{self, check_bool, get, opt_bool};
 use super::{join_fields, wildcard_captures, CommandSpec, FieldRef};
 use crate::diag::Result;
 use crate::event::Event;
 use crate::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt};
-use crate::spl::lex::{self, ws, PResult, Src};
+use crate::spl::lex::{PResult, Src};
 use crate::value::{parse_number, Value};
 
 pub const SPEC: CommandSpec = CommandSpec {
@@ -38,30 +38,13 @@ pub struct AddtotalsCmd {
 }
 
 fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
-    let mut rest = ws(i);
-    let mut options = Vec::new();
-    let mut fields = Vec::new();
-    loop {
-        rest = ws(rest);
-        if let Some(r) = rest.strip_prefix(',') {
-            rest = ws(r);
-        }
-        if lex::at_command_end(rest) {
-            break;
-        }
-        let (r, o) = known_option(src, rest, "addtotals", OPTIONS)?;
-        if let Some(o) = o {
+    let (rest, (options, fields)) =
+        xutil::options_and_fields(src, i, "addtotals", OPTIONS, &|o| {
             if matches!(o.key.to_ascii_lowercase().as_str(), "row" | "col") {
-                check_bool(&o)?;
+                check_bool(o)?;
             }
-            options.push(o);
-            rest = r;
-            continue;
-        }
-        let (r, f) = super::field_ref(src, rest)?;
-        fields.push(f);
-        rest = r;
-    }
+            Ok(())
+        })?;
     Ok((rest, Box::new(AddtotalsCmd { options, fields })))
 }
 

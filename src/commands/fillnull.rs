@@ -9,13 +9,13 @@ use std::fmt;
 
 use indexmap::IndexSet;
 
-use super::xutil::{self, get, known_option};
+use super::xutil::{self, get};
 use super::{join_fields, CommandSpec, FieldRef};
 use crate::diag::Result;
 use crate::event::Event;
 use crate::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt};
-use crate::spl::lex::{self, ws, PResult, Src};
+use crate::spl::lex::{PResult, Src};
 use crate::value::Value;
 
 pub const SPEC: CommandSpec = CommandSpec {
@@ -32,27 +32,8 @@ pub struct FillnullCmd {
 }
 
 fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
-    let mut rest = ws(i);
-    let mut options = Vec::new();
-    let mut fields = Vec::new();
-    loop {
-        rest = ws(rest);
-        if let Some(r) = rest.strip_prefix(',') {
-            rest = ws(r);
-        }
-        if lex::at_command_end(rest) {
-            break;
-        }
-        let (r, o) = known_option(src, rest, "fillnull", &["value"])?;
-        if let Some(o) = o {
-            options.push(o);
-            rest = r;
-            continue;
-        }
-        let (r, f) = super::field_ref(src, rest)?;
-        fields.push(f);
-        rest = r;
-    }
+    let (rest, (options, fields)) =
+        xutil::options_and_fields(src, i, "fillnull", &["value"], &|_| Ok(()))?;
     Ok((rest, Box::new(FillnullCmd { options, fields })))
 }
 

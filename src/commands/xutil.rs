@@ -76,6 +76,40 @@ pub fn known_option<'a>(
     Ok((rest, Some(o)))
 }
 
+/// `<cmd> [options] [field[,] …]` with options and fields in any order
+/// (`fillnull`, `addtotals`); `check` validates each known option's value.
+pub fn options_and_fields<'a>(
+    src: &Src<'a>,
+    i: &'a str,
+    cmd: &str,
+    allowed: &[&str],
+    check: &dyn Fn(&Opt) -> std::result::Result<(), nom::Err<PErr>>,
+) -> PResult<'a, (Vec<Opt>, Vec<FieldRef>)> {
+    let mut rest = lex::ws(i);
+    let mut options = Vec::new();
+    let mut fields = Vec::new();
+    loop {
+        rest = lex::ws(rest);
+        if let Some(r) = rest.strip_prefix(',') {
+            rest = lex::ws(r);
+        }
+        if lex::at_command_end(rest) {
+            break;
+        }
+        let (r, o) = known_option(src, rest, cmd, allowed)?;
+        if let Some(o) = o {
+            check(&o)?;
+            options.push(o);
+            rest = r;
+            continue;
+        }
+        let (r, f) = super::field_ref(src, rest)?;
+        fields.push(f);
+        rest = r;
+    }
+    Ok((rest, (options, fields)))
+}
+
 /// `key=,` or `key=)`: an unquoted value made of characters that end ordinary
 /// option values (`makemv delim=, x`). The value runs to whitespace.
 fn bare_punct_option<'a>(src: &Src<'a>, i: &'a str) -> Option<(&'a str, Opt)> {
