@@ -8,7 +8,7 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use spleval::{engine, rules};
+use spleval::{content::rules, engine::run as engine};
 
 /// `(name, SPL)`: searches from Splunk's security_content (Apache-2.0),
 /// as `spleval expand` prints them.

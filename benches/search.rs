@@ -13,7 +13,7 @@ mod common;
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use spleval::matcher::Matcher;
+use spleval::eval::matcher::Matcher;
 
 /// `(name, search expression)`.
 const EXPRS: &[(&str, &str)] = &[

@@ -7,15 +7,15 @@ use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 
-use spleval::diag::{self, SplError};
-use spleval::engine;
+use spleval::app::output::{Format, Writer};
+use spleval::base::diag::{self, SplError};
+use spleval::commands::support::pipeline::PlanCtx;
+use spleval::content::knowledge::Knowledge;
+use spleval::content::macros::{MacroSet, Origin};
+use spleval::content::rules;
+use spleval::engine::run as engine;
 use spleval::functions::FnCtx;
 use spleval::input::{Meta, Source};
-use spleval::knowledge::Knowledge;
-use spleval::macros::{MacroSet, Origin};
-use spleval::output::{Format, Writer};
-use spleval::pipeline::PlanCtx;
-use spleval::rules;
 
 #[derive(Parser)]
 #[command(
@@ -391,7 +391,7 @@ struct RunArgs {
 
 /// Reads a --earliest/--latest value.
 fn time_arg(flag: &str, v: &str, ctx: &FnCtx) -> Result<f64, SplError> {
-    if let Some(n) = spleval::value::parse_number(v) {
+    if let Some(n) = spleval::base::value::parse_number(v) {
         return Ok(n);
     }
     if let Some(t) = spleval::time::parse_timestamp(v) {
@@ -548,7 +548,7 @@ fn cmd_run(a: RunArgs) -> Result<(), SplError> {
         .or_else(|| Some(PathBuf::from("rules")).filter(|p| p.is_dir()));
     ctx.macros = Some(std::sync::Arc::new(macros.clone()));
     if !a.datamodels.is_empty() {
-        ctx.datamodels = Some(Arc::new(spleval::datamodels::Datamodels::load(
+        ctx.datamodels = Some(Arc::new(spleval::content::datamodels::Datamodels::load(
             &a.datamodels,
         )?));
     }
@@ -592,14 +592,14 @@ fn cmd_run(a: RunArgs) -> Result<(), SplError> {
     });
     let started = std::time::Instant::now();
     let mut writer = Writer::new(format, stdout.lock(), ctx.fn_ctx.tz);
-    spleval::pipeline::set_stage_timing(a.explain);
+    spleval::commands::support::pipeline::set_stage_timing(a.explain);
     let report = query.run(&ctx, &sources, &meta, &mut |ev| writer.push(ev))?;
     writer.declare_columns(report.columns.clone());
     let _ = writer.finish(report.returns_events)?;
     if a.explain {
         eprint!(
             "{}",
-            spleval::explain::render(
+            spleval::engine::explain::render(
                 &report.stages,
                 &query.expanded.text,
                 report.input.events,
@@ -724,10 +724,10 @@ fn cmd_check(a: CheckArgs) -> Result<(), SplError> {
         }
     }
     let macros = rules::load_macros(root.as_deref(), &a.macros)?;
-    let files = spleval::check::collect_files(&a.paths)?;
+    let files = spleval::app::check::collect_files(&a.paths)?;
     let results: Vec<_> = files
         .iter()
-        .filter_map(|f| spleval::check::check_file(f, &macros))
+        .filter_map(|f| spleval::app::check::check_file(f, &macros))
         .collect();
     let passed = results.iter().filter(|r| r.passed(a.parse_only)).count();
     let failed = results.len() - passed;
@@ -745,7 +745,7 @@ fn cmd_check(a: CheckArgs) -> Result<(), SplError> {
                     print!("{}", diag::render(e, color));
                 }
             }
-            let summary = spleval::check::summarize(&results, a.parse_only);
+            let summary = spleval::app::check::summarize(&results, a.parse_only);
             if !summary.is_empty() {
                 println!("failures by cause:");
                 for (cause, n) in &summary {
@@ -786,7 +786,7 @@ fn rules_root_for(rules_flag: Option<&Path>, first: Option<&PathBuf>) -> Option<
 }
 
 fn cmd_test(a: TestArgs) -> Result<(), SplError> {
-    use spleval::testrun::{self, Status};
+    use spleval::app::testrun::{self, Status};
     let root = rules_root_for(a.rules.as_deref(), a.paths.first());
     let macros = rules::load_macros(root.as_deref(), &a.macros)?;
     if !a.data.is_dir() {
@@ -874,7 +874,7 @@ fn cmd_test(a: TestArgs) -> Result<(), SplError> {
 }
 
 fn cmd_hunt(a: HuntArgs) -> Result<(), SplError> {
-    use spleval::hunt::{self, Hunt};
+    use spleval::app::hunt::{self, Hunt};
     let started = std::time::Instant::now();
     if !a.rules.is_dir() {
         return Err(SplError::new(
@@ -892,7 +892,7 @@ fn cmd_hunt(a: HuntArgs) -> Result<(), SplError> {
     ctx.rules_root = Some(a.rules.clone());
     ctx.macros = Some(Arc::new(macros.clone()));
     if !a.datamodels.is_empty() {
-        ctx.datamodels = Some(Arc::new(spleval::datamodels::Datamodels::load(
+        ctx.datamodels = Some(Arc::new(spleval::content::datamodels::Datamodels::load(
             &a.datamodels,
         )?));
     }
@@ -1221,7 +1221,7 @@ fn cmd_repl(a: ReplArgs) -> Result<(), SplError> {
             ));
         }
     }
-    let opts = spleval::repl::Options {
+    let opts = spleval::app::repl::Options {
         rules: a.rules.clone(),
         macros: a.macros.clone(),
         meta: a.meta.meta(),
@@ -1229,7 +1229,7 @@ fn cmd_repl(a: ReplArgs) -> Result<(), SplError> {
         format: a.format,
         ctx,
     };
-    if spleval::repl::run(opts)? {
+    if spleval::app::repl::run(opts)? {
         Ok(())
     } else {
         Err(CheckFailed.into())
@@ -1249,7 +1249,7 @@ fn macro_root(a: &MacroArgs) -> Result<Option<PathBuf>, SplError> {
 }
 
 fn cmd_macro(cmd: MacroCmd) -> Result<(), SplError> {
-    use spleval::macro_tools;
+    use spleval::app::macro_tools;
     match cmd {
         MacroCmd::List(a) => {
             let root = macro_root(&a)?;
@@ -1462,7 +1462,7 @@ fn cmd_filter(a: FilterArgs) -> Result<(), SplError> {
             }
         }
     }
-    let c = spleval::filter::compare(&det, &macros, &a.with, &ctx, &sources, &a.meta.meta())?;
+    let c = spleval::app::filter::compare(&det, &macros, &a.with, &ctx, &sources, &a.meta.meta())?;
     println!(
         "filter macro `{}`: now {:?} ({}), trying {:?}",
         c.macro_name,
@@ -1471,7 +1471,7 @@ fn cmd_filter(a: FilterArgs) -> Result<(), SplError> {
         c.candidate.definition
     );
     let tz = ctx.fn_ctx.tz;
-    let table = |title: &str, rows: &[spleval::event::Event]| -> Result<(), SplError> {
+    let table = |title: &str, rows: &[spleval::base::event::Event]| -> Result<(), SplError> {
         println!("\n{title} ({}):", rows.len());
         if rows.is_empty() {
             println!("(none)");
@@ -1496,7 +1496,7 @@ fn cmd_filter(a: FilterArgs) -> Result<(), SplError> {
                 "--write needs a rules folder: pass --rules DIR",
             ));
         };
-        let path = spleval::macro_tools::write_file(&c.candidate, &root.join("macros"))?;
+        let path = spleval::app::macro_tools::write_file(&c.candidate, &root.join("macros"))?;
         println!("wrote {}", path.display());
     }
     Ok(())

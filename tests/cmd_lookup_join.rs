@@ -7,7 +7,7 @@ use std::path::Path;
 
 use common::{col, rows, spleval};
 use serde_json::Value;
-use spleval::lookups::{Lookups, TableSource};
+use spleval::content::lookups::{Lookups, TableSource};
 
 /// A rules folder with `lookups/<name>` files.
 fn rules(files: &[(&str, &str)]) -> tempfile::TempDir {

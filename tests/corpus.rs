@@ -6,9 +6,9 @@ mod common;
 
 use std::path::PathBuf;
 
-use spleval::{check, engine, rules};
+use spleval::{app::check, content::rules, engine::run as engine};
 
-fn corpus() -> Option<(PathBuf, spleval::macros::MacroSet)> {
+fn corpus() -> Option<(PathBuf, spleval::content::macros::MacroSet)> {
     let shared = common::shared()?;
     let sc = shared.join("security_content");
     let macros = rules::load_macros(Some(&sc), &[]).expect("corpus macros load");

@@ -8,10 +8,10 @@ mod common;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use spleval::engine::{self, FileFeed};
+use spleval::commands::support::pipeline::PlanCtx;
+use spleval::engine::run::{self as engine, FileFeed};
 use spleval::input::{Meta, Source};
-use spleval::pipeline::PlanCtx;
-use spleval::{check, functions::FnCtx, rules};
+use spleval::{app::check, content::rules, functions::FnCtx};
 
 struct DataSource {
     source: Option<String>,

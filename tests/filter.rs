@@ -109,7 +109,7 @@ fn write_saves_the_filter_the_next_run_uses() {
         "{stdout}"
     );
 
-    let m = spleval::macros::load_file(&path).unwrap();
+    let m = spleval::content::macros::load_file(&path).unwrap();
     assert_eq!(m.name, FILTER);
     assert_eq!(m.definition, with);
     assert!(m.args.is_empty());

@@ -96,7 +96,7 @@ fn load_run_macros_expand_fields_and_save() {
     // The saved file is a security_content macro that loads back as written.
     let path = dir.path().join("count_by.yml");
     assert!(err.contains(&format!("wrote {}", path.display())), "{err}");
-    let m = spleval::macros::load_file(&path).unwrap();
+    let m = spleval::content::macros::load_file(&path).unwrap();
     assert_eq!(m.name, "count_by");
     assert_eq!(m.args, vec!["f".to_string()]);
     assert_eq!(m.definition, "stats count by $f$ | sort $f$");
@@ -213,7 +213,7 @@ fn run_and_explain_detections_by_name() {
 fn help_lists_the_meta_commands() {
     let (ok, out, _) = session(&[], &[".help"]);
     assert!(ok);
-    for m in spleval::repl::META_COMMANDS {
+    for m in spleval::app::repl::META_COMMANDS {
         assert!(out.contains(m.0), "{} missing from .help", m.0);
     }
 }

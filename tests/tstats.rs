@@ -191,10 +191,13 @@ fn every_shipped_model_file_is_in_rules_datamodels() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    for f in spleval::datamodels::shipped_files() {
+    for f in spleval::content::datamodels::shipped_files() {
         assert!(on_disk.contains(&f.to_string()), "{f}");
     }
-    assert_eq!(on_disk.len(), spleval::datamodels::shipped_files().len());
+    assert_eq!(
+        on_disk.len(),
+        spleval::content::datamodels::shipped_files().len()
+    );
 }
 
 #[test]

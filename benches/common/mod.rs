@@ -10,12 +10,12 @@
 use std::sync::Arc;
 
 use criterion::Criterion;
-use spleval::engine::{self, MemFeed};
-use spleval::event::Event;
+use spleval::base::event::Event;
+use spleval::commands::support::pipeline::PlanCtx;
+use spleval::content::knowledge::Knowledge;
+use spleval::engine::run::{self as engine, MemFeed};
 use spleval::functions::FnCtx;
 use spleval::input::{self, Meta};
-use spleval::knowledge::Knowledge;
-use spleval::pipeline::PlanCtx;
 use spleval::spl::ast::Pipeline;
 
 /// Events per run for the search, eval and stats benches.

@@ -13,14 +13,14 @@ use std::fmt;
 
 use indexmap::IndexMap;
 
-use super::xutil::{self, check_bool, get, opt_bool};
+use super::support::xutil::{self, check_bool, get, opt_bool};
 use super::{join_fields, wildcard_captures, CommandSpec, FieldRef};
-use crate::diag::Result;
-use crate::event::Event;
-use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::base::diag::Result;
+use crate::base::event::Event;
+use crate::base::value::{parse_number, Value};
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt};
 use crate::spl::lex::{PResult, Src};
-use crate::value::{parse_number, Value};
 
 pub const SPEC: CommandSpec = CommandSpec {
     name: "addtotals",

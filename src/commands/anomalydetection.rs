@@ -20,14 +20,14 @@ use std::fmt;
 
 use std::collections::HashMap;
 
-use super::stats_support::{bool_value, known_option};
+use super::support::stats_support::{bool_value, known_option};
 use super::{field_ref, join_fields, CommandSpec, FieldRef};
-use crate::diag::{Result, SplError};
-use crate::event::Event;
-use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::base::diag::{Result, SplError};
+use crate::base::event::Event;
+use crate::base::value::Value;
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt};
 use crate::spl::lex::{self, ws, PErr, PResult, Src};
-use crate::value::Value;
 
 pub const SPEC: CommandSpec = CommandSpec {
     name: "anomalydetection",

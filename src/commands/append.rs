@@ -8,11 +8,11 @@
 use std::any::Any;
 use std::fmt;
 
-use super::sub::{self, OptKind};
+use super::support::sub::{self, OptKind};
 use super::CommandSpec;
-use crate::diag::Result;
-use crate::event::Event;
-use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::base::diag::Result;
+use crate::base::event::Event;
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt, Pipeline, Span};
 use crate::spl::lex::PResult;
 use crate::spl::lex::Src;

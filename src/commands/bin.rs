@@ -17,14 +17,14 @@ use std::fmt;
 
 use chrono::{Datelike, Offset, TimeZone};
 
-use super::xutil::{self, get, known_option};
+use super::support::xutil::{self, get, known_option};
 use super::{at_keyword, field_ref, CommandSpec, FieldRef};
-use crate::diag::{Result, SplError};
-use crate::event::Event;
-use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::base::diag::{Result, SplError};
+use crate::base::event::Event;
+use crate::base::value::{format_number, parse_number, Value};
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt};
 use crate::spl::lex::{self, cut, fail, ws, PErr, PResult, Src};
-use crate::value::{format_number, parse_number, Value};
 
 pub const SPEC: CommandSpec = CommandSpec {
     name: "bin",
@@ -268,8 +268,8 @@ impl Command for BinCmd {
             buf: Vec::new(),
         }))
     }
-    fn field_flow(&self) -> crate::projection::Flow {
-        crate::projection::Flow::reads(
+    fn field_flow(&self) -> crate::engine::projection::Flow {
+        crate::engine::projection::Flow::reads(
             std::iter::once(self.field.name.clone())
                 .chain(self.alias.as_ref().map(|a| a.name.clone())),
         )

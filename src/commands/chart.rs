@@ -18,18 +18,18 @@ use std::fmt;
 
 use super::eventstats::{agg_exprs, aggs_order_sensitive, join_aggs};
 use super::stats::{group_keys, parse_agg, Agg, AggSpec};
-use super::stats_support::{
+use super::support::stats_support::{
     bool_value, by_fields, extract, feed, key_text, known_option, zero_when_empty,
 };
 use super::{at_keyword, field_ref, CommandSpec, FieldRef};
-use crate::diag::{Result, SplError};
-use crate::event::Event;
+use crate::base::diag::{Result, SplError};
+use crate::base::event::Event;
+use crate::base::value::{sort_cmp, Value};
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
 use crate::functions::FnCtx;
-use crate::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt};
 use crate::spl::expr::Expr;
 use crate::spl::lex::{self, cut, fail, ws, PErr, PResult, Src};
-use crate::value::{sort_cmp, Value};
 
 pub const SPEC: CommandSpec = CommandSpec {
     name: "chart",
@@ -380,7 +380,7 @@ impl SeriesTable {
         // Accumulate per (row, series).
         let mut cells: HashMap<
             (Vec<String>, Option<String>),
-            Vec<Box<dyn crate::stats_fns::Accumulator>>,
+            Vec<Box<dyn crate::functions::stats::Accumulator>>,
         > = HashMap::new();
         for e in &self.entries {
             let accs = cells
@@ -465,7 +465,7 @@ impl SeriesTable {
             }
         }
         // The OTHER cells: the dropped series' events aggregated together.
-        let mut other: HashMap<Vec<String>, Vec<Box<dyn crate::stats_fns::Accumulator>>> =
+        let mut other: HashMap<Vec<String>, Vec<Box<dyn crate::functions::stats::Accumulator>>> =
             HashMap::new();
         if has_other {
             for e in &self.entries {

@@ -6,13 +6,13 @@ use std::any::Any;
 use std::fmt;
 
 use super::{at_keyword, field_ref, wildcard_captures, wildcard_fill, CommandSpec, FieldRef};
-use crate::diag::{Result, SplError};
-use crate::event::Event;
+use crate::base::diag::{Result, SplError};
+use crate::base::event::Event;
+use crate::base::value::{format_number, parse_number, Value};
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
 use crate::functions::FnCtx;
-use crate::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt};
 use crate::spl::lex::{self, cut, fail, ws, PResult, Src};
-use crate::value::{format_number, parse_number, Value};
 
 pub const SPEC: CommandSpec = CommandSpec {
     name: "convert",
@@ -158,8 +158,8 @@ impl Command for ConvertCmd {
             ctx: ctx.fn_ctx.clone(),
         }))
     }
-    fn field_flow(&self) -> crate::projection::Flow {
-        crate::projection::Flow::reads(self.conversions.iter().flat_map(|c| {
+    fn field_flow(&self) -> crate::engine::projection::Flow {
+        crate::engine::projection::Flow::reads(self.conversions.iter().flat_map(|c| {
             std::iter::once(c.field.name.clone()).chain(c.alias.as_ref().map(|a| a.name.clone()))
         }))
     }

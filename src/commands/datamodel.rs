@@ -8,10 +8,10 @@ use std::any::Any;
 use std::fmt;
 
 use super::from::DatasetEvents;
-use super::stats_support::{bool_value, known_option};
+use super::support::stats_support::{bool_value, known_option};
 use super::CommandSpec;
-use crate::diag::{Result, SplError};
-use crate::pipeline::{Operator, PlanCtx};
+use crate::base::diag::{Result, SplError};
+use crate::commands::support::pipeline::{Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt, Span};
 use crate::spl::lex::{self, ws, PErr, PResult, Src};
 

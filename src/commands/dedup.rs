@@ -8,9 +8,9 @@ use std::collections::HashMap;
 use std::fmt;
 
 use super::{at_keyword, field_ref, CommandSpec, FieldRef};
-use crate::diag::{Result, SplError};
-use crate::event::Event;
-use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::base::diag::{Result, SplError};
+use crate::base::event::Event;
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt};
 use crate::spl::lex::{self, cut, fail, ws, PResult, Src};
 
@@ -143,11 +143,11 @@ impl Command for DedupCmd {
         }
         Ok(Box::new(op))
     }
-    fn field_flow(&self) -> crate::projection::Flow {
+    fn field_flow(&self) -> crate::engine::projection::Flow {
         if self.sortby.is_some() {
-            return crate::projection::Flow::Any;
+            return crate::engine::projection::Flow::Any;
         }
-        crate::projection::Flow::reads(self.fields.iter().map(|f| f.name.clone()))
+        crate::engine::projection::Flow::reads(self.fields.iter().map(|f| f.name.clone()))
     }
     fn as_any(&self) -> &dyn Any {
         self

@@ -5,15 +5,15 @@ use std::any::Any;
 use std::fmt;
 
 use super::{field_ref, CommandSpec, FieldRef};
-use crate::diag::{Result, SplError};
+use crate::base::diag::{Result, SplError};
+use crate::base::event::Event;
+use crate::base::value::Value;
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
 use crate::eval::{self, Compiled};
-use crate::event::Event;
 use crate::functions::FnCtx;
-use crate::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind};
 use crate::spl::expr::{parse_expr, Expr};
 use crate::spl::lex::{self, cut, fail, ws, PResult, Src};
-use crate::value::Value;
 
 pub const SPEC: CommandSpec = CommandSpec {
     name: "eval",
@@ -102,9 +102,12 @@ impl Command for EvalCmd {
     fn exprs(&self) -> Vec<&Expr> {
         self.assigns.iter().map(|a| &a.expr).collect()
     }
-    fn field_flow(&self) -> crate::projection::Flow {
+    fn field_flow(&self) -> crate::engine::projection::Flow {
         let exprs: Vec<&Expr> = self.assigns.iter().map(|a| &a.expr).collect();
-        crate::projection::exprs_flow(&exprs, self.assigns.iter().map(|a| a.field.name.clone()))
+        crate::engine::projection::exprs_flow(
+            &exprs,
+            self.assigns.iter().map(|a| a.field.name.clone()),
+        )
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -145,7 +148,7 @@ fn is_boolean(e: &Expr) -> bool {
 
 fn boolean_assignment(field: &str) -> SplError {
     SplError::new(
-        crate::diag::ErrorKind::Plan,
+        crate::base::diag::ErrorKind::Plan,
         format!("eval: fields cannot be assigned a boolean result ('{field}')"),
     )
     .with_help("use if(<condition>, <value if true>, <value if false>)")

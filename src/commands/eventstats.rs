@@ -8,17 +8,17 @@ use std::collections::HashMap;
 use std::fmt;
 
 use super::stats::{parse_agg, Agg, AggArg, AggSpec};
-use super::stats_support::{by_fields, extract, key_text, known_option};
+use super::support::stats_support::{by_fields, extract, key_text, known_option};
 use super::{at_keyword, join_fields, CommandSpec, FieldRef};
-use crate::diag::Result;
-use crate::event::Event;
+use crate::base::diag::Result;
+use crate::base::event::Event;
+use crate::base::value::Value;
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
+use crate::functions::stats::{self, Accumulator};
 use crate::functions::FnCtx;
-use crate::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt};
 use crate::spl::expr::Expr;
 use crate::spl::lex::{self, cut, fail, ws, PResult, Src};
-use crate::stats_fns::{self, Accumulator};
-use crate::value::Value;
 
 pub const SPEC: CommandSpec = CommandSpec {
     name: "eventstats",
@@ -102,7 +102,7 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
     let (rest, (options, aggs, by)) =
         parse_aggs_and_by(src, i, "eventstats", OPTIONS, |_, r| Ok((r, false)))?;
     for o in &options {
-        super::stats_support::bool_value(o)?;
+        super::support::stats_support::bool_value(o)?;
     }
     Ok((rest, Box::new(EventstatsCmd { options, aggs, by })))
 }
@@ -128,7 +128,7 @@ pub(crate) fn agg_exprs(aggs: &[Agg]) -> Vec<&Expr> {
 /// True when an aggregation's result depends on arrival order.
 pub(crate) fn aggs_order_sensitive(aggs: &[Agg]) -> bool {
     aggs.iter()
-        .any(|a| stats_fns::lookup(&a.func).is_some_and(|(f, _)| f.order_sensitive))
+        .any(|a| stats::lookup(&a.func).is_some_and(|(f, _)| f.order_sensitive))
 }
 
 impl fmt::Display for EventstatsCmd {
@@ -266,5 +266,5 @@ fn numeric_function(func: &str) -> bool {
     matches!(
         f.as_str(),
         "sum" | "avg" | "mean" | "stdev" | "stdevp" | "var" | "varp" | "sumsq" | "range" | "median"
-    ) || stats_fns::lookup(&f).is_some_and(|(s, _)| s.name == "perc")
+    ) || stats::lookup(&f).is_some_and(|(s, _)| s.name == "perc")
 }

@@ -15,14 +15,14 @@ use std::fmt;
 
 use indexmap::IndexMap;
 
-use super::xutil::{self, check_bool, check_uint, get, known_option, opt_bool, opt_uint};
+use super::support::xutil::{self, check_bool, check_uint, get, known_option, opt_bool, opt_uint};
 use super::CommandSpec;
-use crate::diag::{Result, SplError};
-use crate::event::Event;
-use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::base::diag::{Result, SplError};
+use crate::base::event::Event;
+use crate::base::value::Value;
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt, Span};
 use crate::spl::lex::{self, cut, fail, ws, PResult, Src};
-use crate::value::Value;
 
 pub const SPEC: CommandSpec = CommandSpec {
     name: "extract",

@@ -5,9 +5,9 @@ use std::any::Any;
 use std::fmt;
 
 use super::{field_list, join_fields, wildcard_captures, CommandSpec, FieldRef};
-use crate::diag::Result;
-use crate::event::Event;
-use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::base::diag::Result;
+use crate::base::event::Event;
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind};
 use crate::spl::lex::{cut, fail, ws, PResult, Src};
 
@@ -88,13 +88,13 @@ impl Command for FieldsCmd {
             fields: self.fields.iter().map(|f| f.name.clone()).collect(),
         }))
     }
-    fn field_flow(&self) -> crate::projection::Flow {
+    fn field_flow(&self) -> crate::engine::projection::Flow {
         if self.remove {
-            crate::projection::Flow::Reads(Vec::new())
+            crate::engine::projection::Flow::Reads(Vec::new())
         } else {
             // Splunk keeps the internal fields too.
             let internal = ["_time".to_string(), "_raw".to_string()];
-            crate::projection::Flow::replaces(
+            crate::engine::projection::Flow::replaces(
                 self.fields.iter().map(|f| f.name.clone()).chain(internal),
             )
         }

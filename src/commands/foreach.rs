@@ -14,11 +14,11 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::fmt;
 
-use super::xutil::{self, get, known_option};
+use super::support::xutil::{self, get, known_option};
 use super::{join_fields, wildcard_captures, CommandSpec, FieldRef};
-use crate::diag::{Result, SplError};
-use crate::event::Event;
-use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::base::diag::{Result, SplError};
+use crate::base::event::Event;
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt, Span};
 use crate::spl::lex::{self, cut, fail, ws, PErr, PResult, Src};
 

@@ -8,10 +8,10 @@ use std::fmt;
 
 use super::tstats::DatamodelRef;
 use super::CommandSpec;
-use crate::datamodels::View;
-use crate::diag::{Result, SplError};
-use crate::event::Event;
-use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::base::diag::{Result, SplError};
+use crate::base::event::Event;
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
+use crate::content::datamodels::View;
 use crate::spl::ast::{Command, CommandKind, Span};
 use crate::spl::lex::{self, cut, fail, ws, PErr, PResult, Src};
 

@@ -10,8 +10,8 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::diag::{Result, SplError};
-use crate::pipeline::{Operator, PlanCtx};
+use crate::base::diag::{Result, SplError};
+use crate::commands::support::pipeline::{Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Pipeline, Span};
 use crate::spl::lex::{self, cut, fail, ws, PResult, Src};
 

@@ -4,9 +4,9 @@ use std::any::Any;
 use std::fmt;
 
 use super::CommandSpec;
-use crate::diag::Result;
-use crate::event::Event;
-use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::base::diag::Result;
+use crate::base::event::Event;
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt};
 use crate::spl::lex::{self, cut, fail, ws, PResult, Src};
 
@@ -80,8 +80,8 @@ impl Command for HeadCmd {
     fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         Ok(Box::new(HeadOp { left: self.count }))
     }
-    fn field_flow(&self) -> crate::projection::Flow {
-        crate::projection::Flow::Reads(Vec::new())
+    fn field_flow(&self) -> crate::engine::projection::Flow {
+        crate::engine::projection::Flow::Reads(Vec::new())
     }
     fn as_any(&self) -> &dyn Any {
         self

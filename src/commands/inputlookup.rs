@@ -9,17 +9,17 @@
 use std::any::Any;
 use std::fmt;
 
-use super::sub::{self, OptKind};
+use super::support::sub::{self, OptKind};
 use super::{at_keyword, CommandSpec, FieldRef};
-use crate::diag::Result;
-use crate::event::Event;
-use crate::lookups;
-use crate::matcher::Matcher;
-use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::base::diag::Result;
+use crate::base::event::Event;
+use crate::base::value::Value;
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
+use crate::content::lookups;
+use crate::eval::matcher::Matcher;
 use crate::spl::ast::{Command, CommandKind, Opt};
 use crate::spl::lex::{cut, fail, ws, PResult, Src};
 use crate::spl::search_expr::{parse_search, SearchExpr};
-use crate::value::Value;
 
 pub const SPEC: CommandSpec = CommandSpec {
     name: "inputlookup",

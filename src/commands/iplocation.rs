@@ -15,14 +15,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Deserialize;
 
-use super::xutil::{self, check_bool, get, known_option, opt_bool};
+use super::support::xutil::{self, check_bool, get, known_option, opt_bool};
 use super::{field_ref, CommandSpec, FieldRef};
-use crate::diag::Result;
-use crate::event::Event;
-use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::base::diag::Result;
+use crate::base::event::Event;
+use crate::base::value::{format_number, Value};
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt};
 use crate::spl::lex::{self, cut, fail, ws, PResult, Src};
-use crate::value::{format_number, Value};
 
 pub const SPEC: CommandSpec = CommandSpec {
     name: "iplocation",

@@ -17,11 +17,11 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::fmt;
 
-use super::sub::{self, OptKind};
+use super::support::sub::{self, OptKind};
 use super::{field_ref, join_fields, CommandSpec, FieldRef};
-use crate::diag::Result;
-use crate::event::Event;
-use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::base::diag::Result;
+use crate::base::event::Event;
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt, Pipeline, Span};
 use crate::spl::lex::{self, cut, fail, ws, PErr, PResult, Src};
 

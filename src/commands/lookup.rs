@@ -7,20 +7,20 @@
 //! table field except the match fields is output. OUTPUT overwrites (a
 //! lookup without a match clears the field); OUTPUTNEW only fills fields the
 //! event lacks. An event missing a match field is left as it is. Matching
-//! rules come from the lookup definition (see [`crate::lookups`]).
+//! rules come from the lookup definition (see [`crate::content::lookups`]).
 
 use std::any::Any;
 use std::fmt;
 
-use super::sub::{self, OptKind};
+use super::support::sub::{self, OptKind};
 use super::{at_keyword, field_ref, CommandSpec, FieldRef};
-use crate::diag::{Result, SplError};
-use crate::event::Event;
-use crate::lookups::{self, Index};
-use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::base::diag::{Result, SplError};
+use crate::base::event::Event;
+use crate::base::value::Value;
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
+use crate::content::lookups::{self, Index};
 use crate::spl::ast::{Command, CommandKind, Opt};
 use crate::spl::lex::{self, cut, fail, ws, PResult, Src};
-use crate::value::Value;
 
 pub const SPEC: CommandSpec = CommandSpec {
     name: "lookup",

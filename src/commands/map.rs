@@ -8,10 +8,10 @@ use std::any::Any;
 use std::fmt;
 
 use super::CommandSpec;
-use crate::diag::{ErrorKind, Result, SplError};
-use crate::event::Event;
-use crate::macros::{self, Mapped, Origin};
-use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::base::diag::{ErrorKind, Result, SplError};
+use crate::base::event::Event;
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
+use crate::content::macros::{self, Mapped, Origin};
 use crate::spl::ast::{Command, CommandKind, Opt, Pipeline};
 use crate::spl::lex::{self, cut, fail, ws, PErr, PResult, Src};
 
@@ -229,7 +229,7 @@ impl Operator for MapOp {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::value::Value;
+    use crate::base::value::Value;
 
     #[test]
     fn tokens_take_the_row_values() {

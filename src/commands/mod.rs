@@ -31,9 +31,9 @@ pub mod rest;
 pub mod search;
 pub mod sort;
 pub mod stats;
-pub mod stats_support;
+
 pub mod streamstats;
-pub mod sub;
+
 pub mod table;
 pub mod tail;
 pub mod timechart;
@@ -59,8 +59,8 @@ pub mod regex;
 pub mod replace;
 pub mod rex;
 pub mod spath;
+pub mod support;
 pub mod xmlkv;
-pub mod xutil;
 
 /// Parses a command's arguments (the input starts after the command name).
 pub type ParseFn = for<'a> fn(&Src<'a>, &'a str) -> PResult<'a, Box<dyn Command>>;

@@ -12,14 +12,14 @@
 use std::any::Any;
 use std::fmt;
 
-use super::xutil::{self, check_bool, check_uint, known_option, opt_bool, opt_uint};
+use super::support::xutil::{self, check_bool, check_uint, known_option, opt_bool, opt_uint};
 use super::{at_keyword, join_fields, CommandSpec, FieldRef};
-use crate::diag::Result;
-use crate::event::Event;
-use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::base::diag::Result;
+use crate::base::event::Event;
+use crate::base::value::Value;
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt};
 use crate::spl::lex::{self, cut, fail, ws, PResult, Src};
-use crate::value::Value;
 
 pub const SPEC: CommandSpec = CommandSpec {
     name: "multikv",

@@ -10,14 +10,14 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::fmt;
 
-use super::xutil;
+use super::support::xutil;
 use super::{CommandSpec, FieldRef};
-use crate::diag::Result;
-use crate::event::Event;
-use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::base::diag::Result;
+use crate::base::event::Event;
+use crate::base::value::Value;
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt};
 use crate::spl::lex::{PResult, Src};
-use crate::value::Value;
 
 pub const SPEC: CommandSpec = CommandSpec {
     name: "mvcombine",

@@ -6,11 +6,11 @@
 use std::any::Any;
 use std::fmt;
 
-use super::xutil::{self, check_uint, opt_uint};
+use super::support::xutil::{self, check_uint, opt_uint};
 use super::{CommandSpec, FieldRef};
-use crate::diag::Result;
-use crate::event::Event;
-use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::base::diag::Result;
+use crate::base::event::Event;
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt};
 use crate::spl::lex::{PResult, Src};
 

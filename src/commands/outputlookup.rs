@@ -20,12 +20,12 @@ use std::any::Any;
 use std::fmt;
 use std::path::PathBuf;
 
-use super::sub::{self, OptKind};
+use super::support::sub::{self, OptKind};
 use super::{CommandSpec, FieldRef};
-use crate::diag::{Result, SplError};
-use crate::event::Event;
-use crate::lookups::{self, Table};
-use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::base::diag::{Result, SplError};
+use crate::base::event::Event;
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
+use crate::content::lookups::{self, Table};
 use crate::spl::ast::{Command, CommandKind, Opt};
 use crate::spl::lex::PResult;
 use crate::spl::lex::Src;

@@ -7,10 +7,10 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::{CommandSpec, FieldRef};
-use crate::diag::{Result, SplError};
-use crate::event::Event;
-use crate::pipeline::{Emit, Operator, PlanCtx};
-use crate::regex_util::{self, Regex};
+use crate::base::diag::{Result, SplError};
+use crate::base::event::Event;
+use crate::base::regex_util::{self, Regex};
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Span};
 use crate::spl::lex::{self, cut, fail, ws, PErr, PResult, Src};
 

@@ -5,9 +5,9 @@ use std::any::Any;
 use std::fmt;
 
 use super::{at_keyword, field_ref, wildcard_captures, wildcard_fill, CommandSpec, FieldRef};
-use crate::diag::{Result, SplError};
-use crate::event::Event;
-use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::base::diag::{Result, SplError};
+use crate::base::event::Event;
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind};
 use crate::spl::lex::{self, cut, fail, ws, PResult, Src};
 
@@ -115,8 +115,8 @@ impl Command for RenameCmd {
                 .collect(),
         }))
     }
-    fn field_flow(&self) -> crate::projection::Flow {
-        crate::projection::Flow::reads(
+    fn field_flow(&self) -> crate::engine::projection::Flow {
+        crate::engine::projection::Flow::reads(
             self.pairs
                 .iter()
                 .flat_map(|p| [p.from.name.clone(), p.to.name.clone()]),

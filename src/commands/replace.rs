@@ -11,12 +11,12 @@ use std::fmt;
 use super::{
     at_keyword, field_list, join_fields, wildcard_captures, wildcard_fill, CommandSpec, FieldRef,
 };
-use crate::diag::Result;
-use crate::event::Event;
-use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::base::diag::Result;
+use crate::base::event::Event;
+use crate::base::value::Value;
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Span};
 use crate::spl::lex::{self, cut, fail, ws, PErr, PResult, Src};
-use crate::value::Value;
 
 pub const SPEC: CommandSpec = CommandSpec {
     name: "replace",
@@ -182,7 +182,7 @@ impl Operator for ReplaceOp {
                 .cloned()
                 .collect()
         } else {
-            super::xutil::matching_fields(&ev, &self.fields)
+            super::support::xutil::matching_fields(&ev, &self.fields)
         };
         for name in targets {
             let Some(v) = ev.get(&name) else { continue };

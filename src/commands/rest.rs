@@ -9,10 +9,10 @@
 use std::any::Any;
 use std::fmt;
 
-use super::sub::{self, OptKind};
+use super::support::sub::{self, OptKind};
 use super::{CommandSpec, FieldRef};
-use crate::diag::{Result, SplError};
-use crate::pipeline::{Operator, PlanCtx};
+use crate::base::diag::{Result, SplError};
+use crate::commands::support::pipeline::{Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt};
 use crate::spl::lex::{self, cut, fail, ws, PResult, Src};
 

@@ -4,10 +4,10 @@ use std::any::Any;
 use std::fmt;
 
 use super::CommandSpec;
-use crate::diag::Result;
-use crate::event::Event;
-use crate::matcher::Matcher;
-use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::base::diag::Result;
+use crate::base::event::Event;
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
+use crate::eval::matcher::Matcher;
 use crate::spl::ast::{Command, CommandKind, Pipeline};
 use crate::spl::lex::{PResult, Src};
 use crate::spl::search_expr::{parse_search, SearchExpr};
@@ -71,11 +71,13 @@ impl Command for SearchCmd {
         }
         out
     }
-    fn field_flow(&self) -> crate::projection::Flow {
+    fn field_flow(&self) -> crate::engine::projection::Flow {
         let mut v = Vec::new();
         match &self.expr {
-            Some(e) if !crate::projection::search_fields(e, &mut v) => crate::projection::Flow::Any,
-            _ => crate::projection::Flow::reads(v),
+            Some(e) if !crate::engine::projection::search_fields(e, &mut v) => {
+                crate::engine::projection::Flow::Any
+            }
+            _ => crate::engine::projection::Flow::reads(v),
         }
     }
     fn as_any(&self) -> &dyn Any {

@@ -9,12 +9,12 @@ use std::fmt;
 use std::net::IpAddr;
 
 use super::{field_ref, CommandSpec, FieldRef};
-use crate::diag::Result;
-use crate::event::Event;
-use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::base::diag::Result;
+use crate::base::event::Event;
+use crate::base::value::{sort_cmp, Value};
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind};
 use crate::spl::lex::{self, cut, fail, ws, PResult, Src};
-use crate::value::{sort_cmp, Value};
 
 pub const SPEC: CommandSpec = CommandSpec {
     name: "sort",
@@ -190,8 +190,8 @@ impl Command for SortCmd {
             buf: Vec::new(),
         }))
     }
-    fn field_flow(&self) -> crate::projection::Flow {
-        crate::projection::Flow::reads(self.keys.iter().map(|k| k.field.name.clone()))
+    fn field_flow(&self) -> crate::engine::projection::Flow {
+        crate::engine::projection::Flow::reads(self.keys.iter().map(|k| k.field.name.clone()))
     }
     fn as_any(&self) -> &dyn Any {
         self

@@ -15,14 +15,14 @@ use std::fmt;
 use indexmap::IndexMap;
 use serde_json::Value as J;
 
-use super::xutil::{self, get, known_option};
+use super::support::xutil::{self, get, known_option};
 use super::CommandSpec;
-use crate::diag::Result;
-use crate::event::Event;
-use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::base::diag::Result;
+use crate::base::event::Event;
+use crate::base::value::{format_number, Value};
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt, Span};
 use crate::spl::lex::{self, cut, fail, ws, PResult, Src};
-use crate::value::{format_number, Value};
 
 pub const SPEC: CommandSpec = CommandSpec {
     name: "spath",
@@ -336,7 +336,7 @@ pub mod xml {
     use indexmap::IndexMap;
 
     use super::Seg;
-    use crate::value::Value;
+    use crate::base::value::Value;
 
     #[derive(Debug, Clone, PartialEq)]
     pub struct Element {

@@ -8,16 +8,16 @@ use std::collections::HashMap;
 use std::fmt;
 
 use super::{at_keyword, field_list, field_ref, join_fields, CommandSpec, FieldRef};
-use crate::diag::{Result, SplError};
+use crate::base::diag::{Result, SplError};
+use crate::base::event::Event;
+use crate::base::value::{sort_cmp, Value};
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
 use crate::eval::{self, Compiled};
-use crate::event::Event;
+use crate::functions::stats::{self, Accumulator};
 use crate::functions::FnCtx;
-use crate::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt, Span};
 use crate::spl::expr::{parse_expr, Expr};
 use crate::spl::lex::{self, cut, fail, ws, PErr, PResult, Src};
-use crate::stats_fns::{self, Accumulator};
-use crate::value::{sort_cmp, Value};
 
 pub const SPEC: CommandSpec = CommandSpec {
     name: "stats",
@@ -52,7 +52,7 @@ impl Agg {
         }
         match &self.arg {
             None => self.func.clone(),
-            Some(AggArg::Field(f)) => stats_fns::default_name(&self.func, Some(&f.name)),
+            Some(AggArg::Field(f)) => stats::default_name(&self.func, Some(&f.name)),
             Some(AggArg::Eval { expr }) => format!("{}(eval({expr}))", self.func),
         }
     }
@@ -98,7 +98,7 @@ pub fn parse_agg<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Agg> {
     let rest = ws(i);
     let start = rest;
     let (r, name) = cut(lex::ident(rest))?;
-    if stats_fns::lookup(name).is_none() {
+    if stats::lookup(name).is_none() {
         return Err(nom::Err::Failure(PErr::spanning(
             src.span(rest, r),
             format!("unknown stats function '{name}'"),
@@ -123,7 +123,7 @@ pub fn parse_agg<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Agg> {
         r = after;
         Some(arg)
     } else {
-        let (fun, _) = stats_fns::lookup(name).expect("checked above");
+        let (fun, _) = stats::lookup(name).expect("checked above");
         if !fun.arg_optional {
             return cut(fail(r, format!("{name}() needs a field: {name}(<field>)")));
         }
@@ -211,7 +211,7 @@ impl Command for StatsCmd {
     fn needs_time_order(&self) -> bool {
         self.aggs
             .iter()
-            .any(|a| stats_fns::lookup(&a.func).is_some_and(|(f, _)| f.order_sensitive))
+            .any(|a| stats::lookup(&a.func).is_some_and(|(f, _)| f.order_sensitive))
     }
     fn columns(&self, _before: Option<Vec<String>>) -> Option<Vec<String>> {
         let mut cols: Vec<String> = self.by.iter().map(|f| f.name.clone()).collect();
@@ -242,19 +242,21 @@ impl Command for StatsCmd {
             })
             .collect()
     }
-    fn field_flow(&self) -> crate::projection::Flow {
+    fn field_flow(&self) -> crate::engine::projection::Flow {
         let mut v: Vec<String> = self.by.iter().map(|f| f.name.clone()).collect();
         for a in &self.aggs {
             match &a.arg {
                 Some(AggArg::Field(f)) => v.push(f.name.clone()),
-                Some(AggArg::Eval { expr }) if !crate::projection::expr_fields(expr, &mut v) => {
-                    return crate::projection::Flow::Any;
+                Some(AggArg::Eval { expr })
+                    if !crate::engine::projection::expr_fields(expr, &mut v) =>
+                {
+                    return crate::engine::projection::Flow::Any;
                 }
                 Some(AggArg::Eval { .. }) => {}
                 None => {}
             }
         }
-        crate::projection::Flow::replaces(v)
+        crate::engine::projection::Flow::replaces(v)
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -279,7 +281,7 @@ impl AggSpec {
     pub fn plan(aggs: &[Agg], ctx: &PlanCtx) -> Result<AggSpec> {
         let mut items = Vec::new();
         for a in aggs {
-            if stats_fns::make(&a.func).is_none() {
+            if stats::make(&a.func).is_none() {
                 return Err(
                     SplError::plan(format!("unknown stats function '{}'", a.func)).at(a.span),
                 );
@@ -297,7 +299,7 @@ impl AggSpec {
     pub fn new_accumulators(&self) -> Vec<Box<dyn Accumulator>> {
         self.items
             .iter()
-            .map(|(f, _, _)| stats_fns::make(f).expect("checked at plan time"))
+            .map(|(f, _, _)| stats::make(f).expect("checked at plan time"))
             .collect()
     }
 

@@ -22,20 +22,20 @@ use std::fmt;
 
 use super::eventstats::{agg_exprs, join_aggs, parse_aggs_and_by};
 use super::stats::{Agg, AggSpec};
-use super::stats_support::{
+use super::support::stats_support::{
     bool_value, expr_value, extract, feed, key_text, option_key, parse_timespan, uint_value,
 };
 use super::{join_fields, CommandSpec, FieldRef};
-use crate::diag::{Result, SplError};
+use crate::base::diag::{Result, SplError};
+use crate::base::event::Event;
+use crate::base::value::Value;
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
 use crate::eval::{self, Compiled};
-use crate::event::Event;
+use crate::functions::stats::Accumulator;
 use crate::functions::FnCtx;
-use crate::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt, Span};
 use crate::spl::expr::Expr;
 use crate::spl::lex::{self, ws, PErr, PResult, Src};
-use crate::stats_fns::Accumulator;
-use crate::value::Value;
 
 pub const SPEC: CommandSpec = CommandSpec {
     name: "streamstats",

@@ -5,9 +5,9 @@ use std::any::Any;
 use std::fmt;
 
 use super::{field_list, join_fields, wildcard_captures, CommandSpec, FieldRef};
-use crate::diag::Result;
-use crate::event::Event;
-use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::base::diag::Result;
+use crate::base::event::Event;
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind};
 use crate::spl::lex::{PResult, Src};
 
@@ -65,8 +65,8 @@ impl Command for TableCmd {
             fields: self.fields.iter().map(|f| f.name.clone()).collect(),
         }))
     }
-    fn field_flow(&self) -> crate::projection::Flow {
-        crate::projection::Flow::replaces(self.fields.iter().map(|f| f.name.clone()))
+    fn field_flow(&self) -> crate::engine::projection::Flow {
+        crate::engine::projection::Flow::replaces(self.fields.iter().map(|f| f.name.clone()))
     }
     fn as_any(&self) -> &dyn Any {
         self

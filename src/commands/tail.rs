@@ -6,9 +6,9 @@ use std::collections::VecDeque;
 use std::fmt;
 
 use super::CommandSpec;
-use crate::diag::Result;
-use crate::event::Event;
-use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::base::diag::Result;
+use crate::base::event::Event;
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind};
 use crate::spl::lex::{PResult, Src};
 
@@ -56,8 +56,8 @@ impl Command for TailCmd {
             buf: VecDeque::new(),
         }))
     }
-    fn field_flow(&self) -> crate::projection::Flow {
-        crate::projection::Flow::Reads(Vec::new())
+    fn field_flow(&self) -> crate::engine::projection::Flow {
+        crate::engine::projection::Flow::Reads(Vec::new())
     }
     fn as_any(&self) -> &dyn Any {
         self

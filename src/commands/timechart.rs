@@ -19,15 +19,15 @@ use std::fmt;
 use super::chart::{check_series_option, SeriesOpts, SeriesTable, SERIES_OPTIONS};
 use super::eventstats::{agg_exprs, aggs_order_sensitive, join_aggs, parse_aggs_and_by};
 use super::stats::{Agg, AggSpec};
-use super::stats_support::{parse_timespan, uint_value, TimeSpan};
+use super::support::stats_support::{parse_timespan, uint_value, TimeSpan};
 use super::{CommandSpec, FieldRef};
-use crate::diag::{Result, SplError};
-use crate::event::Event;
-use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::base::diag::{Result, SplError};
+use crate::base::event::Event;
+use crate::base::value::Value;
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt};
 use crate::spl::expr::Expr;
 use crate::spl::lex::{cut, fail, PErr, PResult, Src};
-use crate::value::Value;
 
 pub const SPEC: CommandSpec = CommandSpec {
     name: "timechart",
@@ -251,7 +251,7 @@ impl Operator for TimechartOp {
             times = all;
         }
         for (n, t) in times.into_iter().enumerate() {
-            let key = super::stats_support::key_text(&[Value::Num(t)]);
+            let key = super::support::stats_support::key_text(&[Value::Num(t)]);
             let mut ev = Event::with_capacity(cols.len() + 1);
             ev.seq = n as u64;
             ev.orig_time = t;

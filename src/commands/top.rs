@@ -18,14 +18,14 @@ use std::collections::HashMap;
 use std::fmt;
 
 use super::stats::group_keys;
-use super::stats_support::{bool_value, by_fields, key_text, known_option, uint_value};
+use super::support::stats_support::{bool_value, by_fields, key_text, known_option, uint_value};
 use super::{at_keyword, field_ref, join_fields, CommandSpec, FieldRef};
-use crate::diag::Result;
-use crate::event::Event;
-use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::base::diag::Result;
+use crate::base::event::Event;
+use crate::base::value::{sort_cmp, Value};
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt};
 use crate::spl::lex::{self, cut, fail, ws, PResult, Src};
-use crate::value::{sort_cmp, Value};
 
 pub const SPEC: CommandSpec = CommandSpec {
     name: "top",

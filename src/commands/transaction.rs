@@ -34,19 +34,21 @@ use std::any::Any;
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
-use super::stats_support::{bool_value, duration_value, known_option, option_key, uint_value};
+use super::support::stats_support::{
+    bool_value, duration_value, known_option, option_key, uint_value,
+};
 use super::{field_ref, join_fields, CommandSpec, FieldRef};
-use crate::diag::{Result, SplError};
+use crate::base::diag::{Result, SplError};
+use crate::base::event::Event;
+use crate::base::value::Value;
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
+use crate::eval::matcher::Matcher;
 use crate::eval::{self, Compiled};
-use crate::event::Event;
 use crate::functions::FnCtx;
-use crate::matcher::Matcher;
-use crate::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt, Span};
 use crate::spl::expr::{parse_expr, Expr};
 use crate::spl::lex::{self, cut, ws, PErr, PResult, Src};
 use crate::spl::search_expr::{parse_group, parse_search, SearchExpr};
-use crate::value::Value;
 
 pub const SPEC: CommandSpec = CommandSpec {
     name: "transaction",

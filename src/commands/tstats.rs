@@ -9,7 +9,7 @@
 //! Processes.dest`).
 //!
 //! Offline there are no summaries: tstats reads the search's input events,
-//! builds each one's data model view (see [`crate::datamodels`]), keeps those
+//! builds each one's data model view (see [`crate::content::datamodels`]), keeps those
 //! the `where` clause matches and aggregates them as `stats` does.
 //! `summariesonly`, `allow_old_summaries` and the other tuning options are
 //! accepted and mean nothing here; `fillnull_value=` fills missing group-by
@@ -21,20 +21,20 @@ use std::fmt;
 
 use super::eventstats::{agg_exprs, join_aggs};
 use super::stats::{parse_agg, Agg, AggSpec, StatsOp};
-use super::stats_support::{
+use super::support::stats_support::{
     at_stop, bool_value, known_option, option_key, parse_timespan, uint_value, TimeSpan,
 };
 use super::{at_keyword, field_ref, join_fields, CommandSpec, FieldRef};
-use crate::datamodels::View;
-use crate::diag::{Result, SplError};
-use crate::event::Event;
-use crate::matcher::Matcher;
-use crate::pipeline::{Emit, Operator, PlanCtx};
+use crate::base::diag::{Result, SplError};
+use crate::base::event::Event;
+use crate::base::value::Value;
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
+use crate::content::datamodels::View;
+use crate::eval::matcher::Matcher;
 use crate::spl::ast::{Command, CommandKind, Opt, Span};
 use crate::spl::expr::Expr;
 use crate::spl::lex::{self, cut, fail, ws, PErr, PResult, Src};
 use crate::spl::search_expr::{parse_search_with, CmpOp, SearchExpr, SearchOpts};
-use crate::value::Value;
 
 pub const SPEC: CommandSpec = CommandSpec {
     name: "tstats",

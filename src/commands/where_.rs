@@ -4,11 +4,11 @@ use std::any::Any;
 use std::fmt;
 
 use super::CommandSpec;
-use crate::diag::Result;
+use crate::base::diag::Result;
+use crate::base::event::Event;
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
 use crate::eval::{self, Compiled};
-use crate::event::Event;
 use crate::functions::FnCtx;
-use crate::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind};
 use crate::spl::expr::{parse_expr, Expr};
 use crate::spl::lex::{PResult, Src};
@@ -55,8 +55,8 @@ impl Command for WhereCmd {
     fn exprs(&self) -> Vec<&Expr> {
         vec![&self.expr]
     }
-    fn field_flow(&self) -> crate::projection::Flow {
-        crate::projection::exprs_flow(&[&self.expr], [])
+    fn field_flow(&self) -> crate::engine::projection::Flow {
+        crate::engine::projection::exprs_flow(&[&self.expr], [])
     }
     fn as_any(&self) -> &dyn Any {
         self

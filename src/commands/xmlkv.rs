@@ -8,15 +8,15 @@ use std::sync::Arc;
 
 use indexmap::IndexMap;
 
-use super::xutil::{self, check_uint, known_option};
+use super::support::xutil::{self, check_uint, known_option};
 use super::{field_ref, CommandSpec, FieldRef};
-use crate::diag::{Result, SplError};
-use crate::event::Event;
-use crate::pipeline::{Emit, Operator, PlanCtx};
-use crate::regex_util::{self, Regex};
+use crate::base::diag::{Result, SplError};
+use crate::base::event::Event;
+use crate::base::regex_util::{self, Regex};
+use crate::base::value::Value;
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt};
 use crate::spl::lex::{self, cut, fail, ws, PResult, Src};
-use crate::value::Value;
 
 pub const SPEC: CommandSpec = CommandSpec {
     name: "xmlkv",

@@ -5,8 +5,8 @@
 //! whether a value is a number; so a string holding a number counts as a
 //! Number here (`typeof`, `isnum`, `isint`, `isstr`).
 
+use crate::base::value::{format_number, parse_number, Value};
 use crate::functions::{EvalFunction, FnCtx};
-use crate::value::{format_number, parse_number, Value};
 
 pub static FUNCTIONS: &[EvalFunction] = &[
     EvalFunction {

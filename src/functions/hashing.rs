@@ -7,8 +7,8 @@ use md5::Md5;
 use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha512};
 
+use crate::base::value::Value;
 use crate::functions::{EvalFunction, FnCtx};
-use crate::value::Value;
 
 pub static FUNCTIONS: &[EvalFunction] = &[
     EvalFunction {

@@ -17,8 +17,8 @@
 
 use serde_json::{Map, Value as J};
 
+use crate::base::value::{format_number, Value};
 use crate::functions::{EvalFunction, FnCtx};
-use crate::value::{format_number, Value};
 
 pub static FUNCTIONS: &[EvalFunction] = &[
     EvalFunction {

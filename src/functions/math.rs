@@ -8,8 +8,8 @@
 
 use std::cmp::Ordering;
 
+use crate::base::value::Value;
 use crate::functions::{EvalFunction, FnCtx};
-use crate::value::Value;
 
 pub static FUNCTIONS: &[EvalFunction] = &[
     EvalFunction {

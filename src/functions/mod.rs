@@ -7,7 +7,9 @@
 //! `mvmap`, `searchmatch`, ...): those are evaluated by the evaluator itself
 //! and listed in [`SPECIAL_FORMS`] so the checker knows them.
 
-use crate::value::Value;
+pub mod stats;
+
+use crate::base::value::Value;
 
 pub mod conversion;
 pub mod hashing;

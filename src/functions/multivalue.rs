@@ -9,8 +9,8 @@
 
 use chrono::{Datelike, LocalResult, NaiveDateTime, TimeDelta, TimeZone};
 
+use crate::base::value::{format_number, Value};
 use crate::functions::{EvalFunction, FnCtx};
-use crate::value::{format_number, Value};
 
 pub static FUNCTIONS: &[EvalFunction] = &[
     EvalFunction {
@@ -181,10 +181,10 @@ fn mvfind(args: &[Value], _: &FnCtx) -> Result<Value, String> {
     if args[0].is_null() || args[1].is_null() {
         return Ok(Value::Null);
     }
-    let re = crate::regex_util::compile(&text(&args[1]))?;
+    let re = crate::base::regex_util::compile(&text(&args[1]))?;
     for (i, v) in args[0].values().iter().enumerate() {
         // A regex runtime failure (backtrack limit) counts as no match.
-        if crate::regex_util::is_match(&re, &text(v)).unwrap_or(false) {
+        if crate::base::regex_util::is_match(&re, &text(v)).unwrap_or(false) {
             return Ok(Value::Num(i as f64));
         }
     }
@@ -409,7 +409,7 @@ fn flag(v: Option<&Value>) -> bool {
 }
 
 fn parse_number_flag(t: &str) -> Option<bool> {
-    crate::value::parse_number(t).map(|n| n != 0.0)
+    crate::base::value::parse_number(t).map(|n| n != 0.0)
 }
 
 /// `mv_to_json_array(mv[, infer_types])`: without inference every value

@@ -5,8 +5,8 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use ipnet::IpNet;
 
+use crate::base::value::Value;
 use crate::functions::{EvalFunction, FnCtx};
-use crate::value::Value;
 
 pub static FUNCTIONS: &[EvalFunction] = &[
     EvalFunction {

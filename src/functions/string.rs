@@ -10,9 +10,9 @@
 
 use std::borrow::Cow;
 
+use crate::base::regex_util;
+use crate::base::value::Value;
 use crate::functions::{EvalFunction, FnCtx};
-use crate::regex_util;
-use crate::value::Value;
 
 pub static FUNCTIONS: &[EvalFunction] = &[
     EvalFunction {

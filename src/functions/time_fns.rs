@@ -6,9 +6,9 @@
 //! is not a number or numeric string, text that does not parse): Splunk
 //! leaves the field empty in those cases rather than failing the search.
 
+use crate::base::value::Value;
 use crate::functions::{EvalFunction, FnCtx};
 use crate::time;
-use crate::value::Value;
 
 pub static FUNCTIONS: &[EvalFunction] = &[
     EvalFunction {

@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::pipeline::{Operator, PlanCtx};
+use crate::commands::support::pipeline::{Operator, PlanCtx};
 
 /// Byte range in the (macro-expanded) search text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -86,7 +86,7 @@ pub trait Command: fmt::Debug + fmt::Display + Send + Sync + 'static {
     /// The AST as JSON for tooling (`spleval parse --json`); spans included.
     fn to_json(&self) -> serde_json::Value;
     /// Builds the runtime operator.
-    fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>, crate::diag::SplError>;
+    fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>, crate::base::diag::SplError>;
     /// Whether this command is one spleval can run (false for third-party commands).
     fn runnable(&self) -> bool {
         true
@@ -127,9 +127,9 @@ pub trait Command: fmt::Debug + fmt::Display + Send + Sync + 'static {
         self.kind() == CommandKind::OrderSensitive
     }
     /// How this command uses the fields of its input rows, so the reader can
-    /// parse only the fields a search needs (see [`crate::projection`]).
-    fn field_flow(&self) -> crate::projection::Flow {
-        crate::projection::Flow::Any
+    /// parse only the fields a search needs (see [`crate::engine::projection`]).
+    fn field_flow(&self) -> crate::engine::projection::Flow {
+        crate::engine::projection::Flow::Any
     }
     fn as_any(&self) -> &dyn Any;
 }

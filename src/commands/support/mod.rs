@@ -1,0 +1,4 @@
+pub mod pipeline;
+pub mod stats_support;
+pub mod sub;
+pub mod xutil;

@@ -1,0 +1,338 @@
+//! Planning and running a parsed pipeline: each command becomes an
+//! [`Operator`]; events are pushed through the chain one at a time.
+//!
+//! Splunk hands events to the pipeline newest first. Sorting everything up
+//! front would hold the whole input in memory, so the planner inserts a
+//! buffering sort only where order starts to matter: before the first
+//! order-sensitive command (`head`, `dedup`, `stats first()` …), or at the
+//! end when the search returns events. Commands before that point work
+//! event by event and do not care about order, so they stream.
+
+use std::time::{Duration, Instant};
+
+use crate::base::diag::{Result, SplError};
+use crate::base::event::Event;
+use crate::functions::FnCtx;
+use crate::spl::ast::{CommandKind, Pipeline, Span};
+
+/// Where an operator sends its output.
+pub type Emit<'a> = dyn FnMut(Event) -> Result<()> + 'a;
+
+/// The runtime form of one command.
+pub trait Operator: Send {
+    /// Takes one event, emits zero or more.
+    fn push(&mut self, ev: Event, out: &mut Emit<'_>) -> Result<()>;
+    /// Called once after the last event: emit what was held back.
+    fn finish(&mut self, _out: &mut Emit<'_>) -> Result<()> {
+        Ok(())
+    }
+    /// True when no further input can change the output (`head` after N rows).
+    fn done(&self) -> bool {
+        false
+    }
+    /// False only when pushing this event would certainly have no effect
+    /// (a search filter that drops it); a cheap test on a borrowed event,
+    /// so callers can skip cloning it. Errors count as true (push reports them).
+    fn accepts(&self, _ev: &Event) -> bool {
+        true
+    }
+}
+
+/// Runs a subsearch over the same input as the main search; returns its results.
+pub type SubsearchRunner = dyn Fn(&Pipeline, &PlanCtx) -> Result<Vec<Event>> + Send + Sync;
+
+/// Splunk's default cap on subsearch results (`maxout`).
+pub const SUBSEARCH_MAXOUT: usize = 10_000;
+
+/// What planning a command may use.
+#[derive(Clone)]
+pub struct PlanCtx {
+    pub fn_ctx: FnCtx,
+    /// The rules root (`lookups/`, later `datamodels/`…), when known.
+    pub rules_root: Option<std::path::PathBuf>,
+    /// Runs subsearches over the main search's input (None: not available here).
+    pub subsearch: Option<std::sync::Arc<SubsearchRunner>>,
+    /// MaxMind database for `iplocation` (`--geoip` or `SPLEVAL_GEOIP`).
+    pub geoip: Option<std::path::PathBuf>,
+    /// The macros in force, for searches built at run time (`map search="…"`).
+    pub macros: Option<std::sync::Arc<crate::content::macros::MacroSet>>,
+    /// The data models (None: the shipped ones).
+    pub datamodels: Option<std::sync::Arc<crate::content::datamodels::Datamodels>>,
+    /// `outputlookup` may write lookup files (`run --write-lookups`); off, it
+    /// says what it would write and leaves the rules' files alone.
+    pub write_lookups: bool,
+}
+
+impl PlanCtx {
+    pub fn new(fn_ctx: FnCtx) -> PlanCtx {
+        PlanCtx {
+            fn_ctx,
+            rules_root: None,
+            subsearch: None,
+            geoip: None,
+            macros: None,
+            datamodels: None,
+            write_lookups: false,
+        }
+    }
+
+    /// The data models in force.
+    pub fn datamodels(&self) -> &crate::content::datamodels::Datamodels {
+        match &self.datamodels {
+            Some(d) => d,
+            None => crate::content::datamodels::Datamodels::shipped(),
+        }
+    }
+
+    /// Runs a subsearch to completion (at most [`SUBSEARCH_MAXOUT`] results, as Splunk).
+    pub fn run_subsearch(&self, p: &Pipeline) -> Result<Vec<Event>> {
+        match &self.subsearch {
+            Some(r) => {
+                let mut rows = r(p, self)?;
+                if rows.len() > SUBSEARCH_MAXOUT {
+                    eprintln!(
+                        "warning: subsearch returned {} results; only the first {SUBSEARCH_MAXOUT} are used (Splunk's maxout)",
+                        rows.len()
+                    );
+                    rows.truncate(SUBSEARCH_MAXOUT);
+                }
+                Ok(rows)
+            }
+            None => Err(SplError::plan(
+                "subsearches cannot run here (no input to run them over)",
+            )),
+        }
+    }
+}
+
+/// Per-stage counters for `--explain`.
+#[derive(Debug, Clone, Default)]
+pub struct StageStats {
+    pub name: String,
+    /// The command in the expanded search (None: a stage the planner added).
+    pub span: Option<Span>,
+    pub rows_in: u64,
+    pub rows_out: u64,
+    /// Time spent in this stage itself, not in the stages after it.
+    pub time: Duration,
+}
+
+struct Stage {
+    op: Box<dyn Operator>,
+    stats: StageStats,
+    span: Option<Span>,
+}
+
+/// A planned pipeline, ready to take events.
+pub struct Plan {
+    stages: Vec<Stage>,
+    /// True when the first command generates events (input is not read).
+    pub generating: bool,
+    /// True when the output is events (no transforming command ran).
+    pub returns_events: bool,
+    /// The result columns the commands declare (see [`crate::spl::ast::Command::columns`]).
+    pub columns: Option<Vec<String>>,
+}
+
+/// Buffers events and releases them in Splunk's search order.
+struct TimeOrder {
+    buf: Vec<Event>,
+}
+
+impl Operator for TimeOrder {
+    fn push(&mut self, ev: Event, _out: &mut Emit<'_>) -> Result<()> {
+        self.buf.push(ev);
+        Ok(())
+    }
+    fn finish(&mut self, out: &mut Emit<'_>) -> Result<()> {
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.sort_by(Event::search_order);
+        for ev in buf {
+            out(ev)?;
+        }
+        Ok(())
+    }
+}
+
+impl Plan {
+    pub fn build(p: &Pipeline, ctx: &PlanCtx) -> Result<Plan> {
+        let mut stages = Vec::new();
+        let mut ordered = false;
+        let mut returns_events = true;
+        let mut columns = None;
+        let generating = p
+            .commands
+            .first()
+            .is_some_and(|c| c.cmd.kind() == CommandKind::Generating && !c.cmd.reads_events());
+        for (n, node) in p.commands.iter().enumerate() {
+            let cmd = &node.cmd;
+            if !cmd.runnable() {
+                // The command's own planner says why, when it can.
+                let why = match cmd.plan(ctx) {
+                    Err(e) => format!(": {}", e.msg),
+                    Ok(_) => String::new(),
+                };
+                return Err(SplError::plan(format!(
+                    "command '{}' is parsed but spleval cannot run it{why}",
+                    cmd.name()
+                ))
+                .at(node.name_span));
+            }
+            if cmd.kind() == CommandKind::Generating && n > 0 {
+                return Err(SplError::plan(format!(
+                    "'{}' is a generating command and must be the first command",
+                    cmd.name()
+                ))
+                .at(node.name_span)
+                .with_help(format!(
+                    "write it as `| {} …` at the start of the search",
+                    cmd.name()
+                )));
+            }
+            if !ordered && cmd.needs_time_order() {
+                stages.push(Stage {
+                    op: Box::new(TimeOrder { buf: Vec::new() }),
+                    stats: StageStats {
+                        name: "(search order)".into(),
+                        ..Default::default()
+                    },
+                    span: None,
+                });
+                ordered = true;
+            }
+            let op = cmd.plan(ctx).map_err(|e| e.at(node.span))?;
+            columns = cmd.columns(columns);
+            stages.push(Stage {
+                op,
+                stats: StageStats {
+                    name: cmd.name().to_string(),
+                    span: Some(node.span),
+                    ..Default::default()
+                },
+                span: Some(node.span),
+            });
+            match cmd.kind() {
+                CommandKind::Transforming => {
+                    ordered = true;
+                    returns_events = false;
+                }
+                CommandKind::Generating => ordered = true,
+                _ => {}
+            }
+        }
+        if !ordered && returns_events {
+            stages.push(Stage {
+                op: Box::new(TimeOrder { buf: Vec::new() }),
+                stats: StageStats {
+                    name: "(search order)".into(),
+                    ..Default::default()
+                },
+                span: None,
+            });
+        }
+        Ok(Plan {
+            stages,
+            generating,
+            returns_events,
+            columns,
+        })
+    }
+
+    /// Pushes one input event through the pipeline.
+    pub fn push(&mut self, ev: Event, sink: &mut Emit<'_>) -> Result<()> {
+        push_chain(&mut self.stages, ev, sink)
+    }
+
+    /// True when more input cannot change the results.
+    pub fn done(&self) -> bool {
+        // Only when every stage before the finished one streams statelessly is it
+        // safe to stop reading; we keep it simple: the first stage being done.
+        self.stages.first().is_some_and(|s| s.op.done())
+    }
+
+    /// False only when pushing `ev` would certainly change nothing: the first
+    /// stage (a leading search, a tstats data model view) drops it.
+    pub fn accepts(&self, ev: &Event) -> bool {
+        self.stages.first().is_none_or(|s| s.op.accepts(ev))
+    }
+
+    /// Ends the input: every stage flushes, in order.
+    pub fn finish(&mut self, sink: &mut Emit<'_>) -> Result<()> {
+        for k in 0..self.stages.len() {
+            let (head, tail) = self.stages.split_at_mut(k + 1);
+            let stage = &mut head[k];
+            let started = Instant::now();
+            let mut emitted = 0u64;
+            let mut downstream = Duration::ZERO;
+            let r = stage.op.finish(&mut |e| {
+                emitted += 1;
+                timed(&mut downstream, || push_chain(tail, e, sink))
+            });
+            stage.stats.rows_out += emitted;
+            stage.stats.time += started.elapsed().saturating_sub(downstream);
+            r.map_err(|e| match stage.span {
+                Some(s) => e.at(s),
+                None => e,
+            })?;
+        }
+        Ok(())
+    }
+
+    pub fn stats(&self) -> Vec<StageStats> {
+        self.stages.iter().map(|s| s.stats.clone()).collect()
+    }
+}
+
+/// Runs `f`, adding the time it took to `acc`: what a stage spends passing
+/// rows on is the later stages' time, not its own.
+fn timed<T>(acc: &mut Duration, f: impl FnOnce() -> T) -> T {
+    let started = Instant::now();
+    let r = f();
+    *acc += started.elapsed();
+    r
+}
+
+/// Whether stages measure their own time (`--explain`, the REPL's
+/// `.explain`); off, a stage only counts rows, which keeps two clock reads
+/// per stage per event out of the hot path.
+static STAGE_TIMING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Turns per-stage timing on or off for the plans that run after this.
+pub fn set_stage_timing(on: bool) {
+    STAGE_TIMING.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn push_chain(stages: &mut [Stage], ev: Event, sink: &mut Emit<'_>) -> Result<()> {
+    match stages.split_first_mut() {
+        None => sink(ev),
+        Some((first, rest)) if !STAGE_TIMING.load(std::sync::atomic::Ordering::Relaxed) => {
+            first.stats.rows_in += 1;
+            let mut emitted = 0u64;
+            let r = first.op.push(ev, &mut |e| {
+                emitted += 1;
+                push_chain(rest, e, sink)
+            });
+            first.stats.rows_out += emitted;
+            r.map_err(|e| match first.span {
+                Some(s) => e.at(s),
+                None => e,
+            })
+        }
+        Some((first, rest)) => {
+            first.stats.rows_in += 1;
+            let started = Instant::now();
+            let mut emitted = 0u64;
+            let mut downstream = Duration::ZERO;
+            let r = first.op.push(ev, &mut |e| {
+                emitted += 1;
+                timed(&mut downstream, || push_chain(rest, e, sink))
+            });
+            first.stats.rows_out += emitted;
+            first.stats.time += started.elapsed().saturating_sub(downstream);
+            r.map_err(|e| match first.span {
+                Some(s) => e.at(s),
+                None => e,
+            })
+        }
+    }
+}

@@ -1,0 +1,4 @@
+pub mod explain;
+pub mod prefilter;
+pub mod projection;
+pub mod run;

@@ -1,0 +1,403 @@
+//! Search-language matching: a [`SearchExpr`] compiled once into a
+//! [`Matcher`] (wildcards → regexes, values lower-cased, CIDRs parsed,
+//! relative times resolved), then tested against each event.
+//!
+//! Splunk's rules: `field=value` is case-insensitive with `*` wildcards and
+//! matches numbers numerically; a multivalue field matches when any value
+//! does; `field!=value` needs the field to exist; a bare term matches a whole
+//! token of `_raw` (tokens are split at Splunk's major and minor breakers).
+
+use ipnet::IpNet;
+use regex::Regex;
+
+use crate::base::diag::{Result, SplError};
+use crate::base::event::Event;
+use crate::base::event::Fields;
+use crate::base::value::{compare, parse_number, Value};
+use crate::commands::support::pipeline::PlanCtx;
+use crate::functions::FnCtx;
+use crate::spl::ast::Span;
+use crate::spl::search_expr::{CmpOp, SValue, SearchExpr, TermKind};
+
+/// Characters that separate tokens in `_raw` (Splunk's default major and minor breakers).
+const BREAKERS: &str = r#"\s\[\]<>(){}|!;,'"*&?+/:=@.\-$#%\\_"#;
+const MAJOR_BREAKERS: &str = r#"\s\[\]<>(){}|!;,'"*&?+"#;
+
+#[derive(Debug)]
+pub enum Pattern {
+    /// `field=*`: the field exists.
+    Exists,
+    /// Exact text (lower-cased), with its numeric reading when it has one.
+    Exact { lower: String, num: Option<f64> },
+    /// Wildcard pattern, anchored and case-insensitive.
+    Wild(Regex),
+    /// `field=10.0.0.0/8`: addresses in the subnet.
+    Cidr(IpNet),
+}
+
+impl Pattern {
+    pub fn new(text: &str) -> Result<Pattern> {
+        if text == "*" {
+            return Ok(Pattern::Exists);
+        }
+        if text.contains('*') {
+            let mut re = String::from("(?is)^");
+            for (n, part) in text.split('*').enumerate() {
+                if n > 0 {
+                    re.push_str(".*");
+                }
+                re.push_str(&regex::escape(part));
+            }
+            re.push('$');
+            return Regex::new(&re)
+                .map(Pattern::Wild)
+                .map_err(|e| SplError::plan(format!("bad wildcard pattern {text:?}: {e}")));
+        }
+        if text.contains('/') {
+            if let Ok(net) = text.parse::<IpNet>() {
+                return Ok(Pattern::Cidr(net));
+            }
+        }
+        Ok(Pattern::Exact {
+            lower: text.to_lowercase(),
+            num: parse_number(text),
+        })
+    }
+
+    /// Does one scalar value match?
+    pub fn matches(&self, v: &Value) -> bool {
+        match self {
+            Pattern::Exists => !v.is_null(),
+            Pattern::Exact { lower, num } => {
+                if let (Some(n), Some(m)) = (num, v.as_num()) {
+                    if *n == m {
+                        return true;
+                    }
+                }
+                match v.as_text() {
+                    Some(t) => eq_ignore_case(&t, lower),
+                    None => false,
+                }
+            }
+            Pattern::Wild(re) => v.as_text().is_some_and(|t| re.is_match(&t)),
+            Pattern::Cidr(net) => v
+                .as_text()
+                .and_then(|t| t.trim().parse::<std::net::IpAddr>().ok())
+                .is_some_and(|ip| net.contains(&ip)),
+        }
+    }
+}
+
+/// Case-insensitive equality against an already lower-cased pattern.
+fn eq_ignore_case(text: &str, lower: &str) -> bool {
+    if text.is_ascii() {
+        text.eq_ignore_ascii_case(lower)
+    } else {
+        text.to_lowercase() == lower
+    }
+}
+
+#[derive(Debug)]
+pub enum Matcher {
+    All,
+    And(Vec<Matcher>),
+    Or(Vec<Matcher>),
+    Not(Box<Matcher>),
+    Eq {
+        field: String,
+        pat: Pattern,
+    },
+    Ne {
+        field: String,
+        pat: Pattern,
+    },
+    Cmp {
+        field: String,
+        op: CmpOp,
+        value: Value,
+    },
+    In {
+        field: String,
+        pats: Vec<Pattern>,
+    },
+    /// A bare term or phrase against `_raw` (or every field when there is no `_raw`).
+    Term(Regex),
+    /// `_time` at or after (`earliest`) / before (`latest`) a bound.
+    TimeAfter(f64),
+    TimeBefore(f64),
+}
+
+/// Fields in the search language whose meaning is a time bound, not a field test.
+fn time_bound(field: &str) -> Option<bool> {
+    match field.to_ascii_lowercase().as_str() {
+        "earliest" | "starttime" => Some(true),
+        "latest" | "endtime" => Some(false),
+        _ => None,
+    }
+}
+
+impl Matcher {
+    pub fn compile(e: &SearchExpr, ctx: &PlanCtx) -> Result<Matcher> {
+        Ok(match e {
+            SearchExpr::And { items, .. } => Matcher::And(
+                items
+                    .iter()
+                    .map(|x| Matcher::compile(x, ctx))
+                    .collect::<Result<_>>()?,
+            ),
+            SearchExpr::Or { items, .. } => Matcher::Or(
+                items
+                    .iter()
+                    .map(|x| Matcher::compile(x, ctx))
+                    .collect::<Result<_>>()?,
+            ),
+            SearchExpr::Not { expr, .. } => Matcher::Not(Box::new(Matcher::compile(expr, ctx)?)),
+            SearchExpr::Compare {
+                field,
+                op,
+                value,
+                span,
+            } => {
+                if let Some(is_earliest) = time_bound(field) {
+                    let t = resolve_time(&value.text, &ctx.fn_ctx)
+                        .map_err(|m| SplError::plan(m).at(*span).with_label("time modifier"))?;
+                    return Ok(if is_earliest {
+                        Matcher::TimeAfter(t)
+                    } else {
+                        Matcher::TimeBefore(t)
+                    });
+                }
+                match op {
+                    CmpOp::Eq => Matcher::Eq {
+                        field: field.clone(),
+                        pat: Pattern::new(&value.text).map_err(|e| e.at(value.span))?,
+                    },
+                    CmpOp::Ne => Matcher::Ne {
+                        field: field.clone(),
+                        pat: Pattern::new(&value.text).map_err(|e| e.at(value.span))?,
+                    },
+                    _ => Matcher::Cmp {
+                        field: field.clone(),
+                        op: *op,
+                        value: Value::Str(value.text.clone()),
+                    },
+                }
+            }
+            SearchExpr::In { field, values, .. } => Matcher::In {
+                field: field.clone(),
+                pats: values
+                    .iter()
+                    .map(|v| Pattern::new(&v.text).map_err(|e| e.at(v.span)))
+                    .collect::<Result<_>>()?,
+            },
+            SearchExpr::Term { value, kind, span } => term(value, *kind, *span)?,
+            SearchExpr::Subsearch { pipeline, span } => {
+                let rows = ctx.run_subsearch(pipeline).map_err(|e| e.at(*span))?;
+                from_results(&rows, ctx).map_err(|e| e.at(*span))?
+            }
+        })
+    }
+
+    /// Compiles search-language text (for `searchmatch()`).
+    pub fn from_search_text(text: &str, fn_ctx: &FnCtx) -> Result<Matcher> {
+        let ctx = &PlanCtx::new(fn_ctx.clone());
+        let src = crate::spl::lex::Src::new(text);
+        match crate::spl::search_expr::parse_search(&src, text) {
+            Ok((_, None)) => Ok(Matcher::All),
+            Ok((_, Some(e))) => Matcher::compile(&e, ctx),
+            Err(nom::Err::Error(e)) | Err(nom::Err::Failure(e)) => {
+                Err(SplError::plan(format!("in search string: {}", e.msg)))
+            }
+            Err(nom::Err::Incomplete(_)) => Err(SplError::plan("incomplete search string")),
+        }
+    }
+
+    pub fn matches(&self, ev: &dyn Fields) -> Result<bool> {
+        Ok(match self {
+            Matcher::All => true,
+            Matcher::And(items) => {
+                for m in items {
+                    if !m.matches(ev)? {
+                        return Ok(false);
+                    }
+                }
+                true
+            }
+            Matcher::Or(items) => {
+                for m in items {
+                    if m.matches(ev)? {
+                        return Ok(true);
+                    }
+                }
+                false
+            }
+            Matcher::Not(m) => !m.matches(ev)?,
+            Matcher::Eq { field, pat } => ev
+                .field(field)
+                .is_some_and(|v| v.values().iter().any(|x| pat.matches(x))),
+            Matcher::Ne { field, pat } => ev
+                .field(field)
+                .is_some_and(|v| !v.values().iter().any(|x| pat.matches(x))),
+            Matcher::In { field, pats } => ev
+                .field(field)
+                .is_some_and(|v| v.values().iter().any(|x| pats.iter().any(|p| p.matches(x)))),
+            Matcher::Cmp { field, op, value } => ev.field(field).is_some_and(|v| {
+                v.values().iter().any(|x| {
+                    let Some(o) = compare(x, value) else {
+                        return false;
+                    };
+                    match op {
+                        CmpOp::Lt => o.is_lt(),
+                        CmpOp::Le => o.is_le(),
+                        CmpOp::Gt => o.is_gt(),
+                        CmpOp::Ge => o.is_ge(),
+                        CmpOp::Eq => o.is_eq(),
+                        CmpOp::Ne => o.is_ne(),
+                    }
+                })
+            }),
+            Matcher::Term(re) => match ev.field("_raw") {
+                Some(raw) => raw
+                    .values()
+                    .iter()
+                    .any(|v| v.as_text().is_some_and(|t| re.is_match(&t))),
+                None => {
+                    let mut hit = false;
+                    ev.each(&mut |_, v| {
+                        if !hit {
+                            hit = v
+                                .values()
+                                .iter()
+                                .any(|x| x.as_text().is_some_and(|t| re.is_match(&t)));
+                        }
+                    });
+                    hit
+                }
+            },
+            Matcher::TimeAfter(t) => ev
+                .field("_time")
+                .and_then(Value::as_num)
+                .is_some_and(|x| x >= *t),
+            Matcher::TimeBefore(t) => ev
+                .field("_time")
+                .and_then(Value::as_num)
+                .is_some_and(|x| x < *t),
+        })
+    }
+}
+
+/// A subsearch's results as a search condition, as Splunk's `format` builds
+/// it: `(f1="a" AND f2="b") OR (…)`. Internal fields (`_*`) are left out; a
+/// `search` or `query` field is taken as search text. No results match nothing.
+fn from_results(rows: &[Event], ctx: &PlanCtx) -> Result<Matcher> {
+    let mut alts = Vec::with_capacity(rows.len());
+    for r in rows {
+        let mut conds = Vec::new();
+        for (k, v) in r.iter() {
+            if k.starts_with('_') {
+                continue;
+            }
+            if k == "search" || k == "query" {
+                if let Some(t) = v.as_text() {
+                    conds.push(Matcher::from_search_text(&t, &ctx.fn_ctx)?);
+                }
+                continue;
+            }
+            let pats = v
+                .values()
+                .iter()
+                .filter_map(|x| x.as_text().map(|t| exact_pattern(&t)))
+                .collect::<Vec<_>>();
+            conds.push(Matcher::In {
+                field: k.clone(),
+                pats,
+            });
+        }
+        if !conds.is_empty() {
+            alts.push(Matcher::And(conds));
+        }
+    }
+    Ok(Matcher::Or(alts))
+}
+
+/// A subsearch value is matched literally (its `*` is not a wildcard once quoted by `format`;
+/// Splunk does treat it as one, so we keep wildcard behaviour for fidelity).
+fn exact_pattern(t: &str) -> Pattern {
+    Pattern::new(t).unwrap_or(Pattern::Exact {
+        lower: t.to_lowercase(),
+        num: parse_number(t),
+    })
+}
+
+fn resolve_time(spec: &str, ctx: &FnCtx) -> std::result::Result<f64, String> {
+    if let Some(n) = parse_number(spec) {
+        return Ok(n);
+    }
+    crate::time::relative_time(ctx.now, spec, ctx.tz)
+}
+
+/// A bare term: matches where it stands between breakers (or the text's ends).
+fn term(value: &SValue, kind: TermKind, span: Span) -> Result<Matcher> {
+    if value.text == "*" && !value.quoted {
+        return Ok(Matcher::All);
+    }
+    let breakers = if kind == TermKind::Term {
+        MAJOR_BREAKERS
+    } else {
+        BREAKERS
+    };
+    let mut body = String::new();
+    for (n, part) in value.text.split('*').enumerate() {
+        if n > 0 {
+            body.push_str(".*?");
+        }
+        body.push_str(&regex::escape(part));
+    }
+    let flags = if kind == TermKind::Case {
+        "(?s)"
+    } else {
+        "(?is)"
+    };
+    let re = format!("{flags}(?:^|[{breakers}]){body}(?:[{breakers}]|$)");
+    Regex::new(&re)
+        .map(Matcher::Term)
+        .map_err(|e| SplError::plan(format!("bad search term: {e}")).at(span))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pat(t: &str, v: &str) -> bool {
+        Pattern::new(t).unwrap().matches(&Value::from(v))
+    }
+
+    #[test]
+    fn field_values_match_case_insensitively_with_wildcards() {
+        assert!(pat("powershell.exe", "PowerShell.EXE"));
+        assert!(pat("*powershell.exe", "C:\\Windows\\powershell.exe"));
+        assert!(!pat("*powershell.exe", "C:\\Windows\\powershell.exe.bak"));
+        assert!(pat("65004", "65004"));
+        assert!(pat("1.0", "1"));
+        assert!(pat("10.0.0.0/8", "10.1.2.3"));
+        assert!(!pat("10.0.0.0/8", "11.1.2.3"));
+        assert!(pat("2001:db8::/32", "2001:db8::1"));
+    }
+
+    #[test]
+    fn terms_match_whole_tokens() {
+        let m = term(
+            &SValue {
+                text: "powershell".into(),
+                quoted: false,
+                span: Span::default(),
+            },
+            TermKind::Plain,
+            Span::default(),
+        )
+        .unwrap();
+        let Matcher::Term(re) = m else { panic!() };
+        assert!(re.is_match("C:\\Windows\\PowerShell.exe -nop"));
+        assert!(!re.is_match("C:\\Windows\\xpowershellx.exe"));
+    }
+}

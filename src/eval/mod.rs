@@ -1,0 +1,359 @@
+//! Evaluation of eval/where expressions. An [`Expr`] is compiled once at plan
+//! time into a [`Compiled`] tree (functions resolved to their implementation,
+//! regexes and search strings prepared); evaluation then only walks it.
+
+pub mod matcher;
+
+use std::cmp::Ordering;
+
+use crate::base::diag::{Result, SplError};
+use crate::base::event::{Fields, Overlay};
+use crate::base::value::{compare, Value};
+use crate::eval::matcher::Matcher;
+use crate::functions::{self, EvalImpl, FnCtx};
+use crate::spl::expr::{BinOp, Expr, UnOp};
+
+#[derive(Debug)]
+pub enum Special {
+    If,
+    Case,
+    Coalesce,
+    Validate,
+    MvFilter(String),
+    MvMap(String),
+    SearchMatch(Box<Matcher>),
+    IsNull,
+    IsNotNull,
+    Null,
+    Now,
+    In,
+    True,
+    False,
+}
+
+#[derive(Debug)]
+pub enum Compiled {
+    Lit(Value),
+    Field(String),
+    Call {
+        name: String,
+        imp: EvalImpl,
+        args: Vec<Compiled>,
+    },
+    Special(Special, Vec<Compiled>),
+    Unary(UnOp, Box<Compiled>),
+    Binary(BinOp, Box<Compiled>, Box<Compiled>),
+    In(Box<Compiled>, Vec<Compiled>),
+}
+
+/// Compiles an expression; errors carry the span of the offending part.
+pub fn compile(e: &Expr, ctx: &FnCtx) -> Result<Compiled> {
+    Ok(match e {
+        Expr::Num { value, .. } => Compiled::Lit(Value::Num(*value)),
+        Expr::Str { value, .. } => Compiled::Lit(Value::Str(value.clone())),
+        Expr::Field { name, .. } => Compiled::Field(name.clone()),
+        Expr::Unary { op, expr, .. } => Compiled::Unary(*op, Box::new(compile(expr, ctx)?)),
+        Expr::Binary {
+            op, left, right, ..
+        } => Compiled::Binary(
+            *op,
+            Box::new(compile(left, ctx)?),
+            Box::new(compile(right, ctx)?),
+        ),
+        Expr::In { expr, list, .. } => Compiled::In(
+            Box::new(compile(expr, ctx)?),
+            list.iter()
+                .map(|x| compile(x, ctx))
+                .collect::<Result<_>>()?,
+        ),
+        Expr::Call { name, args, span } => {
+            let lname = name.to_ascii_lowercase();
+            let special = match lname.as_str() {
+                "if" => Some(Special::If),
+                "case" => Some(Special::Case),
+                "coalesce" => Some(Special::Coalesce),
+                "validate" => Some(Special::Validate),
+                "isnull" => Some(Special::IsNull),
+                "isnotnull" => Some(Special::IsNotNull),
+                "null" => Some(Special::Null),
+                "now" => Some(Special::Now),
+                "in" => Some(Special::In),
+                "true" => Some(Special::True),
+                "false" => Some(Special::False),
+                "mvfilter" | "mvmap" => {
+                    let target = args.first().and_then(first_field).ok_or_else(|| {
+                        SplError::plan(format!(
+                            "{lname}() needs an expression that names a multivalue field"
+                        ))
+                        .at(*span)
+                    })?;
+                    Some(if lname == "mvfilter" {
+                        Special::MvFilter(target)
+                    } else {
+                        Special::MvMap(target)
+                    })
+                }
+                "searchmatch" => {
+                    let Some(Expr::Str { value, span: s }) = args.first() else {
+                        return Err(
+                            SplError::plan("searchmatch() takes a quoted search string").at(*span)
+                        );
+                    };
+                    let m = Matcher::from_search_text(value, ctx).map_err(|e| e.at(*s))?;
+                    Some(Special::SearchMatch(Box::new(m)))
+                }
+                _ => None,
+            };
+            let cargs = args
+                .iter()
+                .map(|x| compile(x, ctx))
+                .collect::<Result<Vec<_>>>()?;
+            match special {
+                Some(s) => Compiled::Special(s, cargs),
+                None => {
+                    let f = functions::lookup(name).ok_or_else(|| {
+                        SplError::plan(format!("unknown eval function '{name}'")).at(*span)
+                    })?;
+                    Compiled::Call {
+                        name: f.name.to_string(),
+                        imp: f.imp,
+                        args: cargs,
+                    }
+                }
+            }
+        }
+    })
+}
+
+fn first_field(e: &Expr) -> Option<String> {
+    let mut found = None;
+    e.walk(&mut |x| {
+        if found.is_none() {
+            if let Expr::Field { name, .. } = x {
+                found = Some(name.clone());
+            }
+        }
+    });
+    found
+}
+
+/// Evaluates a compiled expression against an event.
+pub fn eval(c: &Compiled, ev: &dyn Fields, ctx: &FnCtx) -> Result<Value> {
+    Ok(match c {
+        Compiled::Lit(v) => v.clone(),
+        Compiled::Field(name) => ev.field(name).cloned().unwrap_or(Value::Null),
+        Compiled::Call { name, imp, args } => {
+            let vals = args
+                .iter()
+                .map(|a| eval(a, ev, ctx))
+                .collect::<Result<Vec<_>>>()?;
+            imp(&vals, ctx).map_err(|m| SplError::runtime(format!("{name}(): {m}")))?
+        }
+        Compiled::Special(s, args) => special(s, args, ev, ctx)?,
+        Compiled::Unary(op, inner) => {
+            let v = eval(inner, ev, ctx)?;
+            match op {
+                UnOp::Not => match v {
+                    Value::Null => Value::Bool(true),
+                    other => Value::Bool(!other.truthy_bool()),
+                },
+                UnOp::Neg => match v.as_num() {
+                    Some(n) => Value::Num(-n),
+                    None => Value::Null,
+                },
+            }
+        }
+        Compiled::Binary(op, l, r) => binary(*op, l, r, ev, ctx)?,
+        Compiled::In(x, list) => {
+            let v = eval(x, ev, ctx)?;
+            let mut hit = false;
+            for item in list {
+                let w = eval(item, ev, ctx)?;
+                if v.values()
+                    .iter()
+                    .any(|a| w.values().iter().any(|b| eq_values(a, b)))
+                {
+                    hit = true;
+                    break;
+                }
+            }
+            Value::Bool(hit)
+        }
+    })
+}
+
+impl Value {
+    /// Boolean reading of an eval result inside a boolean operator.
+    pub fn truthy_bool(&self) -> bool {
+        match self {
+            Value::Bool(b) => *b,
+            Value::Null => false,
+            _ => true,
+        }
+    }
+}
+
+/// `==` in eval: numeric when both are numbers, otherwise exact (case-sensitive) text.
+pub fn eq_values(a: &Value, b: &Value) -> bool {
+    compare(a, b) == Some(Ordering::Equal)
+}
+
+fn binary(op: BinOp, l: &Compiled, r: &Compiled, ev: &dyn Fields, ctx: &FnCtx) -> Result<Value> {
+    // Boolean operators short-circuit.
+    match op {
+        BinOp::And => {
+            let a = eval(l, ev, ctx)?;
+            if !a.truthy_bool() {
+                return Ok(Value::Bool(false));
+            }
+            return Ok(Value::Bool(eval(r, ev, ctx)?.truthy_bool()));
+        }
+        BinOp::Or => {
+            let a = eval(l, ev, ctx)?;
+            if a.truthy_bool() {
+                return Ok(Value::Bool(true));
+            }
+            return Ok(Value::Bool(eval(r, ev, ctx)?.truthy_bool()));
+        }
+        BinOp::Xor => {
+            let a = eval(l, ev, ctx)?.truthy_bool();
+            let b = eval(r, ev, ctx)?.truthy_bool();
+            return Ok(Value::Bool(a != b));
+        }
+        _ => {}
+    }
+    let a = eval(l, ev, ctx)?;
+    let b = eval(r, ev, ctx)?;
+    Ok(match op {
+        BinOp::Eq | BinOp::EqEq => Value::Bool(any_pair(&a, &b, eq_values)),
+        BinOp::Ne => Value::Bool(!a.is_null() && !b.is_null() && !any_pair(&a, &b, eq_values)),
+        BinOp::Lt => Value::Bool(any_pair(&a, &b, |x, y| {
+            compare(x, y) == Some(Ordering::Less)
+        })),
+        BinOp::Le => Value::Bool(any_pair(&a, &b, |x, y| {
+            matches!(compare(x, y), Some(Ordering::Less | Ordering::Equal))
+        })),
+        BinOp::Gt => Value::Bool(any_pair(&a, &b, |x, y| {
+            compare(x, y) == Some(Ordering::Greater)
+        })),
+        BinOp::Ge => Value::Bool(any_pair(&a, &b, |x, y| {
+            matches!(compare(x, y), Some(Ordering::Greater | Ordering::Equal))
+        })),
+        BinOp::Like => {
+            if a.is_null() || b.is_null() {
+                Value::Bool(false)
+            } else {
+                let f = functions::lookup("like").expect("like() is registered");
+                (f.imp)(&[a, b], ctx).map_err(SplError::runtime)?
+            }
+        }
+        BinOp::Concat => match (a.as_text(), b.as_text()) {
+            (Some(x), Some(y)) => Value::Str(format!("{x}{y}")),
+            _ => Value::Null,
+        },
+        BinOp::Add => match (a.as_num(), b.as_num()) {
+            (Some(x), Some(y)) => Value::Num(x + y),
+            _ => match (&a, &b) {
+                (Value::Str(x), Value::Str(y)) => Value::Str(format!("{x}{y}")),
+                _ => Value::Null,
+            },
+        },
+        BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod => match (a.as_num(), b.as_num()) {
+            (Some(x), Some(y)) => match op {
+                BinOp::Sub => Value::Num(x - y),
+                BinOp::Mul => Value::Num(x * y),
+                BinOp::Div if y == 0.0 => Value::Null,
+                BinOp::Div => Value::Num(x / y),
+                BinOp::Mod if y == 0.0 => Value::Null,
+                _ => Value::Num(x % y),
+            },
+            _ => Value::Null,
+        },
+        BinOp::And | BinOp::Or | BinOp::Xor => unreachable!("handled above"),
+    })
+}
+
+/// A comparison on multivalue operands holds when it holds for any pair of values.
+fn any_pair(a: &Value, b: &Value, f: impl Fn(&Value, &Value) -> bool) -> bool {
+    a.values()
+        .iter()
+        .any(|x| b.values().iter().any(|y| f(x, y)))
+}
+
+fn special(s: &Special, args: &[Compiled], ev: &dyn Fields, ctx: &FnCtx) -> Result<Value> {
+    Ok(match s {
+        Special::If => {
+            if eval(&args[0], ev, ctx)?.truthy_bool() {
+                eval(&args[1], ev, ctx)?
+            } else {
+                eval(&args[2], ev, ctx)?
+            }
+        }
+        Special::Case => {
+            for pair in args.chunks(2) {
+                if pair.len() == 2 && eval(&pair[0], ev, ctx)?.truthy_bool() {
+                    return eval(&pair[1], ev, ctx);
+                }
+            }
+            Value::Null
+        }
+        Special::Coalesce => {
+            for a in args {
+                let v = eval(a, ev, ctx)?;
+                if !v.is_null() {
+                    return Ok(v);
+                }
+            }
+            Value::Null
+        }
+        Special::Validate => {
+            for pair in args.chunks(2) {
+                if pair.len() == 2 && !eval(&pair[0], ev, ctx)?.truthy_bool() {
+                    return eval(&pair[1], ev, ctx);
+                }
+            }
+            Value::Null
+        }
+        Special::IsNull => Value::Bool(eval(&args[0], ev, ctx)?.is_null()),
+        Special::IsNotNull => Value::Bool(!eval(&args[0], ev, ctx)?.is_null()),
+        Special::Null => Value::Null,
+        Special::Now => Value::Num(ctx.now),
+        Special::True => Value::Bool(true),
+        Special::False => Value::Bool(false),
+        Special::In => {
+            let v = eval(&args[0], ev, ctx)?;
+            let mut hit = false;
+            for a in &args[1..] {
+                let w = eval(a, ev, ctx)?;
+                if any_pair(&v, &w, eq_values) {
+                    hit = true;
+                    break;
+                }
+            }
+            Value::Bool(hit)
+        }
+        Special::MvFilter(field) | Special::MvMap(field) => {
+            let is_map = matches!(s, Special::MvMap(_));
+            let source = ev.field(field).cloned().unwrap_or(Value::Null);
+            let body = if is_map { &args[1] } else { &args[0] };
+            let mut out = Vec::new();
+            for v in source.values() {
+                let overlay = Overlay {
+                    base: ev,
+                    name: field,
+                    value: v,
+                };
+                let r = eval(body, &overlay, ctx)?;
+                if is_map {
+                    if !r.is_null() {
+                        out.push(r);
+                    }
+                } else if r.truthy_bool() {
+                    out.push(v.clone());
+                }
+            }
+            Value::multi(out)
+        }
+        Special::SearchMatch(m) => Value::Bool(m.matches(ev)?),
+    })
+}

@@ -1,0 +1,281 @@
+//! Windows event XML (`<Event xmlns=…><System>…</System><EventData>…`), the
+//! way Splunk's Windows add-on extracts it for `XmlWinEventLog`:
+//!
+//! - each element of `<System>` with text gives a field of its name
+//!   (`EventID`, `Channel`, `Computer`, `EventRecordID`, `Level`, …), and each
+//!   attribute of those elements one of the attribute's name (`Name` and
+//!   `Guid` of `Provider`, `SystemTime`, `ProcessID`, `ThreadID`, `UserID`,
+//!   `ActivityID`, `Qualifiers`, …);
+//! - each `<Data Name='X'>v</Data>` of `<EventData>` gives `X=v` (repeated
+//!   names make a multivalue; a `Data` without a name gives `Data`); other
+//!   elements there (`Binary`) their own name;
+//! - leaf elements of `<UserData>` (and `<RenderingInfo>`, without
+//!   overriding) give fields of their names;
+//! - `EventCode` is `EventID`; `System_Props_Xml`, `EventData_Xml`,
+//!   `UserData_Xml` and `<first UserData child>_Xml` hold those parts' XML;
+//! - `_time` is `SystemTime`, `_raw` the event's XML.
+//!
+//! Empty values make no field (Splunk drops empty extractions).
+
+use indexmap::IndexMap;
+use quick_xml::events::Event as X;
+use quick_xml::Reader;
+
+use crate::base::event::Event;
+use crate::base::value::Value;
+
+#[derive(PartialEq, Clone, Copy)]
+enum Section {
+    None,
+    System,
+    EventData,
+    UserData,
+    Rendering,
+}
+
+/// Parses one `<Event>…</Event>` into an event; Err describes malformed XML.
+pub fn parse_event(raw: &str) -> Result<Event, String> {
+    event_from(raw, extract(raw)?)
+}
+
+/// [`parse_event`] for an event cut short (no `</Event>`): the fields
+/// found before the cut, as Splunk's extractions would still find them.
+pub fn parse_truncated(raw: &str) -> Result<Event, String> {
+    event_from(raw, extract_with(raw, true)?)
+}
+
+fn event_from(raw: &str, fields: IndexMap<String, Vec<String>>) -> Result<Event, String> {
+    let mut ev = Event::with_capacity(fields.len() + 8);
+    for (k, vals) in fields {
+        ev.set(k, Value::multi(vals.into_iter().map(Value::Str).collect()));
+    }
+    ev.set("_raw", Value::Str(raw.to_string()));
+    if let Some(t) = ev
+        .get("SystemTime")
+        .and_then(|v| v.as_text())
+        .and_then(|t| crate::time::parse_timestamp(&t))
+    {
+        ev.set("_time", Value::Num(t));
+        ev.orig_time = t;
+    }
+    Ok(ev)
+}
+
+/// The fields of a Windows event's XML, in document order.
+pub fn extract(raw: &str) -> Result<IndexMap<String, Vec<String>>, String> {
+    extract_with(raw, false)
+}
+
+fn extract_with(raw: &str, lenient: bool) -> Result<IndexMap<String, Vec<String>>, String> {
+    let mut out: IndexMap<String, Vec<String>> = IndexMap::new();
+    let mut r = Reader::from_str(raw);
+    let mut section = Section::None;
+    let mut depth = 0usize;
+    // The element whose text is being collected: (field name, text).
+    let mut current: Option<(String, String)> = None;
+    let mut userdata_child: Option<String> = None;
+    let mut saw_event = false;
+    loop {
+        let e = match r.read_event() {
+            Ok(e) => e,
+            Err(_) if lenient && saw_event => break,
+            Err(e) => return Err(format!("malformed XML ({e})")),
+        };
+        let is_empty = matches!(e, X::Empty(_));
+        match e {
+            X::Start(s) | X::Empty(s) => {
+                let empty = is_empty;
+                let name = s.local_name();
+                let name = name.as_ref();
+                if !empty {
+                    depth += 1;
+                }
+                let level = if empty { depth + 1 } else { depth };
+                if level == 1 {
+                    if name != "Event" {
+                        return Err(format!("<{name}> is not a Windows <Event>"));
+                    }
+                    saw_event = true;
+                    continue;
+                }
+                if level == 2 {
+                    section = match name {
+                        "System" => Section::System,
+                        "EventData" => Section::EventData,
+                        "UserData" => Section::UserData,
+                        "RenderingInfo" => Section::Rendering,
+                        _ => Section::None,
+                    };
+                    continue;
+                }
+                let mut field = name.to_string();
+                for a in s.attributes().flatten() {
+                    let key = a.key.local_name();
+                    let key = key.as_ref();
+                    if key == "xmlns" || a.key.as_ref().starts_with("xmlns:") {
+                        continue;
+                    }
+                    let val = a
+                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .map_err(|e| format!("malformed XML attribute ({e})"))?;
+                    match section {
+                        Section::EventData if name == "Data" && key == "Name" => {
+                            field = val.into_owned();
+                        }
+                        Section::System | Section::UserData => {
+                            push(&mut out, key, &val);
+                        }
+                        _ => {}
+                    }
+                }
+                if section == Section::UserData && level == 3 && userdata_child.is_none() {
+                    userdata_child = Some(name.to_string());
+                }
+                if !empty {
+                    current = Some((field, String::new()));
+                }
+            }
+            X::Text(t) => {
+                if let Some((_, buf)) = current.as_mut() {
+                    buf.push_str(&t.xml10_content());
+                }
+            }
+            X::CData(t) => {
+                if let Some((_, buf)) = current.as_mut() {
+                    buf.push_str(&t);
+                }
+            }
+            X::GeneralRef(g) => {
+                if let Some((_, buf)) = current.as_mut() {
+                    match g.resolve_char_ref() {
+                        Ok(Some(c)) => buf.push(c),
+                        _ => buf.push_str(match &*g {
+                            "amp" => "&",
+                            "lt" => "<",
+                            "gt" => ">",
+                            "quot" => "\"",
+                            "apos" => "'",
+                            other => other,
+                        }),
+                    }
+                }
+            }
+            X::End(_) => {
+                if let Some((field, text)) = current.take() {
+                    let keep = match section {
+                        Section::Rendering => !out.contains_key(&field),
+                        Section::None => false,
+                        _ => true,
+                    };
+                    if keep && depth >= 3 {
+                        push(&mut out, &field, &text);
+                    }
+                }
+                depth = depth.saturating_sub(1);
+                if depth < 2 {
+                    section = Section::None;
+                }
+            }
+            X::Eof => break,
+            _ => {}
+        }
+    }
+    if !saw_event {
+        return Err("no <Event> element".into());
+    }
+    if depth != 0 && !lenient {
+        return Err("malformed XML (unclosed elements)".into());
+    }
+    if let Some(id) = out.get("EventID").cloned() {
+        out.insert("EventCode".into(), id);
+    }
+    for (tag, field) in [
+        ("System", "System_Props_Xml"),
+        ("EventData", "EventData_Xml"),
+        ("UserData", "UserData_Xml"),
+    ] {
+        if let Some(inner) = inner_xml(raw, tag) {
+            push(&mut out, field, inner);
+        }
+    }
+    if let Some(child) = userdata_child {
+        if let Some(inner) = inner_xml(raw, &child) {
+            push(&mut out, &format!("{child}_Xml"), inner);
+        }
+    }
+    Ok(out)
+}
+
+fn push(out: &mut IndexMap<String, Vec<String>>, name: &str, value: &str) {
+    let v = value.trim();
+    if v.is_empty() {
+        return;
+    }
+    out.entry(name.to_string()).or_default().push(v.to_string());
+}
+
+/// The text between `<tag …>` and `</tag>` (first occurrence).
+fn inner_xml<'a>(raw: &'a str, tag: &str) -> Option<&'a str> {
+    let open = format!("<{tag}");
+    let mut from = 0;
+    let start = loop {
+        let i = raw[from..].find(&open)? + from;
+        let after = raw[i + open.len()..].chars().next()?;
+        if after == '>' || after.is_whitespace() {
+            let close = raw[i..].find('>')? + i;
+            if raw[..close].ends_with('/') {
+                return None;
+            }
+            break close + 1;
+        }
+        from = i + open.len();
+    };
+    let end = raw[start..].find(&format!("</{tag}>"))? + start;
+    Some(&raw[start..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SYSMON8: &str = "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Microsoft-Windows-Sysmon' Guid='{5770385F-C22A-43E0-BF4C-06F5698FFBD9}'/><EventID>8</EventID><Version>2</Version><Level>4</Level><TimeCreated SystemTime='2022-10-27T13:59:12.440938600Z'/><EventRecordID>362233</EventRecordID><Correlation/><Execution ProcessID='2656' ThreadID='2360'/><Channel>Microsoft-Windows-Sysmon/Operational</Channel><Computer>win-dc.attackrange.local</Computer><Security UserID='S-1-5-18'/></System><EventData><Data Name='RuleName'>-</Data><Data Name='SourceImage'>C:\\Windows\\a &amp; b.exe</Data><Data Name='Empty'></Data><Data Name='StartModule'/></EventData></Event>";
+
+    #[test]
+    fn system_and_data_fields() {
+        let ev = parse_event(SYSMON8).unwrap();
+        let get = |k: &str| ev.get(k).and_then(|v| v.as_text()).map(|c| c.into_owned());
+        assert_eq!(get("EventCode").as_deref(), Some("8"));
+        assert_eq!(get("EventID").as_deref(), Some("8"));
+        assert_eq!(get("Name").as_deref(), Some("Microsoft-Windows-Sysmon"));
+        assert_eq!(get("ProcessID").as_deref(), Some("2656"));
+        assert_eq!(get("UserID").as_deref(), Some("S-1-5-18"));
+        assert_eq!(get("Computer").as_deref(), Some("win-dc.attackrange.local"));
+        assert_eq!(
+            get("SourceImage").as_deref(),
+            Some("C:\\Windows\\a & b.exe")
+        );
+        assert_eq!(get("RuleName").as_deref(), Some("-"));
+        assert_eq!(get("Empty"), None);
+        assert_eq!(get("StartModule"), None);
+        assert!(get("System_Props_Xml").unwrap().starts_with("<Provider"));
+        assert!(get("EventData_Xml")
+            .unwrap()
+            .starts_with("<Data Name='RuleName'>"));
+        assert_eq!(ev.time(), Some(1666879152.4409387));
+    }
+
+    #[test]
+    fn userdata_fields() {
+        let raw = "<Event xmlns='x'><System><EventID>1102</EventID></System><UserData><LogFileCleared xmlns='y'><SubjectUserName>bob</SubjectUserName></LogFileCleared></UserData></Event>";
+        let f = extract(raw).unwrap();
+        assert_eq!(f["SubjectUserName"], vec!["bob"]);
+        assert!(f["LogFileCleared_Xml"][0].contains("bob"));
+        assert!(f["UserData_Xml"][0].starts_with("<LogFileCleared"));
+    }
+
+    #[test]
+    fn malformed() {
+        assert!(parse_event("<Event><System><EventID>1</System></Event>").is_err());
+        assert!(parse_event("<Foo/>").is_err());
+    }
+}
