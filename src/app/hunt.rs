@@ -34,8 +34,9 @@ use crate::commands::search::SearchCmd;
 use crate::commands::support::pipeline::{Plan, PlanCtx};
 use crate::commands::tstats::{TstatsCmd, TstatsSource};
 use crate::content::macros::MacroSet;
-use crate::engine::projection::{self, Projection};
+use crate::engine::projection;
 use crate::engine::run::{self as engine, Feed, FileFeed, Query};
+use crate::input::projection::Projection;
 use crate::input::{self, Meta, Source, Summary};
 use crate::spl::ast::Pipeline;
 use crate::spl::search_expr::{CmpOp, SearchExpr};
@@ -358,7 +359,7 @@ impl Pass {
                     // Plans may keep what they are given (time order, returned
                     // events): copy only the fields the search needs.
                     let copy = match &h.proj {
-                        Some(p) => ev.project(p),
+                        Some(p) => p.apply(&ev),
                         None => ev.clone(),
                     };
                     let out = &mut h.rows;

@@ -5,7 +5,7 @@ use std::fmt;
 
 use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
 
-use crate::spl::ast::Span;
+use crate::base::span::Span;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -182,4 +182,10 @@ pub fn render(err: &dyn Diagnostic, color: bool) -> String {
         out = err.to_string();
     }
     out
+}
+
+/// A YAML error as text, its snippet named by the file (not `<input>`).
+pub fn yaml_message(e: &serde_saphyr::Error, path: &std::path::Path) -> String {
+    let name = path.display().to_string();
+    e.render_with_options(serde_saphyr::render_options! { source_name: Some(&name) })
 }

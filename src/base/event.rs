@@ -82,22 +82,14 @@ impl Event {
         self.fields.retain(|k, _| keep(k));
     }
 
-    /// A copy with only the fields a search needs (`p.names`, plus `_time`
-    /// when `p.time` and `_raw` when `p.raw`), in this event's order, with
-    /// the same `orig_time` and `seq`. Projected names are flattened field
-    /// names (`status.errorCode`, `tags{}`), looked up as they are.
-    pub fn project(&self, p: &crate::engine::projection::Projection) -> Event {
-        let mut idx: Vec<usize> = p
-            .names
-            .iter()
-            .filter_map(|n| self.fields.get_index_of(n.as_str()))
+    /// A copy with only the named fields (names not present are skipped), in
+    /// this event's order, with the same `orig_time` and `seq`. Names are
+    /// looked up as they are (flattened names such as `status.errorCode`).
+    pub fn subset<'a>(&self, names: impl IntoIterator<Item = &'a str>) -> Event {
+        let mut idx: Vec<usize> = names
+            .into_iter()
+            .filter_map(|n| self.fields.get_index_of(n))
             .collect();
-        if p.time {
-            idx.extend(self.fields.get_index_of("_time"));
-        }
-        if p.raw {
-            idx.extend(self.fields.get_index_of("_raw"));
-        }
         idx.sort_unstable();
         idx.dedup();
         let mut fields = FieldMap::with_capacity_and_hasher(idx.len(), Default::default());
@@ -191,10 +183,9 @@ impl Fields for Overlay<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::projection::Projection;
 
     #[test]
-    fn project_keeps_needed_fields_in_order() {
+    fn subset_keeps_named_fields_in_event_order() {
         let mut ev = Event::new();
         ev.set("_raw", Value::from("line"));
         ev.set("b", Value::from("1"));
@@ -203,23 +194,11 @@ mod tests {
         ev.set("_time", Value::Num(5.0));
         ev.orig_time = 5.0;
         ev.seq = 7;
-        let p = Projection {
-            names: ["a", "status.errorCode", "missing"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-            time: true,
-            raw: false,
-        };
-        let out = ev.project(&p);
+        let out = ev.subset(["a", "status.errorCode", "missing", "_time", "a"]);
         let names: Vec<&str> = out.names().map(|s| s.as_str()).collect();
         assert_eq!(names, ["status.errorCode", "a", "_time"]);
         assert_eq!((out.orig_time, out.seq), (5.0, 7));
-        let p = Projection {
-            raw: true,
-            ..Default::default()
-        };
-        assert_eq!(ev.project(&p).get("_raw"), Some(&Value::from("line")));
-        assert_eq!(ev.project(&p).len(), 1);
+        assert_eq!(ev.subset(["_raw"]).get("_raw"), Some(&Value::from("line")));
+        assert_eq!(ev.subset(["_raw"]).len(), 1);
     }
 }

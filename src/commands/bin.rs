@@ -268,8 +268,8 @@ impl Command for BinCmd {
             buf: Vec::new(),
         }))
     }
-    fn field_flow(&self) -> crate::engine::projection::Flow {
-        crate::engine::projection::Flow::reads(
+    fn field_flow(&self) -> crate::spl::fields::Flow {
+        crate::spl::fields::Flow::reads(
             std::iter::once(self.field.name.clone())
                 .chain(self.alias.as_ref().map(|a| a.name.clone())),
         )

@@ -158,8 +158,8 @@ impl Command for ConvertCmd {
             ctx: ctx.fn_ctx.clone(),
         }))
     }
-    fn field_flow(&self) -> crate::engine::projection::Flow {
-        crate::engine::projection::Flow::reads(self.conversions.iter().flat_map(|c| {
+    fn field_flow(&self) -> crate::spl::fields::Flow {
+        crate::spl::fields::Flow::reads(self.conversions.iter().flat_map(|c| {
             std::iter::once(c.field.name.clone()).chain(c.alias.as_ref().map(|a| a.name.clone()))
         }))
     }

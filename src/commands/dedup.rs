@@ -143,11 +143,11 @@ impl Command for DedupCmd {
         }
         Ok(Box::new(op))
     }
-    fn field_flow(&self) -> crate::engine::projection::Flow {
+    fn field_flow(&self) -> crate::spl::fields::Flow {
         if self.sortby.is_some() {
-            return crate::engine::projection::Flow::Any;
+            return crate::spl::fields::Flow::Any;
         }
-        crate::engine::projection::Flow::reads(self.fields.iter().map(|f| f.name.clone()))
+        crate::spl::fields::Flow::reads(self.fields.iter().map(|f| f.name.clone()))
     }
     fn as_any(&self) -> &dyn Any {
         self

@@ -102,12 +102,9 @@ impl Command for EvalCmd {
     fn exprs(&self) -> Vec<&Expr> {
         self.assigns.iter().map(|a| &a.expr).collect()
     }
-    fn field_flow(&self) -> crate::engine::projection::Flow {
+    fn field_flow(&self) -> crate::spl::fields::Flow {
         let exprs: Vec<&Expr> = self.assigns.iter().map(|a| &a.expr).collect();
-        crate::engine::projection::exprs_flow(
-            &exprs,
-            self.assigns.iter().map(|a| a.field.name.clone()),
-        )
+        crate::spl::fields::exprs_flow(&exprs, self.assigns.iter().map(|a| a.field.name.clone()))
     }
     fn as_any(&self) -> &dyn Any {
         self

@@ -88,13 +88,13 @@ impl Command for FieldsCmd {
             fields: self.fields.iter().map(|f| f.name.clone()).collect(),
         }))
     }
-    fn field_flow(&self) -> crate::engine::projection::Flow {
+    fn field_flow(&self) -> crate::spl::fields::Flow {
         if self.remove {
-            crate::engine::projection::Flow::Reads(Vec::new())
+            crate::spl::fields::Flow::Reads(Vec::new())
         } else {
             // Splunk keeps the internal fields too.
             let internal = ["_time".to_string(), "_raw".to_string()];
-            crate::engine::projection::Flow::replaces(
+            crate::spl::fields::Flow::replaces(
                 self.fields.iter().map(|f| f.name.clone()).chain(internal),
             )
         }

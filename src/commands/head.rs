@@ -80,8 +80,8 @@ impl Command for HeadCmd {
     fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         Ok(Box::new(HeadOp { left: self.count }))
     }
-    fn field_flow(&self) -> crate::engine::projection::Flow {
-        crate::engine::projection::Flow::Reads(Vec::new())
+    fn field_flow(&self) -> crate::spl::fields::Flow {
+        crate::spl::fields::Flow::Reads(Vec::new())
     }
     fn as_any(&self) -> &dyn Any {
         self

@@ -115,8 +115,8 @@ impl Command for RenameCmd {
                 .collect(),
         }))
     }
-    fn field_flow(&self) -> crate::engine::projection::Flow {
-        crate::engine::projection::Flow::reads(
+    fn field_flow(&self) -> crate::spl::fields::Flow {
+        crate::spl::fields::Flow::reads(
             self.pairs
                 .iter()
                 .flat_map(|p| [p.from.name.clone(), p.to.name.clone()]),

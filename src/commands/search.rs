@@ -71,13 +71,13 @@ impl Command for SearchCmd {
         }
         out
     }
-    fn field_flow(&self) -> crate::engine::projection::Flow {
+    fn field_flow(&self) -> crate::spl::fields::Flow {
         let mut v = Vec::new();
         match &self.expr {
-            Some(e) if !crate::engine::projection::search_fields(e, &mut v) => {
-                crate::engine::projection::Flow::Any
+            Some(e) if !crate::spl::fields::search_fields(e, &mut v) => {
+                crate::spl::fields::Flow::Any
             }
-            _ => crate::engine::projection::Flow::reads(v),
+            _ => crate::spl::fields::Flow::reads(v),
         }
     }
     fn as_any(&self) -> &dyn Any {

@@ -190,8 +190,8 @@ impl Command for SortCmd {
             buf: Vec::new(),
         }))
     }
-    fn field_flow(&self) -> crate::engine::projection::Flow {
-        crate::engine::projection::Flow::reads(self.keys.iter().map(|k| k.field.name.clone()))
+    fn field_flow(&self) -> crate::spl::fields::Flow {
+        crate::spl::fields::Flow::reads(self.keys.iter().map(|k| k.field.name.clone()))
     }
     fn as_any(&self) -> &dyn Any {
         self

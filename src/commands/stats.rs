@@ -242,21 +242,19 @@ impl Command for StatsCmd {
             })
             .collect()
     }
-    fn field_flow(&self) -> crate::engine::projection::Flow {
+    fn field_flow(&self) -> crate::spl::fields::Flow {
         let mut v: Vec<String> = self.by.iter().map(|f| f.name.clone()).collect();
         for a in &self.aggs {
             match &a.arg {
                 Some(AggArg::Field(f)) => v.push(f.name.clone()),
-                Some(AggArg::Eval { expr })
-                    if !crate::engine::projection::expr_fields(expr, &mut v) =>
-                {
-                    return crate::engine::projection::Flow::Any;
+                Some(AggArg::Eval { expr }) if !crate::spl::fields::expr_fields(expr, &mut v) => {
+                    return crate::spl::fields::Flow::Any;
                 }
                 Some(AggArg::Eval { .. }) => {}
                 None => {}
             }
         }
-        crate::engine::projection::Flow::replaces(v)
+        crate::spl::fields::Flow::replaces(v)
     }
     fn as_any(&self) -> &dyn Any {
         self

@@ -65,8 +65,8 @@ impl Command for TableCmd {
             fields: self.fields.iter().map(|f| f.name.clone()).collect(),
         }))
     }
-    fn field_flow(&self) -> crate::engine::projection::Flow {
-        crate::engine::projection::Flow::replaces(self.fields.iter().map(|f| f.name.clone()))
+    fn field_flow(&self) -> crate::spl::fields::Flow {
+        crate::spl::fields::Flow::replaces(self.fields.iter().map(|f| f.name.clone()))
     }
     fn as_any(&self) -> &dyn Any {
         self

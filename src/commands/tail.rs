@@ -56,8 +56,8 @@ impl Command for TailCmd {
             buf: VecDeque::new(),
         }))
     }
-    fn field_flow(&self) -> crate::engine::projection::Flow {
-        crate::engine::projection::Flow::Reads(Vec::new())
+    fn field_flow(&self) -> crate::spl::fields::Flow {
+        crate::spl::fields::Flow::Reads(Vec::new())
     }
     fn as_any(&self) -> &dyn Any {
         self

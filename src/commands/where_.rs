@@ -55,8 +55,8 @@ impl Command for WhereCmd {
     fn exprs(&self) -> Vec<&Expr> {
         vec![&self.expr]
     }
-    fn field_flow(&self) -> crate::engine::projection::Flow {
-        crate::engine::projection::exprs_flow(&[&self.expr], [])
+    fn field_flow(&self) -> crate::spl::fields::Flow {
+        crate::spl::fields::exprs_flow(&[&self.expr], [])
     }
     fn as_any(&self) -> &dyn Any {
         self

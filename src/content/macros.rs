@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::base::diag::{ErrorKind, Result, SplError};
-use crate::spl::ast::Span;
+use crate::base::span::Span;
 
 /// Where a piece of SPL text was written.
 #[derive(Debug, Clone)]
@@ -189,7 +189,7 @@ pub fn load_file(path: &Path) -> Result<MacroDef> {
             format!(
                 "malformed macro file {}: {}",
                 path.display(),
-                crate::content::rules::yaml_message(&e, path)
+                crate::base::diag::yaml_message(&e, path)
             ),
         )
     })?;

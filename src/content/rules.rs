@@ -78,7 +78,7 @@ fn load(path: &Path, full: bool) -> Result<Detection> {
             format!(
                 "malformed rule file {}: {}",
                 path.display(),
-                yaml_message(&e, path)
+                crate::base::diag::yaml_message(&e, path)
             ),
         )
     };
@@ -120,12 +120,6 @@ impl Detection {
             .components()
             .any(|c| c.as_os_str() == "deprecated" || c.as_os_str() == "removed")
     }
-}
-
-/// A YAML error as text, its snippet named by the file (not `<input>`).
-pub fn yaml_message(e: &serde_saphyr::Error, path: &Path) -> String {
-    let name = path.display().to_string();
-    e.render_with_options(serde_saphyr::render_options! { source_name: Some(&name) })
 }
 
 /// The rules root for a rule file: the nearest ancestor holding `macros/`.

@@ -1,79 +1,22 @@
-//! A literal prefilter planned once from the leading search: the lines of an
-//! NDJSON input that cannot match are skipped before any JSON parsing.
+//! Plans the literal prefilter once from the leading search (the filter
+//! itself, run on raw lines, is [`crate::input::prefilter::Prefilter`]).
 //!
 //! Each required item of the leading search's top-level conjunction
 //! (`field=value` with a non-numeric value, or a bare term) contributes the
-//! longest literal piece of its value (between `*` wildcards). A line is kept
-//! when it contains every literal, ASCII-case-insensitively. Only literals that
-//! JSON cannot hide are used: printable ASCII without `"` and `\`, and not made
-//! only of characters a number can be written with (numbers are re-rendered).
-//! A line that fails the test is still kept when it might hide a literal:
-//! a `\/` or `\u` escape, a non-ASCII character that case-folds to `k`/`s`
-//! (KELVIN SIGN, LONG S), or a Splunk export wrapper (`"result`). Fields that
+//! longest literal piece of its value (between `*` wildcards). Fields that
 //! the metadata (`source`, `sourcetype`, `host`, `index`, `_time`) or the
 //! search-time knowledge can set are never used.
 
 use std::collections::HashSet;
 
-use aho_corasick::AhoCorasick;
-
 use crate::base::value::parse_number;
 use crate::commands::search::SearchCmd;
+use crate::input::prefilter::{usable, Prefilter};
 use crate::spl::ast::Pipeline;
 use crate::spl::search_expr::{CmpOp, SearchExpr};
 
 /// Fields set from outside the JSON line.
 const META_FIELDS: &[&str] = &["source", "sourcetype", "host", "index", "_time", "_raw"];
-
-/// The compiled literals; all must be present in a kept line.
-#[derive(Debug)]
-pub struct Prefilter {
-    literals: Vec<String>,
-    finders: Vec<AhoCorasick>,
-    /// A literal has `k` or `s` (non-ASCII characters fold to them).
-    folds: bool,
-}
-
-/// A finder that says whether a guard escape or wrapper is in the line.
-fn guards() -> &'static AhoCorasick {
-    static G: std::sync::OnceLock<AhoCorasick> = std::sync::OnceLock::new();
-    G.get_or_init(|| AhoCorasick::new(["\\/", "\\u", "\"result"]).expect("static patterns"))
-}
-
-/// The guards of [`guards`] and, when a literal has `k` or `s`, the
-/// characters that fold to them, as memmem finders over lower-cased text
-/// (`\u`/`\/` are unchanged by lower-casing; `"RESULT` becomes `"result`).
-fn guard_needles(folds: bool) -> &'static [memchr::memmem::Finder<'static>] {
-    static G: std::sync::OnceLock<Vec<memchr::memmem::Finder<'static>>> =
-        std::sync::OnceLock::new();
-    let all = G.get_or_init(|| {
-        ["\\/", "\\u", "\"result", "\u{212a}", "\u{17f}"]
-            .iter()
-            .map(|n| memchr::memmem::Finder::new(n.as_bytes()).into_owned())
-            .collect()
-    });
-    if folds {
-        all
-    } else {
-        &all[..3]
-    }
-}
-
-fn folds_finder() -> &'static AhoCorasick {
-    static G: std::sync::OnceLock<AhoCorasick> = std::sync::OnceLock::new();
-    G.get_or_init(|| AhoCorasick::new(["\u{212a}", "\u{17f}"]).expect("static patterns"))
-}
-
-/// Can this literal piece be found verbatim (up to ASCII case) in the JSON text?
-fn usable(piece: &str) -> bool {
-    !piece.is_empty()
-        && piece
-            .bytes()
-            .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
-        && !piece
-            .chars()
-            .all(|c| c.is_ascii_digit() || "+-.eEinfatyINFATY ".contains(c))
-}
 
 /// The longest usable piece of a value with `*` wildcards.
 fn best_piece(text: &str) -> Option<String> {
@@ -132,114 +75,6 @@ impl Prefilter {
         collect(expr, excluded, &mut literals);
         Prefilter::from_literals(literals)
     }
-
-    /// A prefilter requiring every literal (already usable; lower-cased here).
-    pub fn from_literals(literals: Vec<String>) -> Option<Prefilter> {
-        let mut literals: Vec<String> = literals
-            .into_iter()
-            .filter(|l| usable(l))
-            .map(|l| l.to_ascii_lowercase())
-            .collect();
-        literals.sort_by_key(|l| std::cmp::Reverse(l.len()));
-        literals.dedup();
-        literals.truncate(4);
-        if literals.is_empty() {
-            return None;
-        }
-        let finders = literals
-            .iter()
-            .map(|l| {
-                AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .build([l])
-                    .ok()
-            })
-            .collect::<Option<Vec<_>>>()?;
-        let folds = literals.iter().any(|l| l.contains(['k', 's']));
-        Some(Prefilter {
-            literals,
-            finders,
-            folds,
-        })
-    }
-
-    pub fn literals(&self) -> &[String] {
-        &self.literals
-    }
-
-    /// [`Prefilter::keep`] for consecutive lines of one buffer at once: the
-    /// span they cover is lower-cased once and each literal (and guard) is
-    /// searched over it with memmem, which on large spans is several times
-    /// faster than a case-insensitive search per line. `lines` are slices of
-    /// `buf`, in order.
-    pub fn keep_lines(&self, buf: &[u8], lines: &[&[u8]]) -> Vec<bool> {
-        let (Some(first), Some(last)) = (lines.first(), lines.last()) else {
-            return Vec::new();
-        };
-        let base = buf.as_ptr() as usize;
-        let start = first.as_ptr() as usize - base;
-        let end = last.as_ptr() as usize - base + last.len();
-        let lower = buf[start..end].to_ascii_lowercase();
-        // Line bounds relative to `lower`.
-        let bounds: Vec<(usize, usize)> = lines
-            .iter()
-            .map(|l| {
-                let s = l.as_ptr() as usize - base - start;
-                (s, s + l.len())
-            })
-            .collect();
-        // For each needle, the lines holding it: stop at the first hit in a
-        // line and go on from the next line.
-        let lines_with = |needle: &memchr::memmem::Finder<'_>, hits: &mut [u8]| {
-            let mut pos = 0;
-            let mut idx = 0;
-            while pos < lower.len() {
-                let Some(at) = needle.find(&lower[pos..]) else {
-                    break;
-                };
-                let at = pos + at;
-                while idx < bounds.len() && bounds[idx].1 < at + needle.needle().len() {
-                    idx += 1;
-                }
-                if idx == bounds.len() {
-                    break;
-                }
-                if bounds[idx].0 <= at {
-                    hits[idx] = hits[idx].saturating_add(1);
-                    pos = bounds[idx].1;
-                    idx += 1;
-                } else {
-                    // A match across a line break: not in any one line.
-                    pos = at + 1;
-                }
-            }
-        };
-        let mut count = vec![0u8; lines.len()];
-        for lit in &self.literals {
-            lines_with(&memchr::memmem::Finder::new(lit.as_bytes()), &mut count);
-        }
-        let want = self.literals.len() as u8;
-        let mut keep: Vec<bool> = count.iter().map(|&c| c >= want).collect();
-        if keep.iter().all(|k| *k) {
-            return keep;
-        }
-        let mut guard = vec![0u8; lines.len()];
-        for g in guard_needles(self.folds) {
-            lines_with(g, &mut guard);
-        }
-        for (k, g) in keep.iter_mut().zip(guard) {
-            *k |= g > 0;
-        }
-        keep
-    }
-
-    /// Can this line (raw bytes) match? False only when it certainly cannot.
-    pub fn keep(&self, line: &[u8]) -> bool {
-        if self.finders.iter().all(|f| f.is_match(line)) {
-            return true;
-        }
-        guards().is_match(line) || (self.folds && folds_finder().is_match(line))
-    }
 }
 
 #[cfg(test)]
@@ -254,35 +89,5 @@ mod tests {
         );
         assert_eq!(best_piece("12*34"), None);
         assert_eq!(best_piece("a\"b"), None);
-        let p = Prefilter::from_literals(vec!["PowerShell".into()]).unwrap();
-        assert!(p.keep(br#"{"a":"C:\\POWERSHELL.exe"}"#));
-        assert!(!p.keep(br#"{"a":"cmd.exe"}"#));
-        assert!(p.keep(br#"{"a":"\u0070owershell"}"#));
-        assert!(p.keep("{\"a\":\"power\u{17f}hell\"}".as_bytes()));
-    }
-
-    #[test]
-    fn keep_lines_agrees_with_keep() {
-        let text = concat!(
-            "{\"a\":\"C:\\\\POWERSHELL.exe\"}\n",
-            "{\"a\":\"cmd.exe\"}\n",
-            "{\"a\":\"\\u0070owershell\"}\n",
-            "{\"a\":\"power\u{17f}hell\"}\n",
-            "\n",
-            "{\"result\":1, \"b\":\"powers\"}\n",
-            "{\"a\":\"x powershell\", \"b\": \"ENC\"}\n",
-            "{\"a\":\"powershel\"}\n",
-            "l\n",
-        );
-        let buf = text.as_bytes();
-        let lines: Vec<&[u8]> = buf
-            .split(|&b| b == b'\n')
-            .filter(|l| !l.is_empty())
-            .collect();
-        for lits in [vec!["powershell"], vec!["powershell", "enc"], vec!["exe"]] {
-            let p = Prefilter::from_literals(lits.iter().map(|s| s.to_string()).collect()).unwrap();
-            let each: Vec<bool> = lines.iter().map(|l| p.keep(l)).collect();
-            assert_eq!(p.keep_lines(buf, &lines), each, "{lits:?}");
-        }
     }
 }

@@ -7,7 +7,7 @@ use crate::base::diag::{ErrorKind, Result, SplError};
 use crate::base::event::Event;
 use crate::commands::support::pipeline::{Plan, PlanCtx, StageStats};
 use crate::content::macros::{self, MacroSet, Mapped, Origin};
-use crate::engine::prefilter::Prefilter;
+use crate::input::prefilter::Prefilter;
 use crate::input::{self, Meta, Source, Summary};
 use crate::spl::ast::{Pipeline, Span};
 use crate::spl::parse_pipeline;

@@ -13,10 +13,10 @@ use regex::Regex;
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::base::event::Fields;
+use crate::base::span::Span;
 use crate::base::value::{compare, parse_number, Value};
 use crate::commands::support::pipeline::PlanCtx;
 use crate::functions::FnCtx;
-use crate::spl::ast::Span;
 use crate::spl::search_expr::{CmpOp, SValue, SearchExpr, TermKind};
 
 /// Characters that separate tokens in `_raw` (Splunk's default major and minor breakers).

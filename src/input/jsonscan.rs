@@ -19,7 +19,7 @@ type FastSet = HashSet<Box<[u8]>, foldhash::fast::RandomState>;
 
 use crate::base::event::Event;
 use crate::base::value::Value;
-use crate::engine::projection::Projection;
+use crate::input::projection::Projection;
 
 /// The top-level keys to decode, prepared once from a [`Projection`].
 #[derive(Debug, Clone)]

@@ -20,6 +20,8 @@
 //! is applied to each event.
 
 pub mod jsonscan;
+pub mod prefilter;
+pub mod projection;
 pub mod winxml;
 
 use std::borrow::Cow;
@@ -33,8 +35,8 @@ use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::base::value::{format_number, Value};
 use crate::content::knowledge::Knowledge;
-use crate::engine::prefilter::Prefilter;
 use crate::input::jsonscan::{Scan, Wanted};
+use crate::input::prefilter::Prefilter;
 
 /// Metadata to set on events that lack it, and what to apply to every event.
 #[derive(Debug, Clone, Default)]

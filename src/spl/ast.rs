@@ -8,33 +8,7 @@ use serde::Serialize;
 
 use crate::commands::support::pipeline::{Operator, PlanCtx};
 
-/// Byte range in the (macro-expanded) search text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-pub struct Span {
-    pub start: usize,
-    pub end: usize,
-}
-
-impl Span {
-    pub fn new(start: usize, end: usize) -> Span {
-        Span { start, end }
-    }
-    pub fn len(&self) -> usize {
-        self.end.saturating_sub(self.start)
-    }
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-    pub fn to(&self, other: Span) -> Span {
-        Span::new(self.start.min(other.start), self.end.max(other.end))
-    }
-}
-
-impl From<Span> for miette::SourceSpan {
-    fn from(s: Span) -> Self {
-        (s.start, s.len()).into()
-    }
-}
+pub use crate::base::span::Span;
 
 /// A `key=value` command option.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -128,8 +102,8 @@ pub trait Command: fmt::Debug + fmt::Display + Send + Sync + 'static {
     }
     /// How this command uses the fields of its input rows, so the reader can
     /// parse only the fields a search needs (see [`crate::engine::projection`]).
-    fn field_flow(&self) -> crate::engine::projection::Flow {
-        crate::engine::projection::Flow::Any
+    fn field_flow(&self) -> crate::spl::fields::Flow {
+        crate::spl::fields::Flow::Any
     }
     fn as_any(&self) -> &dyn Any;
 }

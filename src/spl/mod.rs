@@ -3,6 +3,7 @@
 
 pub mod ast;
 pub mod expr;
+pub mod fields;
 pub mod lex;
 pub mod parser;
 pub mod search_expr;
