@@ -17,7 +17,7 @@ fn input(c: &mut Criterion) {
     g.bench_function("parse_line", |b| {
         b.iter(|| {
             text.lines()
-                .map(|l| input::parse_line(black_box(l), &meta, "synthetic.jsonl"))
+                .map(|l| input::json::parse_line(black_box(l), &meta, "synthetic.jsonl"))
                 .filter(Result::is_ok)
                 .count()
         })

@@ -650,7 +650,7 @@ fn explain_fields(
         knowledge: Some(knowledge),
         ..Default::default()
     };
-    match spleval::input::explain_first(&sources, &meta)? {
+    match spleval::input::explain::explain_first(&sources, &meta)? {
         None => {
             println!("no event read");
             Ok(())

@@ -151,7 +151,7 @@ fn shortcuts_never_change_results() {
 
 #[test]
 fn prefilter_plans_literals() {
-    use spleval::engine::prefilter::Prefilter;
+    use spleval::input::prefilter::Prefilter;
     let p =
         spleval::spl::parse_pipeline(r#"EventID=1 Image="*powershell.exe" | stats count"#).unwrap();
     let pf = Prefilter::plan(&p, &Default::default()).unwrap();

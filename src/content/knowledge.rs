@@ -560,7 +560,7 @@ fn kv_extract(ev: &mut Event, mode: KvMode, trace: &mut Option<&mut Trace>, labe
             {
                 let mut acc = IndexMap::new();
                 for (k, v) in &o {
-                    crate::input::flatten(k, v, &mut acc);
+                    crate::input::json::flatten(k, v, &mut acc);
                 }
                 for (k, vals) in acc {
                     set(ev, k, Value::multi(vals));

@@ -56,7 +56,7 @@ impl Wanted {
         }
         if p.time {
             add("_time");
-            for n in crate::input::TIME_FIELDS {
+            for n in crate::input::json::TIME_FIELDS {
                 add(n);
             }
         }
@@ -103,7 +103,7 @@ pub fn scan_line(line: &[u8], want: &Wanted) -> Scan {
         );
     }
     if want.time {
-        crate::input::set_time(&mut ev);
+        crate::input::json::set_time(&mut ev);
     }
     Scan::Event(ev)
 }
@@ -164,7 +164,7 @@ fn take(key: &str, v: &[u8], ev: &mut Event) -> Option<()> {
         b'{' | b'[' | b't' | b'f' | b'-' | b'0'..=b'9' => {
             let j: serde_json::Value = serde_json::from_slice(v).ok()?;
             let mut acc = indexmap::IndexMap::new();
-            crate::input::flatten(key, &j, &mut acc);
+            crate::input::json::flatten(key, &j, &mut acc);
             for (k, vals) in acc {
                 for x in vals {
                     add(ev, k.clone(), x);
@@ -310,7 +310,7 @@ mod tests {
     }
 
     fn full(line: &str) -> Event {
-        crate::input::parse_line(line, &Default::default(), "x").unwrap()
+        crate::input::json::parse_line(line, &Default::default(), "x").unwrap()
     }
 
     fn scan(line: &str, w: &Wanted) -> Event {

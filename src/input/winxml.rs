@@ -21,11 +21,15 @@ use indexmap::IndexMap;
 use quick_xml::events::Event as X;
 use quick_xml::Reader;
 
+use std::io::BufRead;
+
+use super::source::for_lines;
+use super::{Emit, Item};
 use crate::base::event::Event;
 use crate::base::value::Value;
 
 #[derive(PartialEq, Clone, Copy)]
-enum Section {
+pub(crate) enum Section {
     None,
     System,
     EventData,
@@ -44,7 +48,10 @@ pub fn parse_truncated(raw: &str) -> Result<Event, String> {
     event_from(raw, extract_with(raw, true)?)
 }
 
-fn event_from(raw: &str, fields: IndexMap<String, Vec<String>>) -> Result<Event, String> {
+pub(crate) fn event_from(
+    raw: &str,
+    fields: IndexMap<String, Vec<String>>,
+) -> Result<Event, String> {
     let mut ev = Event::with_capacity(fields.len() + 8);
     for (k, vals) in fields {
         ev.set(k, Value::multi(vals.into_iter().map(Value::Str).collect()));
@@ -66,7 +73,10 @@ pub fn extract(raw: &str) -> Result<IndexMap<String, Vec<String>>, String> {
     extract_with(raw, false)
 }
 
-fn extract_with(raw: &str, lenient: bool) -> Result<IndexMap<String, Vec<String>>, String> {
+pub(crate) fn extract_with(
+    raw: &str,
+    lenient: bool,
+) -> Result<IndexMap<String, Vec<String>>, String> {
     let mut out: IndexMap<String, Vec<String>> = IndexMap::new();
     let mut r = Reader::from_str(raw);
     let mut section = Section::None;
@@ -206,7 +216,7 @@ fn extract_with(raw: &str, lenient: bool) -> Result<IndexMap<String, Vec<String>
     Ok(out)
 }
 
-fn push(out: &mut IndexMap<String, Vec<String>>, name: &str, value: &str) {
+pub(crate) fn push(out: &mut IndexMap<String, Vec<String>>, name: &str, value: &str) {
     let v = value.trim();
     if v.is_empty() {
         return;
@@ -215,7 +225,7 @@ fn push(out: &mut IndexMap<String, Vec<String>>, name: &str, value: &str) {
 }
 
 /// The text between `<tag …>` and `</tag>` (first occurrence).
-fn inner_xml<'a>(raw: &'a str, tag: &str) -> Option<&'a str> {
+pub(crate) fn inner_xml<'a>(raw: &'a str, tag: &str) -> Option<&'a str> {
     let open = format!("<{tag}");
     let mut from = 0;
     let start = loop {
@@ -232,6 +242,103 @@ fn inner_xml<'a>(raw: &'a str, tag: &str) -> Option<&'a str> {
     };
     let end = raw[start..].find(&format!("</{tag}>"))? + start;
     Some(&raw[start..end])
+}
+
+/// Windows XML events: each `<Event …>…</Event>` (one per line as
+/// attack_data stores them; an event spanning lines is joined).
+pub(crate) fn read_winxml(
+    reader: &mut dyn BufRead,
+    name: &str,
+    emit: &mut Emit<'_>,
+) -> crate::base::diag::Result<()> {
+    let mut pending = String::new();
+    let mut start_line = 0u64;
+    for_lines(reader, name, &mut |lineno, text| {
+        let mut rest = text;
+        if !pending.is_empty() {
+            pending.push('\n');
+        }
+        loop {
+            if pending.is_empty() {
+                let Some(i) = rest.find("<Event") else {
+                    let t = rest.trim();
+                    if !t.is_empty() && !is_xml_wrapper(t) {
+                        return emit(Item::Bad {
+                            line: lineno,
+                            record: None,
+                            msg: "not an <Event> element".into(),
+                        });
+                    }
+                    return Ok(true);
+                };
+                // `<Events>` wrapper: skip it.
+                if rest[i..].starts_with("<Events") {
+                    rest = &rest[i + 7..];
+                    continue;
+                }
+                start_line = lineno;
+                rest = &rest[i..];
+            }
+            match rest.find("</Event>") {
+                Some(j) => {
+                    let end = j + "</Event>".len();
+                    pending.push_str(&rest[..end]);
+                    let raw = std::mem::take(&mut pending);
+                    let item = match crate::input::winxml::parse_event(&raw) {
+                        Ok(ev) => Item::Event {
+                            ev,
+                            raw_only: false,
+                            projected: false,
+                        },
+                        Err(msg) => Item::Bad {
+                            line: start_line,
+                            record: None,
+                            msg,
+                        },
+                    };
+                    if !emit(item)? {
+                        return Ok(false);
+                    }
+                    rest = &rest[end..];
+                }
+                None => {
+                    pending.push_str(rest);
+                    return Ok(true);
+                }
+            }
+        }
+    })?;
+    if !pending.trim().is_empty() {
+        // Cut short at the end of the input: keep what it holds, as Splunk's
+        // extractions would, and say so.
+        match crate::input::winxml::parse_truncated(&pending) {
+            Ok(ev) => {
+                eprintln!(
+                    "warning: {name}:{start_line}: <Event> cut short at the end of the input; its fields up to the cut are kept"
+                );
+                emit(Item::Event {
+                    ev,
+                    raw_only: false,
+                    projected: false,
+                })?;
+            }
+            Err(msg) => {
+                emit(Item::Bad {
+                    line: start_line,
+                    record: None,
+                    msg: format!("unterminated <Event> element at end of input ({msg})"),
+                })?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn is_xml_wrapper(t: &str) -> bool {
+    (t.starts_with("<?xml") && t.ends_with("?>"))
+        || t == "</Events>"
+        || t.starts_with("<Events")
+        || (t.starts_with("<!--") && t.ends_with("-->"))
 }
 
 #[cfg(test)]

@@ -1,0 +1,99 @@
+//! `run --explain-fields`: the first event with the origin of each field.
+
+use std::io::Read;
+
+use indexmap::IndexMap;
+use std::path::{Path, PathBuf};
+
+use super::source::{collect_files, open, read_stream, Source};
+use super::{apply_file_meta, Item, Meta};
+use crate::base::diag::Result;
+
+/// The first event of the sources with, for each field, what produced it:
+/// the input, the metadata (`--sourcetype`, the file name, …) or a knowledge
+/// rule (the last one that set it). Rows are (field, value, origin).
+pub fn explain_first(
+    sources: &[Source],
+    meta: &Meta,
+) -> Result<Option<Vec<(String, String, String)>>> {
+    let knowledge = meta.knowledge();
+    let mut state = knowledge.state();
+    for src in sources {
+        let (src, fmeta) = match src {
+            Source::WithMeta(s, m) => (&**s, Some(m)),
+            s => (s, None),
+        };
+        let inputs: Vec<(String, Box<dyn Read + Send>, Option<PathBuf>)> = match src {
+            Source::Stdin => vec![("stdin".into(), Box::new(std::io::stdin()), None)],
+            Source::Memory(name, data) => vec![(
+                name.clone(),
+                Box::new(std::io::Cursor::new(data.clone())),
+                None,
+            )],
+            Source::File(p) => {
+                let mut files = Vec::new();
+                collect_files(p, &mut files)?;
+                let mut v: Vec<(String, Box<dyn Read + Send>, Option<PathBuf>)> = Vec::new();
+                for file in files {
+                    v.push((
+                        file.display().to_string(),
+                        Box::new(open(&file)?),
+                        Some(file),
+                    ));
+                }
+                v
+            }
+            Source::WithMeta(..) => continue,
+        };
+        for (name, reader, path) in inputs {
+            let mut found = None;
+            read_stream(reader, &name, path.as_deref(), &mut |item| {
+                let Item::Event {
+                    mut ev, raw_only, ..
+                } = item
+                else {
+                    return Ok(true);
+                };
+                let short = Path::new(&name)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| name.clone());
+                let mut origin: IndexMap<String, String> = ev
+                    .names()
+                    .map(|n| (n.clone(), format!("input ({short})")))
+                    .collect();
+                apply_file_meta(&mut ev, fmeta, meta, &name);
+                for n in ev.names() {
+                    if !origin.contains_key(n) {
+                        let how = match n.as_str() {
+                            "source" if meta.source.is_none() => "metadata (the file name)".into(),
+                            other => format!("metadata (--{other})"),
+                        };
+                        origin.insert(n.clone(), how);
+                    }
+                }
+                let mut trace = Vec::new();
+                knowledge.apply_traced(&mut ev, raw_only, &mut state, Some(&mut trace));
+                for (f, rule) in trace {
+                    origin.insert(f, rule);
+                }
+                let rows = ev
+                    .iter()
+                    .map(|(k, v)| {
+                        (
+                            k.clone(),
+                            v.to_display(" | "),
+                            origin.get(k).cloned().unwrap_or_else(|| "input".into()),
+                        )
+                    })
+                    .collect::<Vec<_>>();
+                found = Some(rows);
+                Ok(false)
+            })?;
+            if found.is_some() {
+                return Ok(found);
+            }
+        }
+    }
+    Ok(None)
+}

@@ -1,0 +1,377 @@
+//! JSON records: objects flattened into fields (`status.errorCode`,
+//! `tags{}`), `_time` from the event's own timestamp fields, Splunk export
+//! wrappers unwrapped, and JSON arrays or sequences of documents split into
+//! records.
+
+use std::io::BufRead;
+
+use indexmap::IndexMap;
+
+use super::{apply_meta, Emit, Item, Meta};
+use crate::base::diag::{Result, SplError};
+use crate::base::event::Event;
+use crate::base::value::{format_number, Value};
+
+/// Timestamp fields tried, in order, when the event has no `_time`.
+pub const TIME_FIELDS: &[&str] = &[
+    "timestamp",
+    "@timestamp",
+    "createdDateTime",
+    "eventTime",
+    "CreationTime",
+    "TimeCreated",
+    "time",
+    "date",
+];
+
+/// One JSON text (an NDJSON line or an array element) → its events: an
+/// object, or the results of a Splunk export (`{"result":{…}}`, `{"results":[…]}`).
+pub(crate) fn parse_json_record(text: &str) -> std::result::Result<Vec<Event>, String> {
+    let v: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("malformed JSON ({e})"))?;
+    let serde_json::Value::Object(obj) = v else {
+        return Err("not a JSON object".into());
+    };
+    Ok(match export_results(&obj) {
+        Some(results) => results.into_iter().map(from_export_result).collect(),
+        None => {
+            let mut ev = from_object(&obj);
+            if !ev.contains("_raw") {
+                ev.set("_raw", Value::Str(text.to_string()));
+            }
+            vec![ev]
+        }
+    })
+}
+
+/// The result objects of a Splunk export line or document, if `obj` is one.
+pub(crate) fn export_results(
+    obj: &serde_json::Map<String, serde_json::Value>,
+) -> Option<Vec<&serde_json::Map<String, serde_json::Value>>> {
+    const ENVELOPE: &[&str] = &[
+        "preview",
+        "offset",
+        "lastrow",
+        "init_offset",
+        "messages",
+        "fields",
+        "highlighted",
+        "post_process_count",
+    ];
+    let only_envelope = |key: &str| {
+        obj.keys()
+            .all(|k| k == key || ENVELOPE.contains(&k.as_str()))
+    };
+    if let Some(serde_json::Value::Object(r)) = obj.get("result") {
+        if only_envelope("result") {
+            return Some(vec![r]);
+        }
+    }
+    if let Some(serde_json::Value::Array(rs)) = obj.get("results") {
+        if only_envelope("results") && rs.iter().all(|r| r.is_object()) {
+            return Some(rs.iter().filter_map(|r| r.as_object()).collect());
+        }
+    }
+    None
+}
+
+/// A Splunk export result: fields as Splunk returned them (a JSON array is a
+/// multivalue field of the same name), `_raw` and `_time` kept.
+pub(crate) fn from_export_result(obj: &serde_json::Map<String, serde_json::Value>) -> Event {
+    let mut ev = Event::with_capacity(obj.len() + 2);
+    for (k, v) in obj {
+        match v {
+            serde_json::Value::Array(a) => ev.set(
+                k.clone(),
+                Value::multi(a.iter().filter_map(scalar).collect()),
+            ),
+            serde_json::Value::Object(_) => {
+                let mut acc = IndexMap::new();
+                flatten(k, v, &mut acc);
+                for (k, vals) in acc {
+                    ev.set(k, Value::multi(vals));
+                }
+            }
+            other => {
+                if let Some(s) = scalar(other) {
+                    ev.set(k.clone(), s);
+                }
+            }
+        }
+    }
+    set_time(&mut ev);
+    ev
+}
+
+/// A JSON array of records, or a sequence of whole JSON documents: records
+/// are split at the top level (so one malformed record does not lose the
+/// rest) and parsed one at a time.
+pub(crate) fn read_json_values(
+    reader: &mut dyn BufRead,
+    name: &str,
+    emit: &mut Emit<'_>,
+) -> Result<()> {
+    let mut splitter = JsonSplitter::default();
+    let mut record = 0u64;
+    let mut buf = Vec::new();
+    let mut lineno = 0u64;
+    let mut pending: Vec<(u64, String)> = Vec::new();
+    loop {
+        buf.clear();
+        let n = reader
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| SplError::input(format!("{name}:{}: cannot read: {e}", lineno + 1)))?;
+        if n == 0 {
+            break;
+        }
+        lineno += 1;
+        let text = String::from_utf8_lossy(&buf);
+        let text = if lineno == 1 {
+            text.trim_start_matches('\u{feff}')
+        } else {
+            &text
+        };
+        splitter.feed(text, lineno, &mut pending);
+        for (line, text) in pending.drain(..) {
+            record += 1;
+            if !emit_json_record(&text, line, record, emit)? {
+                return Ok(());
+            }
+        }
+    }
+    if let Some((line, text)) = splitter.finish() {
+        record += 1;
+        if !text.trim().is_empty() {
+            emit(Item::Bad {
+                line,
+                record: Some(record),
+                msg: "unterminated JSON record at end of input".into(),
+            })?;
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn emit_json_record(
+    text: &str,
+    line: u64,
+    record: u64,
+    emit: &mut Emit<'_>,
+) -> Result<bool> {
+    match parse_json_record(text.trim()) {
+        Ok(evs) => {
+            for ev in evs {
+                if !emit(Item::Event {
+                    ev,
+                    raw_only: false,
+                    projected: false,
+                })? {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        }
+        Err(msg) => emit(Item::Bad {
+            line,
+            record: Some(record),
+            msg,
+        }),
+    }
+}
+
+/// Splits a stream of JSON text into top-level records: the elements of a
+/// top-level array, or consecutive top-level values.
+#[derive(Default)]
+pub(crate) struct JsonSplitter {
+    depth: u32,
+    in_str: bool,
+    escape: bool,
+    /// Inside the top-level array (its elements are the records).
+    in_array: bool,
+    started: bool,
+    cur: String,
+    cur_line: u64,
+}
+
+impl JsonSplitter {
+    fn feed(&mut self, text: &str, lineno: u64, out: &mut Vec<(u64, String)>) {
+        for c in text.chars() {
+            if !self.started {
+                if c.is_whitespace() {
+                    continue;
+                }
+                self.started = true;
+                if c == '[' {
+                    self.in_array = true;
+                    continue;
+                }
+            }
+            if self.in_str {
+                self.cur.push(c);
+                if self.escape {
+                    self.escape = false;
+                } else if c == '\\' {
+                    self.escape = true;
+                } else if c == '"' {
+                    self.in_str = false;
+                }
+                continue;
+            }
+            let base = u32::from(self.in_array);
+            match c {
+                '"' => {
+                    self.in_str = true;
+                    self.start(lineno);
+                    self.cur.push(c);
+                }
+                '{' | '[' => {
+                    self.start(lineno);
+                    self.depth += 1;
+                    self.cur.push(c);
+                }
+                '}' | ']' if self.depth == 0 => {
+                    // The top-level array's end.
+                    if self.in_array && c == ']' {
+                        self.flush(out);
+                        self.in_array = false;
+                        self.started = false;
+                    } else {
+                        self.start(lineno);
+                        self.cur.push(c);
+                    }
+                }
+                '}' | ']' => {
+                    self.depth -= 1;
+                    self.cur.push(c);
+                    if self.depth == 0 && !self.in_array {
+                        self.flush(out);
+                    }
+                }
+                ',' if self.depth == 0 && base == 1 => self.flush(out),
+                c if c.is_whitespace() && self.cur.is_empty() => {}
+                c => {
+                    self.start(lineno);
+                    self.cur.push(c);
+                }
+            }
+        }
+    }
+
+    fn start(&mut self, lineno: u64) {
+        if self.cur.is_empty() {
+            self.cur_line = lineno;
+        }
+    }
+
+    fn flush(&mut self, out: &mut Vec<(u64, String)>) {
+        let text = std::mem::take(&mut self.cur);
+        if !text.trim().is_empty() {
+            out.push((self.cur_line, text));
+        }
+    }
+
+    fn finish(&mut self) -> Option<(u64, String)> {
+        let text = std::mem::take(&mut self.cur);
+        (!text.trim().is_empty()).then_some((self.cur_line, text))
+    }
+}
+
+/// One NDJSON line → an event.
+pub fn parse_line(
+    text: &str,
+    meta: &Meta,
+    source_name: &str,
+) -> std::result::Result<Event, String> {
+    let v: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("malformed JSON ({e})"))?;
+    let serde_json::Value::Object(obj) = v else {
+        return Err("not a JSON object".into());
+    };
+    let mut ev = from_object(&obj);
+    if !ev.contains("_raw") {
+        ev.set("_raw", Value::Str(text.to_string()));
+    }
+    apply_meta(&mut ev, meta, source_name);
+    Ok(ev)
+}
+
+/// Flattens a JSON object into an event and sets `_time`.
+pub fn from_object(obj: &serde_json::Map<String, serde_json::Value>) -> Event {
+    let mut acc: IndexMap<String, Vec<Value>> = IndexMap::new();
+    for (k, v) in obj {
+        flatten(k, v, &mut acc);
+    }
+    let mut ev = Event::with_capacity(acc.len() + 4);
+    for (k, vals) in acc {
+        ev.set(k, Value::multi(vals));
+    }
+    set_time(&mut ev);
+    ev
+}
+
+/// Sets `_time` (and the event's original time) from its timestamp fields.
+pub fn set_time(ev: &mut Event) {
+    let t = event_time(ev);
+    if let Some(t) = t {
+        ev.set("_time", Value::Num(t));
+        ev.orig_time = t;
+    } else {
+        ev.remove("_time");
+    }
+}
+
+pub(crate) fn scalar(v: &serde_json::Value) -> Option<Value> {
+    match v {
+        serde_json::Value::Null => None,
+        serde_json::Value::Bool(b) => Some(Value::Str(b.to_string())),
+        serde_json::Value::Number(n) => Some(Value::Str(match n.as_f64() {
+            Some(f) if n.is_f64() => {
+                let s = n.to_string();
+                if s.contains('e') || s.contains('E') {
+                    format_number(f)
+                } else {
+                    s
+                }
+            }
+            _ => n.to_string(),
+        })),
+        serde_json::Value::String(s) => Some(Value::Str(s.clone())),
+        _ => None,
+    }
+}
+
+/// Flattens a JSON value into dotted/`{}` field names (public for `kv_mode: json`).
+pub fn flatten(name: &str, v: &serde_json::Value, acc: &mut IndexMap<String, Vec<Value>>) {
+    match v {
+        serde_json::Value::Object(o) => {
+            for (k, x) in o {
+                flatten(&format!("{name}.{k}"), x, acc);
+            }
+        }
+        serde_json::Value::Array(a) => {
+            let key = format!("{name}{{}}");
+            for x in a {
+                flatten(&key, x, acc);
+            }
+        }
+        other => {
+            if let Some(s) = scalar(other) {
+                acc.entry(name.to_string()).or_default().push(s);
+            }
+        }
+    }
+}
+
+/// `_time` from a numeric or ISO `_time`, else the first known timestamp field.
+pub fn event_time(ev: &Event) -> Option<f64> {
+    if let Some(v) = ev.get("_time") {
+        if let Some(t) = v.as_text().and_then(|t| crate::time::parse_timestamp(&t)) {
+            return Some(t);
+        }
+    }
+    TIME_FIELDS.iter().find_map(|f| {
+        ev.get(f)
+            .and_then(|v| v.as_text())
+            .and_then(|t| crate::time::parse_timestamp(&t))
+    })
+}
