@@ -242,7 +242,7 @@ impl Datamodels {
             let mut fs = Vec::with_capacity(ds.fields.len());
             for f in &ds.fields {
                 let c = match &f.eval {
-                    Some(t) => Some(crate::content::knowledge::compile_eval(t).map_err(|e| {
+                    Some(t) => Some(crate::eval::compile_text(t).map_err(|e| {
                         SplError::plan(format!("data model {} field {}: {e}", m.name, f.name))
                     })?),
                     None => None,
@@ -322,7 +322,7 @@ fn parse_model(v: &serde_json::Value) -> std::result::Result<Model, String> {
                 _ => return Err(format!("model {name}: dataset {dname}: bad field {f}")),
             };
             if let Some(e) = &field.eval {
-                crate::content::knowledge::compile_eval(e)
+                crate::eval::compile_text(e)
                     .map_err(|m| format!("model {name}: field {}: {m}", field.name))?;
             }
             fields.push(field);

@@ -36,10 +36,7 @@ use indexmap::IndexMap;
 use regex::Regex;
 
 use crate::base::diag::{ErrorKind, Result, SplError};
-use crate::base::event::Event;
-use crate::base::value::Value;
-use crate::eval::{self, Compiled};
-use crate::functions::FnCtx;
+use crate::eval::Compiled;
 
 /// The packs we ship (`rules/knowledge/*.yml`), compiled into the binary.
 pub const SHIPPED: &[(&str, &str)] = &[
@@ -66,37 +63,37 @@ pub const SHIPPED: &[(&str, &str)] = &[
 /// Search-time knowledge: compiled stanzas in load order.
 #[derive(Debug, Default)]
 pub struct Knowledge {
-    stanzas: Vec<Stanza>,
+    pub(crate) stanzas: Vec<Stanza>,
 }
 
 #[derive(Debug)]
-struct Stanza {
-    name: String,
+pub(crate) struct Stanza {
+    pub(crate) name: String,
     /// Where it was written (file), for `--explain-fields` and errors.
-    file: String,
-    sourcetype: Vec<Pat>,
-    source: Vec<Pat>,
-    host: Vec<Pat>,
-    timestamp: Option<TimeRule>,
-    rewrite: Vec<(String, Compiled)>,
-    kv_mode: Option<KvMode>,
-    extract: Vec<Extract>,
-    alias: Vec<(String, String)>,
-    eval: Vec<Vec<(String, Compiled)>>,
-    lookup: Vec<Lookup>,
+    pub(crate) file: String,
+    pub(crate) sourcetype: Vec<Pat>,
+    pub(crate) source: Vec<Pat>,
+    pub(crate) host: Vec<Pat>,
+    pub(crate) timestamp: Option<TimeRule>,
+    pub(crate) rewrite: Vec<(String, Compiled)>,
+    pub(crate) kv_mode: Option<KvMode>,
+    pub(crate) extract: Vec<Extract>,
+    pub(crate) alias: Vec<(String, String)>,
+    pub(crate) eval: Vec<Vec<(String, Compiled)>>,
+    pub(crate) lookup: Vec<Lookup>,
 }
 
 /// An automatic lookup with its table inline: the value of `input` looked up
 /// in `table` sets each `output` field.
 #[derive(Debug)]
-struct Lookup {
-    input: String,
-    output: Vec<String>,
-    table: HashMap<String, String>,
+pub(crate) struct Lookup {
+    pub(crate) input: String,
+    pub(crate) output: Vec<String>,
+    pub(crate) table: HashMap<String, String>,
 }
 
 #[derive(Debug)]
-enum Pat {
+pub(crate) enum Pat {
     Exact(String),
     Wild(Regex),
 }
@@ -128,10 +125,10 @@ impl Pat {
 }
 
 #[derive(Debug)]
-struct TimeRule {
-    field: String,
-    format: Option<String>,
-    zone: chrono_tz::Tz,
+pub(crate) struct TimeRule {
+    pub(crate) field: String,
+    pub(crate) format: Option<String>,
+    pub(crate) zone: chrono_tz::Tz,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -143,26 +140,11 @@ pub enum KvMode {
 }
 
 #[derive(Debug)]
-struct Extract {
-    regex: Arc<fancy_regex::Regex>,
-    input: String,
-    names: Vec<String>,
+pub(crate) struct Extract {
+    pub(crate) regex: Arc<fancy_regex::Regex>,
+    pub(crate) input: String,
+    pub(crate) names: Vec<String>,
 }
-
-/// (sourcetype, source, host).
-type MetaKey = (String, String, String);
-
-/// Per-reader caches (which stanzas match which metadata).
-#[derive(Default)]
-pub struct State {
-    cache: HashMap<MetaKey, Arc<[usize]>>,
-    /// The few most recent keys (an event is matched before and after its
-    /// metadata rewrite), checked before the map.
-    recent: Vec<(MetaKey, Arc<[usize]>)>,
-}
-
-/// What produced each field, for `--explain-fields`.
-pub type Trace = Vec<(String, String)>;
 
 impl Knowledge {
     pub fn empty() -> Knowledge {
@@ -286,217 +268,6 @@ impl Knowledge {
         out
     }
 
-    pub fn state(&self) -> State {
-        State::default()
-    }
-
-    /// Applies the knowledge to one event (see the module docs for the order).
-    pub fn apply(&self, ev: &mut Event, raw_only: bool, state: &mut State) {
-        self.apply_traced(ev, raw_only, state, None);
-    }
-
-    /// [`Knowledge::apply`], recording which rule set each field.
-    pub fn apply_traced(
-        &self,
-        ev: &mut Event,
-        raw_only: bool,
-        state: &mut State,
-        mut trace: Option<&mut Trace>,
-    ) {
-        if self.stanzas.is_empty() {
-            if raw_only {
-                kv_extract(ev, KvMode::Auto, &mut trace, "kv_mode auto (default)");
-            }
-            return;
-        }
-        let ctx = FnCtx::default();
-        // Index time: timestamp, then metadata rewrites.
-        let first = self.matching(ev, state);
-        for &i in first.iter() {
-            let s = &self.stanzas[i];
-            if let Some(tr) = &s.timestamp {
-                if let Some(t) = ev
-                    .get(&tr.field)
-                    .and_then(|v| v.as_text())
-                    .and_then(|t| match &tr.format {
-                        Some(f) => crate::time::strptime(&t, f, tr.zone),
-                        None => crate::time::parse_timestamp(&t),
-                    })
-                {
-                    ev.set("_time", Value::Num(t));
-                    ev.orig_time = t;
-                    note(&mut trace, "_time", || {
-                        format!("{}: timestamp from {}", s.label(), tr.field)
-                    });
-                }
-            }
-        }
-        let mut rewritten = false;
-        for &i in first.iter() {
-            let s = &self.stanzas[i];
-            if s.rewrite.is_empty() {
-                continue;
-            }
-            let vals: Vec<Option<Value>> = s
-                .rewrite
-                .iter()
-                .map(|(_, c)| eval::eval(c, ev, &ctx).ok().filter(|v| !v.is_null()))
-                .collect();
-            for ((field, _), v) in s.rewrite.iter().zip(vals) {
-                if let Some(v) = v {
-                    let v = Value::Str(v.to_display("\n"));
-                    if ev.get(field) != Some(&v) {
-                        rewritten = true;
-                    }
-                    ev.set(field.clone(), v);
-                    note(&mut trace, field, || {
-                        format!("{}: rewrite {field}", s.label())
-                    });
-                }
-            }
-        }
-        let matched = if rewritten {
-            self.matching(ev, state)
-        } else {
-            first
-        };
-        // Search time.
-        if raw_only {
-            let mode = matched
-                .iter()
-                .filter_map(|&i| self.stanzas[i].kv_mode.map(|m| (i, m)))
-                .next_back();
-            let (label, mode) = match mode {
-                Some((i, m)) => (format!("{}: kv_mode", self.stanzas[i].label()), m),
-                None => ("kv_mode auto (default)".to_string(), KvMode::Auto),
-            };
-            kv_extract(ev, mode, &mut trace, &label);
-        }
-        for &i in matched.iter() {
-            let s = &self.stanzas[i];
-            for x in &s.extract {
-                let Some(text) = ev
-                    .get(&x.input)
-                    .and_then(|v| v.as_text())
-                    .map(|c| c.into_owned())
-                else {
-                    continue;
-                };
-                if let Ok(Some(caps)) = x.regex.captures(&text) {
-                    for n in &x.names {
-                        if let Some(m) = caps.name(n) {
-                            if !m.as_str().is_empty() {
-                                ev.set(n.clone(), Value::Str(m.as_str().to_string()));
-                                note(&mut trace, n, || format!("{}: extract", s.label()));
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        for &i in matched.iter() {
-            let s = &self.stanzas[i];
-            for (to, from) in &s.alias {
-                if let Some(v) = ev.get(from).cloned() {
-                    ev.set(to.clone(), v);
-                    note(&mut trace, to, || {
-                        format!("{}: alias {to} = {from}", s.label())
-                    });
-                }
-            }
-        }
-        let groups = matched
-            .iter()
-            .map(|&i| self.stanzas[i].eval.len())
-            .max()
-            .unwrap_or(0);
-        let mut out: Vec<(usize, &str, Value)> = Vec::new();
-        for g in 0..groups {
-            out.clear();
-            for &i in matched.iter() {
-                let Some(group) = self.stanzas[i].eval.get(g) else {
-                    continue;
-                };
-                for (field, c) in group {
-                    if let Ok(v) = eval::eval(c, ev, &ctx) {
-                        if !v.is_null() && !matches!(v, Value::Bool(_)) {
-                            out.push((i, field, v));
-                        }
-                    }
-                }
-            }
-            for (i, field, v) in out.drain(..) {
-                ev.set(field, v);
-                note(&mut trace, field, || {
-                    format!("{}: eval {field}", self.stanzas[i].label())
-                });
-            }
-        }
-        self.apply_lookups(ev, &matched, &mut trace);
-    }
-
-    fn apply_lookups(&self, ev: &mut Event, matched: &[usize], trace: &mut Option<&mut Trace>) {
-        for &i in matched {
-            let s = &self.stanzas[i];
-            for l in &s.lookup {
-                let Some(v) = ev
-                    .get(&l.input)
-                    .and_then(|v| v.as_text())
-                    .and_then(|k| l.table.get(k.as_ref()))
-                    .cloned()
-                else {
-                    continue;
-                };
-                for o in &l.output {
-                    ev.set(o.clone(), Value::Str(v.clone()));
-                    note(trace, o, || {
-                        format!("{}: lookup {o} from {}", s.label(), l.input)
-                    });
-                }
-            }
-        }
-    }
-
-    /// Indices of the stanzas matching the event's sourcetype, source and host.
-    fn matching(&self, ev: &Event, state: &mut State) -> Arc<[usize]> {
-        let text = |k: &str| {
-            ev.get(k)
-                .and_then(|v| v.as_text())
-                .unwrap_or(std::borrow::Cow::Borrowed(""))
-        };
-        let (st, src, host) = (text("sourcetype"), text("source"), text("host"));
-        // Most events of an input share their metadata: compare before allocating.
-        for (k, v) in &state.recent {
-            if k.0 == st && k.1 == src && k.2 == host {
-                return v.clone();
-            }
-        }
-        let (st, src, host) = (st.into_owned(), src.into_owned(), host.into_owned());
-        let key = (st, src, host);
-        let v = match state.cache.get(&key) {
-            Some(v) => v.clone(),
-            None => {
-                let v: Arc<[usize]> = self
-                    .stanzas
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, s)| s.matches(&key.0, &key.1, &key.2))
-                    .map(|(i, _)| i)
-                    .collect();
-                if state.cache.len() > 10_000 {
-                    state.cache.clear();
-                }
-                state.cache.insert(key.clone(), v.clone());
-                v
-            }
-        };
-        if state.recent.len() >= 4 {
-            state.recent.remove(0);
-        }
-        state.recent.push((key, v.clone()));
-        v
-    }
-
     /// Whether any stanza applies to events with this metadata.
     pub fn matches_any(&self, sourcetype: &str, source: &str, host: &str) -> bool {
         self.stanzas
@@ -515,11 +286,11 @@ impl Knowledge {
 }
 
 impl Stanza {
-    fn matches(&self, st: &str, src: &str, host: &str) -> bool {
+    pub(crate) fn matches(&self, st: &str, src: &str, host: &str) -> bool {
         let sel = |pats: &[Pat], v: &str| pats.is_empty() || pats.iter().any(|p| p.matches(v));
         sel(&self.sourcetype, st) && sel(&self.source, src) && sel(&self.host, host)
     }
-    fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         let file = Path::new(&self.file)
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -528,83 +299,7 @@ impl Stanza {
     }
 }
 
-fn note(trace: &mut Option<&mut Trace>, field: &str, label: impl FnOnce() -> String) {
-    if let Some(t) = trace.as_deref_mut() {
-        t.push((field.to_string(), label()));
-    }
-}
-
-/// Search-time extraction from `_raw` for events read as raw text; fields the
-/// event already has are kept.
-fn kv_extract(ev: &mut Event, mode: KvMode, trace: &mut Option<&mut Trace>, label: &str) {
-    let Some(raw) = ev
-        .get("_raw")
-        .and_then(|v| v.as_text())
-        .map(|c| c.into_owned())
-    else {
-        return;
-    };
-    let mut set = |ev: &mut Event, k: String, v: Value| {
-        if !ev.contains(&k) {
-            note(trace, &k, || label.to_string());
-            ev.set(k, v);
-        }
-    };
-    match mode {
-        KvMode::None => {}
-        KvMode::Json => {
-            let t = raw.trim();
-            let start = t.find('{');
-            if let Some(Ok(serde_json::Value::Object(o))) =
-                start.map(|s| serde_json::from_str::<serde_json::Value>(&t[s..]))
-            {
-                let mut acc = IndexMap::new();
-                for (k, v) in &o {
-                    crate::input::json::flatten(k, v, &mut acc);
-                }
-                for (k, vals) in acc {
-                    set(ev, k, Value::multi(vals));
-                }
-            }
-        }
-        KvMode::Xml => {
-            if let Some(i) = raw.find("<Event") {
-                if let Ok(fields) = crate::input::winxml::extract(&raw[i..]) {
-                    for (k, vals) in fields {
-                        set(
-                            ev,
-                            k,
-                            Value::multi(vals.into_iter().map(Value::Str).collect()),
-                        );
-                    }
-                }
-            }
-        }
-        KvMode::Auto => {
-            static KV: OnceLock<Regex> = OnceLock::new();
-            let re = KV.get_or_init(|| {
-                Regex::new(
-                    r#"(?:^|[\s,;])([A-Za-z_][A-Za-z0-9_.]*)=(?:"([^"]*)"|'([^']*)'|([^\s,;"']*))"#,
-                )
-                .expect("valid kv regex")
-            });
-            for c in re.captures_iter(&raw) {
-                let k = c[1].to_string();
-                let v = c
-                    .get(2)
-                    .or_else(|| c.get(3))
-                    .or_else(|| c.get(4))
-                    .map(|m| m.as_str())
-                    .unwrap_or("");
-                if !v.is_empty() {
-                    set(ev, k, Value::Str(v.to_string()));
-                }
-            }
-        }
-    }
-}
-
-fn yaml_files(dir: &Path) -> Result<Vec<PathBuf>> {
+pub(crate) fn yaml_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| {
             SplError::new(
@@ -624,7 +319,10 @@ fn yaml_files(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-fn strings(v: Option<&serde_json::Value>, key: &str) -> std::result::Result<Vec<String>, String> {
+pub(crate) fn strings(
+    v: Option<&serde_json::Value>,
+    key: &str,
+) -> std::result::Result<Vec<String>, String> {
     match v {
         None | Some(serde_json::Value::Null) => Ok(Vec::new()),
         Some(serde_json::Value::String(s)) => Ok(vec![s.clone()]),
@@ -639,28 +337,14 @@ fn strings(v: Option<&serde_json::Value>, key: &str) -> std::result::Result<Vec<
     }
 }
 
-fn text_of(v: &serde_json::Value) -> String {
+pub(crate) fn text_of(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
     }
 }
 
-/// Parses and compiles an eval expression once.
-pub fn compile_eval(text: &str) -> std::result::Result<Compiled, String> {
-    let src = crate::spl::lex::Src::new(text);
-    let expr = match crate::spl::expr::parse_expr(&src, text) {
-        Ok((rest, e)) if rest.trim().is_empty() => e,
-        Ok((rest, _)) => return Err(format!("unexpected text {:?} in {text:?}", rest.trim())),
-        Err(nom::Err::Error(e)) | Err(nom::Err::Failure(e)) => {
-            return Err(format!("{} in {text:?}", e.msg))
-        }
-        Err(nom::Err::Incomplete(_)) => return Err(format!("incomplete expression {text:?}")),
-    };
-    eval::compile(&expr, &FnCtx::default()).map_err(|e| format!("{} in {text:?}", e.msg))
-}
-
-fn compile_map(
+pub(crate) fn compile_map(
     v: &serde_json::Value,
     key: &str,
 ) -> std::result::Result<Vec<(String, Compiled)>, String> {
@@ -669,14 +353,17 @@ fn compile_map(
     };
     o.iter()
         .map(|(f, e)| {
-            compile_eval(&text_of(e))
+            crate::eval::compile_text(&text_of(e))
                 .map(|c| (f.clone(), c))
                 .map_err(|m| format!("{key} {f}: {m}"))
         })
         .collect()
 }
 
-fn compile_stanza(v: &serde_json::Value, file: &str) -> std::result::Result<Stanza, String> {
+pub(crate) fn compile_stanza(
+    v: &serde_json::Value,
+    file: &str,
+) -> std::result::Result<Stanza, String> {
     let serde_json::Value::Object(o) = v else {
         return Err("a stanza must be a map".into());
     };
@@ -855,53 +542,6 @@ fn compile_stanza(v: &serde_json::Value, file: &str) -> std::result::Result<Stan
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn ev(pairs: &[(&str, &str)]) -> Event {
-        let mut e = Event::new();
-        for (k, v) in pairs {
-            e.set(*k, Value::from(*v));
-        }
-        e
-    }
-
-    #[test]
-    fn phases_and_parallel_evals() {
-        let mut k = Knowledge::empty();
-        k.add_text(
-            "t.yml",
-            r#"
-- name: a
-  sourcetype: "my:*"
-  rewrite: {source: '"S:" . Channel'}
-  extract: ['user=(?<user>\w+)']
-  alias: {EventCode: EventID}
-  eval:
-    - {x: 'EventCode * 2', y: 'x'}
-    - {z: 'x + 1'}
-- name: b
-  source: "S:*"
-  eval: {y: '"from b"'}
-"#,
-        )
-        .unwrap();
-        let mut e = ev(&[
-            ("sourcetype", "my:st"),
-            ("Channel", "Sec"),
-            ("EventID", "4"),
-            ("_raw", "user=bob"),
-        ]);
-        let mut tr = Trace::new();
-        k.apply_traced(&mut e, false, &mut k.state(), Some(&mut tr));
-        let get = |k: &str| e.get(k).map(|v| v.to_display(","));
-        assert_eq!(get("source").as_deref(), Some("S:Sec"));
-        assert_eq!(get("user").as_deref(), Some("bob"));
-        assert_eq!(get("EventCode").as_deref(), Some("4"));
-        assert_eq!(get("x").as_deref(), Some("8"));
-        // `y` sees no `x` (parallel), and stanza b (matched via the rewritten source) wins.
-        assert_eq!(get("y").as_deref(), Some("from b"));
-        assert_eq!(get("z").as_deref(), Some("9"));
-        assert!(tr.iter().any(|(f, r)| f == "y" && r.contains("[b]")));
-    }
 
     #[test]
     fn bad_stanzas_are_errors() {

@@ -137,6 +137,21 @@ fn first_field(e: &Expr) -> Option<String> {
     found
 }
 
+/// Parses and compiles an eval expression from text, once (knowledge packs
+/// and data model fields hold expressions as text).
+pub fn compile_text(text: &str) -> std::result::Result<Compiled, String> {
+    let src = crate::spl::lex::Src::new(text);
+    let expr = match crate::spl::expr::parse_expr(&src, text) {
+        Ok((rest, e)) if rest.trim().is_empty() => e,
+        Ok((rest, _)) => return Err(format!("unexpected text {:?} in {text:?}", rest.trim())),
+        Err(nom::Err::Error(e)) | Err(nom::Err::Failure(e)) => {
+            return Err(format!("{} in {text:?}", e.msg))
+        }
+        Err(nom::Err::Incomplete(_)) => return Err(format!("incomplete expression {text:?}")),
+    };
+    compile(&expr, &FnCtx::default()).map_err(|e| format!("{} in {text:?}", e.msg))
+}
+
 /// Evaluates a compiled expression against an event.
 pub fn eval(c: &Compiled, ev: &dyn Fields, ctx: &FnCtx) -> Result<Value> {
     Ok(match c {

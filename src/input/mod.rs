@@ -23,6 +23,7 @@ pub mod csv;
 pub mod explain;
 pub mod json;
 pub mod jsonscan;
+pub mod knowledge;
 pub mod ndjson;
 pub mod prefilter;
 pub mod projection;
