@@ -42,7 +42,7 @@ fn parse(c: &mut Criterion) {
         common::pipeline(spl);
         g.throughput(Throughput::Bytes(spl.len() as u64));
         g.bench_function(*name, |b| {
-            b.iter(|| spleval::spl::parse_pipeline(black_box(spl)))
+            b.iter(|| spleval::commands::parse_pipeline(black_box(spl)))
         });
     }
     g.finish();

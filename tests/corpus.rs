@@ -78,7 +78,7 @@ fn every_detection_round_trips_through_the_printer() {
         };
         n += 1;
         let printed = q.pipeline.to_string();
-        match spleval::spl::parse_pipeline(&printed) {
+        match spleval::commands::parse_pipeline(&printed) {
             Ok(again) if again.shape() == q.pipeline.shape() => {}
             Ok(_) => bad.push(format!("{}: AST changed; printed: {printed}", f.display())),
             Err(e) => bad.push(format!(

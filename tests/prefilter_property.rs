@@ -152,12 +152,12 @@ fn shortcuts_never_change_results() {
 #[test]
 fn prefilter_plans_literals() {
     use spleval::input::prefilter::Prefilter;
-    let p =
-        spleval::spl::parse_pipeline(r#"EventID=1 Image="*powershell.exe" | stats count"#).unwrap();
+    let p = spleval::commands::parse_pipeline(r#"EventID=1 Image="*powershell.exe" | stats count"#)
+        .unwrap();
     let pf = Prefilter::plan(&p, &Default::default()).unwrap();
     assert_eq!(pf.literals(), ["powershell.exe"]);
-    let p = spleval::spl::parse_pipeline("EventID=1 | stats count").unwrap();
+    let p = spleval::commands::parse_pipeline("EventID=1 | stats count").unwrap();
     assert!(Prefilter::plan(&p, &Default::default()).is_none());
-    let p = spleval::spl::parse_pipeline("sourcetype=foo host=bar").unwrap();
+    let p = spleval::commands::parse_pipeline("sourcetype=foo host=bar").unwrap();
     assert!(Prefilter::plan(&p, &Default::default()).is_none());
 }

@@ -1,7 +1,7 @@
 //! parse(print(ast)) == ast: the printer writes SPL the parser reads back
 //! into the same tree (positions aside).
 
-use spleval::spl::parse_pipeline;
+use spleval::commands::parse_pipeline;
 
 fn roundtrip(spl: &str) {
     let a = parse_pipeline(spl).unwrap_or_else(|e| panic!("{spl:?} does not parse: {}", e.msg));

@@ -1,6 +1,6 @@
 //! parse(print(ast)) == ast for the extraction commands.
 
-use spleval::spl::parse_pipeline;
+use spleval::commands::parse_pipeline;
 
 fn roundtrip(spl: &str) {
     let a = parse_pipeline(spl).unwrap_or_else(|e| panic!("{spl:?} does not parse: {}", e.msg));

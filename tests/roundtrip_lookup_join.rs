@@ -1,7 +1,7 @@
 //! parse → print → parse keeps the AST of the lookup and multi-search
 //! commands, for hand-written strings and lines from security_content.
 
-use spleval::spl::parse_pipeline;
+use spleval::commands::parse_pipeline;
 
 fn roundtrip(spl: &str) {
     let a = parse_pipeline(spl).unwrap_or_else(|e| panic!("{spl:?} does not parse: {}", e.msg));

@@ -2,7 +2,7 @@
 //! including real tstats/mstats searches from security_content (macros
 //! expanded by hand).
 
-use spleval::spl::parse_pipeline;
+use spleval::commands::parse_pipeline;
 
 fn roundtrip(spl: &str) {
     let a = parse_pipeline(spl).unwrap_or_else(|e| panic!("{spl:?} does not parse: {}", e.msg));

@@ -195,7 +195,7 @@ pub fn ctx() -> PlanCtx {
 
 /// Parses SPL written in the bench (no macros), panicking on an error.
 pub fn pipeline(spl: &str) -> Pipeline {
-    spleval::spl::parse_pipeline(spl).unwrap_or_else(|e| panic!("{spl:?} parses: {}", e.msg))
+    spleval::commands::parse_pipeline(spl).unwrap_or_else(|e| panic!("{spl:?} parses: {}", e.msg))
 }
 
 /// Runs a parsed pipeline over in-memory events; returns the result rows.

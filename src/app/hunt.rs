@@ -427,7 +427,7 @@ fn root_reqs(ctx: &PlanCtx, model_name: &str, dataset: Option<&str>) -> Vec<Req>
     }
     if model.datasets[i].parent.is_none() {
         if let Some(c) = model.datasets[i].constraint.as_deref() {
-            let src = crate::spl::lex::Src::new(c);
+            let src = crate::commands::src(c);
             if let Ok((_, Some(e))) = crate::spl::search_expr::parse_search(&src, c) {
                 reqs.extend(required(&e));
             }
@@ -956,7 +956,7 @@ mod tests {
     use super::*;
 
     fn req(text: &str) -> Option<Req> {
-        let src = crate::spl::lex::Src::new(text);
+        let src = crate::commands::src(text);
         let (_, e) = crate::spl::search_expr::parse_search(&src, text).unwrap();
         best_req(required(&e.unwrap()))
     }

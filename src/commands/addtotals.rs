@@ -14,7 +14,7 @@ use std::fmt;
 use indexmap::IndexMap;
 
 use super::support::xutil::{self, check_bool, get, opt_bool};
-use super::{join_fields, wildcard_captures, CommandSpec, FieldRef};
+use super::{join_fields, wildcard_captures, CommandSpec, FieldRef, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::base::value::{parse_number, Value};
@@ -27,6 +27,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "addtotals [row=<bool>] [col=<bool>] [labelfield=<field>] [label=<string>] [fieldname=<field>] [<field-list>]",
+    plan: super::planner::<AddtotalsCmd>,
 };
 
 const OPTIONS: &[&str] = &["row", "col", "labelfield", "label", "fieldname"];
@@ -69,6 +70,12 @@ impl Command for AddtotalsCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "options": self.options, "fields": self.fields })
     }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for AddtotalsCmd {
     fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         let s = |k: &str, d: &str| {
             get(&self.options, k)
@@ -84,9 +91,6 @@ impl Command for AddtotalsCmd {
             fields: self.fields.iter().map(|f| f.name.clone()).collect(),
             sums: IndexMap::new(),
         }))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

@@ -21,7 +21,7 @@ use std::fmt;
 use std::collections::HashMap;
 
 use super::support::stats_support::{bool_value, known_option};
-use super::{field_ref, join_fields, CommandSpec, FieldRef};
+use super::{field_ref, join_fields, CommandSpec, FieldRef, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::base::value::Value;
@@ -35,6 +35,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     parse,
     syntax: "anomalydetection [method=histogram|zscore|iqr] [action=<action>] [pthresh=<num>] \
              [cutoff=<bool>] [<field>…]",
+    plan: super::planner::<AnomalydetectionCmd>,
 };
 
 const OPTIONS: &[&str] = &["method", "action", "pthresh", "cutoff"];
@@ -145,6 +146,12 @@ impl Command for AnomalydetectionCmd {
     fn runnable(&self) -> bool {
         self.not_run_reason().is_none()
     }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for AnomalydetectionCmd {
     fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         if let Some(why) = self.not_run_reason() {
             return Err(SplError::plan(why));
@@ -169,9 +176,6 @@ impl Command for AnomalydetectionCmd {
             cutoff,
             buf: Vec::new(),
         }))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

@@ -9,7 +9,7 @@ use std::any::Any;
 use std::fmt;
 
 use super::support::sub::{self, OptKind};
-use super::CommandSpec;
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
@@ -23,6 +23,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     parse,
     syntax:
         "append [extendtimerange=<bool>] [maxtime=<int>] [maxout=<int>] [timeout=<int>] [subsearch]",
+    plan: super::planner::<AppendCmd>,
 };
 
 const OPTIONS: &[(&str, OptKind)] = &[
@@ -74,17 +75,20 @@ impl Command for AppendCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "options": self.options, "subsearch": self.sub.to_json() })
     }
-    fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
-        let maxout = sub::opt_uint(&self.options, "maxout", APPEND_MAXOUT) as usize;
-        let rows = sub::run_subsearch(ctx, &self.sub, maxout, "append")
-            .map_err(|e| e.at(self.sub_span))?;
-        Ok(Box::new(AppendOp { rows, seen: 0 }))
-    }
     fn subsearches(&self) -> Vec<&Pipeline> {
         vec![&self.sub]
     }
     fn as_any(&self) -> &dyn Any {
         self
+    }
+}
+
+impl ToOperator for AppendCmd {
+    fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        let maxout = sub::opt_uint(&self.options, "maxout", APPEND_MAXOUT) as usize;
+        let rows = sub::run_subsearch(ctx, &self.sub, maxout, "append")
+            .map_err(|e| e.at(self.sub_span))?;
+        Ok(Box::new(AppendOp { rows, seen: 0 }))
     }
 }
 

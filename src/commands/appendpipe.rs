@@ -9,7 +9,7 @@ use std::any::Any;
 use std::fmt;
 
 use super::support::sub::{self, OptKind};
-use super::CommandSpec;
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::commands::support::pipeline::{Emit, Operator, Plan, PlanCtx};
@@ -22,6 +22,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "appendpipe [run_in_preview=<bool>] [<subpipeline>]",
+    plan: super::planner::<AppendpipeCmd>,
 };
 
 const OPTIONS: &[(&str, OptKind)] = &[("run_in_preview", OptKind::Bool)];
@@ -70,6 +71,15 @@ impl Command for AppendpipeCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "options": self.options, "subpipeline": self.sub.to_json() })
     }
+    fn subsearches(&self) -> Vec<&Pipeline> {
+        vec![&self.sub]
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for AppendpipeCmd {
     fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         let plan = Plan::build(&self.sub, ctx).map_err(|e| e.at(self.sub_span))?;
         Ok(Box::new(AppendpipeOp {
@@ -77,12 +87,6 @@ impl Command for AppendpipeCmd {
             held: Vec::new(),
             seen: 0,
         }))
-    }
-    fn subsearches(&self) -> Vec<&Pipeline> {
-        vec![&self.sub]
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

@@ -18,7 +18,7 @@ use std::fmt;
 use chrono::{Datelike, Offset, TimeZone};
 
 use super::support::xutil::{self, get, known_option};
-use super::{at_keyword, field_ref, CommandSpec, FieldRef};
+use super::{at_keyword, field_ref, CommandSpec, FieldRef, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::base::value::{format_number, parse_number, Value};
@@ -31,6 +31,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &["bucket"],
     parse,
     syntax: "bin [span=<span>] [bins=<int>] [minspan=<span>] [start=<num>] [end=<num>] [aligntime=<time>] <field> [AS <newfield>]",
+    plan: super::planner::<BinCmd>,
 };
 
 const OPTIONS: &[&str] = &["span", "bins", "minspan", "start", "end", "aligntime"];
@@ -221,6 +222,18 @@ impl Command for BinCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "options": self.options, "field": self.field, "alias": self.alias })
     }
+    fn field_flow(&self) -> crate::spl::fields::Flow {
+        crate::spl::fields::Flow::reads(
+            std::iter::once(self.field.name.clone())
+                .chain(self.alias.as_ref().map(|a| a.name.clone())),
+        )
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for BinCmd {
     fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         let span_of = |k: &str| -> Result<Option<BinSpan>> {
             match get(&self.options, k) {
@@ -267,15 +280,6 @@ impl Command for BinCmd {
             tz: ctx.fn_ctx.tz,
             buf: Vec::new(),
         }))
-    }
-    fn field_flow(&self) -> crate::spl::fields::Flow {
-        crate::spl::fields::Flow::reads(
-            std::iter::once(self.field.name.clone())
-                .chain(self.alias.as_ref().map(|a| a.name.clone())),
-        )
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

@@ -21,7 +21,7 @@ use super::stats::{group_keys, parse_agg, Agg, AggSpec};
 use super::support::stats_support::{
     bool_value, by_fields, extract, feed, key_text, known_option, zero_when_empty,
 };
-use super::{at_keyword, field_ref, CommandSpec, FieldRef};
+use super::{at_keyword, field_ref, CommandSpec, FieldRef, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::base::value::{sort_cmp, Value};
@@ -37,6 +37,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     parse,
     syntax: "chart [limit=<N>] [useother=<bool>] [usenull=<bool>] <fn>(<field>) [AS <name>]… \
              [OVER <row-field> [BY <column-field>] | BY <row-field> [<column-field>]]",
+    plan: super::planner::<ChartCmd>,
 };
 
 /// Options chart and timechart share (series shaping).
@@ -231,6 +232,15 @@ impl Command for ChartCmd {
             "row": self.row, "column": self.column,
         })
     }
+    fn exprs(&self) -> Vec<&Expr> {
+        agg_exprs(&self.aggs)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for ChartCmd {
     fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         for o in &self.options {
             if BIN_OPTIONS.iter().any(|b| b.eq_ignore_ascii_case(&o.key)) {
@@ -247,12 +257,6 @@ impl Command for ChartCmd {
             row: self.row.as_ref().map(|f| f.name.clone()),
             column: self.column.as_ref().map(|f| f.name.clone()),
         }))
-    }
-    fn exprs(&self) -> Vec<&Expr> {
-        agg_exprs(&self.aggs)
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

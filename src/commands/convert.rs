@@ -5,7 +5,9 @@
 use std::any::Any;
 use std::fmt;
 
-use super::{at_keyword, field_ref, wildcard_captures, wildcard_fill, CommandSpec, FieldRef};
+use super::{
+    at_keyword, field_ref, wildcard_captures, wildcard_fill, CommandSpec, FieldRef, ToOperator,
+};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::base::value::{format_number, parse_number, Value};
@@ -19,6 +21,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "convert [timeformat=<string>] ctime|mktime|dur2sec|mstime|memk|num|auto|rmcomma|rmunit|none(<field>) [AS <new>]…",
+    plan: super::planner::<ConvertCmd>,
 };
 
 pub const DEFAULT_TIMEFORMAT: &str = "%m/%d/%Y %H:%M:%S";
@@ -128,6 +131,17 @@ impl Command for ConvertCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "timeformat": self.timeformat, "conversions": self.conversions })
     }
+    fn field_flow(&self) -> crate::spl::fields::Flow {
+        crate::spl::fields::Flow::reads(self.conversions.iter().flat_map(|c| {
+            std::iter::once(c.field.name.clone()).chain(c.alias.as_ref().map(|a| a.name.clone()))
+        }))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for ConvertCmd {
     fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         for c in &self.conversions {
             if let Some(a) = &c.alias {
@@ -157,14 +171,6 @@ impl Command for ConvertCmd {
                 .collect(),
             ctx: ctx.fn_ctx.clone(),
         }))
-    }
-    fn field_flow(&self) -> crate::spl::fields::Flow {
-        crate::spl::fields::Flow::reads(self.conversions.iter().flat_map(|c| {
-            std::iter::once(c.field.name.clone()).chain(c.alias.as_ref().map(|a| a.name.clone()))
-        }))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

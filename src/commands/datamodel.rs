@@ -9,7 +9,7 @@ use std::fmt;
 
 use super::from::DatasetEvents;
 use super::support::stats_support::{bool_value, known_option};
-use super::CommandSpec;
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::commands::support::pipeline::{Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt, Span};
@@ -21,6 +21,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     parse,
     syntax: "| datamodel [<model>] [<dataset>] [search|flat|acceleration_search] [strict_fields=<bool>] \
              [allow_old_summaries=<bool>] [summariesonly=<bool>]",
+    plan: super::planner::<DatamodelCmd>,
 };
 
 const OPTIONS: &[&str] = &["strict_fields", "allow_old_summaries", "summariesonly"];
@@ -142,6 +143,12 @@ impl Command for DatamodelCmd {
         self.model.is_some()
             && matches!(self.mode, Some(DatamodelMode::Search | DatamodelMode::Flat))
     }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for DatamodelCmd {
     fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         let Some(model) = &self.model else {
             return Err(SplError::plan(
@@ -168,8 +175,5 @@ impl Command for DatamodelCmd {
                 .map_err(|e| e.at(self.span))?,
             flat: self.mode == Some(DatamodelMode::Flat),
         }))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }

@@ -7,7 +7,7 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::fmt;
 
-use super::{at_keyword, field_ref, CommandSpec, FieldRef};
+use super::{at_keyword, field_ref, CommandSpec, FieldRef, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
@@ -19,6 +19,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "dedup [<N>] <field>… [keepevents=<bool>] [keepempty=<bool>] [consecutive=<bool>]",
+    plan: super::planner::<DedupCmd>,
 };
 
 #[derive(Debug)]
@@ -116,6 +117,18 @@ impl Command for DedupCmd {
             "count": self.count, "fields": self.fields, "options": self.options, "sortby": self.sortby
         })
     }
+    fn field_flow(&self) -> crate::spl::fields::Flow {
+        if self.sortby.is_some() {
+            return crate::spl::fields::Flow::Any;
+        }
+        crate::spl::fields::Flow::reads(self.fields.iter().map(|f| f.name.clone()))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for DedupCmd {
     fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         let mut op = DedupOp {
             n: self.count.unwrap_or(1).max(1),
@@ -142,15 +155,6 @@ impl Command for DedupCmd {
             ));
         }
         Ok(Box::new(op))
-    }
-    fn field_flow(&self) -> crate::spl::fields::Flow {
-        if self.sortby.is_some() {
-            return crate::spl::fields::Flow::Any;
-        }
-        crate::spl::fields::Flow::reads(self.fields.iter().map(|f| f.name.clone()))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

@@ -4,7 +4,7 @@
 use std::any::Any;
 use std::fmt;
 
-use super::{field_ref, CommandSpec, FieldRef};
+use super::{field_ref, CommandSpec, FieldRef, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::base::value::Value;
@@ -20,6 +20,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "eval <field>=<expression> [, <field>=<expression>]…",
+    plan: super::planner::<EvalCmd>,
 };
 
 #[derive(Debug, serde::Serialize)]
@@ -82,6 +83,19 @@ impl Command for EvalCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "assignments": self.assigns })
     }
+    fn exprs(&self) -> Vec<&Expr> {
+        self.assigns.iter().map(|a| &a.expr).collect()
+    }
+    fn field_flow(&self) -> crate::spl::fields::Flow {
+        let exprs: Vec<&Expr> = self.assigns.iter().map(|a| &a.expr).collect();
+        crate::spl::fields::exprs_flow(&exprs, self.assigns.iter().map(|a| a.field.name.clone()))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for EvalCmd {
     fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         // Splunk rejects these before the search runs, whatever the events.
         for a in &self.assigns {
@@ -98,16 +112,6 @@ impl Command for EvalCmd {
             assigns,
             ctx: ctx.fn_ctx.clone(),
         }))
-    }
-    fn exprs(&self) -> Vec<&Expr> {
-        self.assigns.iter().map(|a| &a.expr).collect()
-    }
-    fn field_flow(&self) -> crate::spl::fields::Flow {
-        let exprs: Vec<&Expr> = self.assigns.iter().map(|a| &a.expr).collect();
-        crate::spl::fields::exprs_flow(&exprs, self.assigns.iter().map(|a| a.field.name.clone()))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

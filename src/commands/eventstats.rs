@@ -9,7 +9,7 @@ use std::fmt;
 
 use super::stats::{parse_agg, Agg, AggArg, AggSpec};
 use super::support::stats_support::{by_fields, extract, key_text, known_option};
-use super::{at_keyword, join_fields, CommandSpec, FieldRef};
+use super::{at_keyword, join_fields, CommandSpec, FieldRef, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::base::value::Value;
@@ -25,6 +25,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "eventstats [allnum=<bool>] <fn>(<field>) [AS <name>]… [BY <field>…]",
+    plan: super::planner::<EventstatsCmd>,
 };
 
 const OPTIONS: &[&str] = &["allnum"];
@@ -159,6 +160,15 @@ impl Command for EventstatsCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "options": self.options, "aggregations": self.aggs, "by": self.by })
     }
+    fn exprs(&self) -> Vec<&Expr> {
+        agg_exprs(&self.aggs)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for EventstatsCmd {
     fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         let allnum = self
             .options
@@ -172,12 +182,6 @@ impl Command for EventstatsCmd {
             groups: HashMap::new(),
             ctx: ctx.fn_ctx.clone(),
         }))
-    }
-    fn exprs(&self) -> Vec<&Expr> {
-        agg_exprs(&self.aggs)
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

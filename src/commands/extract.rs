@@ -16,7 +16,7 @@ use std::fmt;
 use indexmap::IndexMap;
 
 use super::support::xutil::{self, check_bool, check_uint, get, known_option, opt_bool, opt_uint};
-use super::CommandSpec;
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::base::value::Value;
@@ -29,6 +29,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &["kv"],
     parse,
     syntax: "extract [pairdelim=<chars>] [kvdelim=<chars>] [limit=<int>] [maxchars=<int>] [mv_add=<bool>] [clean_keys=<bool>]",
+    plan: super::planner::<ExtractCmd>,
 };
 
 const OPTIONS: &[&str] = &[
@@ -117,6 +118,12 @@ impl Command for ExtractCmd {
             "extractors": self.extractors.iter().map(|(n, s)| serde_json::json!({"name": n, "span": s})).collect::<Vec<_>>(),
         })
     }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for ExtractCmd {
     fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         if let Some((n, s)) = self.extractors.first() {
             return Err(SplError::plan(format!(
@@ -141,9 +148,6 @@ impl Command for ExtractCmd {
             mv_add: opt_bool(&self.options, "mv_add", false)?,
             clean: opt_bool(&self.options, "clean_keys", true)?,
         }))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

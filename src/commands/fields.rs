@@ -4,7 +4,7 @@
 use std::any::Any;
 use std::fmt;
 
-use super::{field_list, join_fields, wildcard_captures, CommandSpec, FieldRef};
+use super::{field_list, join_fields, wildcard_captures, CommandSpec, FieldRef, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
@@ -16,6 +16,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "fields [+|-] <field>[, <field>]…",
+    plan: super::planner::<FieldsCmd>,
 };
 
 #[derive(Debug)]
@@ -82,12 +83,6 @@ impl Command for FieldsCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "remove": self.remove, "plus": self.plus, "fields": self.fields })
     }
-    fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
-        Ok(Box::new(FieldsOp {
-            remove: self.remove,
-            fields: self.fields.iter().map(|f| f.name.clone()).collect(),
-        }))
-    }
     fn field_flow(&self) -> crate::spl::fields::Flow {
         if self.remove {
             crate::spl::fields::Flow::Reads(Vec::new())
@@ -101,6 +96,15 @@ impl Command for FieldsCmd {
     }
     fn as_any(&self) -> &dyn Any {
         self
+    }
+}
+
+impl ToOperator for FieldsCmd {
+    fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        Ok(Box::new(FieldsOp {
+            remove: self.remove,
+            fields: self.fields.iter().map(|f| f.name.clone()).collect(),
+        }))
     }
 }
 

@@ -10,7 +10,7 @@ use std::fmt;
 use indexmap::IndexSet;
 
 use super::support::xutil::{self, get};
-use super::{join_fields, CommandSpec, FieldRef};
+use super::{join_fields, CommandSpec, FieldRef, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::base::value::Value;
@@ -23,6 +23,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "fillnull [value=<string>] [<field-list>]",
+    plan: super::planner::<FillnullCmd>,
 };
 
 #[derive(Debug)]
@@ -58,6 +59,12 @@ impl Command for FillnullCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "options": self.options, "fields": self.fields })
     }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for FillnullCmd {
     fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         let value = get(&self.options, "value")
             .map(|o| o.value.clone())
@@ -68,9 +75,6 @@ impl Command for FillnullCmd {
             seen: IndexSet::new(),
             buf: Vec::new(),
         }))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

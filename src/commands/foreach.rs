@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use super::support::xutil::{self, get, known_option};
-use super::{join_fields, wildcard_captures, CommandSpec, FieldRef};
+use super::{join_fields, wildcard_captures, CommandSpec, FieldRef, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
@@ -27,6 +27,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "foreach [mode=multifield|multivalue|json_array] <wc-field-list> [fieldstr=…] [matchstr=…] [matchseg1=…] [itemstr=…] [ <streaming SPL with <<FIELD>>> ]",
+    plan: super::planner::<ForeachCmd>,
 };
 
 const OPTIONS: &[&str] = &[
@@ -221,7 +222,7 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
         s
     });
     let (text, shift) = as_pipeline(&probe);
-    if let Err(e) = crate::spl::parse_pipeline(&text) {
+    if let Err(e) = crate::commands::parse_pipeline(&text) {
         let off = e.offset(text.len()).saturating_sub(shift);
         let start = cmd.template_span.start + off.min(cmd.template.len());
         return Err(nom::Err::Failure(PErr {
@@ -277,6 +278,12 @@ impl Command for ForeachCmd {
             "template_span": self.template_span,
         })
     }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for ForeachCmd {
     fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         let mode = self.mode();
         if mode != Mode::Multifield && self.fields.len() != 1 {
@@ -301,9 +308,6 @@ impl Command for ForeachCmd {
         op.cache.clear();
         Ok(Box::new(op))
     }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
 }
 
 struct ForeachOp {
@@ -321,7 +325,7 @@ impl ForeachOp {
     fn chain(&mut self, text: &str) -> Result<&mut Vec<Box<dyn Operator>>> {
         if !self.cache.contains_key(text) {
             let (full, _) = as_pipeline(text);
-            let p = crate::spl::parse_pipeline(&full).map_err(|e| {
+            let p = crate::commands::parse_pipeline(&full).map_err(|e| {
                 SplError::plan(format!(
                     "foreach template {text:?} does not parse: {}",
                     e.msg
@@ -337,7 +341,9 @@ impl ForeachOp {
                     ))
                     .at(self.span));
                 }
-                ops.push(node.cmd.plan(&self.ctx).map_err(|e| e.at(self.span))?);
+                ops.push(
+                    crate::commands::plan(&*node.cmd, &self.ctx).map_err(|e| e.at(self.span))?,
+                );
             }
             if self.cache.len() > 10_000 {
                 self.cache.clear();

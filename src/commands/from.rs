@@ -7,7 +7,7 @@ use std::any::Any;
 use std::fmt;
 
 use super::tstats::DatamodelRef;
-use super::CommandSpec;
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
@@ -20,6 +20,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "| from datamodel:<model>.<dataset> | lookup:<name> | inputlookup:<name> | savedsearch:<name>",
+    plan: super::planner::<FromCmd>,
 };
 
 /// The dataset types `from` reads.
@@ -149,6 +150,12 @@ impl Command for FromCmd {
     fn runnable(&self) -> bool {
         matches!(self.source, FromSource::Datamodel { .. })
     }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for FromCmd {
     fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         match &self.source {
             FromSource::Datamodel { datamodel } => Ok(Box::new(DatasetEvents {
@@ -162,8 +169,5 @@ impl Command for FromCmd {
                 "from {kind}: is not supported offline (use inputlookup or the saved search's text)"
             ))),
         }
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }

@@ -9,7 +9,7 @@ use std::fmt;
 use serde_json::Value as J;
 
 use super::support::xutil::{self, get};
-use super::{CommandSpec, FieldRef};
+use super::{CommandSpec, FieldRef, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::base::value::Value;
@@ -22,6 +22,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "fromjson <field> [prefix=<string>]",
+    plan: super::planner::<FromjsonCmd>,
 };
 
 #[derive(Debug)]
@@ -59,6 +60,12 @@ impl Command for FromjsonCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "field": self.field, "options": self.options })
     }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for FromjsonCmd {
     fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         Ok(Box::new(FromjsonOp {
             field: self.field.name.clone(),
@@ -66,9 +73,6 @@ impl Command for FromjsonCmd {
                 .map(|o| o.value.clone())
                 .unwrap_or_default(),
         }))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

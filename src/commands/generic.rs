@@ -10,6 +10,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use super::ToOperator;
 use crate::base::diag::{Result, SplError};
 use crate::commands::support::pipeline::{Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Pipeline, Span};
@@ -421,16 +422,6 @@ impl Command for GenericCmd {
             "name": self.name, "provenance": self.provenance, "generic": true, "args": self.args
         })
     }
-    fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
-        let why = match self.provenance {
-            Provenance::ThirdParty => "it is a third-party command",
-            Provenance::Splunk => "it is not implemented yet",
-        };
-        Err(SplError::plan(format!(
-            "command '{}' is parsed but spleval cannot run it: {why}",
-            self.name
-        )))
-    }
     fn subsearches(&self) -> Vec<&Pipeline> {
         self.args
             .iter()
@@ -442,5 +433,18 @@ impl Command for GenericCmd {
     }
     fn as_any(&self) -> &dyn Any {
         self
+    }
+}
+
+impl ToOperator for GenericCmd {
+    fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        let why = match self.provenance {
+            Provenance::ThirdParty => "it is a third-party command",
+            Provenance::Splunk => "it is not implemented yet",
+        };
+        Err(SplError::plan(format!(
+            "command '{}' is parsed but spleval cannot run it: {why}",
+            self.name
+        )))
     }
 }

@@ -3,7 +3,7 @@
 use std::any::Any;
 use std::fmt;
 
-use super::CommandSpec;
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
@@ -15,6 +15,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "head [<N> | limit=<N>]",
+    plan: super::planner::<HeadCmd>,
 };
 
 #[derive(Debug)]
@@ -77,14 +78,17 @@ impl Command for HeadCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "count": self.count, "limit_option": self.as_option })
     }
-    fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
-        Ok(Box::new(HeadOp { left: self.count }))
-    }
     fn field_flow(&self) -> crate::spl::fields::Flow {
         crate::spl::fields::Flow::Reads(Vec::new())
     }
     fn as_any(&self) -> &dyn Any {
         self
+    }
+}
+
+impl ToOperator for HeadCmd {
+    fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        Ok(Box::new(HeadOp { left: self.count }))
     }
 }
 

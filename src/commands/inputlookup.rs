@@ -10,7 +10,7 @@ use std::any::Any;
 use std::fmt;
 
 use super::support::sub::{self, OptKind};
-use super::{at_keyword, CommandSpec, FieldRef};
+use super::{at_keyword, CommandSpec, FieldRef, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::base::value::Value;
@@ -26,6 +26,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "| inputlookup [append=<bool>] [start=<int>] [max=<int>] <lookup> [WHERE <search>]",
+    plan: super::planner::<InputlookupCmd>,
 };
 
 const OPTIONS: &[(&str, OptKind)] = &[
@@ -125,6 +126,23 @@ impl Command for InputlookupCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "options": self.options, "table": self.table, "where": self.filter })
     }
+    fn subsearches(&self) -> Vec<&crate::spl::ast::Pipeline> {
+        let mut out = Vec::new();
+        if let Some(e) = &self.filter {
+            e.walk(&mut |x| {
+                if let SearchExpr::Subsearch { pipeline, .. } = x {
+                    out.push(pipeline);
+                }
+            });
+        }
+        out
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for InputlookupCmd {
     fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         let lk = lookups::open_for(ctx.rules_root.as_deref(), "inputlookup")?;
         let r = lk
@@ -152,20 +170,6 @@ impl Command for InputlookupCmd {
             rows.push(ev);
         }
         Ok(Box::new(InputlookupOp { rows, seen: 0 }))
-    }
-    fn subsearches(&self) -> Vec<&crate::spl::ast::Pipeline> {
-        let mut out = Vec::new();
-        if let Some(e) = &self.filter {
-            e.walk(&mut |x| {
-                if let SearchExpr::Subsearch { pipeline, .. } = x {
-                    out.push(pipeline);
-                }
-            });
-        }
-        out
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

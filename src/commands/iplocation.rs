@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde::Deserialize;
 
 use super::support::xutil::{self, check_bool, get, known_option, opt_bool};
-use super::{field_ref, CommandSpec, FieldRef};
+use super::{field_ref, CommandSpec, FieldRef, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::base::value::{format_number, Value};
@@ -29,6 +29,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "iplocation [prefix=<string>] [allfields=<bool>] [lang=<string>] <ip-field>",
+    plan: super::planner::<IplocationCmd>,
 };
 
 static WARNED: AtomicBool = AtomicBool::new(false);
@@ -97,6 +98,12 @@ impl Command for IplocationCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "options": self.options, "field": self.field })
     }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for IplocationCmd {
     fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         let reader = match &ctx.geoip {
             None => {
@@ -125,9 +132,6 @@ impl Command for IplocationCmd {
                 .unwrap_or_else(|| "en".into()),
             reader,
         }))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

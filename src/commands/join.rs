@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use super::support::sub::{self, OptKind};
-use super::{field_ref, join_fields, CommandSpec, FieldRef};
+use super::{field_ref, join_fields, CommandSpec, FieldRef, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
@@ -30,6 +30,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "join [type=inner|left|outer] [usetime=<bool>] [earlier=<bool>] [overwrite=<bool>] [max=<int>] [<field>…] [subsearch]",
+    plan: super::planner::<JoinCmd>,
 };
 
 const OPTIONS: &[(&str, OptKind)] = &[
@@ -127,6 +128,15 @@ impl Command for JoinCmd {
             "subsearch": self.sub.to_json(),
         })
     }
+    fn subsearches(&self) -> Vec<&Pipeline> {
+        vec![&self.sub]
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for JoinCmd {
     fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         let rows = sub::run_subsearch(ctx, &self.sub, JOIN_MAXOUT, "join")
             .map_err(|e| e.at(self.sub_span))?;
@@ -156,12 +166,6 @@ impl Command for JoinCmd {
             op.build_index();
         }
         Ok(Box::new(op))
-    }
-    fn subsearches(&self) -> Vec<&Pipeline> {
-        vec![&self.sub]
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

@@ -13,7 +13,7 @@ use std::any::Any;
 use std::fmt;
 
 use super::support::sub::{self, OptKind};
-use super::{at_keyword, field_ref, CommandSpec, FieldRef};
+use super::{at_keyword, field_ref, CommandSpec, FieldRef, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::base::value::Value;
@@ -27,6 +27,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "lookup [local=<bool>] [update=<bool>] <lookup> <field> [AS <event-field>]… [OUTPUT|OUTPUTNEW <field> [AS <event-field>]…]",
+    plan: super::planner::<LookupCmd>,
 };
 
 const OPTIONS: &[(&str, OptKind)] = &[("local", OptKind::Bool), ("update", OptKind::Bool)];
@@ -176,6 +177,12 @@ impl Command for LookupCmd {
             "output": self.output.as_ref().map(|(m, f)| serde_json::json!({ "mode": m, "fields": f })),
         })
     }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for LookupCmd {
     fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         let lk = lookups::open_for(ctx.rules_root.as_deref(), "lookup")?;
         let r = lk
@@ -240,9 +247,6 @@ impl Command for LookupCmd {
             min_matches: r.def.min_matches,
             default_match: r.def.default_match.clone(),
         }))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

@@ -9,7 +9,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::support::xutil::{self, check_bool, get, known_option, opt_bool};
-use super::{field_ref, CommandSpec, FieldRef};
+use super::{field_ref, CommandSpec, FieldRef, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::base::regex_util::{self, Regex};
@@ -24,6 +24,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     parse,
     syntax:
         "makemv [delim=<string> | tokenizer=<regex>] [allowempty=<bool>] [setsv=<bool>] <field>",
+    plan: super::planner::<MakemvCmd>,
 };
 
 #[derive(Debug)]
@@ -95,6 +96,12 @@ impl Command for MakemvCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "options": self.options, "field": self.field })
     }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for MakemvCmd {
     fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         let split = match get(&self.options, "tokenizer") {
             Some(o) => Split::Tokenizer(
@@ -112,9 +119,6 @@ impl Command for MakemvCmd {
             allowempty: opt_bool(&self.options, "allowempty", false)?,
             setsv: opt_bool(&self.options, "setsv", false)?,
         }))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

@@ -4,7 +4,7 @@
 use std::any::Any;
 use std::fmt;
 
-use super::CommandSpec;
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::base::value::Value;
@@ -17,6 +17,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "| makeresults [count=<N>] [annotate=<bool>]",
+    plan: super::planner::<MakeresultsCmd>,
 };
 
 #[derive(Debug)]
@@ -64,6 +65,12 @@ impl Command for MakeresultsCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "options": self.options })
     }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for MakeresultsCmd {
     fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         let mut count = 1u64;
         let mut annotate = false;
@@ -88,9 +95,6 @@ impl Command for MakeresultsCmd {
             annotate,
             now: ctx.fn_ctx.now,
         }))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

@@ -7,7 +7,7 @@
 use std::any::Any;
 use std::fmt;
 
-use super::CommandSpec;
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::{ErrorKind, Result, SplError};
 use crate::base::event::Event;
 use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
@@ -20,6 +20,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "map search=\"<search with $field$>\" | [<search>] [maxsearches=<N>]",
+    plan: super::planner::<MapCmd>,
 };
 
 pub const DEFAULT_MAXSEARCHES: u64 = 10;
@@ -130,6 +131,12 @@ impl Command for MapCmd {
             MapSearch::Text(_) => Vec::new(),
         }
     }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for MapCmd {
     fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         let template = match &self.search {
             MapSearch::Text(t) => t.clone(),
@@ -146,9 +153,6 @@ impl Command for MapCmd {
             rows: Vec::new(),
             ctx: ctx.clone(),
         }))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 
@@ -209,7 +213,7 @@ impl Operator for MapOp {
                 }),
                 &macros,
             )?;
-            let p = crate::spl::parse_pipeline(&mapped.text).map_err(|e| {
+            let p = crate::commands::parse_pipeline(&mapped.text).map_err(|e| {
                 SplError::new(
                     ErrorKind::Runtime,
                     format!(

@@ -1,9 +1,18 @@
 //! The command registry. Each command lives in its own file holding its
 //! syntax (parser), AST node (with `Display` printing valid SPL) and runtime
 //! operator; adding a command is one file and one line in [`COMMANDS`].
+//!
+//! The registry is the syntax layer's [`Grammar`] (the pipeline parser finds
+//! each command's argument parser here) and the planner's way from a parsed
+//! node to its operator ([`plan`]): the AST's [`Command`] trait knows nothing
+//! of operators, so each command implements [`ToOperator`] beside it and its
+//! [`CommandSpec`] names the node type that plans.
 
-use crate::spl::ast::{Command, Span};
-use crate::spl::lex::{self, fail, ws, PResult, Src};
+use crate::base::diag::{Result, SplError};
+use crate::spl::ast::{Command, Pipeline, Span};
+use crate::spl::lex::{self, fail, ws, PErr, PResult, Src};
+use crate::spl::parser::Grammar;
+use support::pipeline::{Operator, PlanCtx};
 
 pub mod anomalydetection;
 pub mod append;
@@ -65,10 +74,20 @@ pub mod xmlkv;
 /// Parses a command's arguments (the input starts after the command name).
 pub type ParseFn = for<'a> fn(&Src<'a>, &'a str) -> PResult<'a, Box<dyn Command>>;
 
+/// Builds a parsed command's operator (see [`ToOperator`]).
+pub type PlanFn = fn(&dyn Command, &PlanCtx) -> Result<Box<dyn Operator>>;
+
+/// Builds the runtime operator of a parsed command.
+pub trait ToOperator {
+    fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>>;
+}
+
 pub struct CommandSpec {
     pub name: &'static str,
     pub aliases: &'static [&'static str],
     pub parse: ParseFn,
+    /// `planner::<NodeType>`: plans the nodes `parse` returns.
+    pub plan: PlanFn,
     /// One-line syntax summary (help, REPL hints, grammar checks).
     pub syntax: &'static str,
 }
@@ -132,6 +151,66 @@ pub fn lookup(name: &str) -> Option<&'static CommandSpec> {
     COMMANDS.iter().find(|c| {
         c.name.eq_ignore_ascii_case(name) || c.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
     })
+}
+
+/// Plans a node of type `T` (the [`PlanFn`] of a [`CommandSpec`]).
+pub fn planner<T: Command + ToOperator>(
+    c: &dyn Command,
+    ctx: &PlanCtx,
+) -> Result<Box<dyn Operator>> {
+    match c.as_any().downcast_ref::<T>() {
+        Some(t) => t.plan(ctx),
+        None => Err(SplError::plan(format!(
+            "internal error: the '{}' node is not the type its planner takes",
+            c.name()
+        ))),
+    }
+}
+
+/// Builds the runtime operator of a parsed command.
+pub fn plan(c: &dyn Command, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+    match lookup(c.name()) {
+        Some(spec) => (spec.plan)(c, ctx),
+        // Commands spleval does not run (third-party, not implemented) plan
+        // into an error saying so.
+        None => planner::<generic::GenericCmd>(c, ctx),
+    }
+}
+
+/// The commands of [`COMMANDS`], then the known commands spleval does not
+/// run ([`generic`]), as the parser's grammar.
+pub struct Registry;
+
+/// The grammar every search is parsed with.
+pub static GRAMMAR: Registry = Registry;
+
+impl Grammar for Registry {
+    fn parse_command<'a>(
+        &self,
+        src: &Src<'a>,
+        name: &'a str,
+        args: &'a str,
+    ) -> Option<PResult<'a, Box<dyn Command>>> {
+        if let Some(spec) = lookup(name) {
+            return Some((spec.parse)(src, args));
+        }
+        let prov = generic::provenance(name)?;
+        Some(generic::parse(src, name, prov, args))
+    }
+    fn is_builtin(&self, name: &str) -> bool {
+        lookup(name).is_some()
+    }
+}
+
+/// Parses a complete search with the registry's commands.
+pub fn parse_pipeline(text: &str) -> std::result::Result<Pipeline, PErr> {
+    crate::spl::parse_pipeline(text, &GRAMMAR)
+}
+
+/// Search text with the registry's commands, for parsers that start below
+/// the pipeline (a search string given as an option value).
+pub fn src(text: &str) -> Src<'_> {
+    Src::with_grammar(text, &GRAMMAR)
 }
 
 /// A field name as written in a command, with its span.

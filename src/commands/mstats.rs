@@ -10,7 +10,7 @@ use std::fmt;
 use super::eventstats::{agg_exprs, join_aggs};
 use super::stats::Agg;
 use super::tstats::{fmt_by, parse_clauses};
-use super::{CommandSpec, FieldRef};
+use super::{CommandSpec, FieldRef, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::commands::support::pipeline::{Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt};
@@ -23,6 +23,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "| mstats [<option>=<value>…] <fn>(<metric>) [AS <name>]… WHERE <search> [BY <field>…] [span=<span>]",
+    plan: super::planner::<MstatsCmd>,
 };
 
 const OPTIONS: &[&str] = &[
@@ -96,15 +97,18 @@ impl Command for MstatsCmd {
     fn runnable(&self) -> bool {
         false
     }
-    fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
-        Err(SplError::plan(
-            "mstats needs a metric store: not runnable yet",
-        ))
-    }
     fn exprs(&self) -> Vec<&Expr> {
         agg_exprs(&self.aggs)
     }
     fn as_any(&self) -> &dyn Any {
         self
+    }
+}
+
+impl ToOperator for MstatsCmd {
+    fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        Err(SplError::plan(
+            "mstats needs a metric store: not runnable yet",
+        ))
     }
 }

@@ -13,7 +13,7 @@ use std::any::Any;
 use std::fmt;
 
 use super::support::xutil::{self, check_bool, check_uint, known_option, opt_bool, opt_uint};
-use super::{at_keyword, join_fields, CommandSpec, FieldRef};
+use super::{at_keyword, join_fields, CommandSpec, FieldRef, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::base::value::Value;
@@ -26,6 +26,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "multikv [copyattrs=<bool>] [forceheader=<int>] [noheader=<bool>] [rmorig=<bool>] [fields <field-list>] [filter <term-list>]",
+    plan: super::planner::<MultikvCmd>,
 };
 
 const OPTIONS: &[&str] = &[
@@ -138,6 +139,12 @@ impl Command for MultikvCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "options": self.options, "fields": self.fields, "filter": self.filter })
     }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for MultikvCmd {
     fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         Ok(Box::new(MultikvOp {
             copyattrs: opt_bool(&self.options, "copyattrs", true)?,
@@ -147,9 +154,6 @@ impl Command for MultikvCmd {
             fields: self.fields.iter().map(|f| f.name.clone()).collect(),
             filter: self.filter.iter().map(|t| t.to_lowercase()).collect(),
         }))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use super::support::xutil;
-use super::{CommandSpec, FieldRef};
+use super::{CommandSpec, FieldRef, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::base::value::Value;
@@ -24,6 +24,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "mvcombine [delim=<string>] <field>",
+    plan: super::planner::<MvcombineCmd>,
 };
 
 #[derive(Debug)]
@@ -62,15 +63,18 @@ impl Command for MvcombineCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "options": self.options, "field": self.field })
     }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for MvcombineCmd {
     fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         Ok(Box::new(MvcombineOp {
             field: self.field.name.clone(),
             index: HashMap::new(),
             groups: Vec::new(),
         }))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

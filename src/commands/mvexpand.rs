@@ -7,7 +7,7 @@ use std::any::Any;
 use std::fmt;
 
 use super::support::xutil::{self, check_uint, opt_uint};
-use super::{CommandSpec, FieldRef};
+use super::{CommandSpec, FieldRef, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
@@ -19,6 +19,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "mvexpand <field> [limit=<int>]",
+    plan: super::planner::<MvexpandCmd>,
 };
 
 #[derive(Debug)]
@@ -56,6 +57,12 @@ impl Command for MvexpandCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "field": self.field, "options": self.options })
     }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for MvexpandCmd {
     fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         Ok(Box::new(MvexpandOp {
             field: self.field.name.clone(),
@@ -64,9 +71,6 @@ impl Command for MvexpandCmd {
                 .map(|n| n as usize)
                 .unwrap_or(usize::MAX),
         }))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

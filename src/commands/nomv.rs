@@ -4,7 +4,7 @@
 use std::any::Any;
 use std::fmt;
 
-use super::{field_ref, CommandSpec, FieldRef};
+use super::{field_ref, CommandSpec, FieldRef, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::base::value::Value;
@@ -17,6 +17,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "nomv <field>",
+    plan: super::planner::<NomvCmd>,
 };
 
 #[derive(Debug)]
@@ -45,13 +46,16 @@ impl Command for NomvCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "field": self.field })
     }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for NomvCmd {
     fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         Ok(Box::new(NomvOp {
             field: self.field.name.clone(),
         }))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

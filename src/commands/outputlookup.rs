@@ -21,7 +21,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use super::support::sub::{self, OptKind};
-use super::{CommandSpec, FieldRef};
+use super::{CommandSpec, FieldRef, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
@@ -35,6 +35,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "| outputlookup [append=<bool>] [create_empty=<bool>] [override_if_empty=<bool>] [max=<int>] [key_field=<field>] <lookup>",
+    plan: super::planner::<OutputlookupCmd>,
 };
 
 const OPTIONS: &[(&str, OptKind)] = &[
@@ -84,6 +85,12 @@ impl Command for OutputlookupCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "options": self.options, "table": self.table })
     }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for OutputlookupCmd {
     fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         let lk = lookups::open_for(ctx.rules_root.as_deref(), "outputlookup")?;
         let path = lk
@@ -99,9 +106,6 @@ impl Command for OutputlookupCmd {
             max: sub::opt_uint(o, "max", 0) as usize,
             write: ctx.write_lookups,
         }))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

@@ -10,6 +10,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     name: "rare",
     aliases: &[],
     parse,
+    plan: super::planner::<super::top::TopCmd>,
     syntax: "rare [<N>] [limit=<N>] [countfield=<name>] [percentfield=<name>] [showcount=<bool>] \
              [showperc=<bool>] [useother=<bool>] [otherstr=<text>] <field>… [BY <field>…]",
 };

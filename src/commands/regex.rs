@@ -6,7 +6,7 @@ use std::any::Any;
 use std::fmt;
 use std::sync::Arc;
 
-use super::{CommandSpec, FieldRef};
+use super::{CommandSpec, FieldRef, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::base::regex_util::{self, Regex};
@@ -19,6 +19,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "regex [<field>=|<field>!=]\"<regex>\"",
+    plan: super::planner::<RegexCmd>,
 };
 
 #[derive(Debug)]
@@ -112,6 +113,12 @@ impl Command for RegexCmd {
             "pattern_span": self.pattern_span,
         })
     }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for RegexCmd {
     fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         let re = regex_util::compile(&self.pattern)
             .map_err(|m| SplError::plan(m).at(self.pattern_span))?;
@@ -124,9 +131,6 @@ impl Command for RegexCmd {
             negate: self.negate,
             re,
         }))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

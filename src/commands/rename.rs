@@ -4,7 +4,9 @@
 use std::any::Any;
 use std::fmt;
 
-use super::{at_keyword, field_ref, wildcard_captures, wildcard_fill, CommandSpec, FieldRef};
+use super::{
+    at_keyword, field_ref, wildcard_captures, wildcard_fill, CommandSpec, FieldRef, ToOperator,
+};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
@@ -16,6 +18,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "rename <field> AS <new-name> [, <field> AS <new-name>]…",
+    plan: super::planner::<RenameCmd>,
 };
 
 #[derive(Debug, serde::Serialize)]
@@ -98,6 +101,19 @@ impl Command for RenameCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "pairs": self.pairs })
     }
+    fn field_flow(&self) -> crate::spl::fields::Flow {
+        crate::spl::fields::Flow::reads(
+            self.pairs
+                .iter()
+                .flat_map(|p| [p.from.name.clone(), p.to.name.clone()]),
+        )
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for RenameCmd {
     fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         for p in &self.pairs {
             if p.to.name.contains('*') && !p.from.name.contains('*') {
@@ -114,16 +130,6 @@ impl Command for RenameCmd {
                 .map(|p| (p.from.name.clone(), p.to.name.clone()))
                 .collect(),
         }))
-    }
-    fn field_flow(&self) -> crate::spl::fields::Flow {
-        crate::spl::fields::Flow::reads(
-            self.pairs
-                .iter()
-                .flat_map(|p| [p.from.name.clone(), p.to.name.clone()]),
-        )
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

@@ -10,6 +10,7 @@ use std::fmt;
 
 use super::{
     at_keyword, field_list, join_fields, wildcard_captures, wildcard_fill, CommandSpec, FieldRef,
+    ToOperator,
 };
 use crate::base::diag::Result;
 use crate::base::event::Event;
@@ -24,6 +25,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     parse,
     syntax:
         "replace <wc-string> WITH <wc-string> [, <wc-string> WITH <wc-string>]… [IN <field-list>]",
+    plan: super::planner::<ReplaceCmd>,
 };
 
 #[derive(Debug, serde::Serialize)]
@@ -140,6 +142,12 @@ impl Command for ReplaceCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "pairs": self.pairs, "fields": self.fields })
     }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for ReplaceCmd {
     fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         Ok(Box::new(ReplaceOp {
             pairs: self
@@ -149,9 +157,6 @@ impl Command for ReplaceCmd {
                 .collect(),
             fields: self.fields.iter().map(|f| f.name.clone()).collect(),
         }))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

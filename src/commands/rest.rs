@@ -10,7 +10,7 @@ use std::any::Any;
 use std::fmt;
 
 use super::support::sub::{self, OptKind};
-use super::{CommandSpec, FieldRef};
+use super::{CommandSpec, FieldRef, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::commands::support::pipeline::{Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt};
@@ -21,6 +21,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "| rest <uri> [count=<int>] [strict=<bool>] [splunk_server=<server>] [timeout=<int>] [<get-arg>=<value>]…",
+    plan: super::planner::<RestCmd>,
 };
 
 /// Options with a fixed meaning (checked); other keys are GET arguments.
@@ -91,6 +92,12 @@ impl Command for RestCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "uri": self.uri, "options": self.options })
     }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for RestCmd {
     fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         Err(SplError::plan(format!(
             "rest needs a Splunk server: {} is a Splunk REST endpoint, and spleval runs offline",
@@ -98,8 +105,5 @@ impl Command for RestCmd {
         ))
         .at(self.uri.span)
         .with_help("replace the rest call with an inputlookup of the data it would return"))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }

@@ -13,7 +13,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::support::xutil::{self, check_uint, get, known_option};
-use super::CommandSpec;
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::base::regex_util::{self, Regex};
@@ -27,6 +27,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "rex [field=<field>] [max_match=<int>] [offset_field=<field>] \"<regex>\" | rex [field=<field>] mode=sed \"s/<re>/<repl>/[g|N]\"",
+    plan: super::planner::<RexCmd>,
 };
 
 const OPTIONS: &[&str] = &["field", "max_match", "offset_field", "mode"];
@@ -145,6 +146,12 @@ impl Command for RexCmd {
             "pattern_span": self.pattern_span,
         })
     }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for RexCmd {
     fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         let field = get(&self.options, "field")
             .map(|o| o.value.clone())
@@ -164,9 +171,6 @@ impl Command for RexCmd {
             max: if max == 0 { usize::MAX } else { max as usize },
             offset_field: get(&self.options, "offset_field").map(|o| o.value.clone()),
         }))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

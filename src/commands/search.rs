@@ -3,7 +3,7 @@
 use std::any::Any;
 use std::fmt;
 
-use super::CommandSpec;
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
@@ -17,6 +17,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "search <term | field=value | field IN (…) | NOT … | … OR … | (…) | [subsearch]>…",
+    plan: super::planner::<SearchCmd>,
 };
 
 #[derive(Debug)]
@@ -53,13 +54,6 @@ impl Command for SearchCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "expr": self.expr })
     }
-    fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
-        let m = match &self.expr {
-            Some(e) => Matcher::compile(e, ctx)?,
-            None => Matcher::All,
-        };
-        Ok(Box::new(Filter { m }))
-    }
     fn subsearches(&self) -> Vec<&Pipeline> {
         let mut out = Vec::new();
         if let Some(e) = &self.expr {
@@ -82,6 +76,16 @@ impl Command for SearchCmd {
     }
     fn as_any(&self) -> &dyn Any {
         self
+    }
+}
+
+impl ToOperator for SearchCmd {
+    fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        let m = match &self.expr {
+            Some(e) => Matcher::compile(e, ctx)?,
+            None => Matcher::All,
+        };
+        Ok(Box::new(Filter { m }))
     }
 }
 

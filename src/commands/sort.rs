@@ -8,7 +8,7 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::net::IpAddr;
 
-use super::{field_ref, CommandSpec, FieldRef};
+use super::{field_ref, CommandSpec, FieldRef, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::base::value::{sort_cmp, Value};
@@ -21,6 +21,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "sort [<count>] [+|-]<field>|[+|-]auto|str|ip|num(<field>)[, …] [desc]",
+    plan: super::planner::<SortCmd>,
 };
 
 pub const DEFAULT_LIMIT: u64 = 10_000;
@@ -178,6 +179,15 @@ impl Command for SortCmd {
             "count": self.count, "limit": self.limit_option, "keys": self.keys, "desc": self.desc
         })
     }
+    fn field_flow(&self) -> crate::spl::fields::Flow {
+        crate::spl::fields::Flow::reads(self.keys.iter().map(|k| k.field.name.clone()))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for SortCmd {
     fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         let limit = self.limit_option.or(self.count).unwrap_or(DEFAULT_LIMIT);
         Ok(Box::new(SortOp {
@@ -189,12 +199,6 @@ impl Command for SortCmd {
             limit: if limit == 0 { u64::MAX } else { limit },
             buf: Vec::new(),
         }))
-    }
-    fn field_flow(&self) -> crate::spl::fields::Flow {
-        crate::spl::fields::Flow::reads(self.keys.iter().map(|k| k.field.name.clone()))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

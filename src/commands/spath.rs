@@ -16,7 +16,7 @@ use indexmap::IndexMap;
 use serde_json::Value as J;
 
 use super::support::xutil::{self, get, known_option};
-use super::CommandSpec;
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::base::value::{format_number, Value};
@@ -29,6 +29,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "spath [input=<field>] [output=<field>] [path=<datapath> | <datapath>]",
+    plan: super::planner::<SpathCmd>,
 };
 
 const OPTIONS: &[&str] = &["input", "output", "path"];
@@ -108,6 +109,12 @@ impl Command for SpathCmd {
             "path": self.bare_path.as_ref().map(|(p, s)| serde_json::json!({"path": p, "span": s})),
         })
     }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for SpathCmd {
     fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         let path = self.path();
         let output = get(&self.options, "output").map(|o| o.value.clone());
@@ -123,9 +130,6 @@ impl Command for SpathCmd {
             },
             path: path.map(|p| parse_path(&p)),
         }))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

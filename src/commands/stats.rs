@@ -7,7 +7,7 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::fmt;
 
-use super::{at_keyword, field_list, field_ref, join_fields, CommandSpec, FieldRef};
+use super::{at_keyword, field_list, field_ref, join_fields, CommandSpec, FieldRef, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::base::value::{sort_cmp, Value};
@@ -24,6 +24,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "stats <fn>(<field>) [AS <name>]… [BY <field>…]",
+    plan: super::planner::<StatsCmd>,
 };
 
 const OPTIONS: &[&str] = &["allnum", "delim", "partitions", "dedup_splitvals"];
@@ -226,13 +227,6 @@ impl Command for StatsCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "options": self.options, "aggregations": self.aggs, "by": self.by })
     }
-    fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
-        Ok(Box::new(StatsOp::new(
-            AggSpec::plan(&self.aggs, ctx)?,
-            self.by.iter().map(|f| f.name.clone()).collect(),
-            ctx.fn_ctx.clone(),
-        )))
-    }
     fn exprs(&self) -> Vec<&Expr> {
         self.aggs
             .iter()
@@ -258,6 +252,16 @@ impl Command for StatsCmd {
     }
     fn as_any(&self) -> &dyn Any {
         self
+    }
+}
+
+impl ToOperator for StatsCmd {
+    fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        Ok(Box::new(StatsOp::new(
+            AggSpec::plan(&self.aggs, ctx)?,
+            self.by.iter().map(|f| f.name.clone()).collect(),
+            ctx.fn_ctx.clone(),
+        )))
     }
 }
 

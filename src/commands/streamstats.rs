@@ -25,7 +25,7 @@ use super::stats::{Agg, AggSpec};
 use super::support::stats_support::{
     bool_value, expr_value, extract, feed, key_text, option_key, parse_timespan, uint_value,
 };
-use super::{join_fields, CommandSpec, FieldRef};
+use super::{join_fields, CommandSpec, FieldRef, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::base::value::Value;
@@ -44,6 +44,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     syntax: "streamstats [current=<bool>] [window=<N>] [time_window=<span>] [global=<bool>] \
              [reset_on_change=<bool>] [reset_before=\"(<eval>)\"] [reset_after=\"(<eval>)\"] \
              <fn>(<field>) [AS <name>]… [BY <field>…]",
+    plan: super::planner::<StreamstatsCmd>,
 };
 
 const OPTIONS: &[&str] = &[
@@ -170,6 +171,22 @@ impl Command for StreamstatsCmd {
             "by": self.by,
         })
     }
+    fn exprs(&self) -> Vec<&Expr> {
+        let mut out = agg_exprs(&self.aggs);
+        for r in [&self.reset_before, &self.reset_after]
+            .into_iter()
+            .flatten()
+        {
+            out.push(&r.expr);
+        }
+        out
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for StreamstatsCmd {
     fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         let mut op = StreamstatsOp {
             spec: AggSpec::plan(&self.aggs, ctx)?,
@@ -210,19 +227,6 @@ impl Command for StreamstatsCmd {
             None => None,
         };
         Ok(Box::new(op))
-    }
-    fn exprs(&self) -> Vec<&Expr> {
-        let mut out = agg_exprs(&self.aggs);
-        for r in [&self.reset_before, &self.reset_after]
-            .into_iter()
-            .flatten()
-        {
-            out.push(&r.expr);
-        }
-        out
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

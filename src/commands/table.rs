@@ -4,7 +4,7 @@
 use std::any::Any;
 use std::fmt;
 
-use super::{field_list, join_fields, wildcard_captures, CommandSpec, FieldRef};
+use super::{field_list, join_fields, wildcard_captures, CommandSpec, FieldRef, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
@@ -16,6 +16,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "table <field>[, <field>]… (wildcards allowed)",
+    plan: super::planner::<TableCmd>,
 };
 
 #[derive(Debug)]
@@ -60,16 +61,19 @@ impl Command for TableCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "fields": self.fields })
     }
-    fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
-        Ok(Box::new(TableOp {
-            fields: self.fields.iter().map(|f| f.name.clone()).collect(),
-        }))
-    }
     fn field_flow(&self) -> crate::spl::fields::Flow {
         crate::spl::fields::Flow::replaces(self.fields.iter().map(|f| f.name.clone()))
     }
     fn as_any(&self) -> &dyn Any {
         self
+    }
+}
+
+impl ToOperator for TableCmd {
+    fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        Ok(Box::new(TableOp {
+            fields: self.fields.iter().map(|f| f.name.clone()).collect(),
+        }))
     }
 }
 

@@ -5,7 +5,7 @@ use std::any::Any;
 use std::collections::VecDeque;
 use std::fmt;
 
-use super::CommandSpec;
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
@@ -17,6 +17,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "tail [<N>]",
+    plan: super::planner::<TailCmd>,
 };
 
 #[derive(Debug)]
@@ -50,17 +51,20 @@ impl Command for TailCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "count": self.count, "limit_option": self.as_option })
     }
-    fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
-        Ok(Box::new(TailOp {
-            n: self.count as usize,
-            buf: VecDeque::new(),
-        }))
-    }
     fn field_flow(&self) -> crate::spl::fields::Flow {
         crate::spl::fields::Flow::Reads(Vec::new())
     }
     fn as_any(&self) -> &dyn Any {
         self
+    }
+}
+
+impl ToOperator for TailCmd {
+    fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        Ok(Box::new(TailOp {
+            n: self.count as usize,
+            buf: VecDeque::new(),
+        }))
     }
 }
 

@@ -20,7 +20,7 @@ use super::chart::{check_series_option, SeriesOpts, SeriesTable, SERIES_OPTIONS}
 use super::eventstats::{agg_exprs, aggs_order_sensitive, join_aggs, parse_aggs_and_by};
 use super::stats::{Agg, AggSpec};
 use super::support::stats_support::{parse_timespan, uint_value, TimeSpan};
-use super::{CommandSpec, FieldRef};
+use super::{CommandSpec, FieldRef, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::base::value::Value;
@@ -35,6 +35,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     parse,
     syntax: "timechart [span=<span>] [bins=<N>] [limit=<N>] [useother=<bool>] [usenull=<bool>] \
              [cont=<bool>] <fn>(<field>) [AS <name>]… [BY <field>]",
+    plan: super::planner::<TimechartCmd>,
 };
 
 const OWN_OPTIONS: &[&str] = &[
@@ -133,6 +134,15 @@ impl Command for TimechartCmd {
             "options": self.options, "bucket": self.span, "aggregations": self.aggs, "by": self.by,
         })
     }
+    fn exprs(&self) -> Vec<&Expr> {
+        agg_exprs(&self.aggs)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for TimechartCmd {
     fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         let mut cont = true;
         let mut bins = 100u64;
@@ -162,12 +172,6 @@ impl Command for TimechartCmd {
             by: self.by.as_ref().map(|f| f.name.clone()),
             events: Vec::new(),
         }))
-    }
-    fn exprs(&self) -> Vec<&Expr> {
-        agg_exprs(&self.aggs)
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

@@ -19,7 +19,7 @@ use std::fmt;
 
 use super::stats::group_keys;
 use super::support::stats_support::{bool_value, by_fields, key_text, known_option, uint_value};
-use super::{at_keyword, field_ref, join_fields, CommandSpec, FieldRef};
+use super::{at_keyword, field_ref, join_fields, CommandSpec, FieldRef, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::base::value::{sort_cmp, Value};
@@ -33,6 +33,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     parse: parse_top,
     syntax: "top [<N>] [limit=<N>] [countfield=<name>] [percentfield=<name>] [showcount=<bool>] \
              [showperc=<bool>] [useother=<bool>] [otherstr=<text>] <field>… [BY <field>…]",
+    plan: super::planner::<TopCmd>,
 };
 
 const OPTIONS: &[&str] = &[
@@ -169,6 +170,12 @@ impl Command for TopCmd {
             "count": self.count, "options": self.options, "fields": self.fields, "by": self.by
         })
     }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for TopCmd {
     fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         let mut op = TopOp {
             rare: self.rare,
@@ -196,9 +203,6 @@ impl Command for TopCmd {
             }
         }
         Ok(Box::new(op))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

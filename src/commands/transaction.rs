@@ -37,7 +37,7 @@ use std::fmt;
 use super::support::stats_support::{
     bool_value, duration_value, known_option, option_key, uint_value,
 };
-use super::{field_ref, join_fields, CommandSpec, FieldRef};
+use super::{field_ref, join_fields, CommandSpec, FieldRef, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::base::value::Value;
@@ -56,6 +56,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     parse,
     syntax: "transaction [<field>…] [maxspan=<span>] [maxpause=<span>] [maxevents=<N>] \
              [startswith=<filter>] [endswith=<filter>] [connected=<bool>] [keepevicted=<bool>]",
+    plan: super::planner::<TransactionCmd>,
 };
 
 const OPTIONS: &[&str] = &[
@@ -127,7 +128,7 @@ pub struct TransactionCmd {
 
 /// Parses a search string given as text (a quoted filter).
 fn search_from_text(text: &str) -> std::result::Result<SearchExpr, String> {
-    let src = Src::new(text);
+    let src = super::src(text);
     match parse_search(&src, text) {
         Ok((_, Some(e))) => Ok(e),
         Ok((_, None)) => Err("empty search string".into()),
@@ -286,6 +287,22 @@ impl Command for TransactionCmd {
             "startswith": self.startswith, "endswith": self.endswith,
         })
     }
+    fn exprs(&self) -> Vec<&Expr> {
+        [&self.startswith, &self.endswith]
+            .into_iter()
+            .flatten()
+            .filter_map(|f| match &f.filter {
+                TxnFilter::Eval { expr } => Some(expr),
+                _ => None,
+            })
+            .collect()
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for TransactionCmd {
     fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         let mut op = TransactionOp {
             fields: self.fields.iter().map(|f| f.name.clone()).collect(),
@@ -345,19 +362,6 @@ impl Command for TransactionCmd {
             .map(|f| Filter::compile(&f.filter, ctx))
             .transpose()?;
         Ok(Box::new(op))
-    }
-    fn exprs(&self) -> Vec<&Expr> {
-        [&self.startswith, &self.endswith]
-            .into_iter()
-            .flatten()
-            .filter_map(|f| match &f.filter {
-                TxnFilter::Eval { expr } => Some(expr),
-                _ => None,
-            })
-            .collect()
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

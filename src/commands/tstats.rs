@@ -24,7 +24,7 @@ use super::stats::{parse_agg, Agg, AggSpec, StatsOp};
 use super::support::stats_support::{
     at_stop, bool_value, known_option, option_key, parse_timespan, uint_value, TimeSpan,
 };
-use super::{at_keyword, field_ref, join_fields, CommandSpec, FieldRef};
+use super::{at_keyword, field_ref, join_fields, CommandSpec, FieldRef, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::base::value::Value;
@@ -42,6 +42,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     parse,
     syntax: "| tstats [<option>=<value>…] <fn>(<field>) [AS <name>]… [FROM datamodel=<model>[.<dataset>]] \
              [WHERE <search>] [BY <field>… [span=<span>]]",
+    plan: super::planner::<TstatsCmd>,
 };
 
 const OPTIONS: &[&str] = &[
@@ -567,6 +568,26 @@ impl Command for TstatsCmd {
         }
         Some(cols)
     }
+    fn exprs(&self) -> Vec<&Expr> {
+        agg_exprs(&self.aggs)
+    }
+    fn subsearches(&self) -> Vec<&crate::spl::ast::Pipeline> {
+        let mut out = Vec::new();
+        if let Some(w) = &self.where_ {
+            w.walk(&mut |x| {
+                if let SearchExpr::Subsearch { pipeline, .. } = x {
+                    out.push(pipeline);
+                }
+            });
+        }
+        out
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for TstatsCmd {
     fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         let view = match &self.source {
             None => None,
@@ -621,22 +642,5 @@ impl Command for TstatsCmd {
                 .transpose()?,
             by,
         }))
-    }
-    fn exprs(&self) -> Vec<&Expr> {
-        agg_exprs(&self.aggs)
-    }
-    fn subsearches(&self) -> Vec<&crate::spl::ast::Pipeline> {
-        let mut out = Vec::new();
-        if let Some(w) = &self.where_ {
-            w.walk(&mut |x| {
-                if let SearchExpr::Subsearch { pipeline, .. } = x {
-                    out.push(pipeline);
-                }
-            });
-        }
-        out
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }

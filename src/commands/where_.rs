@@ -3,7 +3,7 @@
 use std::any::Any;
 use std::fmt;
 
-use super::CommandSpec;
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
@@ -18,6 +18,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "where <eval-expression>",
+    plan: super::planner::<WhereCmd>,
 };
 
 #[derive(Debug)]
@@ -46,12 +47,6 @@ impl Command for WhereCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "expr": self.expr })
     }
-    fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
-        Ok(Box::new(WhereOp {
-            expr: eval::compile(&self.expr, &ctx.fn_ctx)?,
-            ctx: ctx.fn_ctx.clone(),
-        }))
-    }
     fn exprs(&self) -> Vec<&Expr> {
         vec![&self.expr]
     }
@@ -60,6 +55,15 @@ impl Command for WhereCmd {
     }
     fn as_any(&self) -> &dyn Any {
         self
+    }
+}
+
+impl ToOperator for WhereCmd {
+    fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        Ok(Box::new(WhereOp {
+            expr: eval::compile(&self.expr, &ctx.fn_ctx)?,
+            ctx: ctx.fn_ctx.clone(),
+        }))
     }
 }
 

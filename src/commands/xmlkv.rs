@@ -9,7 +9,7 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 
 use super::support::xutil::{self, check_uint, known_option};
-use super::{field_ref, CommandSpec, FieldRef};
+use super::{field_ref, CommandSpec, FieldRef, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::base::regex_util::{self, Regex};
@@ -23,6 +23,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "xmlkv [<field>] [maxinputs=<int>]",
+    plan: super::planner::<XmlkvCmd>,
 };
 
 /// An innermost element: a name, optional attributes, text without tags.
@@ -80,6 +81,12 @@ impl Command for XmlkvCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "field": self.field, "options": self.options })
     }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for XmlkvCmd {
     fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         Ok(Box::new(XmlkvOp {
             field: self
@@ -89,9 +96,6 @@ impl Command for XmlkvCmd {
                 .unwrap_or_else(|| "_raw".into()),
             re: regex_util::compile(LEAF).map_err(SplError::plan)?,
         }))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 

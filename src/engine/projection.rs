@@ -53,7 +53,7 @@ mod tests {
     use super::*;
 
     fn proj(spl: &str) -> Option<Projection> {
-        plan(&crate::spl::parse_pipeline(spl).unwrap())
+        plan(&crate::commands::parse_pipeline(spl).unwrap())
     }
 
     fn names(spl: &str) -> Vec<String> {

@@ -5,12 +5,12 @@ use std::sync::Arc;
 
 use crate::base::diag::{ErrorKind, Result, SplError};
 use crate::base::event::Event;
+use crate::commands::parse_pipeline;
 use crate::commands::support::pipeline::{Plan, PlanCtx, StageStats};
 use crate::content::macros::{self, MacroSet, Mapped, Origin};
 use crate::input::prefilter::Prefilter;
 use crate::input::{self, Meta, Source, Summary};
 use crate::spl::ast::{Pipeline, Span};
-use crate::spl::parse_pipeline;
 
 /// A search ready to plan: the expanded text (with its map back to the
 /// YAML) and the AST.

@@ -15,8 +15,8 @@ use crate::base::event::Event;
 use crate::base::event::Fields;
 use crate::base::span::Span;
 use crate::base::value::{compare, parse_number, Value};
-use crate::commands::support::pipeline::PlanCtx;
 use crate::functions::FnCtx;
+use crate::spl::ast::Pipeline;
 use crate::spl::search_expr::{CmpOp, SValue, SearchExpr, TermKind};
 
 /// Characters that separate tokens in `_raw` (Splunk's default major and minor breakers).
@@ -127,6 +127,30 @@ pub enum Matcher {
     TimeBefore(f64),
 }
 
+/// What compiling a search expression needs from where it stands: the
+/// function context (now, time zone) and a way to run `[subsearches]`.
+/// The command layer's plan context provides both; a bare [`FnCtx`] runs
+/// no subsearches.
+pub trait SearchCtx {
+    fn fn_ctx(&self) -> &FnCtx;
+    /// Runs a subsearch to completion and returns its results.
+    fn run_subsearch(&self, p: &Pipeline) -> Result<Vec<Event>>;
+}
+
+/// The error for a subsearch where no input is there to run it over.
+pub fn no_subsearch() -> SplError {
+    SplError::plan("subsearches cannot run here (no input to run them over)")
+}
+
+impl SearchCtx for FnCtx {
+    fn fn_ctx(&self) -> &FnCtx {
+        self
+    }
+    fn run_subsearch(&self, _: &Pipeline) -> Result<Vec<Event>> {
+        Err(no_subsearch())
+    }
+}
+
 /// Fields in the search language whose meaning is a time bound, not a field test.
 fn time_bound(field: &str) -> Option<bool> {
     match field.to_ascii_lowercase().as_str() {
@@ -137,7 +161,7 @@ fn time_bound(field: &str) -> Option<bool> {
 }
 
 impl Matcher {
-    pub fn compile(e: &SearchExpr, ctx: &PlanCtx) -> Result<Matcher> {
+    pub fn compile(e: &SearchExpr, ctx: &dyn SearchCtx) -> Result<Matcher> {
         Ok(match e {
             SearchExpr::And { items, .. } => Matcher::And(
                 items
@@ -159,7 +183,7 @@ impl Matcher {
                 span,
             } => {
                 if let Some(is_earliest) = time_bound(field) {
-                    let t = resolve_time(&value.text, &ctx.fn_ctx)
+                    let t = resolve_time(&value.text, ctx.fn_ctx())
                         .map_err(|m| SplError::plan(m).at(*span).with_label("time modifier"))?;
                     return Ok(if is_earliest {
                         Matcher::TimeAfter(t)
@@ -200,11 +224,10 @@ impl Matcher {
 
     /// Compiles search-language text (for `searchmatch()`).
     pub fn from_search_text(text: &str, fn_ctx: &FnCtx) -> Result<Matcher> {
-        let ctx = &PlanCtx::new(fn_ctx.clone());
         let src = crate::spl::lex::Src::new(text);
         match crate::spl::search_expr::parse_search(&src, text) {
             Ok((_, None)) => Ok(Matcher::All),
-            Ok((_, Some(e))) => Matcher::compile(&e, ctx),
+            Ok((_, Some(e))) => Matcher::compile(&e, fn_ctx),
             Err(nom::Err::Error(e)) | Err(nom::Err::Failure(e)) => {
                 Err(SplError::plan(format!("in search string: {}", e.msg)))
             }
@@ -289,7 +312,7 @@ impl Matcher {
 /// A subsearch's results as a search condition, as Splunk's `format` builds
 /// it: `(f1="a" AND f2="b") OR (…)`. Internal fields (`_*`) are left out; a
 /// `search` or `query` field is taken as search text. No results match nothing.
-fn from_results(rows: &[Event], ctx: &PlanCtx) -> Result<Matcher> {
+fn from_results(rows: &[Event], ctx: &dyn SearchCtx) -> Result<Matcher> {
     let mut alts = Vec::with_capacity(rows.len());
     for r in rows {
         let mut conds = Vec::new();
@@ -299,7 +322,7 @@ fn from_results(rows: &[Event], ctx: &PlanCtx) -> Result<Matcher> {
             }
             if k == "search" || k == "query" {
                 if let Some(t) = v.as_text() {
-                    conds.push(Matcher::from_search_text(&t, &ctx.fn_ctx)?);
+                    conds.push(Matcher::from_search_text(&t, ctx.fn_ctx())?);
                 }
                 continue;
             }

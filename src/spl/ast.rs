@@ -6,8 +6,6 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::commands::support::pipeline::{Operator, PlanCtx};
-
 pub use crate::base::span::Span;
 
 /// A `key=value` command option.
@@ -59,8 +57,6 @@ pub trait Command: fmt::Debug + fmt::Display + Send + Sync + 'static {
     fn kind(&self) -> CommandKind;
     /// The AST as JSON for tooling (`spleval parse --json`); spans included.
     fn to_json(&self) -> serde_json::Value;
-    /// Builds the runtime operator.
-    fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>, crate::base::diag::SplError>;
     /// Whether this command is one spleval can run (false for third-party commands).
     fn runnable(&self) -> bool {
         true

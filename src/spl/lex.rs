@@ -105,15 +105,29 @@ pub fn cut<T>(r: PResult<'_, T>) -> PResult<'_, T> {
     }
 }
 
-/// The parse context: the whole source, for turning positions into spans.
+/// The parse context: the whole source, for turning positions into spans,
+/// and the commands a pipeline may name (none for text that holds only an
+/// expression: a `[subsearch]` in it is then an error).
 #[derive(Clone, Copy)]
 pub struct Src<'a> {
     pub text: &'a str,
+    pub grammar: Option<&'a dyn super::parser::Grammar>,
 }
 
 impl<'a> Src<'a> {
+    /// Expression text: no commands, so no subsearches.
     pub fn new(text: &'a str) -> Self {
-        Src { text }
+        Src {
+            text,
+            grammar: None,
+        }
+    }
+    /// Search text whose pipelines and subsearches name the grammar's commands.
+    pub fn with_grammar(text: &'a str, grammar: &'a dyn super::parser::Grammar) -> Self {
+        Src {
+            text,
+            grammar: Some(grammar),
+        }
     }
     pub fn pos(&self, rest: &str) -> usize {
         self.text.len() - rest.len()

@@ -1,13 +1,30 @@
 //! Pipelines: `search-expression | command args | …`, and `[subsearches]`.
-//! Each command's arguments are parsed by that command's own parser, found in
-//! the registry ([`crate::commands::lookup`]).
+//! Each command's arguments are parsed by that command's own parser, which
+//! the parser finds through a [`Grammar`]: the command registry
+//! (`crate::commands`) is one, so this layer names no command itself.
 
-use super::ast::{CommandNode, Pipeline};
+use super::ast::{Command, CommandNode, Pipeline};
 use super::lex::{self, cut, fail, ws, PErr, PResult, Src};
 
-/// Parses a complete search. The error carries an absolute offset.
-pub fn parse_pipeline(text: &str) -> Result<Pipeline, PErr> {
-    let src = Src::new(text);
+/// The commands a search may name, each with its argument parser.
+pub trait Grammar: Sync {
+    /// Parses the arguments of command `name` (written in any case; `args`
+    /// starts after the name). None when no command has that name.
+    fn parse_command<'a>(
+        &self,
+        src: &Src<'a>,
+        name: &'a str,
+        args: &'a str,
+    ) -> Option<PResult<'a, Box<dyn Command>>>;
+    /// Whether `name` is one of Splunk's commands that the grammar implements
+    /// (a subsearch may start with such a generating command without a `|`).
+    fn is_builtin(&self, name: &str) -> bool;
+}
+
+/// Parses a complete search whose commands come from `grammar`. The error
+/// carries an absolute offset.
+pub fn parse_pipeline(text: &str, grammar: &dyn Grammar) -> Result<Pipeline, PErr> {
+    let src = Src::with_grammar(text, grammar);
     match pipeline(&src, text, false) {
         Ok((rest, p)) => {
             let rest = ws(rest);
@@ -34,6 +51,9 @@ fn absolute(src: &Src, e: PErr) -> PErr {
         ..e
     }
 }
+
+/// Where text holds only an expression, a subsearch has no commands to name.
+const NO_COMMANDS: &str = "a search pipeline is not allowed here";
 
 /// A pipeline up to the end of input (or the `]` closing a subsearch).
 pub fn pipeline<'a>(src: &Src<'a>, i: &'a str, sub: bool) -> PResult<'a, Pipeline> {
@@ -88,7 +108,7 @@ pub fn pipeline<'a>(src: &Src<'a>, i: &'a str, sub: bool) -> PResult<'a, Pipelin
 /// search term.
 fn generating_first<'a>(src: &Src<'a>, i: &'a str) -> Option<(&'a str, CommandNode)> {
     let (_, name) = lex::ident(i).ok()?;
-    if name.eq_ignore_ascii_case("search") || crate::commands::lookup(name).is_none() {
+    if name.eq_ignore_ascii_case("search") || !src.grammar.is_some_and(|g| g.is_builtin(name)) {
         return None;
     }
     match command(src, i) {
@@ -105,7 +125,12 @@ fn leading_search<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Option<CommandNo
         let _ = after;
         return Ok((rest, Some(node)));
     }
-    let (rest, cmd) = crate::commands::search::parse_args(src, i)?;
+    let (rest, cmd) = match src.grammar {
+        Some(g) => g
+            .parse_command(src, "search", i)
+            .unwrap_or_else(|| cut(fail(i, "the grammar has no 'search' command")))?,
+        None => return cut(fail(i, NO_COMMANDS)),
+    };
     if lex::at_command_end(i) {
         return Ok((rest, None));
     }
@@ -140,23 +165,18 @@ pub fn command<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, CommandNode> {
     if !after_name.is_empty() && lex::ws1(after_name).is_none() && !after_name.starts_with('(') {
         return cut(fail(after_name, "expected a space after the command name"));
     }
-    let (rest, cmd) = match crate::commands::lookup(name) {
-        Some(spec) => cut((spec.parse)(src, ws(after_name)))?,
-        None => match crate::commands::generic::provenance(name) {
-            Some(prov) => cut(crate::commands::generic::parse(
-                src,
-                name,
-                prov,
-                ws(after_name),
-            ))?,
-            None => {
-                return Err(nom::Err::Failure(
-                    PErr::spanning(name_span, format!("unknown command '{name}'")).with_help(
-                        "neither a Splunk command nor a known add-on command; see grammar/spl.ebnf",
-                    ),
-                ));
-            }
-        },
+    let Some(grammar) = src.grammar else {
+        return cut(fail(i, NO_COMMANDS));
+    };
+    let (rest, cmd) = match grammar.parse_command(src, name, ws(after_name)) {
+        Some(r) => cut(r)?,
+        None => {
+            return Err(nom::Err::Failure(
+                PErr::spanning(name_span, format!("unknown command '{name}'")).with_help(
+                    "neither a Splunk command nor a known add-on command; see grammar/spl.ebnf",
+                ),
+            ));
+        }
     };
     let r = ws(rest);
     if !lex::at_command_end(r) {

@@ -98,10 +98,17 @@ impl PlanCtx {
                 }
                 Ok(rows)
             }
-            None => Err(SplError::plan(
-                "subsearches cannot run here (no input to run them over)",
-            )),
+            None => Err(crate::eval::matcher::no_subsearch()),
         }
+    }
+}
+
+impl crate::eval::matcher::SearchCtx for PlanCtx {
+    fn fn_ctx(&self) -> &FnCtx {
+        &self.fn_ctx
+    }
+    fn run_subsearch(&self, p: &Pipeline) -> Result<Vec<Event>> {
+        PlanCtx::run_subsearch(self, p)
     }
 }
 
@@ -168,7 +175,7 @@ impl Plan {
             let cmd = &node.cmd;
             if !cmd.runnable() {
                 // The command's own planner says why, when it can.
-                let why = match cmd.plan(ctx) {
+                let why = match crate::commands::plan(&**cmd, ctx) {
                     Err(e) => format!(": {}", e.msg),
                     Ok(_) => String::new(),
                 };
@@ -200,7 +207,7 @@ impl Plan {
                 });
                 ordered = true;
             }
-            let op = cmd.plan(ctx).map_err(|e| e.at(node.span))?;
+            let op = crate::commands::plan(&**cmd, ctx).map_err(|e| e.at(node.span))?;
             columns = cmd.columns(columns);
             stages.push(Stage {
                 op,
