@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod base;
+pub mod cli;
 pub mod commands;
 pub mod content;
 pub mod engine;

@@ -14,6 +14,7 @@ use crate::app::output;
 use crate::base::diag::{self, SplError};
 use crate::base::event::Event;
 use crate::commands::support::pipeline::PlanCtx;
+use crate::content::knowledge::Knowledge;
 use crate::content::macros::MacroSet;
 use crate::content::rules::{self, Detection};
 use crate::engine::run::{self as engine, MemFeed};
@@ -165,8 +166,12 @@ pub fn cases(det: Arc<Detection>, data: &Path) -> Result<Vec<Case>, SplError> {
     Ok(out)
 }
 
-/// Reads each distinct dataset once (in parallel).
-pub fn load_datasets(cases: &[Case]) -> HashMap<Dataset, Result<Arc<Vec<Event>>, String>> {
+/// Reads each distinct dataset once (in parallel), applying `knowledge`
+/// (None: the shipped packs).
+pub fn load_datasets(
+    cases: &[Case],
+    knowledge: Option<Arc<Knowledge>>,
+) -> HashMap<Dataset, Result<Arc<Vec<Event>>, String>> {
     let mut uniq: Vec<Dataset> = cases.iter().flat_map(|c| c.datasets.clone()).collect();
     uniq.sort_by(|a, b| a.path.cmp(&b.path));
     uniq.dedup();
@@ -176,6 +181,7 @@ pub fn load_datasets(cases: &[Case]) -> HashMap<Dataset, Result<Arc<Vec<Event>>,
             let meta = Meta {
                 source: d.source.clone(),
                 sourcetype: d.sourcetype.clone(),
+                knowledge: knowledge.clone(),
                 ..Default::default()
             };
             let mut evs = Vec::new();

@@ -1,0 +1,357 @@
+//! `spleval hunt`: every runnable detection of a rules folder over events,
+//! reading them once; results by detection, then a summary on stderr.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::args::{self, ClockArgs, EventArgs, KnowledgeArgs};
+use super::{check_sources, sources, CheckFailed};
+use crate::app::hunt::{self, Hunt};
+use crate::app::output::{Format, Writer};
+use crate::base::diag::{self, SplError};
+use crate::content::rules;
+use crate::input::Source;
+
+#[derive(Args)]
+pub struct HuntArgs {
+    /// NDJSON (or any format `run` reads) event files or folders; none, or -: stdin
+    #[arg(value_name = "EVENTS")]
+    pub events: Vec<String>,
+    /// Rules root: DIR/detections (recursed), DIR/macros, DIR/lookups
+    #[arg(long, value_name = "DIR", required = true)]
+    pub rules: PathBuf,
+    /// An extra macro folder (repeatable; later folders override earlier ones)
+    #[arg(long, value_name = "DIR")]
+    pub macros: Vec<PathBuf>,
+    #[command(flatten)]
+    pub meta: EventArgs,
+    /// Output format [default: table on a terminal, json otherwise]
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write a JSON summary here: counts, and per detection its results (0 included) or why it did not run
+    #[arg(long, value_name = "FILE")]
+    pub summary: Option<PathBuf>,
+    #[command(flatten)]
+    pub clock: ClockArgs,
+    #[command(flatten)]
+    pub knowledge: KnowledgeArgs,
+    /// No progress bar (it is shown only when stderr is a terminal)
+    #[arg(long)]
+    pub no_progress: bool,
+    /// In the summary, list each detection that is not runnable with its
+    /// reason, and the detections that took the most events
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Also run detections that use `map` (a search per result, each reading
+    /// the input again); by default they are left out and listed
+    #[arg(long)]
+    pub include_map: bool,
+}
+
+pub fn exec(a: HuntArgs) -> Result<(), SplError> {
+    let started = std::time::Instant::now();
+    if !a.rules.is_dir() {
+        return Err(SplError::new(
+            diag::ErrorKind::Rule,
+            format!("rules folder {} does not exist", a.rules.display()),
+        ));
+    }
+    let knowledge = a.knowledge.load()?;
+    let macros = rules::load_macros(Some(&a.rules), &a.macros)?;
+    let ctx = args::plan_ctx(
+        &a.clock,
+        Some(&a.knowledge),
+        Some(a.rules.clone()),
+        Some(&macros),
+    )?;
+    let mut sources = sources(&a.events);
+    check_sources(&sources)?;
+    // Subsearches read the input again: keep stdin in memory.
+    sources = sources
+        .into_iter()
+        .map(Source::buffered)
+        .collect::<Result<Vec<_>, _>>()?;
+    let meta = args::meta(&a.meta, Some(knowledge));
+    let show_bar = !a.no_progress && std::io::stderr().is_terminal();
+    let spinner = indicatif::ProgressBar::new_spinner();
+    if show_bar {
+        spinner.set_message("planning detections…");
+        spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    } else {
+        spinner.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let mut h = Hunt::load(&a.rules, &macros, &ctx, &sources, &meta, a.include_map)?;
+    spinner.finish_and_clear();
+    let files = hunt::expand_sources(&sources)?;
+    let total = hunt::total_size(&files);
+    let new_bar = |what: &str| {
+        let bar = indicatif::ProgressBar::new(total);
+        if show_bar {
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(&format!(
+                    "{what} {{bar:40}} {{bytes}}/{{total_bytes}} {{msg}} [{{elapsed_precise}}, eta {{eta}}]"
+                ))
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+        } else {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+        }
+        bar
+    };
+    let deferred = h.deferred();
+    let sub_started = std::time::Instant::now();
+    if deferred > 0 {
+        let bar = new_bar("subsearches");
+        h.run_subsearches(&files, &meta, &mut |size, events| {
+            bar.inc(size);
+            bar.set_message(format!("{events} events"));
+        })?;
+        bar.finish_and_clear();
+    }
+    let sub_time = sub_started.elapsed();
+    let planned = started.elapsed();
+    let rereads = h.rereads();
+    let bar = new_bar("hunt");
+    let pass_started = std::time::Instant::now();
+    let report = h.run(&files, &meta, &mut |size, events| {
+        bar.inc(size);
+        bar.set_message(format!("{events} events"));
+    })?;
+    bar.finish_and_clear();
+    let pass = pass_started.elapsed();
+
+    // Results, by detection name.
+    let mut order: Vec<usize> = (0..h.hunters().len()).collect();
+    order.sort_by(|&x, &y| {
+        h.hunters()[x]
+            .name
+            .cmp(&h.hunters()[y].name)
+            .then(x.cmp(&y))
+    });
+    let stdout = std::io::stdout();
+    let format = a.format.unwrap_or(if stdout.is_terminal() {
+        Format::Table
+    } else {
+        Format::Json
+    });
+    let tz = ctx.fn_ctx.tz;
+    match format {
+        Format::Table => {
+            let mut first = true;
+            for &i in &order {
+                let d = &h.hunters()[i];
+                if d.rows.is_empty() {
+                    continue;
+                }
+                if !first {
+                    println!();
+                }
+                first = false;
+                println!(
+                    "== {} ({} result{})",
+                    d.name,
+                    d.rows.len(),
+                    if d.rows.len() == 1 { "" } else { "s" }
+                );
+                let mut w = Writer::new(Format::Table, stdout.lock(), tz);
+                w.declare_columns(d.columns.clone());
+                for r in &d.rows {
+                    w.push(r.clone())?;
+                }
+                let _ = w.finish(d.returns_events)?;
+            }
+        }
+        Format::Json | Format::Csv => {
+            let mut w = Writer::new(format, stdout.lock(), tz);
+            for &i in &order {
+                let d = &h.hunters()[i];
+                for r in &d.rows {
+                    w.push(hunt::labelled(&d.name, r))?;
+                }
+            }
+            let _ = w.finish(false)?;
+        }
+    }
+
+    // The summary.
+    let with_results = h.hunters().iter().filter(|d| !d.rows.is_empty()).count();
+    let failed: Vec<&hunt::Hunter> = h.hunters().iter().filter(|d| d.error.is_some()).collect();
+    let (keyed, always, views) = h.indexed();
+    let subsearch = h.hunters().iter().filter(|d| d.subsearch).count();
+    eprintln!(
+        "hunt: {} detection(s) loaded, {} deprecated/removed left out, {} runnable, {} not runnable",
+        h.loaded,
+        h.retired,
+        h.hunters().len(),
+        h.skipped.len()
+    );
+    for (why, n) in h.skip_reasons() {
+        eprintln!("  {why} ×{n}");
+    }
+    if a.verbose {
+        for s in &h.skipped {
+            eprintln!("  {} ({}): {}", s.name, s.path.display(), s.detail);
+        }
+    }
+    if !h.left_out.is_empty() {
+        eprintln!(
+            "  {} left out: they use map, which runs a search per result: run them with `spleval run` (or hunt with --include-map)",
+            h.left_out.len()
+        );
+        for s in &h.left_out {
+            eprintln!("    {} ({})", s.name, s.path.display());
+        }
+    }
+    eprintln!(
+        "  {keyed} filed under equality keys, {always} offered every event, {views} tstats gated on a shared data model view"
+    );
+    eprintln!(
+        "  {subsearch} with subsearches: {} distinct subsearch(es) ran together in {rereads} extra pass(es) over the input before the main one ({:.2}s)",
+        h.batched_subsearches,
+        sub_time.as_secs_f64()
+    );
+    eprintln!(
+        "events: {} read in one pass ({} pushed to detections{})",
+        report.input.events,
+        report.pushed,
+        if report.input.malformed > 0 {
+            format!(", {} malformed line(s) skipped", report.input.malformed)
+        } else {
+            String::new()
+        }
+    );
+    let results: usize = h.hunters().iter().map(|d| d.rows.len()).sum();
+    eprintln!("detections with results: {with_results} ({results} result(s))");
+    for &i in &order {
+        let d = &h.hunters()[i];
+        if !d.rows.is_empty() {
+            eprintln!("  {}: {}", d.name, d.rows.len());
+        }
+    }
+    if a.verbose {
+        // Who took the most events: what a hunt's memory goes to (a plan that
+        // returns events keeps each one it takes).
+        let mut by_pushed: Vec<&hunt::Hunter> =
+            h.hunters().iter().filter(|d| d.pushed > 0).collect();
+        by_pushed.sort_by(|x, y| y.pushed.cmp(&x.pushed).then(x.name.cmp(&y.name)));
+        let whole = h.hunters().iter().filter(|d| !d.projected()).count();
+        eprintln!(
+            "events taken, by detection ({whole} of {} copy whole events, the rest only the fields they read):",
+            h.hunters().len()
+        );
+        for d in by_pushed.iter().take(20) {
+            eprintln!(
+                "  {:>9}  {}{}{}",
+                d.pushed,
+                d.name,
+                if d.projected() { "" } else { " [whole events]" },
+                if d.returns_events {
+                    " [returns events]"
+                } else {
+                    ""
+                }
+            );
+        }
+        let returning: Vec<&hunt::Hunter> =
+            h.hunters().iter().filter(|d| d.returns_events).collect();
+        eprintln!(
+            "  {} detection(s) return events (no transforming command): they keep the {} event(s) they return",
+            returning.len(),
+            returning.iter().map(|d| d.rows.len()).sum::<usize>()
+        );
+        let mut subs: Vec<&(String, u64, bool, usize)> = h.subsearch_taken.iter().collect();
+        subs.sort_by_key(|x| std::cmp::Reverse(x.1));
+        if !subs.is_empty() {
+            eprintln!("events taken, by batched subsearch (rows returned):");
+        }
+        for (text, taken, projected, rows) in subs.iter().take(10) {
+            let short: String = text.chars().take(100).collect();
+            eprintln!(
+                "  {taken:>9}  ({rows} rows){}  {short}",
+                if *projected { "" } else { " [whole events]" }
+            );
+        }
+    }
+    if !failed.is_empty() {
+        eprintln!("detections that failed while running: {}", failed.len());
+        for d in &failed {
+            if let Some(e) = &d.error {
+                eprintln!("  {}: {}", d.name, e.msg);
+            }
+        }
+    }
+    eprintln!(
+        "elapsed: {:.2}s (planning and subsearches {:.2}s, main pass {:.2}s)",
+        started.elapsed().as_secs_f64(),
+        planned.as_secs_f64(),
+        pass.as_secs_f64()
+    );
+    if let Some(p) = &a.summary {
+        let dets: Vec<serde_json::Value> = order
+            .iter()
+            .map(|&i| {
+                let d = &h.hunters()[i];
+                serde_json::json!({
+                    "detection": d.name,
+                    "path": d.path.display().to_string(),
+                    "runnable": true,
+                    "results": d.rows.len(),
+                    "events_taken": d.pushed,
+                    "whole_events": !d.projected(),
+                    "error": d.error.as_ref().map(|e| e.msg.clone()),
+                })
+            })
+            .chain(h.left_out.iter().map(|s| {
+                serde_json::json!({
+                    "detection": s.name,
+                    "path": s.path.display().to_string(),
+                    "runnable": true,
+                    "left_out": s.reason,
+                })
+            }))
+            .chain(h.skipped.iter().map(|s| {
+                serde_json::json!({
+                    "detection": s.name,
+                    "path": s.path.display().to_string(),
+                    "runnable": false,
+                    "reason": s.reason,
+                    "error": s.detail,
+                })
+            }))
+            .collect();
+        let reasons: serde_json::Map<String, serde_json::Value> = h
+            .skip_reasons()
+            .into_iter()
+            .map(|(k, n)| (k, serde_json::json!(n)))
+            .collect();
+        let doc = serde_json::json!({
+            "loaded": h.loaded,
+            "retired": h.retired,
+            "runnable": h.hunters().len(),
+            "not_runnable": h.skipped.len(),
+            "left_out_map": h.left_out.len(),
+            "not_runnable_reasons": reasons,
+            "events": report.input.events,
+            "malformed": report.input.malformed,
+            "detections_with_results": with_results,
+            "results": results,
+            "subsearch_passes": rereads,
+            "seconds": started.elapsed().as_secs_f64(),
+            "detections": dets,
+        });
+        std::fs::write(
+            p,
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&doc).unwrap_or_default()
+            ),
+        )
+        .map_err(|e| SplError::input(format!("cannot write {}: {e}", p.display())))?;
+    }
+    if !failed.is_empty() {
+        return Err(CheckFailed.into());
+    }
+    Ok(())
+}

@@ -1,0 +1,181 @@
+//! `spleval run`: a detection YAML's search (or `--spl`) over events.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use clap::Args;
+
+use super::args::{self, ClockArgs, EventArgs, KnowledgeArgs, MacroArgs};
+use super::{check_sources, load_search, sources, time_arg};
+use crate::app::output::{Format, Writer};
+use crate::base::diag::SplError;
+use crate::content::knowledge::Knowledge;
+use crate::engine::run as engine;
+use crate::input::Meta;
+
+#[derive(Args)]
+pub struct RunArgs {
+    /// RULE (a detection YAML) then EVENTS; with --spl, all are EVENTS.
+    /// EVENTS are files or folders (recursed) of NDJSON, JSON arrays, Splunk
+    /// exports, Windows XML events, CSV or raw text (detected by content;
+    /// gzip/zstd read transparently), or - for stdin; none: stdin (not read
+    /// when the search starts with a generating command such as | makeresults)
+    #[arg(value_name = "RULE | EVENTS")]
+    pub args: Vec<String>,
+    /// Run this SPL instead of a rule file
+    #[arg(long, value_name = "SPL")]
+    pub spl: Option<String>,
+    #[command(flatten)]
+    pub rules: MacroArgs,
+    #[command(flatten)]
+    pub events: EventArgs,
+    /// Output format [default: table on a terminal, json otherwise]
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    #[command(flatten)]
+    pub clock: ClockArgs,
+    /// Only events at or after this time (epoch, ISO-8601, or relative like -7d@d)
+    #[arg(long, value_name = "TIME")]
+    pub earliest: Option<String>,
+    /// Only events before this time (epoch, ISO-8601, or relative like now or @d)
+    #[arg(long, value_name = "TIME")]
+    pub latest: Option<String>,
+    /// After the results, print to stderr per command: rows in, rows out, time (its own, not later commands')
+    #[arg(long)]
+    pub explain: bool,
+    /// Let outputlookup write (and, with no results, remove) lookup files in
+    /// the rules' lookups folder; without it, outputlookup only reports
+    #[arg(long)]
+    pub write_lookups: bool,
+    #[command(flatten)]
+    pub knowledge: KnowledgeArgs,
+    /// Do not run the search: show the first event's fields and the rule that produced each
+    #[arg(long)]
+    pub explain_fields: bool,
+}
+
+pub fn exec(a: RunArgs) -> Result<(), SplError> {
+    let mut positional = a.args.clone();
+    let knowledge = a.knowledge.load()?;
+    let is_rule = |s: &String| s.ends_with(".yml") || s.ends_with(".yaml");
+    if a.explain_fields && a.spl.is_none() && !positional.first().is_some_and(is_rule) {
+        return explain_fields(&a, &positional, knowledge);
+    }
+    let is_rule_file = |p: &str| {
+        matches!(
+            Path::new(p).extension().and_then(|e| e.to_str()),
+            Some("yml") | Some("yaml")
+        )
+    };
+    if a.spl.is_some() {
+        if let Some(r) = positional.iter().find(|p| is_rule_file(p)) {
+            return Err(SplError::usage(format!(
+                "give either a RULE file or --spl, not both (got --spl and {r})"
+            ))
+            .with_help("with --spl every positional argument is an EVENTS file"));
+        }
+    }
+    let rule = if a.spl.is_none() {
+        if positional.is_empty() {
+            return Err(SplError::usage("give a RULE file or --spl <SPL>"));
+        }
+        Some(PathBuf::from(positional.remove(0)))
+    } else {
+        None
+    };
+    if let Some(r) = &rule {
+        if !is_rule_file(&r.to_string_lossy()) && r.exists() {
+            return Err(SplError::usage(format!(
+                "{} is not a rule file (.yml); to run SPL over it use --spl",
+                r.display()
+            )));
+        }
+    }
+    let (origin, macros) = load_search(
+        rule.as_deref(),
+        a.spl.as_deref(),
+        a.rules.rules.as_deref(),
+        &a.rules.macros,
+    )?;
+    let root = args::rules_root(a.rules.rules.as_deref(), rule.as_deref())?;
+    let mut ctx = args::plan_ctx(&a.clock, Some(&a.knowledge), root, Some(&macros))?;
+    ctx.write_lookups = a.write_lookups;
+    let query = engine::prepare(origin, &macros)?;
+    let sources = sources(&positional);
+    check_sources(&sources)?;
+    if a.explain_fields {
+        return explain_fields(&a, &positional, knowledge);
+    }
+    let meta = Meta {
+        earliest: a
+            .earliest
+            .as_deref()
+            .map(|v| time_arg("--earliest", v, &ctx.fn_ctx))
+            .transpose()?,
+        latest: a
+            .latest
+            .as_deref()
+            .map(|v| time_arg("--latest", v, &ctx.fn_ctx))
+            .transpose()?,
+        ..args::meta(&a.events, Some(knowledge))
+    };
+    let stdout = std::io::stdout();
+    let format = a.format.unwrap_or(if stdout.is_terminal() {
+        Format::Table
+    } else {
+        Format::Json
+    });
+    let started = std::time::Instant::now();
+    let mut writer = Writer::new(format, stdout.lock(), ctx.fn_ctx.tz);
+    crate::commands::support::pipeline::set_stage_timing(a.explain);
+    let report = query.run(&ctx, &sources, &meta, &mut |ev| writer.push(ev))?;
+    writer.declare_columns(report.columns.clone());
+    let _ = writer.finish(report.returns_events)?;
+    if a.explain {
+        eprint!(
+            "{}",
+            crate::engine::explain::render(
+                &report.stages,
+                &query.expanded.text,
+                report.input.events,
+                started.elapsed()
+            )
+        );
+    }
+    if report.input.malformed > 0 {
+        eprintln!(
+            "warning: {} malformed line(s) skipped, {} event(s) read",
+            report.input.malformed, report.input.events
+        );
+    }
+    Ok(())
+}
+
+/// `run --explain-fields`: the first event's fields, each with the rule that produced it.
+fn explain_fields(
+    a: &RunArgs,
+    events: &[String],
+    knowledge: Arc<Knowledge>,
+) -> Result<(), SplError> {
+    let sources = sources(events);
+    check_sources(&sources)?;
+    let meta = args::meta(&a.events, Some(knowledge));
+    match crate::input::explain::explain_first(&sources, &meta)? {
+        None => {
+            println!("no event read");
+            Ok(())
+        }
+        Some(rows) => {
+            let w = rows.iter().map(|r| r.0.len()).max().unwrap_or(5).min(40);
+            for (field, value, from) in rows {
+                let mut v: String = value.replace(['\n', '\r'], " ");
+                if v.chars().count() > 60 {
+                    v = v.chars().take(57).collect::<String>() + "...";
+                }
+                println!("{field:<w$}  {v:<60}  {from}");
+            }
+            Ok(())
+        }
+    }
+}
