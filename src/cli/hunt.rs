@@ -123,13 +123,7 @@ pub fn exec(a: HuntArgs) -> Result<(), SplError> {
     let pass = pass_started.elapsed();
 
     // Results, by detection name.
-    let mut order: Vec<usize> = (0..h.hunters().len()).collect();
-    order.sort_by(|&x, &y| {
-        h.hunters()[x]
-            .name
-            .cmp(&h.hunters()[y].name)
-            .then(x.cmp(&y))
-    });
+    let order = h.by_name();
     let stdout = std::io::stdout();
     let format = a.format.unwrap_or(if stdout.is_terminal() {
         Format::Table
@@ -289,58 +283,7 @@ pub fn exec(a: HuntArgs) -> Result<(), SplError> {
         pass.as_secs_f64()
     );
     if let Some(p) = &a.summary {
-        let dets: Vec<serde_json::Value> = order
-            .iter()
-            .map(|&i| {
-                let d = &h.hunters()[i];
-                serde_json::json!({
-                    "detection": d.name,
-                    "path": d.path.display().to_string(),
-                    "runnable": true,
-                    "results": d.rows.len(),
-                    "events_taken": d.pushed,
-                    "whole_events": !d.projected(),
-                    "error": d.error.as_ref().map(|e| e.msg.clone()),
-                })
-            })
-            .chain(h.left_out.iter().map(|s| {
-                serde_json::json!({
-                    "detection": s.name,
-                    "path": s.path.display().to_string(),
-                    "runnable": true,
-                    "left_out": s.reason,
-                })
-            }))
-            .chain(h.skipped.iter().map(|s| {
-                serde_json::json!({
-                    "detection": s.name,
-                    "path": s.path.display().to_string(),
-                    "runnable": false,
-                    "reason": s.reason,
-                    "error": s.detail,
-                })
-            }))
-            .collect();
-        let reasons: serde_json::Map<String, serde_json::Value> = h
-            .skip_reasons()
-            .into_iter()
-            .map(|(k, n)| (k, serde_json::json!(n)))
-            .collect();
-        let doc = serde_json::json!({
-            "loaded": h.loaded,
-            "retired": h.retired,
-            "runnable": h.hunters().len(),
-            "not_runnable": h.skipped.len(),
-            "left_out_map": h.left_out.len(),
-            "not_runnable_reasons": reasons,
-            "events": report.input.events,
-            "malformed": report.input.malformed,
-            "detections_with_results": with_results,
-            "results": results,
-            "subsearch_passes": rereads,
-            "seconds": started.elapsed().as_secs_f64(),
-            "detections": dets,
-        });
+        let doc = h.summary(&order, &report, rereads, started.elapsed().as_secs_f64());
         std::fs::write(
             p,
             format!(

@@ -1,0 +1,141 @@
+//! The gate on a borrowed event and the equality keys of each detection,
+//! from its leading search or its data model's root constraint.
+
+use super::index::{best_req, required, Req};
+
+use crate::commands::datamodel::DatamodelCmd;
+use crate::commands::from::{FromCmd, FromSource};
+use crate::commands::search::SearchCmd;
+use crate::commands::support::pipeline::PlanCtx;
+use crate::commands::tstats::{TstatsCmd, TstatsSource};
+use crate::spl::ast::Pipeline;
+use crate::spl::search_expr::SearchExpr;
+
+/// How an event is tested before it is cloned and pushed.
+pub(crate) enum Gate {
+    /// [`Plan::accepts`] (the leading search's matcher).
+    Plan,
+    /// A tstats data model view, shared by the detections on the same
+    /// dataset and built once per event, and the tstats `where` on it.
+    View {
+        view: usize,
+        where_: Option<crate::eval::matcher::Matcher>,
+    },
+}
+
+/// The requirements of a data model dataset's root constraint, which holds
+/// for every dataset below it.
+pub(crate) fn root_reqs(ctx: &PlanCtx, model_name: &str, dataset: Option<&str>) -> Vec<Req> {
+    let mut reqs = Vec::new();
+    let Some(model) = ctx.datamodels().model(model_name) else {
+        return reqs;
+    };
+    let Some(mut i) = dataset.and_then(|d| model.dataset(d)) else {
+        return reqs;
+    };
+    let mut hops = 0;
+    while let Some(parent) = &model.datasets[i].parent {
+        match model.datasets.iter().position(|d| &d.name == parent) {
+            Some(pi) if hops <= model.datasets.len() => i = pi,
+            _ => break,
+        }
+        hops += 1;
+    }
+    if model.datasets[i].parent.is_none() {
+        if let Some(c) = model.datasets[i].constraint.as_deref() {
+            let src = crate::commands::src(c);
+            if let Ok((_, Some(e))) = crate::spl::search_expr::parse_search(&src, c) {
+                reqs.extend(required(&e));
+            }
+        }
+    }
+    reqs
+}
+
+/// The gate and index key of a pipeline.
+pub(crate) fn gate_and_key(
+    p: &Pipeline,
+    ctx: &PlanCtx,
+    views: &mut Vec<crate::content::datamodels::View>,
+    view_keys: &mut Vec<String>,
+) -> (Gate, Option<Req>) {
+    let Some(first) = p.commands.first() else {
+        return (Gate::Plan, None);
+    };
+    if let Some(s) = first.cmd.as_any().downcast_ref::<SearchCmd>() {
+        // A subsearch in it is one more ANDed condition: the others still hold.
+        let key = s.expr.as_ref().and_then(|e| best_req(required(e)));
+        return (Gate::Plan, key);
+    }
+    if let Some(f) = first.cmd.as_any().downcast_ref::<FromCmd>() {
+        // `| from datamodel X.Y`: gated by the plan (the view's constraints);
+        // keyed by the root dataset's constraint.
+        let reqs = match &f.source {
+            FromSource::Datamodel { datamodel } => {
+                root_reqs(ctx, &datamodel.model, datamodel.dataset.as_deref())
+            }
+            FromSource::Named { .. } => Vec::new(),
+        };
+        return (Gate::Plan, best_req(reqs));
+    }
+    if let Some(d) = first.cmd.as_any().downcast_ref::<DatamodelCmd>() {
+        let reqs = match &d.model {
+            Some(m) => root_reqs(ctx, m, d.dataset.as_deref()),
+            None => Vec::new(),
+        };
+        return (Gate::Plan, best_req(reqs));
+    }
+    let Some(t) = first.cmd.as_any().downcast_ref::<TstatsCmd>() else {
+        return (Gate::Plan, None);
+    };
+    let Some(TstatsSource::Datamodel { datamodel, .. }) = &t.source else {
+        return (Gate::Plan, None);
+    };
+    let mut reqs = root_reqs(ctx, &datamodel.model, datamodel.dataset.as_deref());
+    let vkey = datamodel.to_string().to_ascii_lowercase();
+    let view = match view_keys.iter().position(|k| *k == vkey) {
+        Some(v) => Some(v),
+        None => {
+            match ctx
+                .datamodels()
+                .view(&datamodel.model, datamodel.dataset.as_deref(), &ctx.fn_ctx)
+            {
+                Ok(v) => {
+                    views.push(v);
+                    view_keys.push(vkey);
+                    Some(views.len() - 1)
+                }
+                Err(_) => None,
+            }
+        }
+    };
+    let Some(view) = view else {
+        return (Gate::Plan, best_req(reqs));
+    };
+    // The where clause tests view fields; those copied from an event field
+    // give keys on that field.
+    let mut has_sub = false;
+    if let Some(w) = &t.where_ {
+        w.walk(&mut |x| has_sub |= matches!(x, SearchExpr::Subsearch { .. }));
+        for r in required(w) {
+            let mapped: Option<Req> = r
+                .iter()
+                .map(|(f, v)| {
+                    views[view]
+                        .source_field(f)
+                        .map(|src| (src.to_string(), v.clone()))
+                })
+                .collect();
+            reqs.extend(mapped);
+        }
+    }
+    let where_ = match &t.where_ {
+        None => None,
+        Some(_) if has_sub => return (Gate::Plan, best_req(reqs)),
+        Some(w) => match crate::eval::matcher::Matcher::compile(w, ctx) {
+            Ok(m) => Some(m),
+            Err(_) => return (Gate::Plan, best_req(reqs)),
+        },
+    };
+    (Gate::View { view, where_ }, best_req(reqs))
+}

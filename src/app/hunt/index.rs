@@ -1,0 +1,248 @@
+//! The index by equality keys: which `field=value` a detection's leading
+//! search (or data model root constraint) requires, and the detections an
+//! event can want, found by the values it has.
+
+use std::collections::HashMap;
+
+use crate::base::event::Event;
+use crate::base::value::Value;
+use crate::spl::search_expr::{CmpOp, SearchExpr};
+
+/// A value an equality test can be looked up by: a number, or lower-cased text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Key {
+    Num(u64),
+    Text(String),
+}
+
+pub(crate) fn num_key(n: f64) -> Option<Key> {
+    if n.is_nan() {
+        return None;
+    }
+    let n = if n == 0.0 { 0.0 } else { n };
+    Some(Key::Num(n.to_bits()))
+}
+
+/// The keys a pattern value is found under: [`crate::eval::matcher::Pattern`]
+/// matches a value numerically or as case-insensitive text.
+pub(crate) fn pattern_keys(text: &str) -> Vec<Key> {
+    let mut out = vec![Key::Text(text.to_lowercase())];
+    if let Some(k) = crate::base::value::parse_number(text).and_then(num_key) {
+        out.push(k);
+    }
+    out
+}
+
+/// The keys an event's (scalar) value is looked up by.
+pub(crate) fn value_keys(v: &Value, out: &mut Vec<Key>) {
+    if let Some(k) = v.as_num().and_then(num_key) {
+        out.push(k);
+    }
+    if let Some(t) = v.as_text() {
+        out.push(Key::Text(t.to_lowercase()));
+    }
+}
+
+/// A requirement on an event: it has one of the values in one of the
+/// fields (a disjunction of `field=value` tests).
+pub type Req = Vec<(String, Vec<String>)>;
+
+/// Detections filed by field and value, and those tested always.
+#[derive(Default)]
+pub(crate) struct Index {
+    pub(crate) fields: Vec<String>,
+    pub(crate) maps: Vec<HashMap<Key, Vec<u32>>>,
+    pub(crate) always: Vec<u32>,
+}
+
+impl Index {
+    pub(crate) fn add(&mut self, id: u32, key: Option<&Req>) {
+        let Some(req) = key else {
+            self.always.push(id);
+            return;
+        };
+        for (field, values) in req {
+            let f = match self.fields.iter().position(|x| x == field) {
+                Some(f) => f,
+                None => {
+                    self.fields.push(field.clone());
+                    self.maps.push(HashMap::new());
+                    self.fields.len() - 1
+                }
+            };
+            for v in values {
+                for k in pattern_keys(v) {
+                    let list = self.maps[f].entry(k).or_default();
+                    if list.last() != Some(&id) {
+                        list.push(id);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Calls `f` with each detection that may want the event (each once).
+    pub(crate) fn candidates(
+        &self,
+        ev: &Event,
+        stamp: &mut [u64],
+        now: u64,
+        f: &mut dyn FnMut(u32),
+    ) {
+        for &id in &self.always {
+            f(id);
+        }
+        let mut keys = Vec::new();
+        for (n, field) in self.fields.iter().enumerate() {
+            let Some(v) = ev.get(field) else { continue };
+            keys.clear();
+            for x in v.values().iter() {
+                value_keys(x, &mut keys);
+            }
+            for k in &keys {
+                if let Some(ids) = self.maps[n].get(k) {
+                    for &id in ids {
+                        if stamp[id as usize] != now {
+                            stamp[id as usize] = now;
+                            f(id);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// How little a field's value says about an event: 2 for metadata many
+/// detections share, 1 for event-type codes, 0 for anything more specific.
+pub(crate) fn weakness(f: &str) -> u8 {
+    match f.to_ascii_lowercase().as_str() {
+        "sourcetype" | "index" | "host" | "source" | "tag" | "eventtype" => 2,
+        "eventcode" | "eventid" | "eventname" | "eventsource" | "channel" | "signature_id"
+        | "operation" | "workload" | "category" => 1,
+        _ => 0,
+    }
+}
+
+/// Requirements of a search expression, each of which an event must meet.
+pub(crate) fn required(e: &SearchExpr) -> Vec<Req> {
+    let exact = |field: &str, text: &str| {
+        !field.contains('*')
+            && !matches!(
+                field.to_ascii_lowercase().as_str(),
+                "earliest" | "latest" | "starttime" | "endtime"
+            )
+            && !text.contains('*')
+            && (!text.contains('/') || text.parse::<ipnet::IpNet>().is_err())
+    };
+    match e {
+        SearchExpr::And { items, .. } => items.iter().flat_map(required).collect(),
+        SearchExpr::Compare {
+            field,
+            op: CmpOp::Eq,
+            value,
+            ..
+        } if exact(field, &value.text) => vec![vec![(field.clone(), vec![value.text.clone()])]],
+        SearchExpr::In { field, values, .. }
+            if !values.is_empty() && values.iter().all(|v| exact(field, &v.text)) =>
+        {
+            vec![vec![(
+                field.clone(),
+                values.iter().map(|v| v.text.clone()).collect(),
+            )]]
+        }
+        SearchExpr::Or { items, .. } if !items.is_empty() => {
+            // Each alternative meets its own best requirement: one of them holds.
+            let mut out: Req = Vec::new();
+            for x in items {
+                let Some(r) = best_req(required(x)) else {
+                    return Vec::new();
+                };
+                for (f, vals) in r {
+                    match out.iter_mut().find(|(g, _)| *g == f) {
+                        Some((_, vs)) => {
+                            for v in vals {
+                                if !vs.contains(&v) {
+                                    vs.push(v);
+                                }
+                            }
+                        }
+                        None => out.push((f, vals)),
+                    }
+                }
+            }
+            vec![out]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The most selective requirement: specific fields first, then fewest values.
+pub(crate) fn best_req(reqs: Vec<Req>) -> Option<Req> {
+    reqs.into_iter().filter(|r| !r.is_empty()).min_by_key(|r| {
+        let weak = r.iter().map(|(f, _)| weakness(f)).max().unwrap_or(0);
+        let n: usize = r.iter().map(|(_, v)| v.len()).sum();
+        (weak, n)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(text: &str) -> Option<Req> {
+        let src = crate::commands::src(text);
+        let (_, e) = crate::spl::search_expr::parse_search(&src, text).unwrap();
+        best_req(required(&e.unwrap()))
+    }
+
+    fn one(f: &str, v: &[&str]) -> Option<Req> {
+        Some(vec![(
+            f.to_string(),
+            v.iter().map(|s| s.to_string()).collect(),
+        )])
+    }
+
+    #[test]
+    fn keys_come_from_required_equalities() {
+        assert_eq!(
+            req("sourcetype=x EventCode=4688 Image=*cmd.exe"),
+            one("EventCode", &["4688"])
+        );
+        assert_eq!(
+            req("EventCode IN (1, 2) sourcetype=x"),
+            one("EventCode", &["1", "2"])
+        );
+        assert_eq!(
+            req("(EventCode=1 a=b) OR (EventCode=3 c=d)"),
+            Some(vec![
+                ("a".to_string(), vec!["b".to_string()]),
+                ("c".to_string(), vec!["d".to_string()])
+            ])
+        );
+        assert_eq!(
+            req("EventCode=1 (process_name=a OR OriginalFileName=b)"),
+            Some(vec![
+                ("process_name".to_string(), vec!["a".to_string()]),
+                ("OriginalFileName".to_string(), vec!["b".to_string()])
+            ])
+        );
+        assert_eq!(req("a=1 OR b=*"), None);
+        assert_eq!(req("NOT EventCode=1"), None);
+        assert_eq!(req("Image=*cmd*"), None);
+        assert_eq!(req("sourcetype=x"), one("sourcetype", &["x"]));
+    }
+
+    #[test]
+    fn values_match_keys_as_patterns_do() {
+        let mut k = Vec::new();
+        value_keys(&Value::Num(4688.0), &mut k);
+        assert!(pattern_keys("4688").iter().any(|p| k.contains(p)));
+        k.clear();
+        value_keys(&Value::str("PowerShell.EXE".to_string()), &mut k);
+        assert!(pattern_keys("powershell.exe").iter().any(|p| k.contains(p)));
+        k.clear();
+        value_keys(&Value::str("4688.0".to_string()), &mut k);
+        assert!(pattern_keys("4688").iter().any(|p| k.contains(p)));
+    }
+}

@@ -1,0 +1,152 @@
+//! One pass over the input: each event offered to the detections that can
+//! want it, in parallel over batches.
+
+use super::gate::{gate_and_key, Gate};
+use super::index::{Index, Req};
+use super::{expand_sources, Hunter};
+
+use crate::base::diag::Result;
+use crate::base::event::Event;
+use crate::commands::support::pipeline::PlanCtx;
+use crate::input::{self, Meta, Source, Summary};
+use crate::spl::ast::Pipeline;
+
+/// What a pass over the input read.
+#[derive(Debug, Default, Clone)]
+pub struct PassReport {
+    pub input: Summary,
+    /// Events offered to a plan (passed its gate, cloned and pushed).
+    pub pushed: u64,
+}
+
+/// Members offered the same events, with their index and shared views.
+#[derive(Default)]
+pub(crate) struct Pass {
+    pub(crate) members: Vec<Hunter>,
+    pub(crate) index: Index,
+    pub(crate) views: Vec<crate::content::datamodels::View>,
+    pub(crate) view_keys: Vec<String>,
+}
+
+impl Pass {
+    /// The gate and index key of a pipeline, planned in this pass.
+    pub(crate) fn gate(&mut self, p: &Pipeline, ctx: &PlanCtx) -> (Gate, Option<Req>) {
+        gate_and_key(p, ctx, &mut self.views, &mut self.view_keys)
+    }
+
+    pub(crate) fn add(&mut self, h: Hunter) {
+        self.index.add(self.members.len() as u32, h.key.as_ref());
+        self.members.push(h);
+    }
+
+    /// Reads the sources once, offering each event to the members; `progress`
+    /// is called after each input file with its size and the events so far.
+    pub(crate) fn run(
+        &mut self,
+        sources: &[Source],
+        meta: &Meta,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<PassReport> {
+        let mut report = PassReport::default();
+        let mut live = self.members.len();
+        let mut stamp = vec![u64::MAX; self.members.len()];
+        let mut rows: Vec<(u64, Option<Event>)> = vec![(u64::MAX, None); self.views.len()];
+        let mut ids: Vec<u32> = Vec::new();
+        let mut seq = 0u64;
+        let mut pushed = 0u64;
+        for src in expand_sources(sources)? {
+            if live == 0 {
+                break;
+            }
+            let size = match &src {
+                Source::File(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+                _ => 0,
+            };
+            let s = input::read_all(std::slice::from_ref(&src), meta, &mut |mut ev| {
+                // Numbered across all inputs, as one read of them all would.
+                ev.seq = seq;
+                let n = seq;
+                seq += 1;
+                ids.clear();
+                self.index
+                    .candidates(&ev, &mut stamp, n, &mut |id| ids.push(id));
+                for &id in ids.iter() {
+                    let h = &mut self.members[id as usize];
+                    if h.stopped {
+                        continue;
+                    }
+                    let pass = match &h.gate {
+                        Gate::Plan => h.plan.accepts(&ev),
+                        Gate::View { view, where_ } => {
+                            let slot = &mut rows[*view];
+                            if slot.0 != n {
+                                // An error building the view: let the plan report it.
+                                *slot = (
+                                    n,
+                                    self.views[*view]
+                                        .build(&ev, false)
+                                        .unwrap_or_else(|_| Some(ev.clone())),
+                                );
+                            }
+                            match (&slot.1, where_) {
+                                (None, _) => false,
+                                (Some(_), None) => true,
+                                (Some(r), Some(m)) => m.matches(r).unwrap_or(true),
+                            }
+                        }
+                    };
+                    if !pass {
+                        continue;
+                    }
+                    pushed += 1;
+                    h.pushed += 1;
+                    // Plans may keep what they are given (time order, returned
+                    // events): copy only the fields the search needs.
+                    let copy = match &h.proj {
+                        Some(p) => p.apply(&ev),
+                        None => ev.clone(),
+                    };
+                    let out = &mut h.rows;
+                    let r = h.plan.push(copy, &mut |r| {
+                        out.push(r);
+                        Ok(())
+                    });
+                    if let Err(e) = r {
+                        h.error = Some(match &h.query {
+                            Some(q) => q.locate(e),
+                            None => e,
+                        });
+                        h.stopped = true;
+                    } else if h.plan.done() {
+                        h.stopped = true;
+                    }
+                    if h.stopped {
+                        live -= 1;
+                    }
+                }
+                Ok(live > 0)
+            })?;
+            report.input.events += s.events;
+            report.input.malformed += s.malformed;
+            report.input.files += s.files;
+            progress(size, report.input.events);
+        }
+        for h in &mut self.members {
+            if h.error.is_some() {
+                continue;
+            }
+            let out = &mut h.rows;
+            if let Err(e) = h.plan.finish(&mut |r| {
+                out.push(r);
+                Ok(())
+            }) {
+                h.error = Some(match &h.query {
+                    Some(q) => q.locate(e),
+                    None => e,
+                });
+            }
+        }
+        report.pushed = pushed;
+        Ok(report)
+    }
+}
