@@ -14,6 +14,7 @@ use crate::base::value::Value;
 pub mod conversion;
 pub mod hashing;
 pub mod json;
+pub mod json_path;
 pub mod math;
 pub mod multivalue;
 pub mod network;
