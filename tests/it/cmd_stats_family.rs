@@ -3,9 +3,9 @@
 //! (anomalydetection, tstats, mstats, datamodel, from). Examples from the
 //! Splunk Search Reference are marked "doc".
 
-mod common;
+use crate::common;
 
-use common::{col, run_spl, spleval};
+use crate::common::{col, run_spl, spleval};
 
 /// Events given newest first (descending `_time`), so search order is the listed order.
 fn events(rows: &[&str]) -> String {

@@ -1,9 +1,9 @@
 //! Issue 2, "Events and values", and grammar/README.md's semantics: one test
 //! per rule, through the binary.
 
-mod common;
+use crate::common;
 
-use common::{col, run_spl, spleval};
+use crate::common::{col, run_spl, spleval};
 use serde_json::{json, Value};
 
 /// NDJSON from JSON values.

@@ -3,7 +3,7 @@
 //! source, read with that data source's `source` and `sourcetype`.
 //! Skips (saying so) when ../shared is absent; CI always has it.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::sync::Arc;

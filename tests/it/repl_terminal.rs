@@ -1,7 +1,7 @@
 //! The REPL on a pseudo-terminal: Tab completion and history.
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 use std::time::Duration;

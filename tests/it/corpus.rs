@@ -2,7 +2,7 @@
 //! into a typed AST, and prints back to SPL that parses to the same AST.
 //! Skips (saying so) when ../shared is absent; CI always has it.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 

@@ -1,10 +1,10 @@
 //! `spleval filter`: trying a `*_filter` macro definition, and writing it.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
-use common::{col, rows, spleval, SEED_SAMPLE};
+use crate::common::{col, rows, spleval, SEED_SAMPLE};
 
 const SEED_REL: &str = "detections/cloud/o365_user_consent_denied_for_oauth_application.yml";
 const FILTER: &str = "o365_user_consent_denied_for_oauth_application_filter";

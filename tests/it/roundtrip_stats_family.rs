@@ -2,20 +2,8 @@
 //! including real tstats/mstats searches from security_content (macros
 //! expanded by hand).
 
+use crate::common::roundtrip;
 use spleval::commands::parse_pipeline;
-
-fn roundtrip(spl: &str) {
-    let a = parse_pipeline(spl).unwrap_or_else(|e| panic!("{spl:?} does not parse: {}", e.msg));
-    let printed = a.to_string();
-    let b = parse_pipeline(&printed)
-        .unwrap_or_else(|e| panic!("printed {printed:?} does not parse: {}", e.msg));
-    assert_eq!(
-        a.shape(),
-        b.shape(),
-        "round trip changed the AST of {spl:?} (printed {printed:?})"
-    );
-    assert_eq!(printed, b.to_string(), "printing is not stable for {spl:?}");
-}
 
 #[test]
 fn eventstats_round_trips() {

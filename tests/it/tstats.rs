@@ -3,9 +3,9 @@
 //! `prestats=t`, `from datamodel:` and `datamodel … search`; and
 //! security_content's tstats detections over real Windows events.
 
-mod common;
+use crate::common;
 
-use common::col;
+use crate::common::col;
 
 /// Runs SPL over NDJSON events read as sourcetype `tagged`, whose test
 /// knowledge pack turns the space-separated `tags` field into a multivalue

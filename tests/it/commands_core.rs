@@ -1,8 +1,6 @@
 //! Issue 2's commands, each option and behaviour, through the binary.
 
-mod common;
-
-use common::{col, rows, run_spl, spleval};
+use crate::common::{col, rows, run_spl, spleval};
 use serde_json::{json, Value};
 
 fn nd(events: &[Value]) -> String {

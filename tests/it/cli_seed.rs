@@ -2,9 +2,9 @@
 //! shipped sample (README's command) in every output format, `expand`, and
 //! the same detection run unmodified from the shared security_content corpus.
 
-mod common;
+use crate::common;
 
-use common::{col, rows, shared, spleval, SEED, SEED_SAMPLE};
+use crate::common::{col, rows, shared, spleval, SEED, SEED_SAMPLE};
 use serde_json::json;
 
 const ALICE: &str = "alice@contoso.onmicrosoft.com";

@@ -1,11 +1,11 @@
 //! `spleval test` over a small attack_data-shaped tree built here.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;
 
-use common::spleval;
+use crate::common::spleval;
 
 const DATA_URL: &str =
     "https://media.githubusercontent.com/media/splunk/attack_data/master/datasets/attack_techniques/T0000/demo/demo.log";

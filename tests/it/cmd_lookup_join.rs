@@ -1,11 +1,11 @@
 //! lookup, inputlookup, outputlookup, join, append, appendpipe, rest through
 //! the binary, with a temporary rules folder holding lookups/.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
-use common::{col, rows, spleval};
+use crate::common::{col, rows, spleval};
 use serde_json::Value;
 use spleval::content::lookups::{Lookups, TableSource};
 

@@ -1,8 +1,8 @@
 //! The REPL driven through stdin (not a terminal: no prompts, no history).
 
-mod common;
+use crate::common;
 
-use common::{rows, spleval};
+use crate::common::{rows, spleval};
 
 /// Runs a REPL session over the given input lines; returns (exit ok, stdout, stderr).
 fn session(args: &[&str], lines: &[&str]) -> (bool, String, String) {

@@ -2,11 +2,11 @@
 //! in tests/snapshots/) and the exit code (0 success, 1 runtime or input
 //! error, 2 usage, parse or macro error).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 
-use common::{root, spleval};
+use crate::common::{root, spleval};
 
 /// What a run printed and returned.
 struct Outcome {

@@ -1,20 +1,8 @@
 //! parse → print → parse keeps the AST of the lookup and multi-search
 //! commands, for hand-written strings and lines from security_content.
 
+use crate::common::roundtrip;
 use spleval::commands::parse_pipeline;
-
-fn roundtrip(spl: &str) {
-    let a = parse_pipeline(spl).unwrap_or_else(|e| panic!("{spl:?} does not parse: {}", e.msg));
-    let printed = a.to_string();
-    let b = parse_pipeline(&printed)
-        .unwrap_or_else(|e| panic!("printed {printed:?} does not parse: {}", e.msg));
-    assert_eq!(
-        a.shape(),
-        b.shape(),
-        "round trip changed the AST of {spl:?} (printed {printed:?})"
-    );
-    assert_eq!(printed, b.to_string(), "printing is stable");
-}
 
 #[test]
 fn lookup_round_trips() {

@@ -6,8 +6,7 @@
 //! Q1 - 3·IQR with `cutoff=true` (the default; our choice, see
 //! grammar/README.md); quartiles interpolate at position (n-1)·q.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 fn num(r: &serde_json::Value, f: &str) -> f64 {
     match r.get(f) {

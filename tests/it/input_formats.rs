@@ -2,12 +2,10 @@
 //! the record is reported with file:line (and its record number where lines
 //! do not delimit records), skipped and counted; the rest is read.
 
-mod common;
-
 use std::io::Write;
 use std::path::Path;
 
-use common::{col, rows, spleval};
+use crate::common::{col, rows, spleval};
 
 /// Runs `| table` over the files; returns (rows, stderr).
 fn read(files: &[&Path], extra: &[&str]) -> (Vec<serde_json::Value>, String) {

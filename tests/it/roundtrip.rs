@@ -1,21 +1,7 @@
 //! parse(print(ast)) == ast: the printer writes SPL the parser reads back
 //! into the same tree (positions aside).
 
-use spleval::commands::parse_pipeline;
-
-fn roundtrip(spl: &str) {
-    let a = parse_pipeline(spl).unwrap_or_else(|e| panic!("{spl:?} does not parse: {}", e.msg));
-    let printed = a.to_string();
-    let b = parse_pipeline(&printed)
-        .unwrap_or_else(|e| panic!("printed {printed:?} does not parse: {}", e.msg));
-    assert_eq!(
-        a.shape(),
-        b.shape(),
-        "round trip changed the AST of {spl:?} (printed {printed:?})"
-    );
-    // Printing is stable after one round.
-    assert_eq!(printed, b.to_string());
-}
+use crate::common::roundtrip;
 
 #[test]
 fn search_language_round_trips() {

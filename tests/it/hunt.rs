@@ -1,11 +1,11 @@
 //! `spleval hunt`: every detection under a rules folder over events in one
 //! pass, results labelled by detection, the same rows as `spleval run`.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
-use common::{rows, spleval, SEED, SEED_SAMPLE};
+use crate::common::{rows, spleval, SEED, SEED_SAMPLE};
 use serde_json::Value;
 
 /// The rows of one detection in hunt output, without the `detection` label.

@@ -1,19 +1,7 @@
 //! parse(print(ast)) == ast for the extraction commands.
 
+use crate::common::roundtrip;
 use spleval::commands::parse_pipeline;
-
-fn roundtrip(spl: &str) {
-    let a = parse_pipeline(spl).unwrap_or_else(|e| panic!("{spl:?} does not parse: {}", e.msg));
-    let printed = a.to_string();
-    let b = parse_pipeline(&printed)
-        .unwrap_or_else(|e| panic!("printed {printed:?} does not parse: {}", e.msg));
-    assert_eq!(
-        a.shape(),
-        b.shape(),
-        "round trip changed the AST of {spl:?} (printed {printed:?})"
-    );
-    assert_eq!(printed, b.to_string());
-}
 
 #[test]
 fn rex_and_regex_round_trip() {

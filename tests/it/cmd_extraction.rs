@@ -3,9 +3,9 @@
 //! mvcombine, nomv, foreach, addtotals, bin/bucket, iplocation. Many cases
 //! are the Splunk Search Reference examples.
 
-mod common;
+use crate::common;
 
-use common::{col, run_spl, spleval};
+use crate::common::{col, run_spl, spleval};
 use serde_json::{json, Value as J};
 
 /// NDJSON from JSON values.

@@ -4,7 +4,7 @@
 //! field names: each detection fires on a dataset recording the attack and
 //! stays quiet on one that does not.
 
-mod common;
+use crate::common;
 
 fn fires(detection: &str, dataset: &str) {
     if let Some(rows) = common::run_mordor(detection, dataset) {

@@ -1,10 +1,10 @@
 //! `spleval macro list|show|check`, and `spleval run --explain`.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
-use common::{shared, spleval, SEED, SEED_SAMPLE};
+use crate::common::{shared, spleval, SEED, SEED_SAMPLE};
 
 fn out(args: &[&str]) -> (i32, String, String) {
     let o = spleval().args(args).output().unwrap();

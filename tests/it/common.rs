@@ -112,3 +112,21 @@ pub fn run_mordor(detection: &str, dataset: &str) -> Option<Vec<serde_json::Valu
     );
     Some(rows(&out.stdout))
 }
+
+/// Parses, prints and parses the print again (sqlparser's `verified_stmt`):
+/// the second AST must be the first (positions aside), and printing must be
+/// stable after one round. Returns the parsed pipeline.
+pub fn roundtrip(spl: &str) -> spleval::spl::ast::Pipeline {
+    let a = spleval::commands::parse_pipeline(spl)
+        .unwrap_or_else(|e| panic!("{spl:?} does not parse: {}", e.msg));
+    let printed = a.to_string();
+    let b = spleval::commands::parse_pipeline(&printed)
+        .unwrap_or_else(|e| panic!("printed {printed:?} does not parse: {}", e.msg));
+    assert_eq!(
+        a.shape(),
+        b.shape(),
+        "round trip changed the AST of {spl:?} (printed {printed:?})"
+    );
+    assert_eq!(printed, b.to_string(), "printing is not stable for {spl:?}");
+    a
+}

@@ -5,7 +5,7 @@
 //! least 85% of them over all data sources. Prints the figure per family.
 //! `SPLEVAL_COVERAGE_VERBOSE=1` lists the missing fields per data source.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 
