@@ -13,8 +13,9 @@ use std::fmt;
 
 use indexmap::IndexMap;
 
+use super::support::fields::{join_fields, wildcard_captures, FieldRef};
 use super::support::xutil::{self, check_bool, get, opt_bool};
-use super::{join_fields, wildcard_captures, CommandSpec, FieldRef, ToOperator};
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::base::value::{parse_number, Value};

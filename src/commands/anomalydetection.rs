@@ -20,8 +20,9 @@ use std::fmt;
 
 use std::collections::HashMap;
 
+use super::support::fields::{field_ref, join_fields, FieldRef};
 use super::support::stats_support::{bool_value, known_option};
-use super::{field_ref, join_fields, CommandSpec, FieldRef, ToOperator};
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::base::value::Value;

@@ -17,8 +17,9 @@ use std::fmt;
 
 use chrono::{Datelike, Offset, TimeZone};
 
+use super::support::fields::{at_keyword, field_ref, FieldRef};
 use super::support::xutil::{self, get, known_option};
-use super::{at_keyword, field_ref, CommandSpec, FieldRef, ToOperator};
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::base::value::{format_number, parse_number, Value};

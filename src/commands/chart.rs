@@ -18,10 +18,11 @@ use std::fmt;
 
 use super::eventstats::{agg_exprs, aggs_order_sensitive, join_aggs};
 use super::stats::{group_keys, parse_agg, Agg, AggSpec};
+use super::support::fields::{at_keyword, field_ref, FieldRef};
 use super::support::stats_support::{
     bool_value, by_fields, extract, feed, key_text, known_option, zero_when_empty,
 };
-use super::{at_keyword, field_ref, CommandSpec, FieldRef, ToOperator};
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::base::value::{sort_cmp, Value};

@@ -7,7 +7,8 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::fmt;
 
-use super::{at_keyword, field_ref, CommandSpec, FieldRef, ToOperator};
+use super::support::fields::{at_keyword, field_ref, FieldRef};
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
@@ -94,7 +95,7 @@ impl fmt::Display for DedupCmd {
         if let Some(c) = self.count {
             write!(f, " {c}")?;
         }
-        write!(f, " {}", super::join_fields(&self.fields))?;
+        write!(f, " {}", super::support::fields::join_fields(&self.fields))?;
         for o in &self.options {
             write!(f, " {o}")?;
         }

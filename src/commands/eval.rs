@@ -4,7 +4,8 @@
 use std::any::Any;
 use std::fmt;
 
-use super::{field_ref, CommandSpec, FieldRef, ToOperator};
+use super::support::fields::{field_ref, FieldRef};
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::base::value::Value;

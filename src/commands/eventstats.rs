@@ -8,8 +8,9 @@ use std::collections::HashMap;
 use std::fmt;
 
 use super::stats::{parse_agg, Agg, AggArg, AggSpec};
+use super::support::fields::{at_keyword, join_fields, FieldRef};
 use super::support::stats_support::{by_fields, extract, key_text, known_option};
-use super::{at_keyword, join_fields, CommandSpec, FieldRef, ToOperator};
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::base::value::Value;

@@ -4,7 +4,8 @@
 use std::any::Any;
 use std::fmt;
 
-use super::{field_list, join_fields, wildcard_captures, CommandSpec, FieldRef, ToOperator};
+use super::support::fields::{field_list, join_fields, wildcard_captures, FieldRef};
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};

@@ -9,8 +9,9 @@ use std::fmt;
 
 use indexmap::IndexSet;
 
+use super::support::fields::{join_fields, FieldRef};
 use super::support::xutil::{self, get};
-use super::{join_fields, CommandSpec, FieldRef, ToOperator};
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::base::value::Value;

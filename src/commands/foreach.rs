@@ -14,8 +14,9 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::fmt;
 
+use super::support::fields::{join_fields, wildcard_captures, FieldRef};
 use super::support::xutil::{self, get, known_option};
-use super::{join_fields, wildcard_captures, CommandSpec, FieldRef, ToOperator};
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
@@ -194,7 +195,7 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
             rest = r;
             continue;
         }
-        let (r, f) = super::field_ref(src, rest)?;
+        let (r, f) = super::support::fields::field_ref(src, rest)?;
         fields.push(f);
         rest = r;
     }

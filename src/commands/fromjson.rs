@@ -8,8 +8,9 @@ use std::fmt;
 
 use serde_json::Value as J;
 
+use super::support::fields::FieldRef;
 use super::support::xutil::{self, get};
-use super::{CommandSpec, FieldRef, ToOperator};
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::base::value::Value;

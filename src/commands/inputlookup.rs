@@ -9,8 +9,9 @@
 use std::any::Any;
 use std::fmt;
 
+use super::support::fields::{at_keyword, FieldRef};
 use super::support::sub::{self, OptKind};
-use super::{at_keyword, CommandSpec, FieldRef, ToOperator};
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::base::value::Value;

@@ -15,8 +15,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Deserialize;
 
+use super::support::fields::{field_ref, FieldRef};
 use super::support::xutil::{self, check_bool, get, known_option, opt_bool};
-use super::{field_ref, CommandSpec, FieldRef, ToOperator};
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::base::value::{format_number, Value};

@@ -17,8 +17,9 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::fmt;
 
+use super::support::fields::{field_ref, join_fields, FieldRef};
 use super::support::sub::{self, OptKind};
-use super::{field_ref, join_fields, CommandSpec, FieldRef, ToOperator};
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};

@@ -12,8 +12,9 @@
 use std::any::Any;
 use std::fmt;
 
+use super::support::fields::{at_keyword, field_ref, FieldRef};
 use super::support::sub::{self, OptKind};
-use super::{at_keyword, field_ref, CommandSpec, FieldRef, ToOperator};
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::base::value::Value;

@@ -8,8 +8,9 @@ use std::any::Any;
 use std::fmt;
 use std::sync::Arc;
 
+use super::support::fields::{field_ref, FieldRef};
 use super::support::xutil::{self, check_bool, get, known_option, opt_bool};
-use super::{field_ref, CommandSpec, FieldRef, ToOperator};
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::base::regex_util::{self, Regex};

@@ -9,8 +9,9 @@ use std::fmt;
 
 use super::eventstats::{agg_exprs, join_aggs};
 use super::stats::Agg;
+use super::support::fields::FieldRef;
 use super::tstats::{fmt_by, parse_clauses};
-use super::{CommandSpec, FieldRef, ToOperator};
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::commands::support::pipeline::{Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt};

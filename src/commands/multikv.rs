@@ -12,8 +12,9 @@
 use std::any::Any;
 use std::fmt;
 
+use super::support::fields::{at_keyword, join_fields, FieldRef};
 use super::support::xutil::{self, check_bool, check_uint, known_option, opt_bool, opt_uint};
-use super::{at_keyword, join_fields, CommandSpec, FieldRef, ToOperator};
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::base::value::Value;
@@ -64,7 +65,7 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
             break;
         }
         if let Some(r) = at_keyword(rest, &["fields"]) {
-            let (r, mut fs) = super::field_list(src, r, &["filter"])?;
+            let (r, mut fs) = super::support::fields::field_list(src, r, &["filter"])?;
             fields.append(&mut fs);
             rest = r;
             continue;

@@ -10,8 +10,9 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::fmt;
 
+use super::support::fields::FieldRef;
 use super::support::xutil;
-use super::{CommandSpec, FieldRef, ToOperator};
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::base::value::Value;

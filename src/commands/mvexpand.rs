@@ -6,8 +6,9 @@
 use std::any::Any;
 use std::fmt;
 
+use super::support::fields::FieldRef;
 use super::support::xutil::{self, check_uint, opt_uint};
-use super::{CommandSpec, FieldRef, ToOperator};
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};

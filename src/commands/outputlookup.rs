@@ -20,8 +20,9 @@ use std::any::Any;
 use std::fmt;
 use std::path::PathBuf;
 
+use super::support::fields::FieldRef;
 use super::support::sub::{self, OptKind};
-use super::{CommandSpec, FieldRef, ToOperator};
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};

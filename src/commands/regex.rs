@@ -6,7 +6,8 @@ use std::any::Any;
 use std::fmt;
 use std::sync::Arc;
 
-use super::{CommandSpec, FieldRef, ToOperator};
+use super::support::fields::FieldRef;
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::base::regex_util::{self, Regex};

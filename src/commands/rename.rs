@@ -4,9 +4,8 @@
 use std::any::Any;
 use std::fmt;
 
-use super::{
-    at_keyword, field_ref, wildcard_captures, wildcard_fill, CommandSpec, FieldRef, ToOperator,
-};
+use super::support::fields::{at_keyword, field_ref, wildcard_captures, wildcard_fill, FieldRef};
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};

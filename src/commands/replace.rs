@@ -8,10 +8,10 @@
 use std::any::Any;
 use std::fmt;
 
-use super::{
-    at_keyword, field_list, join_fields, wildcard_captures, wildcard_fill, CommandSpec, FieldRef,
-    ToOperator,
+use super::support::fields::{
+    at_keyword, field_list, join_fields, wildcard_captures, wildcard_fill, FieldRef,
 };
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::base::value::Value;

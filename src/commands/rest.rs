@@ -9,8 +9,9 @@
 use std::any::Any;
 use std::fmt;
 
+use super::support::fields::FieldRef;
 use super::support::sub::{self, OptKind};
-use super::{CommandSpec, FieldRef, ToOperator};
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::commands::support::pipeline::{Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt};

@@ -8,7 +8,8 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::net::IpAddr;
 
-use super::{field_ref, CommandSpec, FieldRef, ToOperator};
+use super::support::fields::{field_ref, FieldRef};
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::base::value::{sort_cmp, Value};

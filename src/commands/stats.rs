@@ -7,7 +7,8 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::fmt;
 
-use super::{at_keyword, field_list, field_ref, join_fields, CommandSpec, FieldRef, ToOperator};
+use super::support::fields::{at_keyword, field_list, field_ref, join_fields, FieldRef};
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::base::value::{sort_cmp, Value};

@@ -22,10 +22,11 @@ use std::fmt;
 
 use super::eventstats::{agg_exprs, join_aggs, parse_aggs_and_by};
 use super::stats::{Agg, AggSpec};
+use super::support::fields::{join_fields, FieldRef};
 use super::support::stats_support::{
     bool_value, expr_value, extract, feed, key_text, option_key, parse_timespan, uint_value,
 };
-use super::{join_fields, CommandSpec, FieldRef, ToOperator};
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::base::value::Value;

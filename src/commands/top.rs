@@ -18,8 +18,9 @@ use std::collections::HashMap;
 use std::fmt;
 
 use super::stats::group_keys;
+use super::support::fields::{at_keyword, field_ref, join_fields, FieldRef};
 use super::support::stats_support::{bool_value, by_fields, key_text, known_option, uint_value};
-use super::{at_keyword, field_ref, join_fields, CommandSpec, FieldRef, ToOperator};
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::base::value::{sort_cmp, Value};

@@ -34,10 +34,11 @@ use std::any::Any;
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
+use super::support::fields::{field_ref, join_fields, FieldRef};
 use super::support::stats_support::{
     bool_value, duration_value, known_option, option_key, uint_value,
 };
-use super::{field_ref, join_fields, CommandSpec, FieldRef, ToOperator};
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::base::value::Value;

@@ -21,10 +21,11 @@ use std::fmt;
 
 use super::eventstats::{agg_exprs, join_aggs};
 use super::stats::{parse_agg, Agg, AggSpec, StatsOp};
+use super::support::fields::{at_keyword, field_ref, join_fields, FieldRef};
 use super::support::stats_support::{
     at_stop, bool_value, known_option, option_key, parse_timespan, uint_value, TimeSpan,
 };
-use super::{at_keyword, field_ref, join_fields, CommandSpec, FieldRef, ToOperator};
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::base::value::Value;

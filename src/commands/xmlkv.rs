@@ -8,8 +8,9 @@ use std::sync::Arc;
 
 use indexmap::IndexMap;
 
+use super::support::fields::{field_ref, FieldRef};
 use super::support::xutil::{self, check_uint, known_option};
-use super::{field_ref, CommandSpec, FieldRef, ToOperator};
+use super::{CommandSpec, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::base::regex_util::{self, Regex};

@@ -1,3 +1,4 @@
+pub mod fields;
 pub mod pipeline;
 pub mod stats_support;
 pub mod sub;

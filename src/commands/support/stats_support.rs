@@ -13,7 +13,7 @@ use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::base::value::Value;
 use crate::commands::stats::{AggSpec, Input};
-use crate::commands::{field_ref, FieldRef};
+use crate::commands::support::fields::{field_ref, FieldRef};
 use crate::eval;
 use crate::functions::stats::Accumulator;
 use crate::functions::FnCtx;

@@ -178,7 +178,7 @@ pub fn name_arg<'a>(
     src: &Src<'a>,
     i: &'a str,
     what: &str,
-) -> PResult<'a, crate::commands::FieldRef> {
+) -> PResult<'a, crate::commands::support::fields::FieldRef> {
     let i = ws(i);
     if lex::at_command_end(i) {
         return cut(fail(i, format!("expected {what}")));
@@ -198,7 +198,7 @@ pub fn name_arg<'a>(
     }
     Ok((
         rest,
-        crate::commands::FieldRef {
+        crate::commands::support::fields::FieldRef {
             name,
             span: src.span(i, rest),
         },

@@ -2,7 +2,7 @@
 //! option parsing with exact spans for unknown keys, and option readers.
 
 use crate::base::diag::{Result, SplError};
-use crate::commands::FieldRef;
+use crate::commands::support::fields::FieldRef;
 use crate::spl::ast::Opt;
 use crate::spl::lex::{self, PErr, PResult, Src};
 
@@ -38,7 +38,7 @@ pub fn one_field_and_options<'a>(
         if field.is_some() {
             return lex::cut(lex::fail(rest, format!("{cmd} takes one field")));
         }
-        let (r, f) = crate::commands::field_ref(src, rest)?;
+        let (r, f) = crate::commands::support::fields::field_ref(src, rest)?;
         field = Some(f);
         rest = r;
     }
@@ -103,7 +103,7 @@ pub fn options_and_fields<'a>(
             rest = r;
             continue;
         }
-        let (r, f) = crate::commands::field_ref(src, rest)?;
+        let (r, f) = crate::commands::support::fields::field_ref(src, rest)?;
         fields.push(f);
         rest = r;
     }
@@ -235,7 +235,9 @@ pub fn matching_fields(ev: &crate::base::event::Event, patterns: &[String]) -> V
                 if n.starts_with('_') && !p.starts_with('_') {
                     continue;
                 }
-                if crate::commands::wildcard_captures(p, n).is_some() && !out.contains(n) {
+                if crate::commands::support::fields::wildcard_captures(p, n).is_some()
+                    && !out.contains(n)
+                {
                     out.push(n.clone());
                 }
             }
