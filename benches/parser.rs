@@ -8,7 +8,7 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use spleval::{content::rules, engine::run as engine};
+use spleval::{content::rules, engine::run};
 
 /// `(name, SPL)`: searches from Splunk's security_content (Apache-2.0),
 /// as `spleval expand` prints them.
@@ -58,7 +58,7 @@ fn expand_and_parse(c: &mut Criterion) {
     )
     .expect("seed loads");
     c.bench_function("prepare/seed_o365_consent_denied", |b| {
-        b.iter(|| engine::prepare(black_box(det.origin()), &macros))
+        b.iter(|| run::prepare(black_box(det.origin()), &macros))
     });
 }
 

@@ -3,7 +3,7 @@
 //!
 //! Everything goes through public, coarse entry points (NDJSON bytes →
 //! `input::read_bytes`, SPL text → `spl::parse_pipeline`, a pipeline over a
-//! `MemFeed` → `engine::run_collect`) so the benches survive changes to the
+//! `MemFeed` → `run::run_collect`) so the benches survive changes to the
 //! reader and the event representation.
 #![allow(dead_code)]
 
@@ -13,7 +13,7 @@ use criterion::Criterion;
 use spleval::base::event::Event;
 use spleval::commands::support::pipeline::PlanCtx;
 use spleval::content::knowledge::Knowledge;
-use spleval::engine::run::{self as engine, MemFeed};
+use spleval::engine::run::{self, MemFeed};
 use spleval::functions::FnCtx;
 use spleval::input::{self, Meta};
 use spleval::spl::ast::Pipeline;
@@ -200,7 +200,7 @@ pub fn pipeline(spl: &str) -> Pipeline {
 
 /// Runs a parsed pipeline over in-memory events; returns the result rows.
 pub fn run(p: &Pipeline, ctx: &PlanCtx, feed: &MemFeed) -> Vec<Event> {
-    engine::run_collect(p, ctx, feed).expect("runs")
+    run::run_collect(p, ctx, feed).expect("runs")
 }
 
 /// Benchmarks each `(name, spl)` over `events` as one group, reporting

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::base::diag::{ErrorKind, SplError};
 use crate::content::macros::MacroSet;
 use crate::content::rules;
-use crate::engine::run as engine;
+use crate::engine::run;
 
 /// The outcome for one file.
 #[derive(Debug)]
@@ -119,7 +119,7 @@ pub fn check_file(path: &Path, macros: &MacroSet) -> Option<FileCheck> {
         error: None,
         unsupported_diag: None,
     };
-    match engine::prepare(det.origin(), macros) {
+    match run::prepare(det.origin(), macros) {
         Err(e) => fc.error = Some(e),
         Ok(q) => {
             fc.parsed = true;

@@ -9,7 +9,7 @@ use crate::base::event::Event;
 use crate::commands::support::pipeline::PlanCtx;
 use crate::content::macros::{self, MacroDef, MacroSet};
 use crate::content::rules::Detection;
-use crate::engine::run as engine;
+use crate::engine::run;
 use crate::input::{Meta, Source};
 
 /// Text for a filter macro's `description` when it has none.
@@ -134,7 +134,7 @@ fn run(
     sources: &[Source],
     meta: &Meta,
 ) -> Result<(Vec<Event>, bool)> {
-    let q = engine::prepare(det.origin(), macros)?;
+    let q = run::prepare(det.origin(), macros)?;
     let mut rows = Vec::new();
     let report = q.run(ctx, sources, meta, &mut |ev| {
         rows.push(ev);

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::base::diag::{ErrorKind, Result, SplError};
 use crate::content::macros::{self, MacroDef, MacroSet, Origin};
 use crate::content::rules::{self, Detection};
-use crate::engine::run as engine;
+use crate::engine::run;
 
 /// The detections under `<rules>/detections` (recursively), sorted by path.
 /// Files that cannot be read are returned as errors beside them.
@@ -158,7 +158,7 @@ pub fn expansion(def: &MacroDef, macros: &MacroSet) -> Result<String> {
         label: format!("macro {}", def.key()),
         text: sample_call(def, true),
     };
-    Ok(engine::expand(origin, macros)?.text)
+    Ok(run::expand(origin, macros)?.text)
 }
 
 /// Checks that a definition, expanded with its argument names as the
@@ -168,8 +168,8 @@ pub fn check_definition(def: &MacroDef, macros: &MacroSet) -> Result<()> {
         label: format!("a call of macro {}", def.key()),
         text: sample_call(def, false),
     };
-    let expanded = engine::expand(origin, macros)?;
-    engine::parse_fragment(&expanded)?;
+    let expanded = run::expand(origin, macros)?;
+    run::parse_fragment(&expanded)?;
     Ok(())
 }
 

@@ -17,7 +17,7 @@ use crate::commands::support::pipeline::PlanCtx;
 use crate::content::knowledge::Knowledge;
 use crate::content::macros::MacroSet;
 use crate::content::rules::{self, Detection};
-use crate::engine::run::{self as engine, MemFeed};
+use crate::engine::run::{self, MemFeed};
 use crate::input::{self, Meta, Source};
 
 /// One dataset of a test: where it is and how to read it.
@@ -236,7 +236,7 @@ pub fn run_case(
         }
         Arc::new(all)
     };
-    let query = match engine::prepare(case.detection.origin(), macros) {
+    let query = match run::prepare(case.detection.origin(), macros) {
         Ok(q) => q,
         Err(e) => return done(Status::Failed(diag::render(&e, false)), 0),
     };

@@ -11,7 +11,7 @@ use super::{check_sources, load_search, sources, time_arg};
 use crate::app::output::{Format, Writer};
 use crate::base::diag::SplError;
 use crate::content::knowledge::Knowledge;
-use crate::engine::run as engine;
+use crate::engine::run;
 use crate::input::Meta;
 
 #[derive(Args)]
@@ -101,7 +101,7 @@ pub fn exec(a: RunArgs) -> Result<(), SplError> {
     let root = args::rules_root(a.rules.rules.as_deref(), rule.as_deref())?;
     let mut ctx = args::plan_ctx(&a.clock, Some(&a.knowledge), root, Some(&macros))?;
     ctx.write_lookups = a.write_lookups;
-    let query = engine::prepare(origin, &macros)?;
+    let query = run::prepare(origin, &macros)?;
     let sources = sources(&positional);
     check_sources(&sources)?;
     if a.explain_fields {

@@ -8,7 +8,7 @@ use clap::Args;
 use super::args::MacroArgs;
 use super::load_search;
 use crate::base::diag::SplError;
-use crate::engine::run as engine;
+use crate::engine::run;
 
 #[derive(Args)]
 pub struct SearchArgs {
@@ -29,7 +29,7 @@ pub fn expand(a: SearchArgs) -> Result<(), SplError> {
         a.rules.rules.as_deref(),
         &a.rules.macros,
     )?;
-    let m = engine::expand(origin, &macros)?;
+    let m = run::expand(origin, &macros)?;
     println!("{}", m.text);
     Ok(())
 }
@@ -41,7 +41,7 @@ pub fn parse(a: SearchArgs, json: bool) -> Result<(), SplError> {
         a.rules.rules.as_deref(),
         &a.rules.macros,
     )?;
-    let q = engine::prepare(origin, &macros)?;
+    let q = run::prepare(origin, &macros)?;
     if json {
         println!(
             "{}",

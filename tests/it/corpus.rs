@@ -6,7 +6,7 @@ use crate::common;
 
 use std::path::PathBuf;
 
-use spleval::{app::check, content::rules, engine::run as engine};
+use spleval::{app::check, content::rules, engine::run};
 
 fn corpus() -> Option<(PathBuf, spleval::content::macros::MacroSet)> {
     let shared = common::shared()?;
@@ -73,7 +73,7 @@ fn every_detection_round_trips_through_the_printer() {
         let Ok(Some(det)) = rules::load_search_only(f) else {
             continue;
         };
-        let Ok(q) = engine::prepare(det.origin(), &macros) else {
+        let Ok(q) = run::prepare(det.origin(), &macros) else {
             continue;
         };
         n += 1;

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use spleval::commands::support::pipeline::PlanCtx;
-use spleval::engine::run::{self as engine, FileFeed};
+use spleval::engine::run::{self, FileFeed};
 use spleval::input::{Meta, Source};
 use spleval::{app::check, content::rules, functions::FnCtx};
 
@@ -78,7 +78,7 @@ fn run_over_example_logs(tstats: bool) {
         if is_tstats != tstats {
             continue;
         }
-        let Ok(q) = engine::prepare(det.origin(), &macros) else {
+        let Ok(q) = run::prepare(det.origin(), &macros) else {
             errors.push(format!("{}: does not parse", f.display()));
             continue;
         };

@@ -31,7 +31,7 @@ use crate::base::value::Value;
 use crate::commands::support::pipeline::{Plan, PlanCtx};
 use crate::content::macros::MacroSet;
 use crate::engine::projection;
-use crate::engine::run::{self as engine, Feed, FileFeed, Query};
+use crate::engine::run::{self, Feed, FileFeed, Query};
 use crate::input::projection::Projection;
 use crate::input::{Meta, Source, Summary};
 use crate::spl::ast::Pipeline;
@@ -229,7 +229,7 @@ impl Hunt {
                 hunt.retired += 1;
                 continue;
             }
-            let query = match engine::prepare(det.origin(), macros) {
+            let query = match run::prepare(det.origin(), macros) {
                 Ok(q) => q,
                 Err(e) => {
                     let why = if e.kind == ErrorKind::Macro {
@@ -301,7 +301,7 @@ impl Hunt {
         c.subsearch = Some(Arc::new(move |p: &Pipeline, c: &PlanCtx| {
             match done.get(&p.to_string()) {
                 Some(rows) => Ok(rows.clone()),
-                None => engine::run_collect(p, c, feed.as_ref()),
+                None => run::run_collect(p, c, feed.as_ref()),
             }
         }));
         c

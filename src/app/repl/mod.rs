@@ -20,7 +20,7 @@ use crate::base::event::Event;
 use crate::commands::support::pipeline::PlanCtx;
 use crate::content::macros::{MacroDef, MacroSet, Origin};
 use crate::content::rules;
-use crate::engine::run as engine;
+use crate::engine::run;
 use crate::input::{self, Meta, Source};
 
 /// What the REPL starts with (from the command line).
@@ -255,7 +255,7 @@ impl Session {
                 if rest.is_empty() {
                     return Err(usage(".expand SPL"));
                 }
-                let m = engine::expand(origin(rest), &self.macros())?;
+                let m = run::expand(origin(rest), &self.macros())?;
                 println!("{}", m.text);
             }
             ".fields" => self.fields(),
@@ -336,7 +336,7 @@ impl Session {
 
     fn run_origin(&mut self, origin: Origin, explain: bool) -> Result<()> {
         let started = Instant::now();
-        let query = engine::prepare(origin, &self.macros())?;
+        let query = run::prepare(origin, &self.macros())?;
         let stdout = std::io::stdout();
         let mut writer = Writer::new(self.format, stdout.lock(), self.ctx.fn_ctx.tz);
         let report = query.run_events(&self.ctx, &self.events, &mut |ev| writer.push(ev))?;
