@@ -1,3 +1,7 @@
+//! What the subcommands do, apart from their flags: checking and testing
+//! detections, hunting with a whole rules pack, trying filter macros, macro
+//! tools, writing results, and the REPL.
+
 pub mod check;
 pub mod filter;
 pub mod hunt;

@@ -1,7 +1,7 @@
 //! Search-time knowledge: what Splunk's add-ons (props.conf/transforms.conf)
 //! do to events, written as YAML stanzas. Loaded once, compiled once
-//! (regexes, wildcards, eval expressions), then applied to every event as it
-//! is read.
+//! (regexes, wildcards, eval expressions) here; applied to every event as it
+//! is read by [`crate::input::knowledge`].
 //!
 //! A knowledge file holds a list of stanzas (or `stanzas: [...]`):
 //!

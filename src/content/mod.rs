@@ -1,3 +1,6 @@
+//! What a rules pack holds, loaded and compiled once: detections and their
+//! macros, lookups, data models and search-time knowledge packs.
+
 pub mod datamodels;
 pub mod knowledge;
 pub mod lookups;

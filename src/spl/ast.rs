@@ -1,5 +1,7 @@
 //! The pipeline-level AST: spans, pipelines, command nodes and the
-//! [`Command`] trait each command's own module implements.
+//! [`Command`] trait each command's own module implements. The trait is
+//! syntax only (name, kind, printing, JSON, the fields it reads); planning a
+//! node into an operator is the command layer's `ToOperator`.
 
 use std::any::Any;
 use std::fmt;

@@ -27,5 +27,6 @@ mod roundtrip_extraction;
 mod roundtrip_lookup_join;
 mod roundtrip_stats_family;
 mod search_semantics;
+mod shared_flags;
 mod test_runner;
 mod tstats;

@@ -1,3 +1,8 @@
+//! What commands plug into and share: the operator trait, the plan context
+//! and the operator chain (`pipeline`), field-name helpers (`fields`),
+//! option and field parsers (`xutil`), stats-family pieces
+//! (`stats_support`), and subsearch arguments (`sub`).
+
 pub mod fields;
 pub mod pipeline;
 pub mod stats_support;
