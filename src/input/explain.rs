@@ -1,11 +1,9 @@
 //! `run --explain-fields`: the first event with the origin of each field.
 
-use std::io::Read;
-
 use indexmap::IndexMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use super::source::{collect_files, open, read_stream, Source};
+use super::source::{read_stream, Source};
 use super::{apply_file_meta, Item, Meta};
 use crate::base::diag::Result;
 
@@ -19,32 +17,8 @@ pub fn explain_first(
     let knowledge = meta.knowledge();
     let mut state = knowledge.state();
     for src in sources {
-        let (src, fmeta) = match src {
-            Source::WithMeta(s, m) => (&**s, Some(m)),
-            s => (s, None),
-        };
-        let inputs: Vec<(String, Box<dyn Read + Send>, Option<PathBuf>)> = match src {
-            Source::Stdin => vec![("stdin".into(), Box::new(std::io::stdin()), None)],
-            Source::Memory(name, data) => vec![(
-                name.clone(),
-                Box::new(std::io::Cursor::new(data.clone())),
-                None,
-            )],
-            Source::File(p) => {
-                let mut files = Vec::new();
-                collect_files(p, &mut files)?;
-                let mut v: Vec<(String, Box<dyn Read + Send>, Option<PathBuf>)> = Vec::new();
-                for file in files {
-                    v.push((
-                        file.display().to_string(),
-                        Box::new(open(&file)?),
-                        Some(file),
-                    ));
-                }
-                v
-            }
-            Source::WithMeta(..) => continue,
-        };
+        let (src, fmeta) = src.split_meta();
+        let inputs = src.inputs()?;
         for (name, reader, path) in inputs {
             let mut found = None;
             read_stream(reader, &name, path.as_deref(), &mut |item| {

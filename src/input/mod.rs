@@ -31,7 +31,6 @@ pub mod raw;
 pub mod source;
 pub mod winxml;
 
-use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -43,7 +42,7 @@ use crate::input::jsonscan::Wanted;
 use crate::input::prefilter::Prefilter;
 use ndjson::{map_ndjson, page_size, read_ndjson_data, Ndjson};
 pub use source::{collect_files, Format, Source};
-use source::{open, read_stream, read_stream_with};
+use source::{read_stream, read_stream_with};
 
 /// Metadata to set on events that lack it, and what to apply to every event.
 #[derive(Debug, Clone, Default)]
@@ -171,32 +170,8 @@ pub fn read_all_planned(
     let knowledge = meta.knowledge();
     let mut state = knowledge.state();
     for src in sources {
-        let (src, fmeta) = match src {
-            Source::WithMeta(s, m) => (&**s, Some(m)),
-            s => (s, None),
-        };
-        let inputs: Vec<(String, Box<dyn Read + Send>, Option<PathBuf>)> = match src {
-            Source::Stdin => vec![("stdin".into(), Box::new(std::io::stdin()), None)],
-            Source::Memory(name, data) => vec![(
-                name.clone(),
-                Box::new(std::io::Cursor::new(data.clone())),
-                None,
-            )],
-            Source::File(p) => {
-                let mut files = Vec::new();
-                collect_files(p, &mut files)?;
-                let mut v: Vec<(String, Box<dyn Read + Send>, Option<PathBuf>)> = Vec::new();
-                for file in files {
-                    v.push((
-                        file.display().to_string(),
-                        Box::new(open(&file)?),
-                        Some(file),
-                    ));
-                }
-                v
-            }
-            Source::WithMeta(..) => unreachable!("nested metadata is flattened by with_meta"),
-        };
+        let (src, fmeta) = src.split_meta();
+        let inputs = src.inputs()?;
         for (name, reader, path) in inputs {
             summary.files += 1;
             let mut stop = false;

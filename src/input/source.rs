@@ -24,7 +24,46 @@ pub enum Source {
     WithMeta(Box<Source>, FileMeta),
 }
 
+/// One input to read: its name, a reader, and its path when it is a file.
+pub(crate) type Input = (String, Box<dyn Read + Send>, Option<PathBuf>);
+
 impl Source {
+    /// The source without its per-input metadata, and that metadata.
+    pub(crate) fn split_meta(&self) -> (&Source, Option<&FileMeta>) {
+        match self {
+            Source::WithMeta(s, m) => (s, Some(m)),
+            s => (s, None),
+        }
+    }
+
+    /// The inputs this source stands for: stdin, bytes in memory, or every
+    /// file under a path (sorted). Metadata wrappers are never nested
+    /// ([`Source::split_meta`] takes the one there is), so one yields nothing.
+    pub(crate) fn inputs(&self) -> Result<Vec<Input>> {
+        Ok(match self {
+            Source::Stdin => vec![("stdin".into(), Box::new(std::io::stdin()), None)],
+            Source::Memory(name, data) => vec![(
+                name.clone(),
+                Box::new(std::io::Cursor::new(data.clone())),
+                None,
+            )],
+            Source::File(p) => {
+                let mut files = Vec::new();
+                collect_files(p, &mut files)?;
+                let mut v: Vec<Input> = Vec::new();
+                for file in files {
+                    v.push((
+                        file.display().to_string(),
+                        Box::new(open(&file)?),
+                        Some(file),
+                    ));
+                }
+                v
+            }
+            Source::WithMeta(..) => Vec::new(),
+        })
+    }
+
     pub fn from_arg(s: &str) -> Source {
         if s == "-" {
             Source::Stdin
