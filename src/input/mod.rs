@@ -16,8 +16,14 @@
 //! (`tags{}`, `list{}.k`). `_raw` is the record as read; `_time` comes from the
 //! event's own timestamp fields. A malformed record is reported on stderr with
 //! `file:line` (and its record number where lines do not delimit records),
-//! skipped and counted. Then the search-time knowledge (`crate::content::knowledge`)
-//! is applied to each event.
+//! skipped and counted. Then the search-time knowledge is applied to each
+//! event ([`knowledge`]).
+//!
+//! Modules: [`source`] opens inputs and detects their format; one reader per
+//! format ([`ndjson`] with its projecting scanner [`jsonscan`], [`json`],
+//! [`csv`], [`raw`], [`winxml`]); [`prefilter`] and [`projection`] are what
+//! a planned search lets the NDJSON reader skip; [`explain`] serves
+//! `run --explain-fields`.
 
 pub mod csv;
 pub mod explain;
