@@ -117,12 +117,11 @@ pub fn plan_ctx(
     let mut ctx = PlanCtx::new(clock.fn_ctx()?);
     ctx.rules_root = rules_root;
     ctx.macros = macros.map(|m| Arc::new(m.clone()));
-    let know = know.cloned().unwrap_or_default();
-    if !know.datamodels.is_empty() {
-        ctx.datamodels = Some(Arc::new(Datamodels::load(&know.datamodels)?));
+    if let Some(dirs) = know.map(|k| &k.datamodels).filter(|d| !d.is_empty()) {
+        ctx.datamodels = Some(Arc::new(Datamodels::load(dirs)?));
     }
     ctx.geoip = know
-        .geoip
+        .and_then(|k| k.geoip.clone())
         .or_else(|| std::env::var_os("SPLEVAL_GEOIP").map(PathBuf::from));
     Ok(ctx)
 }

@@ -10,7 +10,7 @@ use super::args::{self, ClockArgs, EventArgs, KnowledgeArgs};
 use super::{check_sources, sources, CheckFailed};
 use crate::app::hunt::{self, Hunt};
 use crate::app::output::{Format, Writer};
-use crate::base::diag::{self, SplError};
+use crate::base::diag::SplError;
 use crate::content::rules;
 use crate::input::Source;
 
@@ -52,12 +52,7 @@ pub struct HuntArgs {
 
 pub fn exec(a: HuntArgs) -> Result<(), SplError> {
     let started = std::time::Instant::now();
-    if !a.rules.is_dir() {
-        return Err(SplError::new(
-            diag::ErrorKind::Rule,
-            format!("rules folder {} does not exist", a.rules.display()),
-        ));
-    }
+    args::rules_root(Some(&a.rules), None)?;
     let knowledge = a.knowledge.load()?;
     let macros = rules::load_macros(Some(&a.rules), &a.macros)?;
     let ctx = args::plan_ctx(

@@ -36,22 +36,10 @@ pub struct MacroArgs {
     macros: Vec<PathBuf>,
 }
 
-/// `--rules` or ./rules (when it exists).
-fn macro_root(a: &MacroArgs) -> Result<Option<PathBuf>, SplError> {
-    match &a.rules {
-        Some(d) if !d.is_dir() => Err(SplError::new(
-            diag::ErrorKind::Rule,
-            format!("rules folder {} does not exist", d.display()),
-        )),
-        Some(d) => Ok(Some(d.clone())),
-        None => Ok(Some(PathBuf::from("rules")).filter(|p| p.is_dir())),
-    }
-}
-
 pub fn exec(cmd: MacroCmd) -> Result<(), SplError> {
     match cmd {
         MacroCmd::List(a) => {
-            let root = macro_root(&a)?;
+            let root = super::args::rules_root(a.rules.as_deref(), None)?;
             let macros = rules::load_macros(root.as_deref(), &a.macros)?;
             let dets = root
                 .as_deref()
@@ -80,7 +68,7 @@ pub fn exec(cmd: MacroCmd) -> Result<(), SplError> {
             Ok(())
         }
         MacroCmd::Show { name, rules: a } => {
-            let root = macro_root(&a)?;
+            let root = super::args::rules_root(a.rules.as_deref(), None)?;
             let macros = rules::load_macros(root.as_deref(), &a.macros)?;
             let (base, arity) = match name.strip_suffix(')').and_then(|s| s.split_once('(')) {
                 Some((n, k)) => (
@@ -141,7 +129,7 @@ pub fn exec(cmd: MacroCmd) -> Result<(), SplError> {
             Ok(())
         }
         MacroCmd::Check(a) => {
-            let root = macro_root(&a)?;
+            let root = super::args::rules_root(a.rules.as_deref(), None)?;
             let macros = rules::load_macros(root.as_deref(), &a.macros)?;
             let r = macro_tools::check(&macros, root.as_deref());
             let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();

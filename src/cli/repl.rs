@@ -7,7 +7,7 @@ use clap::Args;
 use super::args::{self, ClockArgs, EventArgs, KnowledgeArgs};
 use super::CheckFailed;
 use crate::app::output::Format;
-use crate::base::diag::{self, SplError};
+use crate::base::diag::SplError;
 
 #[derive(Args)]
 pub struct ReplArgs {
@@ -32,14 +32,8 @@ pub struct ReplArgs {
 }
 
 pub fn exec(a: ReplArgs) -> Result<(), SplError> {
-    if let Some(r) = &a.rules {
-        if !r.is_dir() {
-            return Err(SplError::new(
-                diag::ErrorKind::Rule,
-                format!("rules folder {} does not exist", r.display()),
-            ));
-        }
-    }
+    // A --rules folder must exist (the REPL loads it, or ./rules, itself).
+    args::rules_root(a.rules.as_deref(), None)?;
     let ctx = args::plan_ctx(&a.clock, Some(&a.knowledge), None, None)?;
     let opts = crate::app::repl::Options {
         rules: a.rules.clone(),
