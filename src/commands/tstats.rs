@@ -470,6 +470,41 @@ impl fmt::Display for TstatsCmd {
 }
 
 impl TstatsCmd {
+    /// The data model view it reads, planned (None: it reads events as
+    /// they are, or from no data model we can run).
+    pub fn view(&self, ctx: &PlanCtx) -> Option<View> {
+        match &self.source {
+            Some(TstatsSource::Datamodel { datamodel, .. }) => ctx
+                .datamodels()
+                .view(&datamodel.model, datamodel.dataset.as_deref(), &ctx.fn_ctx)
+                .ok(),
+            _ => None,
+        }
+    }
+
+    /// The event fields it reads: what its aggregations, `by` and `where`
+    /// name, through the data model view when it has one (the view
+    /// fields' sources and the datasets' constraints). None when unknown.
+    pub fn input_fields(&self, ctx: &PlanCtx) -> Option<Vec<String>> {
+        let mut names = Vec::new();
+        for e in self.exprs() {
+            if !crate::spl::fields::expr_fields(e, &mut names) {
+                return None;
+            }
+        }
+        names.extend(self.by.iter().map(|f| f.name.clone()));
+        if let Some(w) = &self.where_ {
+            if !crate::spl::fields::search_fields(w, &mut names) {
+                return None;
+            }
+        }
+        match &self.source {
+            None => Some(names),
+            Some(TstatsSource::Datamodel { .. }) => self.view(ctx)?.input_fields(&names),
+            Some(_) => None,
+        }
+    }
+
     /// A boolean option's value, when given.
     fn option(&self, key: &str) -> Option<bool> {
         self.options

@@ -229,7 +229,16 @@ impl Datamodels {
         };
         let mut matchers = Vec::with_capacity(m.datasets.len());
         let mut fields = Vec::with_capacity(m.datasets.len());
+        let mut constraint_fields = Some(Vec::new());
         for ds in &m.datasets {
+            if let (Some(c), Some(out)) = (&ds.constraint, constraint_fields.as_mut()) {
+                let src = crate::spl::lex::Src::new(c);
+                match crate::spl::search_expr::parse_search(&src, c) {
+                    Ok((_, Some(e))) if crate::spl::fields::search_fields(&e, out) => {}
+                    Ok((_, None)) => {}
+                    _ => constraint_fields = None,
+                }
+            }
             matchers.push(match &ds.constraint {
                 Some(c) => Some(Matcher::from_search_text(c, ctx).map_err(|e| {
                     SplError::plan(format!(
@@ -256,6 +265,7 @@ impl Datamodels {
             paths: m.datasets.iter().map(|d| d.path.clone()).collect(),
             matchers,
             fields,
+            constraint_fields,
             ctx: ctx.clone(),
         })
     }
@@ -356,6 +366,8 @@ pub struct View {
     matchers: Vec<Option<Matcher>>,
     /// Per dataset: (view name, event field, eval).
     fields: Vec<Vec<(String, String, Option<Compiled>)>>,
+    /// The event fields the datasets' constraints read (None: unknown).
+    constraint_fields: Option<Vec<String>>,
     ctx: FnCtx,
 }
 
@@ -386,6 +398,11 @@ impl View {
         Ok(out)
     }
 
+    /// Whether `name` is one of the view's fields (`Processes.process_name`).
+    pub fn is_view_field(&self, name: &str) -> bool {
+        self.fields.iter().flatten().any(|(v, _, _)| v == name)
+    }
+
     /// The event field a view field (`Processes.process_name`) is copied
     /// from; None when an eval computes it or the view has no such field.
     pub fn source_field(&self, name: &str) -> Option<&str> {
@@ -394,6 +411,27 @@ impl View {
             .flatten()
             .find(|(v, _, _)| v == name)
             .and_then(|(_, f, c)| c.is_none().then_some(f.as_str()))
+    }
+
+    /// The event fields that building the view fields `names` reads (with
+    /// every dataset constraint's): a view field's source field or what its
+    /// eval reads; a name that is no view field (`_time`, `index`) as it is.
+    /// None when unknown (a constraint or eval that may read any field).
+    pub fn input_fields(&self, names: &[String]) -> Option<Vec<String>> {
+        let mut out = self.constraint_fields.clone()?;
+        for n in names {
+            match self.fields.iter().flatten().find(|(v, _, _)| v == n) {
+                Some((_, _, Some(c))) => {
+                    if !c.read_fields(&mut out) {
+                        return None;
+                    }
+                }
+                Some((_, f, None)) => out.push(f.clone()),
+                None => out.push(n.clone()),
+            }
+        }
+        out.push("_time".into());
+        Some(out)
     }
 
     /// Whether the event is in one of the view's datasets (no view is built).

@@ -1,16 +1,21 @@
-//! Plans the literal prefilter once from the leading search (the filter
+//! Plans the literal prefilter once from the leading command (the filter
 //! itself, run on raw lines, is [`crate::input::prefilter::Prefilter`]).
 //!
-//! Each required item of the leading search's top-level conjunction
-//! (`field=value` with a non-numeric value, or a bare term) contributes the
-//! longest literal piece of its value (between `*` wildcards). Fields that
-//! the metadata (`source`, `sourcetype`, `host`, `index`, `_time`) or the
-//! search-time knowledge can set are never used.
-
-use std::collections::HashSet;
+//! Each required item of the top-level conjunction of the leading search
+//! (or of a leading `tstats … where`, its data model fields mapped to the
+//! event fields they are copied from) contributes the longest literal piece
+//! of its value (between `*` wildcards): `field=value` with a non-numeric
+//! value, or a bare term. A field the metadata sets (`source`, `host`, …)
+//! is never used; a field the search-time knowledge derives only when the
+//! knowledge cuts it from the record's own text
+//! ([`Knowledge::text_visible`]): `process_name=whoami.exe` keeps the lines
+//! that contain `whoami.exe`, since `process_name` is the end of `Image`.
 
 use crate::base::value::parse_number;
 use crate::commands::search::SearchCmd;
+use crate::commands::support::pipeline::PlanCtx;
+use crate::commands::tstats::TstatsCmd;
+use crate::content::knowledge::Knowledge;
 use crate::input::prefilter::{usable, Prefilter};
 use crate::spl::ast::Pipeline;
 use crate::spl::search_expr::{CmpOp, SearchExpr};
@@ -26,11 +31,21 @@ fn best_piece(text: &str) -> Option<String> {
         .map(|p| p.to_ascii_lowercase())
 }
 
-fn collect(e: &SearchExpr, excluded: &HashSet<String>, out: &mut Vec<String>) {
+/// Where the conjuncts' fields come from.
+struct Fields<'a> {
+    knowledge: &'a Knowledge,
+    /// Maps a field of the conjunction to the event field it is copied
+    /// from (None: it is computed, not copied); identity for a search.
+    map: &'a dyn Fn(&str) -> Option<String>,
+    /// Bare terms are looked for in `_raw` (a search, not a tstats view).
+    terms: bool,
+}
+
+fn collect(e: &SearchExpr, fields: &Fields<'_>, out: &mut Vec<String>) {
     match e {
         SearchExpr::And { items, .. } => {
             for x in items {
-                collect(x, excluded, out);
+                collect(x, fields, out);
             }
         }
         SearchExpr::Compare {
@@ -39,9 +54,11 @@ fn collect(e: &SearchExpr, excluded: &HashSet<String>, out: &mut Vec<String>) {
             value,
             ..
         } => {
+            let Some(field) = (fields.map)(field) else {
+                return;
+            };
             let lower = field.to_ascii_lowercase();
-            if excluded.contains(field.as_str())
-                || META_FIELDS.contains(&lower.as_str())
+            if META_FIELDS.contains(&lower.as_str())
                 || matches!(
                     lower.as_str(),
                     "earliest" | "latest" | "starttime" | "endtime"
@@ -52,27 +69,56 @@ fn collect(e: &SearchExpr, excluded: &HashSet<String>, out: &mut Vec<String>) {
             {
                 return;
             }
-            out.extend(best_piece(&value.text));
+            if let Some(piece) = best_piece(&value.text) {
+                if fields.knowledge.text_visible(&field, &piece) {
+                    out.push(piece);
+                }
+            }
         }
         SearchExpr::Term { value, .. } => {
-            if excluded.contains("_raw") || value.text == "*" {
+            if !fields.terms || value.text == "*" {
                 return;
             }
-            out.extend(best_piece(&value.text));
+            if let Some(piece) = best_piece(&value.text) {
+                if fields.knowledge.text_visible("_raw", &piece) {
+                    out.push(piece);
+                }
+            }
         }
         _ => {}
     }
 }
 
 impl Prefilter {
-    /// Plans the prefilter for a pipeline whose first command is a search;
-    /// `excluded` are the fields something other than the JSON line may set.
-    pub fn plan(p: &Pipeline, excluded: &HashSet<String>) -> Option<Prefilter> {
+    /// Plans the prefilter for a pipeline whose first command is a search or
+    /// a tstats with a `where` clause; `knowledge` is what is applied to the
+    /// events read.
+    pub fn plan(p: &Pipeline, ctx: &PlanCtx, knowledge: &Knowledge) -> Option<Prefilter> {
         let first = p.commands.first()?;
-        let search = first.cmd.as_any().downcast_ref::<SearchCmd>()?;
-        let expr = search.expr.as_ref()?;
         let mut literals = Vec::new();
-        collect(expr, excluded, &mut literals);
+        if let Some(search) = first.cmd.as_any().downcast_ref::<SearchCmd>() {
+            let fields = Fields {
+                knowledge,
+                map: &|f| Some(f.to_string()),
+                terms: true,
+            };
+            collect(search.expr.as_ref()?, &fields, &mut literals);
+        } else if let Some(t) = first.cmd.as_any().downcast_ref::<TstatsCmd>() {
+            let w = t.where_.as_ref()?;
+            let view = t.view(ctx);
+            let map = |f: &str| match &view {
+                // The view computes `nodename` from the datasets matched.
+                Some(_) if f == "nodename" => None,
+                Some(v) if v.is_view_field(f) => v.source_field(f).map(str::to_string),
+                _ => Some(f.to_string()),
+            };
+            let fields = Fields {
+                knowledge,
+                map: &map,
+                terms: false,
+            };
+            collect(w, &fields, &mut literals);
+        }
         Prefilter::from_literals(literals)
     }
 }

@@ -10,9 +10,29 @@
 
 use std::collections::HashSet;
 
+use crate::commands::support::pipeline::PlanCtx;
+use crate::commands::tstats::TstatsCmd;
 use crate::input::projection::Projection;
 use crate::spl::ast::Pipeline;
 use crate::spl::fields::Flow;
+
+/// [`plan`], knowing the data models: a leading `tstats` over a data model
+/// reads only what its view fields and the datasets' constraints need.
+pub fn plan_with(p: &Pipeline, ctx: &PlanCtx) -> Option<Projection> {
+    let first = p.commands.first()?;
+    if let Some(t) = first.cmd.as_any().downcast_ref::<TstatsCmd>() {
+        if !first.cmd.subsearches().is_empty() {
+            return None;
+        }
+        let names: HashSet<String> = t.input_fields(ctx)?.into_iter().collect();
+        return Some(Projection {
+            raw: names.contains("_raw"),
+            names,
+            time: true,
+        });
+    }
+    plan(p)
+}
 
 /// The projection of a pipeline, or None when it needs whole events.
 ///

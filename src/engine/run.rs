@@ -8,6 +8,7 @@ use crate::base::event::Event;
 use crate::commands::parse_pipeline;
 use crate::commands::support::pipeline::{Plan, PlanCtx, StageStats};
 use crate::content::macros::{self, MacroSet, Mapped, Origin};
+use crate::input::jsonscan::Wanted;
 use crate::input::prefilter::Prefilter;
 use crate::input::{self, Meta, Source, Summary};
 use crate::spl::ast::{Pipeline, Span};
@@ -159,7 +160,7 @@ impl Query {
         };
         if !plan.generating {
             report.input = feed
-                .feed_planned(&self.pipeline, &mut |ev| {
+                .feed_planned(&self.pipeline, ctx, &mut |ev| {
                     plan.push(ev, sink)?;
                     Ok(!plan.done())
                 })
@@ -227,6 +228,7 @@ pub trait Feed: Send + Sync {
     fn feed_planned(
         &self,
         _p: &Pipeline,
+        _ctx: &PlanCtx,
         f: &mut dyn FnMut(Event) -> Result<bool>,
     ) -> Result<Summary> {
         self.feed(f)
@@ -247,30 +249,60 @@ impl Feed for FileFeed {
     fn feed_planned(
         &self,
         p: &Pipeline,
+        ctx: &PlanCtx,
         f: &mut dyn FnMut(Event) -> Result<bool>,
     ) -> Result<Summary> {
-        let pf = if std::env::var_os("SPLEVAL_NO_PREFILTER").is_some() {
-            None
-        } else {
-            Prefilter::plan(p, &self.meta.knowledge().written_fields())
-        };
-        let wanted = if std::env::var_os("SPLEVAL_NO_PROJECTION").is_some() {
-            None
-        } else {
-            crate::engine::projection::plan(p).map(|mut proj| {
-                proj.time |= self.meta.earliest.is_some() || self.meta.latest.is_some();
-                crate::input::jsonscan::Wanted::new(&proj)
-            })
-        };
+        let (meta, shortcuts) = self.plan_reading(p, ctx);
         input::read_all_planned(
             &self.sources,
-            &self.meta,
+            &meta,
             input::Shortcuts {
-                prefilter: pf.as_ref(),
-                wanted: wanted.as_ref(),
+                prefilter: shortcuts.0.as_ref(),
+                wanted: shortcuts.1.as_ref(),
             },
             f,
         )
+    }
+}
+
+impl FileFeed {
+    /// What reading for `p` may skip: the prefilter (through the full
+    /// knowledge), and when the search reads only some fields, those fields
+    /// plus what the knowledge reads to derive them, with only that
+    /// knowledge applied (the meta returned carries it).
+    pub fn plan_reading(
+        &self,
+        p: &Pipeline,
+        ctx: &PlanCtx,
+    ) -> (Meta, (Option<Prefilter>, Option<Wanted>)) {
+        let knowledge = self.meta.knowledge();
+        let pf = if std::env::var_os("SPLEVAL_NO_PREFILTER").is_some() {
+            None
+        } else {
+            Prefilter::plan(p, ctx, knowledge)
+        };
+        let mut meta = self.meta.clone();
+        let wanted = if std::env::var_os("SPLEVAL_NO_PROJECTION").is_some() {
+            None
+        } else {
+            crate::engine::projection::plan_with(p, ctx).and_then(|mut proj| {
+                proj.time |= meta.earliest.is_some() || meta.latest.is_some();
+                let mut needed = proj.names.clone();
+                if proj.time {
+                    needed.insert("_time".into());
+                }
+                if proj.raw {
+                    needed.insert("_raw".into());
+                }
+                let k = knowledge.restrict(&mut needed)?;
+                proj.time |= needed.contains("_time");
+                proj.raw |= needed.contains("_raw");
+                proj.names = needed;
+                meta.knowledge = Some(Arc::new(k));
+                Some(Wanted::new(&proj))
+            })
+        };
+        (meta, (pf, wanted))
     }
 }
 
@@ -295,7 +327,7 @@ pub fn run_collect(p: &Pipeline, ctx: &PlanCtx, feed: &dyn Feed) -> Result<Vec<E
     let mut plan = Plan::build(p, ctx)?;
     let mut rows = Vec::new();
     if !plan.generating {
-        feed.feed_planned(p, &mut |ev| {
+        feed.feed_planned(p, ctx, &mut |ev| {
             plan.push(ev, &mut |r| {
                 rows.push(r);
                 Ok(())

@@ -2,6 +2,7 @@
 //! time into a [`Compiled`] tree (functions resolved to their implementation,
 //! regexes and search strings prepared); evaluation then only walks it.
 
+pub mod analysis;
 pub mod matcher;
 
 use std::cmp::Ordering;

@@ -100,7 +100,7 @@ pub(crate) fn read_csv(
                 if !emit(Item::Event {
                     ev,
                     raw_only: false,
-                    projected: false,
+                    ready: false,
                 })? {
                     return Ok(());
                 }

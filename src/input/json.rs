@@ -164,7 +164,7 @@ pub(crate) fn emit_json_record(
                 if !emit(Item::Event {
                     ev,
                     raw_only: false,
-                    projected: false,
+                    ready: false,
                 })? {
                     return Ok(false);
                 }

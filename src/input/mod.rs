@@ -106,13 +106,13 @@ pub struct Summary {
 /// One record read from an input.
 pub enum Item {
     /// An event; `raw_only` when only `_raw` (and `_time`) came from the
-    /// input, so search-time extraction (`kv_mode`) applies to it;
-    /// `projected` when only the fields the search needs were read and no
-    /// knowledge applies to it.
+    /// input, so search-time extraction (`kv_mode`) applies to it; `ready`
+    /// when its metadata and knowledge were applied already (by the NDJSON
+    /// parse workers).
     Event {
         ev: Event,
         raw_only: bool,
-        projected: bool,
+        ready: bool,
     },
     /// A malformed record: its line, its record number where lines do not
     /// delimit records, and what is wrong.
@@ -181,37 +181,25 @@ pub fn read_all_planned(
         for (name, reader, path) in inputs {
             summary.files += 1;
             let mut stop = false;
-            // A projected event is used only when no knowledge stanza applies
-            // to it (the stanzas may read fields it does not have).
-            let plain_gate = !knowledge.matches_any(
-                &effective_meta(None, "sourcetype", fmeta, meta, &name),
-                &effective_meta(None, "source", fmeta, meta, &name),
-                &effective_meta(None, "host", fmeta, meta, &name),
-            );
-            let gate = |ev: &Event| -> bool {
-                if !["sourcetype", "source", "host"]
-                    .iter()
-                    .any(|k| ev.contains(k))
-                {
-                    return plain_gate;
-                }
-                !knowledge.matches_any(
-                    &effective_meta(Some(ev), "sourcetype", fmeta, meta, &name),
-                    &effective_meta(Some(ev), "source", fmeta, meta, &name),
-                    &effective_meta(Some(ev), "host", fmeta, meta, &name),
-                )
-            };
             let meta_wanted = |k: &str| shortcuts.wanted.is_none_or(|w| w.names.contains(k));
+            // Run on the parse workers: metadata, then the knowledge (a
+            // projected event has the fields the planned knowledge reads).
+            let prepare = |ev: &mut Event, projected: bool, state: &mut knowledge::State| {
+                if projected {
+                    set_file_meta(ev, fmeta, meta, &name, &meta_wanted);
+                } else {
+                    apply_file_meta(ev, fmeta, meta, &name);
+                }
+                knowledge.apply(ev, false, state);
+            };
             let mut emit = |item: Item| -> Result<bool> {
                 match item {
                     Item::Event {
                         mut ev,
                         raw_only,
-                        projected,
+                        ready,
                     } => {
-                        if projected {
-                            set_file_meta(&mut ev, fmeta, meta, &name, &meta_wanted);
-                        } else {
+                        if !ready {
                             apply_file_meta(&mut ev, fmeta, meta, &name);
                             knowledge.apply(&mut ev, raw_only, &mut state);
                         }
@@ -240,7 +228,7 @@ pub fn read_all_planned(
             };
             let ndjson = Ndjson {
                 shortcuts,
-                gate: &gate,
+                prepare: &prepare,
             };
             match path.as_deref().and_then(map_ndjson) {
                 Some(map) => {

@@ -12,6 +12,7 @@ use super::source::{sniff, Format};
 use super::{Emit, Item, Shortcuts};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
+use crate::input::knowledge::State;
 
 pub(crate) fn page_size() -> usize {
     // SAFETY: sysconf has no preconditions.
@@ -44,16 +45,17 @@ pub(crate) fn map_ndjson(path: &Path) -> Option<memmap2::Mmap> {
 /// Bytes of NDJSON decoded per parallel batch.
 pub(crate) const NDJSON_BATCH: usize = 4 << 20;
 
-/// How NDJSON lines may be read for one input: the search's shortcuts, and
-/// whether a projected event may be used (no knowledge applies to it).
+/// How NDJSON lines are read for one input: the search's shortcuts, and
+/// what makes a parsed event ready (metadata and knowledge; `true` for a
+/// projected event), run on the worker that parsed it.
 pub struct Ndjson<'a> {
     pub shortcuts: Shortcuts<'a>,
-    pub gate: &'a (dyn Fn(&Event) -> bool + Sync),
+    pub prepare: &'a (dyn Fn(&mut Event, bool, &mut State) + Sync),
 }
 
 /// One NDJSON line, parsed.
 pub(crate) enum Parsed {
-    /// Only the wanted fields; no knowledge applies.
+    /// Only the wanted fields.
     Projected(Event),
     Full(Vec<Event>),
     Bad(String),
@@ -63,9 +65,7 @@ pub(crate) fn parse_ndjson_line(line: &[u8], nd: Option<&Ndjson<'_>>) -> Parsed 
     if let Some(nd) = nd {
         if let Some(w) = nd.shortcuts.wanted {
             if let Scan::Event(ev) = crate::input::jsonscan::scan_line(line, w) {
-                if (nd.gate)(&ev) {
-                    return Parsed::Projected(ev);
-                }
+                return Parsed::Projected(ev);
             }
         }
     }
@@ -181,7 +181,7 @@ pub(crate) fn ndjson_batches<'d>(
                     Parsed::Projected(ev) => emit(Item::Event {
                         ev,
                         raw_only: false,
-                        projected: true,
+                        ready: nd.is_some(),
                     })?,
                     Parsed::Full(evs) => {
                         let mut go = true;
@@ -189,7 +189,7 @@ pub(crate) fn ndjson_batches<'d>(
                             if !emit(Item::Event {
                                 ev,
                                 raw_only: false,
-                                projected: false,
+                                ready: nd.is_some(),
                             })? {
                                 go = false;
                                 break;
@@ -278,12 +278,27 @@ pub(crate) fn parse_piece(
         Some(p) => p.keep_lines(piece, &lines),
         None => vec![true; lines.len()],
     };
+    let mut state = State::default();
     let parsed = lines
         .iter()
         .zip(numbers)
         .zip(keep)
         .filter(|(_, k)| *k)
-        .map(|((l, num), _)| (num, parse_ndjson_line(l, nd)))
+        .map(|((l, num), _)| {
+            let mut p = parse_ndjson_line(l, nd);
+            if let Some(nd) = nd {
+                match &mut p {
+                    Parsed::Projected(ev) => (nd.prepare)(ev, true, &mut state),
+                    Parsed::Full(evs) => {
+                        for ev in evs {
+                            (nd.prepare)(ev, false, &mut state);
+                        }
+                    }
+                    Parsed::Bad(_) => {}
+                }
+            }
+            (num, p)
+        })
         .collect();
     (parsed, n)
 }

@@ -31,7 +31,7 @@ pub(crate) fn read_raw(reader: &mut dyn BufRead, name: &str, emit: &mut Emit<'_>
         emit(Item::Event {
             ev,
             raw_only: true,
-            projected: false,
+            ready: false,
         })
     })
 }

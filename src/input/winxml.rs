@@ -288,7 +288,7 @@ pub(crate) fn read_winxml(
                         Ok(ev) => Item::Event {
                             ev,
                             raw_only: false,
-                            projected: false,
+                            ready: false,
                         },
                         Err(msg) => Item::Bad {
                             line: start_line,
@@ -319,7 +319,7 @@ pub(crate) fn read_winxml(
                 emit(Item::Event {
                     ev,
                     raw_only: false,
-                    projected: false,
+                    ready: false,
                 })?;
             }
             Err(msg) => {

@@ -113,6 +113,10 @@ const QUERIES: &[&str] = &[
 ];
 
 fn run(file: &std::path::Path, q: &str, prefilter: bool) -> String {
+    run_with(file, &["--spl", q], prefilter)
+}
+
+fn run_with(file: &std::path::Path, args: &[&str], prefilter: bool) -> String {
     let mut cmd = Command::cargo_bin("spleval").unwrap();
     if !prefilter {
         cmd.env("SPLEVAL_NO_PREFILTER", "1");
@@ -122,13 +126,14 @@ fn run(file: &std::path::Path, q: &str, prefilter: bool) -> String {
         cmd.env_remove("SPLEVAL_NO_PROJECTION");
     }
     let out = cmd
-        .args(["run", "--format", "json", "--spl", q])
+        .args(["run", "--format", "json"])
+        .args(args)
         .arg(file)
         .output()
         .unwrap();
     assert!(
         out.status.success(),
-        "{q}: {}",
+        "{args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).unwrap()
@@ -149,15 +154,157 @@ fn shortcuts_never_change_results() {
     }
 }
 
+/// Windows events as JSON exports hold them (`--sourcetype windows:json`),
+/// so the shipped knowledge derives CIM fields (`process_name` from `Image`
+/// or `NewProcessName`, `user` from `User`, the tags of the data models).
+fn windows_corpus(seed: u64, n: usize) -> String {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let channels = [
+        "\"Microsoft-Windows-Sysmon/Operational\"",
+        "\"Security\"",
+        "\"security\"",
+    ];
+    let mut out = String::new();
+    for i in 0..n {
+        let mut fields = vec![format!(
+            "\"@timestamp\":\"2020-10-13T04:{:02}:{:02}.000Z\"",
+            i / 60 % 60,
+            i % 60
+        )];
+        let mut pick = |k: &str, v: String, rng: &mut StdRng| {
+            if rng.random_range(0..6) > 0 {
+                fields.push(format!("\"{k}\":{v}"));
+            }
+        };
+        let ev = ["1", "4688", "\"1\"", "3", "8"][rng.random_range(0..5)].to_string();
+        pick("EventID", ev, &mut rng);
+        let ch = match rng.random_range(0..4) {
+            3 => string(&mut rng),
+            k => channels[k].to_string(),
+        };
+        pick("Channel", ch, &mut rng);
+        for k in ["Image", "NewProcessName", "CommandLine", "User", "Hostname"] {
+            let v = match rng.random_range(0..3) {
+                0 => format!("\"C:\\\\Windows\\\\{}\"", &string(&mut rng)[1..]),
+                _ => string(&mut rng),
+            };
+            let v = if v.ends_with("\"\"") {
+                v[..v.len() - 1].to_string()
+            } else {
+                v
+            };
+            pick(k, v, &mut rng);
+        }
+        out.push_str(&format!("{{{}}}\n", fields.join(",")));
+    }
+    out
+}
+
+const KNOWLEDGE_QUERIES: &[&str] = &[
+    r#"process_name="*powershell.exe" | stats count by dest process"#,
+    r#"process_name=powershell.exe"#,
+    r#"process_path="*kill*" | table process_path process_name"#,
+    r#"user="*kill*" | stats count by user"#,
+    r#"EventCode=4688 process_name="*.exe" | stats count by process_name"#,
+    r#"| tstats count min(_time) as t from datamodel=Endpoint.Processes where Processes.process_name="powershell.exe" by Processes.dest Processes.process Processes.user"#,
+    r#"| tstats count from datamodel=Endpoint.Processes where Processes.process_name="*skk*" Processes.user=* by Processes.process_name"#,
+    r#"| tstats count from datamodel=Endpoint.Processes by Processes.process_name Processes.parent_process_name"#,
+    r#"| tstats count from datamodel=Endpoint.Processes where nodename=Processes Processes.process_name="*exe" by Processes.process_name"#,
+];
+
+#[test]
+fn shortcuts_through_knowledge_never_change_results() {
+    let dir = tempfile::tempdir().unwrap();
+    for (seed, n) in [(3u64, 2000), (99, 5000)] {
+        let file = dir.path().join(format!("win-{seed}.json"));
+        std::fs::write(&file, windows_corpus(seed, n)).unwrap();
+        let mut fired = 0;
+        for q in KNOWLEDGE_QUERIES {
+            let args = ["--sourcetype", "windows:json", "--spl", q];
+            let with = run_with(&file, &args, true);
+            let without = run_with(&file, &args, false);
+            assert_eq!(with, without, "seed {seed}, query {q}");
+            fired += usize::from(!with.trim().is_empty());
+        }
+        assert!(fired >= 6, "the queries find rows ({fired} of them did)");
+    }
+}
+
+/// Real detections, unmodified, over real events: the same rows with the
+/// knowledge-aware prefilter and projection as without.
+#[test]
+fn shortcuts_on_real_detections_never_change_results() {
+    let Some(shared) = crate::common::shared() else {
+        return;
+    };
+    let sc = shared.join("security_content");
+    let data = shared.join("datasets/mordor");
+    let cases = [
+        ("system_user_discovery_with_whoami.yml", "covenant_com_wsman_automation_2020-10-13002455.json.gz"),
+        ("ntdsutil_export_ntds.yml", "cmd_dumping_ntds_dit_file_ntdsutil.json.gz"),
+        ("create_remote_thread_into_lsass.yml", "empire_persistence_registry_modification_run_keys_standard_user_2020-09-04030609.json.gz"),
+        ("windows_process_injection_remote_thread.yml", "empire_persistence_registry_modification_run_keys_standard_user_2020-09-04030609.json.gz"),
+        ("net_localgroup_discovery.yml", "cmd_seatbelt_group_user_2020-11-0216391814.json.gz"),
+    ];
+    let mut fired = 0;
+    for (det, ds) in cases {
+        let file = data.join(ds);
+        let rule = sc.join("detections/endpoint").join(det);
+        assert!(
+            file.exists() && rule.exists(),
+            "{} / {}",
+            rule.display(),
+            file.display()
+        );
+        let rules = sc.to_string_lossy().into_owned();
+        let rule = rule.to_string_lossy().into_owned();
+        let args = ["--sourcetype", "windows:json", "--rules", &rules, &rule];
+        let with = run_with(&file, &args, true);
+        let without = run_with(&file, &args, false);
+        assert_eq!(with, without, "{det} over {ds}");
+        fired += usize::from(!with.trim().is_empty());
+    }
+    assert!(fired >= 3, "the detections fire ({fired} did)");
+}
+
 #[test]
 fn prefilter_plans_literals() {
     use spleval::input::prefilter::Prefilter;
     let p = spleval::commands::parse_pipeline(r#"EventID=1 Image="*powershell.exe" | stats count"#)
         .unwrap();
-    let pf = Prefilter::plan(&p, &Default::default()).unwrap();
+    let ctx = spleval::commands::support::pipeline::PlanCtx::new(Default::default());
+    let none = spleval::content::knowledge::Knowledge::empty();
+    let pf = Prefilter::plan(&p, &ctx, &none).unwrap();
     assert_eq!(pf.literals(), ["powershell.exe"]);
     let p = spleval::commands::parse_pipeline("EventID=1 | stats count").unwrap();
-    assert!(Prefilter::plan(&p, &Default::default()).is_none());
+    assert!(Prefilter::plan(&p, &ctx, &none).is_none());
     let p = spleval::commands::parse_pipeline("sourcetype=foo host=bar").unwrap();
-    assert!(Prefilter::plan(&p, &Default::default()).is_none());
+    assert!(Prefilter::plan(&p, &ctx, &none).is_none());
+}
+
+#[test]
+fn prefilter_looks_through_the_knowledge() {
+    use spleval::content::knowledge::Knowledge;
+    use spleval::input::prefilter::Prefilter;
+    let ctx = spleval::commands::support::pipeline::PlanCtx::new(Default::default());
+    let k = Knowledge::shipped();
+    let plan = |spl: &str| {
+        let p = spleval::commands::parse_pipeline(spl).unwrap();
+        Prefilter::plan(&p, &ctx, k).map(|pf| pf.literals().to_vec())
+    };
+    // process_name is the end of Image/NewProcessName: the raw line holds it.
+    assert_eq!(
+        plan("process_name=whoami.exe | stats count").unwrap(),
+        ["whoami.exe"]
+    );
+    assert_eq!(
+        plan("| tstats count from datamodel=Endpoint.Processes where Processes.process_name=\"whoami.exe\" by Processes.dest").unwrap(),
+        ["whoami.exe"]
+    );
+    // A field from a lookup table, or a literal the knowledge writes: no filter.
+    assert_eq!(plan("signature=\"Process Create\" | stats count"), None);
+    assert_eq!(
+        plan("vendor_product=\"Microsoft Sysmon\" | stats count"),
+        None
+    );
 }

@@ -134,10 +134,11 @@ impl Feed for Counted {
     fn feed_planned(
         &self,
         p: &Pipeline,
+        ctx: &PlanCtx,
         f: &mut dyn FnMut(Event) -> Result<bool>,
     ) -> Result<Summary> {
         self.reads.fetch_add(1, Ordering::Relaxed);
-        self.inner.feed_planned(p, f)
+        self.inner.feed_planned(p, ctx, f)
     }
 }
 

@@ -32,6 +32,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
+mod plan;
+
 use indexmap::IndexMap;
 use regex::Regex;
 
@@ -43,20 +45,23 @@ pub const SHIPPED: &[(&str, &str)] = &[
     // windows_json first: its aliases (EventCode, Computer, …) feed windows.yml's.
     (
         "windows_json.yml",
-        include_str!("../../rules/knowledge/windows_json.yml"),
+        include_str!("../../../rules/knowledge/windows_json.yml"),
     ),
     (
         "windows.yml",
-        include_str!("../../rules/knowledge/windows.yml"),
+        include_str!("../../../rules/knowledge/windows.yml"),
     ),
     (
         "aws_cloudtrail.yml",
-        include_str!("../../rules/knowledge/aws_cloudtrail.yml"),
+        include_str!("../../../rules/knowledge/aws_cloudtrail.yml"),
     ),
-    ("o365.yml", include_str!("../../rules/knowledge/o365.yml")),
+    (
+        "o365.yml",
+        include_str!("../../../rules/knowledge/o365.yml"),
+    ),
     (
         "azure_aad.yml",
-        include_str!("../../rules/knowledge/azure_aad.yml"),
+        include_str!("../../../rules/knowledge/azure_aad.yml"),
     ),
 ];
 
@@ -66,7 +71,7 @@ pub struct Knowledge {
     pub(crate) stanzas: Vec<Stanza>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Stanza {
     pub(crate) name: String,
     /// Where it was written (file), for `--explain-fields` and errors.
@@ -75,24 +80,24 @@ pub(crate) struct Stanza {
     pub(crate) source: Vec<Pat>,
     pub(crate) host: Vec<Pat>,
     pub(crate) timestamp: Option<TimeRule>,
-    pub(crate) rewrite: Vec<(String, Compiled)>,
+    pub(crate) rewrite: Vec<(String, Arc<Compiled>)>,
     pub(crate) kv_mode: Option<KvMode>,
     pub(crate) extract: Vec<Extract>,
     pub(crate) alias: Vec<(String, String)>,
-    pub(crate) eval: Vec<Vec<(String, Compiled)>>,
+    pub(crate) eval: Vec<Vec<(String, Arc<Compiled>)>>,
     pub(crate) lookup: Vec<Lookup>,
 }
 
 /// An automatic lookup with its table inline: the value of `input` looked up
 /// in `table` sets each `output` field.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Lookup {
     pub(crate) input: String,
     pub(crate) output: Vec<String>,
-    pub(crate) table: HashMap<String, String>,
+    pub(crate) table: Arc<HashMap<String, String>>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) enum Pat {
     Exact(String),
     Wild(Regex),
@@ -124,7 +129,7 @@ impl Pat {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct TimeRule {
     pub(crate) field: String,
     pub(crate) format: Option<String>,
@@ -139,7 +144,7 @@ pub enum KvMode {
     None,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Extract {
     pub(crate) regex: Arc<fancy_regex::Regex>,
     pub(crate) input: String,
@@ -347,14 +352,14 @@ pub(crate) fn text_of(v: &serde_json::Value) -> String {
 pub(crate) fn compile_map(
     v: &serde_json::Value,
     key: &str,
-) -> std::result::Result<Vec<(String, Compiled)>, String> {
+) -> std::result::Result<Vec<(String, Arc<Compiled>)>, String> {
     let serde_json::Value::Object(o) = v else {
         return Err(format!("`{key}` must be a map of field: expression"));
     };
     o.iter()
         .map(|(f, e)| {
             crate::eval::compile_text(&text_of(e))
-                .map(|c| (f.clone(), c))
+                .map(|c| (f.clone(), Arc::new(c)))
                 .map_err(|m| format!("{key} {f}: {m}"))
         })
         .collect()
@@ -516,7 +521,7 @@ pub(crate) fn compile_stanza(
                 "lookup needs `table` (a map of input value: output value)".into(),
             ));
         };
-        let table = t.iter().map(|(k, v)| (k.clone(), text_of(v))).collect();
+        let table = Arc::new(t.iter().map(|(k, v)| (k.clone(), text_of(v))).collect());
         lookup.push(Lookup {
             input,
             output,
