@@ -236,6 +236,18 @@ impl Command for ChartCmd {
     fn exprs(&self) -> Vec<&Expr> {
         agg_exprs(&self.aggs)
     }
+    fn field_flow(&self) -> crate::spl::fields::Flow {
+        let mut v: Vec<String> = self
+            .row
+            .iter()
+            .chain(&self.column)
+            .map(|f| f.name.clone())
+            .collect();
+        if !super::stats::agg_fields(&self.aggs, &mut v) {
+            return crate::spl::fields::Flow::Any;
+        }
+        crate::spl::fields::Flow::replaces(v)
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -433,6 +445,7 @@ impl SeriesTable {
             let o = b.1.partial_cmp(&a.1).unwrap_or(Ordering::Equal);
             let o = if self.opts.bottom { o.reverse() } else { o };
             o.then_with(|| sort_cmp(&Value::Str(a.0.clone()), &Value::Str(b.0.clone())))
+                .then_with(|| a.0.cmp(&b.0))
         });
         let limit = if self.opts.limit == 0 {
             ranked.len()
@@ -449,6 +462,7 @@ impl SeriesTable {
             (a == nullstr)
                 .cmp(&(b == nullstr))
                 .then_with(|| sort_cmp(&Value::Str(a.clone()), &Value::Str(b.clone())))
+                .then_with(|| a.cmp(b))
         });
         if has_other {
             series.push(self.opts.otherstr.clone());
@@ -556,6 +570,8 @@ impl Operator for ChartOp {
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
+        // Values that sort as equal (`1`, `01`) are kept apart by their
+        // text, so the order never depends on hashing.
         rows.sort_by(|a, b| {
             for (x, y) in a.1.iter().zip(&b.1) {
                 let o = sort_cmp(x, y);
@@ -563,7 +579,7 @@ impl Operator for ChartOp {
                     return o;
                 }
             }
-            Ordering::Equal
+            a.0.cmp(&b.0)
         });
         for (n, (k, vals)) in rows.into_iter().enumerate() {
             let mut ev = Event::with_capacity(cols.len() + 1);

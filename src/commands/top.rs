@@ -171,6 +171,11 @@ impl Command for TopCmd {
             "count": self.count, "options": self.options, "fields": self.fields, "by": self.by
         })
     }
+    fn field_flow(&self) -> crate::spl::fields::Flow {
+        crate::spl::fields::Flow::replaces(
+            self.fields.iter().chain(&self.by).map(|f| f.name.clone()),
+        )
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -272,19 +277,31 @@ impl Operator for TopOp {
     }
 
     fn finish(&mut self, out: &mut Emit<'_>) -> Result<()> {
-        let mut groups: Vec<Group> = std::mem::take(&mut self.groups).into_values().collect();
-        groups.sort_by(|a, b| cmp_keys(&a.key, &b.key));
+        // Keys that sort as equal (`1` and `01`, `0` and `0.0`) are kept
+        // apart by their text, so the order never depends on hashing.
+        let mut groups: Vec<(String, Group)> = std::mem::take(&mut self.groups)
+            .into_iter()
+            .map(|(k, g)| (k.join("\u{0}"), g))
+            .collect();
+        groups.sort_by(|a, b| cmp_keys(&a.1.key, &b.1.key).then_with(|| a.0.cmp(&b.0)));
         let mut seq = 0u64;
-        for g in groups {
-            let mut rows: Vec<(Vec<Value>, u64)> = g.counts.into_values().collect();
-            rows.sort_by(|a, b| {
+        for (_, g) in groups {
+            let mut rows: Vec<(String, (Vec<Value>, u64))> = g
+                .counts
+                .into_iter()
+                .map(|(k, r)| (k.join("\u{0}"), r))
+                .collect();
+            rows.sort_by(|(ka, a), (kb, b)| {
                 let by_count = if self.rare {
                     a.1.cmp(&b.1)
                 } else {
                     b.1.cmp(&a.1)
                 };
-                by_count.then_with(|| cmp_keys(&a.0, &b.0))
+                by_count
+                    .then_with(|| cmp_keys(&a.0, &b.0))
+                    .then_with(|| ka.cmp(kb))
             });
+            let mut rows: Vec<(Vec<Value>, u64)> = rows.into_iter().map(|(_, r)| r).collect();
             let keep = if self.limit == 0 {
                 rows.len()
             } else {
