@@ -48,6 +48,10 @@ pub struct HuntArgs {
     /// the input again); by default they are left out and listed
     #[arg(long)]
     pub include_map: bool,
+    /// Exit 1 when a detection failed while running (by default a hunt that
+    /// ran every detection it could exits 0 and lists the failures)
+    #[arg(long)]
+    pub strict: bool,
 }
 
 pub fn exec(a: HuntArgs) -> Result<(), SplError> {
@@ -288,7 +292,7 @@ pub fn exec(a: HuntArgs) -> Result<(), SplError> {
         )
         .map_err(|e| SplError::input(format!("cannot write {}: {e}", p.display())))?;
     }
-    if !failed.is_empty() {
+    if a.strict && !failed.is_empty() {
         return Err(CheckFailed.into());
     }
     Ok(())

@@ -74,6 +74,16 @@ impl Command for AppendpipeCmd {
     fn subsearches(&self) -> Vec<&Pipeline> {
         vec![&self.sub]
     }
+    fn input_subsearches(&self) -> Vec<&Pipeline> {
+        Vec::new()
+    }
+    fn reads_input_again(&self) -> bool {
+        // Its subpipeline runs over the results; a subsearch inside it
+        // still reads the input.
+        let mut again = false;
+        self.sub.walk(&mut |c| again |= c.cmd.reads_input_again());
+        again
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }

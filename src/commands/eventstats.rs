@@ -164,6 +164,13 @@ impl Command for EventstatsCmd {
     fn exprs(&self) -> Vec<&Expr> {
         agg_exprs(&self.aggs)
     }
+    fn field_flow(&self) -> crate::spl::fields::Flow {
+        let mut v: Vec<String> = self.by.iter().map(|f| f.name.clone()).collect();
+        if !super::stats::agg_fields(&self.aggs, &mut v) {
+            return crate::spl::fields::Flow::Any;
+        }
+        crate::spl::fields::Flow::reads(v)
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }

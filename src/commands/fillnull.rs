@@ -60,6 +60,13 @@ impl Command for FillnullCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "options": self.options, "fields": self.fields })
     }
+    fn field_flow(&self) -> crate::spl::fields::Flow {
+        // Without a field list it fills every field.
+        if self.fields.is_empty() {
+            return crate::spl::fields::Flow::Any;
+        }
+        crate::spl::fields::Flow::reads(self.fields.iter().map(|f| f.name.clone()))
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }

@@ -99,6 +99,9 @@ impl Command for IplocationCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "options": self.options, "field": self.field })
     }
+    fn field_flow(&self) -> crate::spl::fields::Flow {
+        crate::spl::fields::Flow::reads([self.field.name.clone()])
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }

@@ -178,6 +178,16 @@ impl Command for LookupCmd {
             "output": self.output.as_ref().map(|(m, f)| serde_json::json!({ "mode": m, "fields": f })),
         })
     }
+    fn field_flow(&self) -> crate::spl::fields::Flow {
+        // The event fields it matches on, and those it writes (OUTPUTNEW
+        // reads whether they are set).
+        let event_field = |m: &FieldMap| m.alias.as_ref().unwrap_or(&m.field).name.clone();
+        let mut v: Vec<String> = self.inputs.iter().map(event_field).collect();
+        if let Some((_, outs)) = &self.output {
+            v.extend(outs.iter().map(event_field));
+        }
+        crate::spl::fields::Flow::reads(v)
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }

@@ -58,6 +58,9 @@ impl Command for MvexpandCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "field": self.field, "options": self.options })
     }
+    fn field_flow(&self) -> crate::spl::fields::Flow {
+        crate::spl::fields::Flow::reads([self.field.name.clone()])
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }

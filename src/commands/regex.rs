@@ -114,6 +114,10 @@ impl Command for RegexCmd {
             "pattern_span": self.pattern_span,
         })
     }
+    fn field_flow(&self) -> crate::spl::fields::Flow {
+        let field = self.field.as_ref().map_or("_raw", |f| f.name.as_str());
+        crate::spl::fields::Flow::reads([field.to_string()])
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }

@@ -142,6 +142,13 @@ impl Command for ReplaceCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "pairs": self.pairs, "fields": self.fields })
     }
+    fn field_flow(&self) -> crate::spl::fields::Flow {
+        // Without `IN fields` it rewrites every field.
+        if self.fields.is_empty() {
+            return crate::spl::fields::Flow::Any;
+        }
+        crate::spl::fields::Flow::reads(self.fields.iter().map(|f| f.name.clone()))
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }

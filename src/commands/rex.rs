@@ -146,6 +146,15 @@ impl Command for RexCmd {
             "pattern_span": self.pattern_span,
         })
     }
+    fn field_flow(&self) -> crate::spl::fields::Flow {
+        // It reads its input field (`_raw` by default) and adds the groups.
+        let field = self
+            .options
+            .iter()
+            .find(|o| o.key.eq_ignore_ascii_case("field"))
+            .map_or_else(|| "_raw".to_string(), |o| o.value.clone());
+        crate::spl::fields::Flow::reads([field])
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }

@@ -46,6 +46,21 @@ pub struct Agg {
     pub span: Span,
 }
 
+/// Adds the fields the aggregations read; false when an `eval(…)` argument
+/// may read any field.
+pub(crate) fn agg_fields(aggs: &[Agg], out: &mut Vec<String>) -> bool {
+    for a in aggs {
+        match &a.arg {
+            Some(AggArg::Field(f)) => out.push(f.name.clone()),
+            Some(AggArg::Eval { expr }) if !crate::spl::fields::expr_fields(expr, out) => {
+                return false;
+            }
+            Some(AggArg::Eval { .. }) | None => {}
+        }
+    }
+    true
+}
+
 impl Agg {
     /// The output column name: the alias, or `func(field)`.
     pub fn output_name(&self) -> String {
@@ -239,15 +254,8 @@ impl Command for StatsCmd {
     }
     fn field_flow(&self) -> crate::spl::fields::Flow {
         let mut v: Vec<String> = self.by.iter().map(|f| f.name.clone()).collect();
-        for a in &self.aggs {
-            match &a.arg {
-                Some(AggArg::Field(f)) => v.push(f.name.clone()),
-                Some(AggArg::Eval { expr }) if !crate::spl::fields::expr_fields(expr, &mut v) => {
-                    return crate::spl::fields::Flow::Any;
-                }
-                Some(AggArg::Eval { .. }) => {}
-                None => {}
-            }
+        if !agg_fields(&self.aggs, &mut v) {
+            return crate::spl::fields::Flow::Any;
         }
         crate::spl::fields::Flow::replaces(v)
     }

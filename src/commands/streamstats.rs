@@ -182,6 +182,16 @@ impl Command for StreamstatsCmd {
         }
         out
     }
+    fn field_flow(&self) -> crate::spl::fields::Flow {
+        if self.reset_before.is_some() || self.reset_after.is_some() {
+            return crate::spl::fields::Flow::Any;
+        }
+        let mut v: Vec<String> = self.by.iter().map(|f| f.name.clone()).collect();
+        if !super::stats::agg_fields(&self.aggs, &mut v) {
+            return crate::spl::fields::Flow::Any;
+        }
+        crate::spl::fields::Flow::reads(v)
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }

@@ -138,6 +138,14 @@ impl Command for TimechartCmd {
     fn exprs(&self) -> Vec<&Expr> {
         agg_exprs(&self.aggs)
     }
+    fn field_flow(&self) -> crate::spl::fields::Flow {
+        let mut v: Vec<String> = self.by.iter().map(|f| f.name.clone()).collect();
+        v.push("_time".into());
+        if !super::stats::agg_fields(&self.aggs, &mut v) {
+            return crate::spl::fields::Flow::Any;
+        }
+        crate::spl::fields::Flow::replaces(v)
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }

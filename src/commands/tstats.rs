@@ -487,12 +487,13 @@ impl TstatsCmd {
     /// fields' sources and the datasets' constraints). None when unknown.
     pub fn input_fields(&self, ctx: &PlanCtx) -> Option<Vec<String>> {
         let mut names = Vec::new();
-        for e in self.exprs() {
-            if !crate::spl::fields::expr_fields(e, &mut names) {
-                return None;
-            }
+        if !super::stats::agg_fields(&self.aggs, &mut names) {
+            return None;
         }
         names.extend(self.by.iter().map(|f| f.name.clone()));
+        if names.iter().any(|n| n.contains('*')) {
+            return None;
+        }
         if let Some(w) = &self.where_ {
             if !crate::spl::fields::search_fields(w, &mut names) {
                 return None;

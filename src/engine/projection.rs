@@ -106,6 +106,16 @@ mod tests {
         assert!(p.time && !p.raw);
         // Bare terms look in _raw.
         assert!(proj("powershell | stats count").unwrap().raw);
+        // Streaming commands that read named fields and pass the rest on.
+        assert_eq!(
+            names(r#"a=1 | rex field=m "(?<u>x)" | eventstats count by g | stats count by u"#),
+            ["a", "g", "m", "u"]
+        );
+        assert_eq!(
+            names("a=1 | lookup t k AS ek OUTPUT v AS ev | top limit=2 ev by h"),
+            ["a", "ek", "ev", "h"]
+        );
+        assert_eq!(names("a=1 | timechart count by h"), ["_time", "a", "h"]);
         // Order-sensitive commands need the time order.
         assert!(proj("a=1 | dedup b | stats count").unwrap().time);
     }
@@ -121,6 +131,8 @@ mod tests {
             "a=1 | eval t=searchmatch(\"b=2\") | stats count by t",
             "a=1 [search b=2 | fields c] | stats count",
             "*Name=x | stats count",
+            "a=1 | fillnull | stats count by b",
+            "a=1 | rex \"(?<u>x)\" | table *",
         ] {
             assert_eq!(proj(spl), None, "{spl}");
         }

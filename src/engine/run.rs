@@ -10,6 +10,7 @@ use crate::commands::support::pipeline::{Plan, PlanCtx, StageStats};
 use crate::content::macros::{self, MacroSet, Mapped, Origin};
 use crate::input::jsonscan::Wanted;
 use crate::input::prefilter::Prefilter;
+use crate::input::projection::Projection;
 use crate::input::{self, Meta, Source, Summary};
 use crate::spl::ast::{Pipeline, Span};
 
@@ -281,29 +282,39 @@ impl FileFeed {
         } else {
             Prefilter::plan(p, ctx, knowledge)
         };
-        let mut meta = self.meta.clone();
-        let wanted = if std::env::var_os("SPLEVAL_NO_PROJECTION").is_some() {
+        let projection = if std::env::var_os("SPLEVAL_NO_PROJECTION").is_some() {
             None
         } else {
-            crate::engine::projection::plan_with(p, ctx).and_then(|mut proj| {
-                proj.time |= meta.earliest.is_some() || meta.latest.is_some();
-                let mut needed = proj.names.clone();
-                if proj.time {
-                    needed.insert("_time".into());
-                }
-                if proj.raw {
-                    needed.insert("_raw".into());
-                }
-                let k = knowledge.restrict(&mut needed)?;
-                proj.time |= needed.contains("_time");
-                proj.raw |= needed.contains("_raw");
-                proj.names = needed;
-                meta.knowledge = Some(Arc::new(k));
-                Some(Wanted::new(&proj))
-            })
+            crate::engine::projection::plan_with(p, ctx)
+        };
+        let (meta, wanted) = match projection.and_then(|proj| restrict_reading(&self.meta, proj)) {
+            Some((meta, wanted)) => (meta, Some(wanted)),
+            None => (self.meta.clone(), None),
         };
         (meta, (pf, wanted))
     }
+}
+
+/// Reading for a search that needs only the fields of `proj`: those fields
+/// plus what the knowledge reads to derive them are decoded, and only that
+/// knowledge is applied (the meta returned carries it). None when the
+/// knowledge it needs may read any field.
+pub fn restrict_reading(meta: &Meta, mut proj: Projection) -> Option<(Meta, Wanted)> {
+    proj.time |= meta.earliest.is_some() || meta.latest.is_some();
+    let mut needed = proj.names.clone();
+    if proj.time {
+        needed.insert("_time".into());
+    }
+    if proj.raw {
+        needed.insert("_raw".into());
+    }
+    let k = meta.knowledge().restrict(&mut needed)?;
+    proj.time |= needed.contains("_time");
+    proj.raw |= needed.contains("_raw");
+    proj.names = needed;
+    let mut meta = meta.clone();
+    meta.knowledge = Some(Arc::new(k));
+    Some((meta, Wanted::new(&proj)))
 }
 
 /// Events already in memory (the test runner parses each dataset once).

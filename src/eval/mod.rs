@@ -5,6 +5,7 @@
 pub mod analysis;
 pub mod matcher;
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use crate::base::diag::{Result, SplError};
@@ -153,6 +154,17 @@ pub fn compile_text(text: &str) -> std::result::Result<Compiled, String> {
     compile(&expr, &FnCtx::default()).map_err(|e| format!("{} in {text:?}", e.msg))
 }
 
+/// [`eval`] without copying a field's or a literal's value: conditions and
+/// comparisons read them in place.
+fn eval_ref<'e>(c: &'e Compiled, ev: &'e dyn Fields, ctx: &FnCtx) -> Result<Cow<'e, Value>> {
+    static NULL: Value = Value::Null;
+    Ok(match c {
+        Compiled::Lit(v) => Cow::Borrowed(v),
+        Compiled::Field(name) => Cow::Borrowed(ev.field(name).unwrap_or(&NULL)),
+        other => Cow::Owned(eval(other, ev, ctx)?),
+    })
+}
+
 /// Evaluates a compiled expression against an event.
 pub fn eval(c: &Compiled, ev: &dyn Fields, ctx: &FnCtx) -> Result<Value> {
     Ok(match c {
@@ -167,9 +179,9 @@ pub fn eval(c: &Compiled, ev: &dyn Fields, ctx: &FnCtx) -> Result<Value> {
         }
         Compiled::Special(s, args) => special(s, args, ev, ctx)?,
         Compiled::Unary(op, inner) => {
-            let v = eval(inner, ev, ctx)?;
+            let v = eval_ref(inner, ev, ctx)?;
             match op {
-                UnOp::Not => match v {
+                UnOp::Not => match v.as_ref() {
                     Value::Null => Value::Bool(true),
                     other => Value::Bool(!other.truthy_bool()),
                 },
@@ -181,10 +193,10 @@ pub fn eval(c: &Compiled, ev: &dyn Fields, ctx: &FnCtx) -> Result<Value> {
         }
         Compiled::Binary(op, l, r) => binary(*op, l, r, ev, ctx)?,
         Compiled::In(x, list) => {
-            let v = eval(x, ev, ctx)?;
+            let v = eval_ref(x, ev, ctx)?;
             let mut hit = false;
             for item in list {
-                let w = eval(item, ev, ctx)?;
+                let w = eval_ref(item, ev, ctx)?;
                 if v.values()
                     .iter()
                     .any(|a| w.values().iter().any(|b| eq_values(a, b)))
@@ -218,41 +230,40 @@ fn binary(op: BinOp, l: &Compiled, r: &Compiled, ev: &dyn Fields, ctx: &FnCtx) -
     // Boolean operators short-circuit.
     match op {
         BinOp::And => {
-            let a = eval(l, ev, ctx)?;
+            let a = eval_ref(l, ev, ctx)?;
             if !a.truthy_bool() {
                 return Ok(Value::Bool(false));
             }
-            return Ok(Value::Bool(eval(r, ev, ctx)?.truthy_bool()));
+            return Ok(Value::Bool(eval_ref(r, ev, ctx)?.truthy_bool()));
         }
         BinOp::Or => {
-            let a = eval(l, ev, ctx)?;
+            let a = eval_ref(l, ev, ctx)?;
             if a.truthy_bool() {
                 return Ok(Value::Bool(true));
             }
-            return Ok(Value::Bool(eval(r, ev, ctx)?.truthy_bool()));
+            return Ok(Value::Bool(eval_ref(r, ev, ctx)?.truthy_bool()));
         }
         BinOp::Xor => {
-            let a = eval(l, ev, ctx)?.truthy_bool();
-            let b = eval(r, ev, ctx)?.truthy_bool();
+            let a = eval_ref(l, ev, ctx)?.truthy_bool();
+            let b = eval_ref(r, ev, ctx)?.truthy_bool();
             return Ok(Value::Bool(a != b));
         }
         _ => {}
     }
-    let a = eval(l, ev, ctx)?;
-    let b = eval(r, ev, ctx)?;
+    let a = eval_ref(l, ev, ctx)?;
+    let b = eval_ref(r, ev, ctx)?;
+    let (a, b) = (a.as_ref(), b.as_ref());
     Ok(match op {
-        BinOp::Eq | BinOp::EqEq => Value::Bool(any_pair(&a, &b, eq_values)),
-        BinOp::Ne => Value::Bool(!a.is_null() && !b.is_null() && !any_pair(&a, &b, eq_values)),
-        BinOp::Lt => Value::Bool(any_pair(&a, &b, |x, y| {
-            compare(x, y) == Some(Ordering::Less)
-        })),
-        BinOp::Le => Value::Bool(any_pair(&a, &b, |x, y| {
+        BinOp::Eq | BinOp::EqEq => Value::Bool(any_pair(a, b, eq_values)),
+        BinOp::Ne => Value::Bool(!a.is_null() && !b.is_null() && !any_pair(a, b, eq_values)),
+        BinOp::Lt => Value::Bool(any_pair(a, b, |x, y| compare(x, y) == Some(Ordering::Less))),
+        BinOp::Le => Value::Bool(any_pair(a, b, |x, y| {
             matches!(compare(x, y), Some(Ordering::Less | Ordering::Equal))
         })),
-        BinOp::Gt => Value::Bool(any_pair(&a, &b, |x, y| {
+        BinOp::Gt => Value::Bool(any_pair(a, b, |x, y| {
             compare(x, y) == Some(Ordering::Greater)
         })),
-        BinOp::Ge => Value::Bool(any_pair(&a, &b, |x, y| {
+        BinOp::Ge => Value::Bool(any_pair(a, b, |x, y| {
             matches!(compare(x, y), Some(Ordering::Greater | Ordering::Equal))
         })),
         BinOp::Like => {
@@ -260,7 +271,7 @@ fn binary(op: BinOp, l: &Compiled, r: &Compiled, ev: &dyn Fields, ctx: &FnCtx) -
                 Value::Bool(false)
             } else {
                 let f = functions::lookup("like").expect("like() is registered");
-                (f.imp)(&[a, b], ctx).map_err(SplError::runtime)?
+                (f.imp)(&[a.clone(), b.clone()], ctx).map_err(SplError::runtime)?
             }
         }
         BinOp::Concat => match (a.as_text(), b.as_text()) {
@@ -269,7 +280,7 @@ fn binary(op: BinOp, l: &Compiled, r: &Compiled, ev: &dyn Fields, ctx: &FnCtx) -
         },
         BinOp::Add => match (a.as_num(), b.as_num()) {
             (Some(x), Some(y)) => Value::Num(x + y),
-            _ => match (&a, &b) {
+            _ => match (a, b) {
                 (Value::Str(x), Value::Str(y)) => Value::Str(format!("{x}{y}")),
                 _ => Value::Null,
             },
@@ -299,7 +310,7 @@ fn any_pair(a: &Value, b: &Value, f: impl Fn(&Value, &Value) -> bool) -> bool {
 fn special(s: &Special, args: &[Compiled], ev: &dyn Fields, ctx: &FnCtx) -> Result<Value> {
     Ok(match s {
         Special::If => {
-            if eval(&args[0], ev, ctx)?.truthy_bool() {
+            if eval_ref(&args[0], ev, ctx)?.truthy_bool() {
                 eval(&args[1], ev, ctx)?
             } else {
                 eval(&args[2], ev, ctx)?
@@ -307,7 +318,7 @@ fn special(s: &Special, args: &[Compiled], ev: &dyn Fields, ctx: &FnCtx) -> Resu
         }
         Special::Case => {
             for pair in args.chunks(2) {
-                if pair.len() == 2 && eval(&pair[0], ev, ctx)?.truthy_bool() {
+                if pair.len() == 2 && eval_ref(&pair[0], ev, ctx)?.truthy_bool() {
                     return eval(&pair[1], ev, ctx);
                 }
             }
@@ -315,32 +326,32 @@ fn special(s: &Special, args: &[Compiled], ev: &dyn Fields, ctx: &FnCtx) -> Resu
         }
         Special::Coalesce => {
             for a in args {
-                let v = eval(a, ev, ctx)?;
+                let v = eval_ref(a, ev, ctx)?;
                 if !v.is_null() {
-                    return Ok(v);
+                    return Ok(v.into_owned());
                 }
             }
             Value::Null
         }
         Special::Validate => {
             for pair in args.chunks(2) {
-                if pair.len() == 2 && !eval(&pair[0], ev, ctx)?.truthy_bool() {
+                if pair.len() == 2 && !eval_ref(&pair[0], ev, ctx)?.truthy_bool() {
                     return eval(&pair[1], ev, ctx);
                 }
             }
             Value::Null
         }
-        Special::IsNull => Value::Bool(eval(&args[0], ev, ctx)?.is_null()),
-        Special::IsNotNull => Value::Bool(!eval(&args[0], ev, ctx)?.is_null()),
+        Special::IsNull => Value::Bool(eval_ref(&args[0], ev, ctx)?.is_null()),
+        Special::IsNotNull => Value::Bool(!eval_ref(&args[0], ev, ctx)?.is_null()),
         Special::Null => Value::Null,
         Special::Now => Value::Num(ctx.now),
         Special::True => Value::Bool(true),
         Special::False => Value::Bool(false),
         Special::In => {
-            let v = eval(&args[0], ev, ctx)?;
+            let v = eval_ref(&args[0], ev, ctx)?;
             let mut hit = false;
             for a in &args[1..] {
-                let w = eval(a, ev, ctx)?;
+                let w = eval_ref(a, ev, ctx)?;
                 if any_pair(&v, &w, eq_values) {
                     hit = true;
                     break;

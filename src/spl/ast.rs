@@ -67,10 +67,15 @@ pub trait Command: fmt::Debug + fmt::Display + Send + Sync + 'static {
     fn subsearches(&self) -> Vec<&Pipeline> {
         Vec::new()
     }
+    /// The subsearches that run over the search's input (all of them but
+    /// `appendpipe`'s, which runs over the results so far).
+    fn input_subsearches(&self) -> Vec<&Pipeline> {
+        self.subsearches()
+    }
     /// True when running this command reads the search's input again
     /// (a subsearch, or a search built at run time like `map`).
     fn reads_input_again(&self) -> bool {
-        !self.subsearches().is_empty()
+        !self.input_subsearches().is_empty()
     }
     /// True for a generating command that still reads the search's input
     /// events (`tstats` and `datamodel` build data model views of them).

@@ -411,3 +411,58 @@ fn hunt_leaves_map_detections_out_unless_asked() {
         ]
     );
 }
+
+/// A detection that fails while running (Splunk refuses a timechart of more
+/// than 50,000 rows too) does not fail the hunt: the others' results come
+/// out, the failure is listed on stderr and in the summary; `--strict`
+/// makes it exit 1.
+#[test]
+fn hunt_lists_failed_detections_and_exits_0_unless_strict() {
+    let tmp = tempfile::tempdir().unwrap();
+    temp_rules(tmp.path());
+    std::fs::write(
+        tmp.path().join("detections/app/too_wide.yml"),
+        "name: Too Wide\nid: y\nsearch: '`app_log` | timechart span=1s count'\n",
+    )
+    .unwrap();
+    let events = tmp.path().join("events.json");
+    std::fs::write(
+        &events,
+        concat!(
+            r#"{"_time": 1700000000, "sourcetype": "app:log", "action": "login", "status": "fail", "user": "bob"}"#,
+            "\n",
+            r#"{"_time": 1700900000, "sourcetype": "app:log", "action": "login", "status": "fail", "user": "bob"}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let summary = tmp.path().join("summary.json");
+    let hunt = |strict: bool| {
+        let mut cmd = spleval();
+        cmd.args(["hunt", "--format", "json", "--rules"])
+            .arg(tmp.path())
+            .arg("--summary")
+            .arg(&summary)
+            .arg(&events);
+        if strict {
+            cmd.arg("--strict");
+        }
+        cmd.output().unwrap()
+    };
+    let out = hunt(false);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("detections that failed while running: 1") && err.contains("Too Wide: "),
+        "{err}"
+    );
+    let rows = common::rows(&out.stdout);
+    assert_eq!(rows_of(&rows, "Failed Logins").len(), 1, "{rows:?}");
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
+    let failed = doc["failed"].as_array().unwrap();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0]["detection"], "Too Wide");
+    assert!(failed[0]["error"].as_str().unwrap().contains("50000"));
+    let out = hunt(true);
+    assert_eq!(out.status.code(), Some(1));
+}

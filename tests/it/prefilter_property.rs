@@ -110,6 +110,17 @@ const QUERIES: &[&str] = &[
     "* | stats count values(Image{}) by User",
     "* | fields + EventID Channel | stats count by EventID Channel",
     "* | bin EventID span=2 | stats count by EventID",
+    r#"* | rex field=CommandLine "(?<flag>-\w+)" | stats count by flag"#,
+    "* | eventstats count as n by EventID | stats max(n) as m by Hostname",
+    "* | streamstats count as k by User | stats max(k) as m by User",
+    "* | top limit=3 Image by EventID",
+    "* | rare Hostname",
+    "* | fillnull value=none User | stats count by User",
+    r#"* | makemv delim="\" Image | mvexpand Image | stats count by Image"#,
+    "* | timechart span=1h count by EventID",
+    "* | chart count over Hostname by EventID",
+    r#"* | replace "*.exe" with "X" in Image | stats count by Image"#,
+    r#"* | regex Image="(?i)shell" | stats count by Image"#,
 ];
 
 fn run(file: &std::path::Path, q: &str, prefilter: bool) -> String {
@@ -207,6 +218,7 @@ const KNOWLEDGE_QUERIES: &[&str] = &[
     r#"user="*kill*" | stats count by user"#,
     r#"EventCode=4688 process_name="*.exe" | stats count by process_name"#,
     r#"| tstats count min(_time) as t from datamodel=Endpoint.Processes where Processes.process_name="powershell.exe" by Processes.dest Processes.process Processes.user"#,
+    r#"| tstats dc(Processes.dest) as d values(Processes.user) as u latest(Processes.process) as p from datamodel=Endpoint.Processes by Processes.process_name"#,
     r#"| tstats count from datamodel=Endpoint.Processes where Processes.process_name="*skk*" Processes.user=* by Processes.process_name"#,
     r#"| tstats count from datamodel=Endpoint.Processes by Processes.process_name Processes.parent_process_name"#,
     r#"| tstats count from datamodel=Endpoint.Processes where nodename=Processes Processes.process_name="*exe" by Processes.process_name"#,
@@ -245,6 +257,7 @@ fn shortcuts_on_real_detections_never_change_results() {
         ("create_remote_thread_into_lsass.yml", "empire_persistence_registry_modification_run_keys_standard_user_2020-09-04030609.json.gz"),
         ("windows_process_injection_remote_thread.yml", "empire_persistence_registry_modification_run_keys_standard_user_2020-09-04030609.json.gz"),
         ("net_localgroup_discovery.yml", "cmd_seatbelt_group_user_2020-11-0216391814.json.gz"),
+        ("detect_rare_executables.yml", "covenant_com_wsman_automation_2020-10-13002455.json.gz"),
     ];
     let mut fired = 0;
     for (det, ds) in cases {

@@ -159,9 +159,9 @@ pub fn detection_files(rules: &Path) -> Result<Vec<PathBuf>> {
     crate::app::check::collect_files(&[dir])
 }
 
-fn new_hunter(det: &rules::Detection, plan: Plan, query: Query) -> Hunter {
+fn new_hunter(det: &rules::Detection, plan: Plan, query: Query, ctx: &PlanCtx) -> Hunter {
     Hunter {
-        proj: projection::plan(&query.pipeline),
+        proj: projection::plan_with(&query.pipeline, ctx),
         pushed: 0,
         name: det.name.clone(),
         path: det.path.clone(),
@@ -328,7 +328,7 @@ impl Hunt {
             return;
         }
         let (gate, key) = self.main.gate(&query.pipeline, &c);
-        let mut h = new_hunter(&det, plan, query);
+        let mut h = new_hunter(&det, plan, query, &c);
         h.gate = gate;
         h.key = key;
         self.main.add(h);
@@ -354,7 +354,7 @@ impl Hunt {
         let mut seen: Vec<String> = Vec::new();
         for (_, q) in &deferred {
             for node in &q.pipeline.commands {
-                for p in node.cmd.subsearches() {
+                for p in node.cmd.input_subsearches() {
                     let text = p.to_string();
                     if seen.contains(&text) {
                         continue;
@@ -381,7 +381,7 @@ impl Hunt {
                         key,
                         query: None,
                         stopped: false,
-                        proj: projection::plan(p),
+                        proj: projection::plan_with(p, &c),
                         pushed: 0,
                     };
                     batch.add(h);

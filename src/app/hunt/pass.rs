@@ -8,6 +8,9 @@ use super::{expand_sources, Hunter};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::commands::support::pipeline::PlanCtx;
+use crate::engine::run::restrict_reading;
+use crate::input::jsonscan::Wanted;
+use crate::input::projection::Projection;
 use crate::input::{self, Meta, Source, Summary};
 use crate::spl::ast::Pipeline;
 
@@ -39,6 +42,28 @@ impl Pass {
         self.members.push(h);
     }
 
+    /// How to read for this pass: when every member reads only some fields,
+    /// only those (and the knowledge that derives them); else whole events.
+    fn reading(&self, meta: &Meta) -> (Meta, Option<Wanted>) {
+        let whole = (meta.clone(), None);
+        if std::env::var_os("SPLEVAL_NO_PROJECTION").is_some() || self.members.is_empty() {
+            return whole;
+        }
+        let mut all = Projection::default();
+        for h in &self.members {
+            let Some(p) = &h.proj else {
+                return whole;
+            };
+            all.names.extend(p.names.iter().cloned());
+            all.time |= p.time;
+            all.raw |= p.raw;
+        }
+        match restrict_reading(meta, all) {
+            Some((meta, wanted)) => (meta, Some(wanted)),
+            None => whole,
+        }
+    }
+
     /// Reads the sources once, offering each event to the members; `progress`
     /// is called after each input file with its size and the events so far.
     pub(crate) fn run(
@@ -54,6 +79,8 @@ impl Pass {
         let mut ids: Vec<u32> = Vec::new();
         let mut seq = 0u64;
         let mut pushed = 0u64;
+        let (meta, wanted) = self.reading(meta);
+        let meta = &meta;
         for src in expand_sources(sources)? {
             if live == 0 {
                 break;
@@ -62,70 +89,79 @@ impl Pass {
                 Source::File(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
                 _ => 0,
             };
-            let s = input::read_all(std::slice::from_ref(&src), meta, &mut |mut ev| {
-                // Numbered across all inputs, as one read of them all would.
-                ev.seq = seq;
-                let n = seq;
-                seq += 1;
-                ids.clear();
-                self.index
-                    .candidates(&ev, &mut stamp, n, &mut |id| ids.push(id));
-                for &id in ids.iter() {
-                    let h = &mut self.members[id as usize];
-                    if h.stopped {
-                        continue;
-                    }
-                    let pass = match &h.gate {
-                        Gate::Plan => h.plan.accepts(&ev),
-                        Gate::View { view, where_ } => {
-                            let slot = &mut rows[*view];
-                            if slot.0 != n {
-                                // An error building the view: let the plan report it.
-                                *slot = (
-                                    n,
-                                    self.views[*view]
-                                        .build(&ev, false)
-                                        .unwrap_or_else(|_| Some(ev.clone())),
-                                );
-                            }
-                            match (&slot.1, where_) {
-                                (None, _) => false,
-                                (Some(_), None) => true,
-                                (Some(r), Some(m)) => m.matches(r).unwrap_or(true),
-                            }
+            let shortcuts = input::Shortcuts {
+                prefilter: None,
+                wanted: wanted.as_ref(),
+            };
+            let s = input::read_all_planned(
+                std::slice::from_ref(&src),
+                meta,
+                shortcuts,
+                &mut |mut ev| {
+                    // Numbered across all inputs, as one read of them all would.
+                    ev.seq = seq;
+                    let n = seq;
+                    seq += 1;
+                    ids.clear();
+                    self.index
+                        .candidates(&ev, &mut stamp, n, &mut |id| ids.push(id));
+                    for &id in ids.iter() {
+                        let h = &mut self.members[id as usize];
+                        if h.stopped {
+                            continue;
                         }
-                    };
-                    if !pass {
-                        continue;
-                    }
-                    pushed += 1;
-                    h.pushed += 1;
-                    // Plans may keep what they are given (time order, returned
-                    // events): copy only the fields the search needs.
-                    let copy = match &h.proj {
-                        Some(p) => p.apply(&ev),
-                        None => ev.clone(),
-                    };
-                    let out = &mut h.rows;
-                    let r = h.plan.push(copy, &mut |r| {
-                        out.push(r);
-                        Ok(())
-                    });
-                    if let Err(e) = r {
-                        h.error = Some(match &h.query {
-                            Some(q) => q.locate(e),
-                            None => e,
+                        let pass = match &h.gate {
+                            Gate::Plan => h.plan.accepts(&ev),
+                            Gate::View { view, where_ } => {
+                                let slot = &mut rows[*view];
+                                if slot.0 != n {
+                                    // An error building the view: let the plan report it.
+                                    *slot = (
+                                        n,
+                                        self.views[*view]
+                                            .build(&ev, false)
+                                            .unwrap_or_else(|_| Some(ev.clone())),
+                                    );
+                                }
+                                match (&slot.1, where_) {
+                                    (None, _) => false,
+                                    (Some(_), None) => true,
+                                    (Some(r), Some(m)) => m.matches(r).unwrap_or(true),
+                                }
+                            }
+                        };
+                        if !pass {
+                            continue;
+                        }
+                        pushed += 1;
+                        h.pushed += 1;
+                        // Plans may keep what they are given (time order, returned
+                        // events): copy only the fields the search needs.
+                        let copy = match &h.proj {
+                            Some(p) => p.apply(&ev),
+                            None => ev.clone(),
+                        };
+                        let out = &mut h.rows;
+                        let r = h.plan.push(copy, &mut |r| {
+                            out.push(r);
+                            Ok(())
                         });
-                        h.stopped = true;
-                    } else if h.plan.done() {
-                        h.stopped = true;
+                        if let Err(e) = r {
+                            h.error = Some(match &h.query {
+                                Some(q) => q.locate(e),
+                                None => e,
+                            });
+                            h.stopped = true;
+                        } else if h.plan.done() {
+                            h.stopped = true;
+                        }
+                        if h.stopped {
+                            live -= 1;
+                        }
                     }
-                    if h.stopped {
-                        live -= 1;
-                    }
-                }
-                Ok(live > 0)
-            })?;
+                    Ok(live > 0)
+                },
+            )?;
             report.input.events += s.events;
             report.input.malformed += s.malformed;
             report.input.files += s.files;

@@ -63,6 +63,19 @@ impl Hunt {
             .into_iter()
             .map(|(k, n)| (k, serde_json::json!(n)))
             .collect();
+        let failed: Vec<serde_json::Value> = order
+            .iter()
+            .map(|&i| &self.hunters()[i])
+            .filter_map(|d| {
+                d.error.as_ref().map(|e| {
+                    serde_json::json!({
+                        "detection": d.name,
+                        "path": d.path.display().to_string(),
+                        "error": e.msg,
+                    })
+                })
+            })
+            .collect();
         serde_json::json!({
             "loaded": self.loaded,
             "retired": self.retired,
@@ -73,6 +86,7 @@ impl Hunt {
             "events": report.input.events,
             "malformed": report.input.malformed,
             "detections_with_results": with_results,
+            "failed": failed,
             "results": results,
             "subsearch_passes": rereads,
             "seconds": seconds,
