@@ -604,3 +604,30 @@ fn search_later_in_the_pipeline() {
     let r = run_spl("* | stats count by user | search alice", &nd(&ev));
     assert_eq!(col(&r, "user"), ["Alice"]);
 }
+
+/// `head N` / `tail N` after the leading search read the first / last N
+/// events in search order (newest first, then input order): the search
+/// keeps only those while reading, and they are the same events a full sort
+/// would give, over thousands of events in shuffled time order with ties.
+#[test]
+fn head_and_tail_keep_the_newest_and_oldest_in_search_order() {
+    let n = 5000u64;
+    // A permutation of times with ties (every time appears twice).
+    let events: Vec<Value> = (0..n)
+        .map(|i| json!({"id": i.to_string(), "_time": 1_700_000_000 + (i * 7919) % (n / 2)}))
+        .collect();
+    let mut order: Vec<(u64, u64)> = (0..n)
+        .map(|i| (1_700_000_000 + (i * 7919) % (n / 2), i))
+        .collect();
+    // Search order: newest first, then earlier in the input first.
+    order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let want = |r: &[(u64, u64)]| r.iter().map(|x| x.1.to_string()).collect::<Vec<_>>();
+    assert_eq!(ids("search * | head 7", &events), want(&order[..7]));
+    let mut last = want(&order[order.len() - 4..]);
+    let got = ids("search * | tail 4", &events);
+    // tail returns them last first.
+    last.reverse();
+    assert_eq!(got, last);
+    assert_eq!(ids("search * | head 3000", &events).len(), 3000);
+    assert!(ids("search * | head 0", &events).is_empty());
+}

@@ -141,20 +141,70 @@ pub struct Plan {
     pub columns: Option<Vec<String>>,
 }
 
-/// Buffers events and releases them in Splunk's search order.
+/// Buffers events and releases them in Splunk's search order. When only the
+/// first or last N in that order are read (`head N`, `tail N` right after),
+/// only those are kept: memory stays flat however many events arrive.
 struct TimeOrder {
     buf: Vec<Event>,
+    keep: Keep,
+}
+
+#[derive(Clone, Copy)]
+enum Keep {
+    All,
+    First(usize),
+    Last(usize),
+}
+
+impl TimeOrder {
+    fn new(next: Option<&dyn crate::spl::ast::Command>) -> TimeOrder {
+        let keep = match next.map(|c| c.as_any()) {
+            Some(a) => match (
+                a.downcast_ref::<crate::commands::head::HeadCmd>(),
+                a.downcast_ref::<crate::commands::tail::TailCmd>(),
+            ) {
+                (Some(h), _) => Keep::First(usize::try_from(h.count).unwrap_or(usize::MAX)),
+                (_, Some(t)) => Keep::Last(usize::try_from(t.count).unwrap_or(usize::MAX)),
+                _ => Keep::All,
+            },
+            None => Keep::All,
+        };
+        TimeOrder {
+            buf: Vec::new(),
+            keep,
+        }
+    }
+
+    /// Sorts and cuts the buffer down to what can still be read.
+    fn trim(&mut self) {
+        match self.keep {
+            Keep::All => self.buf.sort_by(Event::search_order),
+            Keep::First(n) => {
+                self.buf.sort_by(Event::search_order);
+                self.buf.truncate(n);
+            }
+            Keep::Last(n) => {
+                self.buf.sort_by(Event::search_order);
+                let cut = self.buf.len().saturating_sub(n);
+                self.buf.drain(..cut);
+            }
+        }
+    }
 }
 
 impl Operator for TimeOrder {
     fn push(&mut self, ev: Event, _out: &mut Emit<'_>) -> Result<()> {
         self.buf.push(ev);
+        if let Keep::First(n) | Keep::Last(n) = self.keep {
+            if self.buf.len() >= n.saturating_mul(2).max(1024) {
+                self.trim();
+            }
+        }
         Ok(())
     }
     fn finish(&mut self, out: &mut Emit<'_>) -> Result<()> {
-        let mut buf = std::mem::take(&mut self.buf);
-        buf.sort_by(Event::search_order);
-        for ev in buf {
+        self.trim();
+        for ev in std::mem::take(&mut self.buf) {
             out(ev)?;
         }
         Ok(())
@@ -198,7 +248,7 @@ impl Plan {
             }
             if !ordered && cmd.needs_time_order() {
                 stages.push(Stage {
-                    op: Box::new(TimeOrder { buf: Vec::new() }),
+                    op: Box::new(TimeOrder::new(Some(&**cmd))),
                     stats: StageStats {
                         name: "(search order)".into(),
                         ..Default::default()
@@ -229,7 +279,7 @@ impl Plan {
         }
         if !ordered && returns_events {
             stages.push(Stage {
-                op: Box::new(TimeOrder { buf: Vec::new() }),
+                op: Box::new(TimeOrder::new(None)),
                 stats: StageStats {
                     name: "(search order)".into(),
                     ..Default::default()
