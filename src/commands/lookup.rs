@@ -19,7 +19,7 @@ use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::base::value::Value;
 use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
-use crate::content::lookups::{self, Index};
+use crate::content::lookups::{self, LazyIndex};
 use crate::spl::ast::{Command, CommandKind, Opt};
 use crate::spl::lex::{self, cut, fail, ws, PResult, Src};
 
@@ -204,15 +204,17 @@ impl ToOperator for LookupCmd {
         let index = if empty_collection {
             None
         } else {
-            Some(Index::build(&r.def, &r.table, &match_fields).map_err(|e| {
-                let span = self
-                    .inputs
-                    .iter()
-                    .find(|m| r.table.column(&m.field.name).is_none())
-                    .map(|m| m.field.span)
-                    .unwrap_or(self.table.span);
-                e.at(span)
-            })?)
+            Some(
+                LazyIndex::new(&r.def, &r.table, &match_fields).map_err(|e| {
+                    let span = self
+                        .inputs
+                        .iter()
+                        .find(|m| r.table.column(&m.field.name).is_none())
+                        .map(|m| m.field.span)
+                        .unwrap_or(self.table.span);
+                    e.at(span)
+                })?,
+            )
         };
         let (mode, outputs) = match &self.output {
             Some((mode, fields)) => {
@@ -264,7 +266,7 @@ impl ToOperator for LookupCmd {
 struct LookupOp {
     table: std::sync::Arc<lookups::Table>,
     /// None for an absent KV store collection (nothing ever matches).
-    index: Option<Index>,
+    index: Option<LazyIndex>,
     /// Event fields holding the values to match, in match-field order.
     inputs: Vec<String>,
     /// (table column, event field) to copy.
@@ -285,7 +287,7 @@ impl LookupOp {
                 .zip(values)
                 .map(|(&k, vs)| vs[k].as_str())
                 .collect();
-            let rows = match &self.index {
+            let rows = match self.index.as_ref().and_then(|ix| ix.get()) {
                 Some(ix) => ix.find(&key),
                 None => Vec::new(),
             };

@@ -804,6 +804,70 @@ pub struct Index {
     max_matches: usize,
 }
 
+/// An [`Index`] built on first use, and shared between the plans that look
+/// up the same table on the same fields: a hunt plans ~1,500 detections,
+/// and the largest table (92,000 dynamic DNS wildcards) need not be indexed
+/// when no event ever reaches its lookup.
+pub struct LazyIndex {
+    def: Definition,
+    table: Arc<Table>,
+    fields: Vec<String>,
+    cell: OnceLock<Option<Arc<Index>>>,
+}
+
+impl LazyIndex {
+    /// Checks now that the table has every field (the error names the first missing).
+    pub fn new(def: &Definition, table: &Arc<Table>, fields: &[String]) -> Result<LazyIndex> {
+        if let Some(f) = fields.iter().find(|f| table.column(f).is_none()) {
+            return Err(SplError::plan(format!(
+                "lookup {:?} has no field {f:?} (its fields: {})",
+                def.name,
+                table.fields.join(", ")
+            )));
+        }
+        Ok(LazyIndex {
+            def: def.clone(),
+            table: table.clone(),
+            fields: fields.to_vec(),
+            cell: OnceLock::new(),
+        })
+    }
+
+    /// The index (None only if it cannot be built, which `new` rules out).
+    pub fn get(&self) -> Option<&Index> {
+        self.cell
+            .get_or_init(|| Self::shared(&self.def, &self.table, &self.fields))
+            .as_deref()
+    }
+
+    fn shared(def: &Definition, table: &Arc<Table>, fields: &[String]) -> Option<Arc<Index>> {
+        type Key = (String, Vec<String>);
+        type Cache = Mutex<HashMap<Key, Vec<(Arc<Table>, Arc<Index>)>>>;
+        static CACHE: OnceLock<Cache> = OnceLock::new();
+        let key = (format!("{def:?}"), fields.to_vec());
+        let cache = CACHE.get_or_init(Default::default);
+        let hit = cache.lock().ok().and_then(|c| {
+            c.get(&key)?
+                .iter()
+                .find(|(t, _)| Arc::ptr_eq(t, table))
+                .map(|(_, i)| i.clone())
+        });
+        if hit.is_some() {
+            return hit;
+        }
+        let index = Arc::new(Index::build(def, table, fields).ok()?);
+        if let Ok(mut c) = cache.lock() {
+            if c.len() > 1024 {
+                c.clear();
+            }
+            c.entry(key)
+                .or_default()
+                .push((table.clone(), index.clone()));
+        }
+        Some(index)
+    }
+}
+
 impl Index {
     /// Prepares `table` for matching on `fields` (lookup-side names).
     pub fn build(def: &Definition, table: &Table, fields: &[String]) -> Result<Index> {

@@ -35,6 +35,26 @@ pub enum Pattern {
     Cidr(IpNet),
 }
 
+/// Compiles a wildcard's regex once per process: detections repeat the same
+/// patterns (`*\\cmd.exe`), and a hunt plans ~1,500 of them.
+fn wildcard_regex(re: &str) -> std::result::Result<Regex, regex::Error> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<String, Regex>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(r) = cache.lock().ok().and_then(|c| c.get(re).cloned()) {
+        return Ok(r);
+    }
+    let r = Regex::new(re)?;
+    if let Ok(mut c) = cache.lock() {
+        if c.len() > 10_000 {
+            c.clear();
+        }
+        c.insert(re.to_string(), r.clone());
+    }
+    Ok(r)
+}
+
 impl Pattern {
     pub fn new(text: &str) -> Result<Pattern> {
         if text == "*" {
@@ -49,7 +69,7 @@ impl Pattern {
                 re.push_str(&regex::escape(part));
             }
             re.push('$');
-            return Regex::new(&re)
+            return wildcard_regex(&re)
                 .map(Pattern::Wild)
                 .map_err(|e| SplError::plan(format!("bad wildcard pattern {text:?}: {e}")));
         }
