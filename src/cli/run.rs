@@ -138,7 +138,7 @@ pub fn exec(a: RunArgs) -> Result<(), SplError> {
             crate::engine::explain::render(
                 &report.stages,
                 &query.expanded.text,
-                report.input.events,
+                &report.input,
                 started.elapsed()
             )
         );

@@ -4,21 +4,33 @@
 use std::time::Duration;
 
 use crate::commands::support::pipeline::StageStats;
+use crate::input::Summary;
 
 /// Renders the stage counters as an aligned table, one line per command
 /// (stages the planner inserted, such as the search-order sort, in
 /// parentheses), then a total line.
-pub fn render(stages: &[StageStats], expanded: &str, events_read: u64, total: Duration) -> String {
-    let rows: Vec<[String; 4]> = stages
-        .iter()
-        .map(|s| {
+pub fn render(stages: &[StageStats], expanded: &str, input: &Summary, total: Duration) -> String {
+    let events_read = input.events;
+    // The line prefilter, when one ran: lines tested, lines left to parse.
+    let prefilter = (!input.prefilter.is_empty()).then(|| {
+        let lits: Vec<String> = input.prefilter.iter().map(|l| format!("{l:?}")).collect();
+        [
+            format!("(prefilter {})", lits.join(" ")),
+            input.prefilter_lines.to_string(),
+            (input.prefilter_lines - input.prefiltered).to_string(),
+            "-".to_string(),
+        ]
+    });
+    let rows: Vec<[String; 4]> = prefilter
+        .into_iter()
+        .chain(stages.iter().map(|s| {
             [
                 command_text(s, expanded),
                 s.rows_in.to_string(),
                 s.rows_out.to_string(),
                 ms(s.time),
             ]
-        })
+        }))
         .collect();
     let head = [
         "command".to_string(),
@@ -104,12 +116,28 @@ mod tests {
                 time: Duration::from_micros(30),
             },
         ];
-        let out = render(&stages, text, 6, Duration::from_millis(1));
+        let input = Summary {
+            events: 6,
+            ..Default::default()
+        };
+        let out = render(&stages, text, &input, Duration::from_millis(1));
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines.len(), 4, "{out}");
         assert!(lines[1].starts_with("search sourcetype=x a=1"), "{out}");
         assert!(lines[1].ends_with("6         4  0.012 ms"), "{out}");
         assert!(lines[2].starts_with("stats count by user"), "{out}");
         assert_eq!(lines[3], "6 event(s) read, 2 result(s), 1.000 ms in all");
+        // With a prefilter: a first line with the lines it tested and kept.
+        let input = Summary {
+            events: 6,
+            prefilter: vec!["whoami.exe".into()],
+            prefilter_lines: 100,
+            prefiltered: 94,
+            ..Default::default()
+        };
+        let out = render(&stages, text, &input, Duration::from_millis(1));
+        let first = out.lines().nth(1).unwrap();
+        assert!(first.starts_with("(prefilter \"whoami.exe\")"), "{out}");
+        assert!(first.contains(" 100 ") && first.contains(" 6 "), "{out}");
     }
 }

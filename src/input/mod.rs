@@ -101,6 +101,11 @@ pub struct Summary {
     pub events: u64,
     pub malformed: u64,
     pub files: u64,
+    /// The literals of the line prefilter, when one ran.
+    pub prefilter: Vec<String>,
+    /// Lines the prefilter tested, and those it skipped without parsing.
+    pub prefilter_lines: u64,
+    pub prefiltered: u64,
 }
 
 /// One record read from an input.
@@ -114,6 +119,8 @@ pub enum Item {
         raw_only: bool,
         ready: bool,
     },
+    /// Lines the prefilter tested and how many it skipped (they cannot match).
+    Skipped { tested: u64, skipped: u64 },
     /// A malformed record: its line, its record number where lines do not
     /// delimit records, and what is wrong.
     Bad {
@@ -171,7 +178,13 @@ pub fn read_all_planned(
     shortcuts: Shortcuts<'_>,
     f: &mut dyn FnMut(Event) -> Result<bool>,
 ) -> Result<Summary> {
-    let mut summary = Summary::default();
+    let mut summary = Summary {
+        prefilter: shortcuts
+            .prefilter
+            .map(|p| p.literals().to_vec())
+            .unwrap_or_default(),
+        ..Default::default()
+    };
     let mut seq = 0u64;
     let knowledge = meta.knowledge();
     let mut state = knowledge.state();
@@ -213,6 +226,10 @@ pub fn read_all_planned(
                             stop = true;
                             return Ok(false);
                         }
+                    }
+                    Item::Skipped { tested, skipped } => {
+                        summary.prefilter_lines += tested;
+                        summary.prefiltered += skipped;
                     }
                     Item::Bad { line, record, msg } => {
                         summary.malformed += 1;
@@ -383,6 +400,7 @@ pub fn read_bytes(data: &[u8], name: &str, meta: &Meta) -> Result<(Vec<Event>, V
                     events.push(ev);
                 }
                 Item::Bad { line, record, msg } => bad.push((line, record, msg)),
+                Item::Skipped { .. } => {}
             }
             Ok(true)
         },

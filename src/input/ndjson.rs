@@ -153,8 +153,7 @@ pub(crate) fn ndjson_batches<'d>(
     emit: &mut Emit<'_>,
     mut next: impl FnMut() -> Option<Result<Cow<'d, [u8]>>> + Send,
 ) -> Result<()> {
-    type Batch = Vec<(u64, Parsed)>;
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Batch>>(2);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Piece>>(2);
     std::thread::scope(|scope| {
         scope.spawn(move || {
             // Lines before the current batch.
@@ -167,8 +166,8 @@ pub(crate) fn ndjson_batches<'d>(
                         return;
                     }
                 };
-                let (parsed, lines) = parse_batch(&batch, before, nd);
-                before += lines;
+                let parsed = parse_batch(&batch, before, nd);
+                before += parsed.lines;
                 if tx.send(Ok(parsed)).is_err() {
                     // The search stopped reading.
                     return;
@@ -176,7 +175,14 @@ pub(crate) fn ndjson_batches<'d>(
             }
         });
         for batch in rx {
-            for (n, r) in batch? {
+            let batch = batch?;
+            if batch.tested > 0 {
+                emit(Item::Skipped {
+                    tested: batch.tested,
+                    skipped: batch.skipped,
+                })?;
+            }
+            for (n, r) in batch.parsed {
                 let go = match r {
                     Parsed::Projected(ev) => emit(Item::Event {
                         ev,
@@ -212,13 +218,10 @@ pub(crate) fn ndjson_batches<'d>(
     })
 }
 
-/// Filters and parses one batch of whole lines in parallel pieces; returns
-/// the parsed lines with their line numbers and how many lines it held.
-pub(crate) fn parse_batch(
-    batch: &[u8],
-    before: u64,
-    nd: Option<&Ndjson<'_>>,
-) -> (Vec<(u64, Parsed)>, u64) {
+/// Filters and parses one batch of whole lines in parallel pieces: the
+/// parsed lines with their line numbers, how many lines it held, and what
+/// the prefilter skipped.
+pub(crate) fn parse_batch(batch: &[u8], before: u64, nd: Option<&Ndjson<'_>>) -> Piece {
     use rayon::prelude::*;
     let mut cuts = vec![0];
     let mut pos = 0;
@@ -233,26 +236,31 @@ pub(crate) fn parse_batch(
         }
     }
     cuts.push(batch.len());
-    let pieces: Vec<(Vec<(u64, Parsed)>, u64)> = cuts
+    let pieces: Vec<Piece> = cuts
         .par_windows(2)
         .map(|w| parse_piece(&batch[w[0]..w[1]], before == 0 && w[0] == 0, nd))
         .collect();
-    let mut out = Vec::new();
+    let mut all = Piece {
+        parsed: Vec::new(),
+        lines: 0,
+        tested: 0,
+        skipped: 0,
+    };
     let mut base = before;
-    for (parsed, lines) in pieces {
-        out.extend(parsed.into_iter().map(|(n, p)| (base + n, p)));
-        base += lines;
+    for p in pieces {
+        all.parsed
+            .extend(p.parsed.into_iter().map(|(n, x)| (base + n, x)));
+        base += p.lines;
+        all.tested += p.tested;
+        all.skipped += p.skipped;
     }
-    (out, base - before)
+    all.lines = base - before;
+    all
 }
 
 /// One piece of whole lines: split, prefiltered (all lines at once), parsed.
 /// Line numbers are relative to the piece (1-based).
-pub(crate) fn parse_piece(
-    piece: &[u8],
-    input_start: bool,
-    nd: Option<&Ndjson<'_>>,
-) -> (Vec<(u64, Parsed)>, u64) {
+pub(crate) fn parse_piece(piece: &[u8], input_start: bool, nd: Option<&Ndjson<'_>>) -> Piece {
     let mut lines: Vec<&[u8]> = Vec::with_capacity(piece.len() / 1024 + 1);
     let mut numbers: Vec<u64> = Vec::with_capacity(piece.len() / 1024 + 1);
     let mut start = 0;
@@ -278,6 +286,12 @@ pub(crate) fn parse_piece(
         Some(p) => p.keep_lines(piece, &lines),
         None => vec![true; lines.len()],
     };
+    let skipped = keep.iter().filter(|k| !**k).count() as u64;
+    let tested = if nd.and_then(|x| x.shortcuts.prefilter).is_some() {
+        lines.len() as u64
+    } else {
+        0
+    };
     let mut state = State::default();
     let parsed = lines
         .iter()
@@ -300,5 +314,19 @@ pub(crate) fn parse_piece(
             (num, p)
         })
         .collect();
-    (parsed, n)
+    Piece {
+        parsed,
+        lines: n,
+        tested,
+        skipped,
+    }
+}
+
+/// One piece of whole lines, parsed: the lines kept (with their numbers
+/// within the piece), how many lines it held, and what the prefilter did.
+pub(crate) struct Piece {
+    pub(crate) parsed: Vec<(u64, Parsed)>,
+    pub(crate) lines: u64,
+    pub(crate) tested: u64,
+    pub(crate) skipped: u64,
 }

@@ -182,3 +182,49 @@ fn run_explain_prints_a_line_per_command() {
     assert_eq!(&stats[stats.len() - 4..stats.len() - 2], ["3", "2"]);
     assert_eq!(lines[head + 7].split(',').next(), Some("6 event(s) read"));
 }
+
+/// The line prefilter shows as the first line of `--explain`: the lines it
+/// tested and those it left to parse. Here it looks through the knowledge:
+/// `process_name` is the end of `Image`, so only lines holding the name
+/// can match.
+#[test]
+fn run_explain_shows_what_the_prefilter_skipped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let events = tmp.path().join("e.json");
+    std::fs::write(
+        &events,
+        concat!(
+            r#"{"EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational","Image":"C:\\Windows\\System32\\whoami.exe","Hostname":"h1"}"#, "\n",
+            r#"{"EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational","Image":"C:\\Windows\\System32\\cmd.exe","Hostname":"h1"}"#, "\n",
+            r#"{"EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational","Image":"C:\\Windows\\notepad.exe","Hostname":"h2"}"#, "\n",
+        ),
+    )
+    .unwrap();
+    let ev = events.to_string_lossy().into_owned();
+    let (code, stdout, stderr) = out(&[
+        "run",
+        "--explain",
+        "--format",
+        "json",
+        "--sourcetype",
+        "windows:json",
+        "--spl",
+        "process_name=whoami.exe | stats count by dest",
+        &ev,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        common::col(&common::rows(stdout.as_bytes()), "count"),
+        ["1"]
+    );
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("(prefilter"))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    let cols: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(
+        cols,
+        ["(prefilter", "\"whoami.exe\")", "3", "1", "-"],
+        "{stderr}"
+    );
+}

@@ -349,7 +349,7 @@ impl Session {
                 crate::engine::explain::render(
                     &report.stages,
                     &query.expanded.text,
-                    report.input.events,
+                    &report.input,
                     elapsed
                 )
             );
