@@ -25,6 +25,7 @@
 //! a planned search lets the NDJSON reader skip; [`explain`] serves
 //! `run --explain-fields`.
 
+mod ahead;
 pub mod csv;
 pub mod explain;
 pub mod json;
@@ -190,8 +191,8 @@ pub fn read_all_planned(
     let mut state = knowledge.state();
     for src in sources {
         let (src, fmeta) = src.split_meta();
-        let inputs = src.inputs()?;
-        for (name, reader, path) in inputs {
+        let inputs = ahead::decode_ahead(src.inputs()?);
+        for ((name, reader, path), decoded) in inputs {
             summary.files += 1;
             let mut stop = false;
             let meta_wanted = |k: &str| shortcuts.wanted.is_none_or(|w| w.names.contains(k));
@@ -247,7 +248,7 @@ pub fn read_all_planned(
                 shortcuts,
                 prepare: &prepare,
             };
-            match path.as_deref().and_then(map_ndjson) {
+            match path.as_deref().filter(|_| !decoded).and_then(map_ndjson) {
                 Some(map) => {
                     drop(reader);
                     // Mapped pages of parsed batches are dropped from this
@@ -275,7 +276,14 @@ pub fn read_all_planned(
                     };
                     read_ndjson_data(&map, Some(&release), Some(&ndjson), &mut emit)?;
                 }
-                None => read_stream_with(reader, &name, path.as_deref(), Some(&ndjson), &mut emit)?,
+                None => read_stream_with(
+                    reader,
+                    &name,
+                    path.as_deref(),
+                    decoded,
+                    Some(&ndjson),
+                    &mut emit,
+                )?,
             }
             if stop {
                 return Ok(summary);

@@ -214,17 +214,24 @@ pub fn read_stream(
     path: Option<&Path>,
     emit: &mut Emit<'_>,
 ) -> Result<()> {
-    read_stream_with(reader, name, path, None, emit)
+    read_stream_with(reader, name, path, false, None, emit)
 }
 
+/// [`read_stream`]; `decoded`: the reader gives decompressed bytes already
+/// (see [`super::ahead`]).
 pub(crate) fn read_stream_with(
     reader: Box<dyn Read + Send>,
     name: &str,
     path: Option<&Path>,
+    decoded: bool,
     ndjson: Option<&Ndjson<'_>>,
     emit: &mut Emit<'_>,
 ) -> Result<()> {
-    let reader = decompress(reader, name)?;
+    let reader = if decoded {
+        reader
+    } else {
+        decompress(reader, name)?
+    };
     let (head, reader) = peek(reader, 8192, name)?;
     let format = sniff(&head, path);
     let mut reader = BufReader::with_capacity(1 << 16, reader);
