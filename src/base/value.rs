@@ -127,6 +127,11 @@ fn number_json(n: f64) -> serde_json::Value {
 
 /// Parses text the way Splunk decides a field is numeric.
 pub fn parse_number(s: &str) -> Option<f64> {
+    // The common case, a short run of digits (`4688`), without the float parser.
+    let b = s.as_bytes();
+    if !b.is_empty() && b.len() <= 15 && b.iter().all(u8::is_ascii_digit) {
+        return Some(b.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0')) as f64);
+    }
     let t = s.trim();
     if t.is_empty() {
         return None;
@@ -246,6 +251,13 @@ mod tests {
     #[test]
     fn numeric_strings() {
         assert_eq!(parse_number(" 42 "), Some(42.0));
+        assert_eq!(parse_number("4688"), Some(4688.0));
+        assert_eq!(parse_number("007"), Some(7.0));
+        assert_eq!(parse_number("999999999999999"), Some(999999999999999.0));
+        assert_eq!(
+            parse_number("12345678901234567890"),
+            Some(1.2345678901234567e19)
+        );
         assert_eq!(parse_number("1e3"), Some(1000.0));
         assert_eq!(parse_number("0x1A"), None);
         assert_eq!(parse_number("inf"), None);
