@@ -16,6 +16,10 @@ pub struct Event {
     pub orig_time: f64,
     /// Position in the input, for stable ordering.
     pub seq: u64,
+    /// The record this event was cut from, when it holds only some of the
+    /// record's fields (a hunt completes it for searches that need whole
+    /// events; see `input::complete`). None otherwise.
+    pub record: Option<Box<str>>,
 }
 
 impl Event {
@@ -24,6 +28,7 @@ impl Event {
             fields: FieldMap::default(),
             orig_time: f64::NAN,
             seq: 0,
+            record: None,
         }
     }
 
@@ -32,6 +37,7 @@ impl Event {
             fields: FieldMap::with_capacity_and_hasher(n, Default::default()),
             orig_time: f64::NAN,
             seq: 0,
+            record: None,
         }
     }
 
@@ -102,6 +108,7 @@ impl Event {
             fields,
             orig_time: self.orig_time,
             seq: self.seq,
+            record: None,
         }
     }
 

@@ -260,6 +260,7 @@ impl Feed for FileFeed {
             input::Shortcuts {
                 prefilter: shortcuts.0.as_ref(),
                 wanted: shortcuts.1.as_ref(),
+                complete_with: None,
             },
             f,
         )

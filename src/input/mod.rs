@@ -151,6 +151,10 @@ pub struct Shortcuts<'a> {
     pub prefilter: Option<&'a Prefilter>,
     /// Only these fields are decoded ([`crate::input::jsonscan`]).
     pub wanted: Option<&'a Wanted>,
+    /// Keep each projected event's line ([`Event::record`]) so it can be
+    /// completed later ([`complete`]); events read whole get this knowledge
+    /// (the meta's applies to projected events only).
+    pub complete_with: Option<&'a Knowledge>,
 }
 
 /// [`read_all`], skipping NDJSON lines that the prefilter says cannot match
@@ -167,6 +171,7 @@ pub fn read_all_with(
         Shortcuts {
             prefilter,
             wanted: None,
+            complete_with: None,
         },
         f,
     )
@@ -198,13 +203,15 @@ pub fn read_all_planned(
             let meta_wanted = |k: &str| shortcuts.wanted.is_none_or(|w| w.names.contains(k));
             // Run on the parse workers: metadata, then the knowledge (a
             // projected event has the fields the planned knowledge reads).
+            let whole_knowledge = shortcuts.complete_with.unwrap_or(knowledge);
             let prepare = |ev: &mut Event, projected: bool, state: &mut knowledge::State| {
                 if projected {
                     set_file_meta(ev, fmeta, meta, &name, &meta_wanted);
+                    knowledge.apply(ev, false, state);
                 } else {
                     apply_file_meta(ev, fmeta, meta, &name);
+                    whole_knowledge.apply(ev, false, state);
                 }
-                knowledge.apply(ev, false, state);
             };
             let mut emit = |item: Item| -> Result<bool> {
                 match item {
@@ -215,7 +222,7 @@ pub fn read_all_planned(
                     } => {
                         if !ready {
                             apply_file_meta(&mut ev, fmeta, meta, &name);
-                            knowledge.apply(&mut ev, raw_only, &mut state);
+                            whole_knowledge.apply(&mut ev, raw_only, &mut state);
                         }
                         if !meta.in_window(&ev) {
                             return Ok(true);
@@ -380,6 +387,28 @@ fn apply_meta(ev: &mut Event, meta: &Meta, source_name: &str) {
             }
         }
     }
+}
+
+/// The whole event a projected one was cut from ([`Shortcuts::complete_with`]):
+/// its line parsed again, the metadata it was given, and `knowledge`
+/// applied, as if it had been read whole. None when it keeps no line.
+pub fn complete(ev: &Event, knowledge: &Knowledge) -> Option<Event> {
+    let line = ev.record.as_deref()?;
+    let mut evs = json::parse_json_record(line).ok()?;
+    if evs.len() != 1 {
+        return None;
+    }
+    let mut full = evs.pop()?;
+    for k in ["sourcetype", "source", "host", "index"] {
+        if !full.contains(k) {
+            if let Some(v) = ev.get(k) {
+                full.set(k, v.clone());
+            }
+        }
+    }
+    knowledge.apply(&mut full, false, &mut knowledge.state());
+    full.seq = ev.seq;
+    Some(full)
 }
 
 /// A malformed record: its line, its record number (where lines do not delimit records), the message.

@@ -64,7 +64,10 @@ pub(crate) enum Parsed {
 pub(crate) fn parse_ndjson_line(line: &[u8], nd: Option<&Ndjson<'_>>) -> Parsed {
     if let Some(nd) = nd {
         if let Some(w) = nd.shortcuts.wanted {
-            if let Scan::Event(ev) = crate::input::jsonscan::scan_line(line, w) {
+            if let Scan::Event(mut ev) = crate::input::jsonscan::scan_line(line, w) {
+                if nd.shortcuts.complete_with.is_some() {
+                    ev.record = Some(String::from_utf8_lossy(line).into());
+                }
                 return Parsed::Projected(ev);
             }
         }

@@ -466,3 +466,53 @@ fn hunt_lists_failed_detections_and_exits_0_unless_strict() {
     let out = hunt(true);
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// A hunt reads only the fields its detections read (with only the
+/// knowledge that derives them), and completes the events it gives to
+/// detections that need whole ones: the results are exactly those of
+/// reading every event whole (`SPLEVAL_NO_PROJECTION`), over the whole
+/// security_content pack and real events.
+#[test]
+fn hunt_results_do_not_depend_on_projection() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let mordor = shared.join("datasets/mordor");
+    let data = [
+        mordor.join("covenant_com_wsman_automation_2020-10-13002455.json.gz"),
+        mordor.join("cmd_seatbelt_group_user_2020-11-0216391814.json.gz"),
+        mordor.join("empire_shell_rubeus_asktgt_ptt_2020-09-21223848.json.gz"),
+    ];
+    assert!(data.iter().all(|d| d.exists()), "{data:?}");
+    let sc = shared.join("security_content");
+    let hunt = |whole: bool| {
+        let mut cmd = spleval();
+        if whole {
+            cmd.env("SPLEVAL_NO_PROJECTION", "1");
+        } else {
+            cmd.env_remove("SPLEVAL_NO_PROJECTION");
+        }
+        let out = cmd
+            .args([
+                "hunt",
+                "--format",
+                "json",
+                "--sourcetype",
+                "windows:json",
+                "--rules",
+            ])
+            .arg(&sc)
+            .args(&data)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let projected = hunt(false);
+    assert!(projected.lines().count() > 10, "{projected}");
+    assert_eq!(projected, hunt(true));
+}

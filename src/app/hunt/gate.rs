@@ -52,6 +52,20 @@ pub(crate) fn root_reqs(ctx: &PlanCtx, model_name: &str, dataset: Option<&str>) 
     reqs
 }
 
+/// The event fields a pipeline's gate and index key read (its first
+/// command's), when they can be told: what an event must hold for a member
+/// that needs whole events to be offered it before it is completed.
+pub(crate) fn gate_fields(p: &Pipeline, ctx: &PlanCtx) -> Option<Vec<String>> {
+    let first = p.commands.first()?;
+    if let Some(t) = first.cmd.as_any().downcast_ref::<TstatsCmd>() {
+        return t.input_fields(ctx);
+    }
+    match first.cmd.field_flow() {
+        crate::spl::fields::Flow::Reads(v) | crate::spl::fields::Flow::Replaces(v) => Some(v),
+        crate::spl::fields::Flow::Any => None,
+    }
+}
+
 /// The gate and index key of a pipeline.
 pub(crate) fn gate_and_key(
     p: &Pipeline,

@@ -68,6 +68,9 @@ pub struct Hunter {
     proj: Option<Projection>,
     /// Events that passed its gate and were pushed.
     pub pushed: u64,
+    /// The fields its gate reads ([`gate::gate_fields`]); used when it
+    /// needs whole events (no `proj`).
+    gate_fields: Option<Vec<String>>,
 }
 
 impl Hunter {
@@ -162,6 +165,7 @@ pub fn detection_files(rules: &Path) -> Result<Vec<PathBuf>> {
 fn new_hunter(det: &rules::Detection, plan: Plan, query: Query, ctx: &PlanCtx) -> Hunter {
     Hunter {
         proj: projection::plan_with(&query.pipeline, ctx),
+        gate_fields: gate::gate_fields(&query.pipeline, ctx),
         pushed: 0,
         name: det.name.clone(),
         path: det.path.clone(),
@@ -398,6 +402,7 @@ impl Hunt {
                         query: None,
                         stopped: false,
                         proj: projection::plan_with(p, &c),
+                        gate_fields: gate::gate_fields(p, &c),
                         pushed: 0,
                     };
                     batch.add(h);

@@ -42,24 +42,38 @@ impl Pass {
         self.members.push(h);
     }
 
-    /// How to read for this pass: when every member reads only some fields,
-    /// only those (and the knowledge that derives them); else whole events.
-    fn reading(&self, meta: &Meta) -> (Meta, Option<Wanted>) {
-        let whole = (meta.clone(), None);
+    /// How to read for this pass: only the fields the members read (and
+    /// the knowledge that derives them). A member that needs whole events
+    /// adds the fields its gate reads, and the events it takes are completed
+    /// ([`input::complete`]) from the line each keeps; true then. Whole
+    /// events for all when some member's gate fields cannot be told.
+    fn reading(&self, meta: &Meta) -> (Meta, Option<Wanted>, bool) {
+        let whole = (meta.clone(), None, false);
         if std::env::var_os("SPLEVAL_NO_PROJECTION").is_some() || self.members.is_empty() {
             return whole;
         }
         let mut all = Projection::default();
+        let mut completes = false;
         for h in &self.members {
-            let Some(p) = &h.proj else {
-                return whole;
-            };
-            all.names.extend(p.names.iter().cloned());
-            all.time |= p.time;
-            all.raw |= p.raw;
+            match (&h.proj, &h.gate_fields) {
+                (Some(p), _) => {
+                    all.names.extend(p.names.iter().cloned());
+                    all.time |= p.time;
+                    all.raw |= p.raw;
+                }
+                (None, Some(g)) => {
+                    all.names.extend(g.iter().cloned());
+                    completes = true;
+                }
+                (None, None) => return whole,
+            }
         }
+        // A completed event gets the metadata the projected one was given.
+        all.names
+            .extend(["sourcetype", "source", "host", "index"].map(String::from));
+        all.time |= completes;
         match restrict_reading(meta, all) {
-            Some((meta, wanted)) => (meta, Some(wanted)),
+            Some((meta, wanted)) => (meta, Some(wanted), completes),
             None => whole,
         }
     }
@@ -79,8 +93,11 @@ impl Pass {
         let mut ids: Vec<u32> = Vec::new();
         let mut seq = 0u64;
         let mut pushed = 0u64;
-        let (meta, wanted) = self.reading(meta);
+        let full_knowledge = meta.knowledge();
+        let (meta, wanted, completes) = self.reading(meta);
         let meta = &meta;
+        // Per event, its completed form (for members that need whole events).
+        let mut whole: (u64, Option<Event>) = (u64::MAX, None);
         for src in expand_sources(sources)? {
             if live == 0 {
                 break;
@@ -92,6 +109,7 @@ impl Pass {
             let shortcuts = input::Shortcuts {
                 prefilter: None,
                 wanted: wanted.as_ref(),
+                complete_with: completes.then_some(full_knowledge),
             };
             let s = input::read_all_planned(
                 std::slice::from_ref(&src),
@@ -139,6 +157,14 @@ impl Pass {
                         // events): copy only the fields the search needs.
                         let copy = match &h.proj {
                             Some(p) => p.apply(&ev),
+                            None if ev.record.is_some() => {
+                                if whole.0 != n {
+                                    whole = (n, input::complete(&ev, full_knowledge));
+                                }
+                                let mut full = whole.1.clone().unwrap_or_else(|| ev.clone());
+                                full.record = None;
+                                full
+                            }
                             None => ev.clone(),
                         };
                         let out = &mut h.rows;
