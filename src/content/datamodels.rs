@@ -16,6 +16,7 @@
 //!     fields: [dest, process_name, {name: process_exec, eval: 'process_name'}]
 //! ```
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -260,7 +261,16 @@ impl Datamodels {
             }
             fields.push(fs);
         }
+        let mut by_name = HashMap::new();
+        let mut slot = 0;
+        for (d, fs) in fields.iter().enumerate() {
+            for (i, (vname, _, _)) in fs.iter().enumerate() {
+                by_name.entry(vname.clone()).or_insert((d, i, slot));
+                slot += 1;
+            }
+        }
         Ok(View {
+            by_name,
             chains: targets.iter().map(|&t| m.chain(t)).collect(),
             paths: m.datasets.iter().map(|d| d.path.clone()).collect(),
             matchers,
@@ -368,7 +378,83 @@ pub struct View {
     fields: Vec<Vec<(String, String, Option<Compiled>)>>,
     /// The event fields the datasets' constraints read (None: unknown).
     constraint_fields: Option<Vec<String>>,
+    /// View field name → (dataset, index in `fields[dataset]`, slot).
+    by_name: HashMap<String, (usize, usize, usize)>,
     ctx: FnCtx,
+}
+
+/// The view of one event with its fields computed only when read: testing
+/// a tstats `where` (one or two fields) on it does not build the whole row
+/// (the hunt's gate, once per event for ~800 tstats detections).
+pub struct LazyRow<'a> {
+    view: &'a View,
+    ev: &'a Event,
+    /// The datasets the event is in (the targets matched).
+    matched: Vec<usize>,
+    /// Per dataset: whether the row has its fields (a matched one or an ancestor).
+    on: Vec<bool>,
+    slots: Vec<std::cell::OnceCell<Option<Value>>>,
+    nodename: std::cell::OnceCell<Value>,
+    /// An eval failed: the caller lets the search itself report it.
+    pub failed: std::cell::Cell<bool>,
+}
+
+impl crate::base::event::Fields for LazyRow<'_> {
+    fn field(&self, name: &str) -> Option<&Value> {
+        if let Some(&(d, i, slot)) = self.view.by_name.get(name) {
+            if !self.on[d] {
+                return None;
+            }
+            let (_, fname, c) = &self.view.fields[d][i];
+            return match c {
+                None => self.ev.get(fname).filter(|v| !v.is_null()),
+                Some(c) => self.slots[slot]
+                    .get_or_init(|| match eval::eval(c, self.ev, &self.view.ctx) {
+                        Ok(v) => (!v.is_null()).then_some(v),
+                        Err(_) => {
+                            self.failed.set(true);
+                            None
+                        }
+                    })
+                    .as_ref(),
+            };
+        }
+        if name == "nodename" {
+            return Some(self.nodename.get_or_init(|| {
+                Value::multi(
+                    self.matched
+                        .iter()
+                        .map(|&d| Value::str(self.view.paths[d].clone()))
+                        .collect(),
+                )
+            }));
+        }
+        if META.contains(&name) {
+            return self.ev.get(name);
+        }
+        None
+    }
+
+    fn each(&self, f: &mut dyn FnMut(&str, &Value)) {
+        for m in META {
+            if let Some(v) = self.ev.get(m) {
+                f(m, v);
+            }
+        }
+        for (d, fields) in self.view.fields.iter().enumerate() {
+            if !self.on[d] {
+                continue;
+            }
+            for (vname, _, _) in fields {
+                if let Some(v) = self.field(vname) {
+                    f(vname, v);
+                }
+            }
+        }
+        if let Some(v) = self.field("nodename") {
+            f("nodename", v);
+        }
+    }
 }
 
 impl View {
@@ -432,6 +518,33 @@ impl View {
         }
         out.push("_time".into());
         Some(out)
+    }
+
+    /// The event's view with fields computed when read (None: it is in none
+    /// of the datasets).
+    pub fn lazy_row<'a>(&'a self, ev: &'a Event) -> Result<Option<LazyRow<'a>>> {
+        let matched = self.matched(ev)?;
+        if matched.is_empty() {
+            return Ok(None);
+        }
+        let mut on = vec![false; self.fields.len()];
+        for &d in &matched {
+            if let Some(chain) = self.chains.iter().find(|c| c.last() == Some(&d)) {
+                for &a in chain {
+                    on[a] = true;
+                }
+            }
+        }
+        let slots = self.fields.iter().map(Vec::len).sum();
+        Ok(Some(LazyRow {
+            view: self,
+            ev,
+            matched,
+            on,
+            slots: (0..slots).map(|_| std::cell::OnceCell::new()).collect(),
+            nodename: std::cell::OnceCell::new(),
+            failed: std::cell::Cell::new(false),
+        }))
     }
 
     /// Whether the event is in one of the view's datasets (no view is built).

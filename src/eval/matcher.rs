@@ -29,8 +29,9 @@ pub enum Pattern {
     Exists,
     /// Exact text (lower-cased), with its numeric reading when it has one.
     Exact { lower: String, num: Option<f64> },
-    /// Wildcard pattern, anchored and case-insensitive.
-    Wild(Regex),
+    /// Wildcard pattern, anchored and case-insensitive: matched piece by
+    /// piece on ASCII text, by the regex otherwise (Unicode case folding).
+    Wild(Regex, Glob),
     /// `field=10.0.0.0/8`: addresses in the subnet.
     Cidr(IpNet),
 }
@@ -55,6 +56,74 @@ fn wildcard_regex(re: &str) -> std::result::Result<Regex, regex::Error> {
     Ok(r)
 }
 
+/// A `*` wildcard pattern as its literal pieces (lower-cased), for ASCII
+/// text: what the detections' `*\\cmd.exe` patterns need, without a regex
+/// scan per value.
+#[derive(Debug)]
+pub struct Glob {
+    pieces: Vec<Vec<u8>>,
+    /// The pattern is ASCII (else the regex always decides).
+    ascii: bool,
+}
+
+impl Glob {
+    fn new(text: &str) -> Glob {
+        Glob {
+            pieces: text
+                .split('*')
+                .map(|p| p.to_ascii_lowercase().into_bytes())
+                .collect(),
+            ascii: text.is_ascii(),
+        }
+    }
+
+    /// Whether ASCII `text` matches (case-insensitively); None when the
+    /// text or the pattern is not ASCII.
+    fn matches(&self, text: &str) -> Option<bool> {
+        if !self.ascii || !text.is_ascii() {
+            return None;
+        }
+        let t = text.as_bytes();
+        let (first, rest) = self.pieces.split_first()?;
+        let (last, middle) = match rest.split_last() {
+            Some(x) => x,
+            // No `*` at all: the whole text.
+            None => return Some(t.eq_ignore_ascii_case(first)),
+        };
+        if t.len() < first.len() + last.len() || !t[..first.len()].eq_ignore_ascii_case(first) {
+            return Some(false);
+        }
+        let end = t.len() - last.len();
+        if !t[end..].eq_ignore_ascii_case(last) {
+            return Some(false);
+        }
+        // The middle pieces, in order, between the two ends (leftmost first).
+        let mut at = first.len();
+        for p in middle {
+            match find_ignore_case(&t[at..end], p) {
+                Some(i) => at += i + p.len(),
+                None => return Some(false),
+            }
+        }
+        Some(true)
+    }
+}
+
+/// The first position of `needle` (lower-case ASCII) in ASCII `hay`, case-insensitively.
+fn find_ignore_case(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(0);
+    }
+    if hay.len() < needle.len() {
+        return None;
+    }
+    let first = needle[0];
+    (0..=hay.len() - needle.len()).find(|&i| {
+        hay[i].to_ascii_lowercase() == first
+            && hay[i..i + needle.len()].eq_ignore_ascii_case(needle)
+    })
+}
+
 impl Pattern {
     pub fn new(text: &str) -> Result<Pattern> {
         if text == "*" {
@@ -70,7 +139,7 @@ impl Pattern {
             }
             re.push('$');
             return wildcard_regex(&re)
-                .map(Pattern::Wild)
+                .map(|r| Pattern::Wild(r, Glob::new(text)))
                 .map_err(|e| SplError::plan(format!("bad wildcard pattern {text:?}: {e}")));
         }
         if text.contains('/') {
@@ -99,7 +168,10 @@ impl Pattern {
                     None => false,
                 }
             }
-            Pattern::Wild(re) => v.as_text().is_some_and(|t| re.is_match(&t)),
+            Pattern::Wild(re, glob) => v.as_text().is_some_and(|t| match glob.matches(&t) {
+                Some(m) => m,
+                None => re.is_match(&t),
+            }),
             Pattern::Cidr(net) => v
                 .as_text()
                 .and_then(|t| t.trim().parse::<std::net::IpAddr>().ok())
@@ -442,5 +514,41 @@ mod tests {
         let Matcher::Term(re) = m else { panic!() };
         assert!(re.is_match("C:\\Windows\\PowerShell.exe -nop"));
         assert!(!re.is_match("C:\\Windows\\xpowershellx.exe"));
+    }
+
+    /// The piecewise glob agrees with the anchored regex on every pattern
+    /// and text built from a small alphabet (cases, repeats, overlaps).
+    #[test]
+    fn glob_agrees_with_the_regex() {
+        let alphabet = ["a", "B", "ab", "*", "\\", ".", "*", "bA"];
+        let mut patterns = vec![String::new()];
+        for _ in 0..3 {
+            let mut next = Vec::new();
+            for p in &patterns {
+                for a in alphabet {
+                    next.push(format!("{p}{a}"));
+                }
+            }
+            patterns.extend(next);
+        }
+        let texts = [
+            "", "a", "ab", "AB", "aab", "bab", "abab", "a.b", "\\ab", "xAbBa", "b.A",
+        ];
+        let mut checked = 0;
+        for p in patterns.iter().filter(|p| p.contains('*')) {
+            let Ok(Pattern::Wild(re, glob)) = Pattern::new(p) else {
+                continue;
+            };
+            for t in texts {
+                assert_eq!(glob.matches(t), Some(re.is_match(t)), "{p:?} on {t:?}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 1000);
+        // Non-ASCII text goes to the regex.
+        let Ok(Pattern::Wild(_, glob)) = Pattern::new("*é*") else {
+            panic!()
+        };
+        assert_eq!(glob.matches("café"), None);
     }
 }

@@ -14,6 +14,13 @@ use crate::input::projection::Projection;
 use crate::input::{self, Meta, Source, Summary};
 use crate::spl::ast::Pipeline;
 
+/// An event's row in a shared tstats view, for the gates.
+enum Row<'a> {
+    Ok(crate::content::datamodels::LazyRow<'a>),
+    /// Building it failed: the event goes to the plans, which report it.
+    Failed,
+}
+
 /// What a pass over the input read.
 #[derive(Debug, Default, Clone)]
 pub struct PassReport {
@@ -89,7 +96,6 @@ impl Pass {
         let mut report = PassReport::default();
         let mut live = self.members.len();
         let mut stamp = vec![u64::MAX; self.members.len()];
-        let mut rows: Vec<(u64, Option<Event>)> = vec![(u64::MAX, None); self.views.len()];
         let mut ids: Vec<u32> = Vec::new();
         let mut seq = 0u64;
         let mut pushed = 0u64;
@@ -120,6 +126,9 @@ impl Pass {
                     ev.seq = seq;
                     let n = seq;
                     seq += 1;
+                    // Per shared view, this event's row (built when first needed).
+                    let mut rows: std::collections::HashMap<usize, Option<Row<'_>>> =
+                        std::collections::HashMap::new();
                     ids.clear();
                     self.index
                         .candidates(&ev, &mut stamp, n, &mut |id| ids.push(id));
@@ -131,20 +140,22 @@ impl Pass {
                         let pass = match &h.gate {
                             Gate::Plan => h.plan.accepts(&ev),
                             Gate::View { view, where_ } => {
-                                let slot = &mut rows[*view];
-                                if slot.0 != n {
-                                    // An error building the view: let the plan report it.
-                                    *slot = (
-                                        n,
-                                        self.views[*view]
-                                            .build(&ev, false)
-                                            .unwrap_or_else(|_| Some(ev.clone())),
-                                    );
-                                }
-                                match (&slot.1, where_) {
+                                // The view's row, its fields computed as the
+                                // `where` reads them; an error (in a
+                                // constraint or a field's eval) lets the
+                                // event through, for the plan to report.
+                                let slot = rows.entry(*view).or_insert_with(|| {
+                                    match self.views[*view].lazy_row(&ev) {
+                                        Ok(r) => r.map(Row::Ok),
+                                        Err(_) => Some(Row::Failed),
+                                    }
+                                });
+                                match (slot, where_) {
                                     (None, _) => false,
-                                    (Some(_), None) => true,
-                                    (Some(r), Some(m)) => m.matches(r).unwrap_or(true),
+                                    (Some(Row::Failed), _) | (Some(_), None) => true,
+                                    (Some(Row::Ok(r)), Some(m)) => {
+                                        m.matches(r).unwrap_or(true) || r.failed.get()
+                                    }
                                 }
                             }
                         };
