@@ -54,11 +54,60 @@ pub(crate) fn root_reqs(ctx: &PlanCtx, model_name: &str, dataset: Option<&str>) 
 
 /// The event fields a pipeline's gate and index key read (its first
 /// command's), when they can be told: what an event must hold for a member
-/// that needs whole events to be offered it before it is completed.
-pub(crate) fn gate_fields(p: &Pipeline, ctx: &PlanCtx) -> Option<Vec<String>> {
+/// that needs whole events to be offered it before it is completed. A
+/// subsearch in a leading search reads the fields of the rows it returned
+/// (`subs`, by the subsearch's text), and `_raw` for `search`/`query` rows.
+pub(crate) fn gate_fields(
+    p: &Pipeline,
+    ctx: &PlanCtx,
+    subs: &std::collections::HashMap<String, Vec<crate::base::event::Event>>,
+) -> Option<Vec<String>> {
     let first = p.commands.first()?;
     if let Some(t) = first.cmd.as_any().downcast_ref::<TstatsCmd>() {
-        return t.input_fields(ctx);
+        // The gate: the view's constraints and the `where` on it.
+        let mut names = Vec::new();
+        if let Some(w) = &t.where_ {
+            if !crate::spl::fields::search_fields(w, &mut names) {
+                return None;
+            }
+        }
+        return match t.view(ctx) {
+            Some(v) => v.input_fields(&names),
+            None if t.source.is_none() => Some(names),
+            None => None,
+        };
+    }
+    if let Some(f) = first.cmd.as_any().downcast_ref::<FromCmd>() {
+        // `| from datamodel X.Y`: the datasets' constraints.
+        let FromSource::Datamodel { datamodel } = &f.source else {
+            return None;
+        };
+        return ctx
+            .datamodels()
+            .view(&datamodel.model, datamodel.dataset.as_deref(), &ctx.fn_ctx)
+            .ok()?
+            .input_fields(&[]);
+    }
+    if let Some(s) = first.cmd.as_any().downcast_ref::<SearchCmd>() {
+        let Some(e) = &s.expr else {
+            return Some(Vec::new());
+        };
+        let mut names = Vec::new();
+        let mut known = true;
+        e.walk(&mut |x| match x {
+            SearchExpr::Subsearch { pipeline, .. } => match subs.get(&pipeline.to_string()) {
+                Some(rows) => {
+                    for r in rows {
+                        names.extend(r.iter().map(|(k, _)| k.clone()));
+                    }
+                    names.push("_raw".into());
+                }
+                None => known = false,
+            },
+            SearchExpr::And { .. } | SearchExpr::Or { .. } | SearchExpr::Not { .. } => {}
+            other => known &= crate::spl::fields::search_fields(other, &mut names),
+        });
+        return known.then_some(names);
     }
     match first.cmd.field_flow() {
         crate::spl::fields::Flow::Reads(v) | crate::spl::fields::Flow::Replaces(v) => Some(v),

@@ -162,10 +162,16 @@ pub fn detection_files(rules: &Path) -> Result<Vec<PathBuf>> {
     crate::app::check::collect_files(&[dir])
 }
 
-fn new_hunter(det: &rules::Detection, plan: Plan, query: Query, ctx: &PlanCtx) -> Hunter {
+fn new_hunter(
+    det: &rules::Detection,
+    plan: Plan,
+    query: Query,
+    ctx: &PlanCtx,
+    subs: &HashMap<String, Vec<Event>>,
+) -> Hunter {
     Hunter {
         proj: projection::plan_with(&query.pipeline, ctx),
-        gate_fields: gate::gate_fields(&query.pipeline, ctx),
+        gate_fields: gate::gate_fields(&query.pipeline, ctx, subs),
         pushed: 0,
         name: det.name.clone(),
         path: det.path.clone(),
@@ -348,7 +354,7 @@ impl Hunt {
             return;
         }
         let (gate, key) = self.main.gate(&query.pipeline, &c);
-        let mut h = new_hunter(&det, plan, query, &c);
+        let mut h = new_hunter(&det, plan, query, &c, &self.sub_results);
         h.gate = gate;
         h.key = key;
         self.main.add(h);
@@ -402,7 +408,7 @@ impl Hunt {
                         query: None,
                         stopped: false,
                         proj: projection::plan_with(p, &c),
-                        gate_fields: gate::gate_fields(p, &c),
+                        gate_fields: gate::gate_fields(p, &c, &HashMap::new()),
                         pushed: 0,
                     };
                     batch.add(h);
