@@ -151,22 +151,7 @@ impl MacroSet {
 
     /// Loads every `*.yml`/`*.yaml` in `dir` (not recursive); later loads override.
     pub fn load_dir(&mut self, dir: &Path) -> Result<usize> {
-        let entries = std::fs::read_dir(dir).map_err(|e| {
-            SplError::new(
-                ErrorKind::Rule,
-                format!("cannot read macro folder {}: {e}", dir.display()),
-            )
-        })?;
-        let mut files: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                matches!(
-                    p.extension().and_then(|x| x.to_str()),
-                    Some("yml") | Some("yaml")
-                )
-            })
-            .collect();
-        files.sort();
+        let files = super::yaml_files(dir, "macro")?;
         let n = files.len();
         for f in files {
             self.insert(load_file(&f)?);

@@ -288,19 +288,7 @@ fn hunt_over_a_mordor_slice_matches_run() {
         return;
     }
     let sc = shared.join("security_content");
-    let out = spleval()
-        .args([
-            "hunt",
-            "--format",
-            "json",
-            "--sourcetype",
-            "windows:json",
-            "--rules",
-        ])
-        .arg(&sc)
-        .args(&data)
-        .output()
-        .unwrap();
+    let out = hunt_pack(&sc, &data, false);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
     let got = rows(&out.stdout);
@@ -467,6 +455,29 @@ fn hunt_lists_failed_detections_and_exits_0_unless_strict() {
     assert_eq!(out.status.code(), Some(1));
 }
 
+/// `spleval hunt --format json` of the rules pack `sc` over Mordor `data`
+/// read as windows:json; `whole`: with `SPLEVAL_NO_PROJECTION`.
+fn hunt_pack(sc: &Path, data: &[std::path::PathBuf], whole: bool) -> std::process::Output {
+    let mut cmd = spleval();
+    if whole {
+        cmd.env("SPLEVAL_NO_PROJECTION", "1");
+    } else {
+        cmd.env_remove("SPLEVAL_NO_PROJECTION");
+    }
+    cmd.args([
+        "hunt",
+        "--format",
+        "json",
+        "--sourcetype",
+        "windows:json",
+        "--rules",
+    ])
+    .arg(sc)
+    .args(data)
+    .output()
+    .unwrap()
+}
+
 /// A hunt reads only the fields its detections read (with only the
 /// knowledge that derives them), and completes the events it gives to
 /// detections that need whole ones: the results are exactly those of
@@ -486,25 +497,7 @@ fn hunt_results_do_not_depend_on_projection() {
     assert!(data.iter().all(|d| d.exists()), "{data:?}");
     let sc = shared.join("security_content");
     let hunt = |whole: bool| {
-        let mut cmd = spleval();
-        if whole {
-            cmd.env("SPLEVAL_NO_PROJECTION", "1");
-        } else {
-            cmd.env_remove("SPLEVAL_NO_PROJECTION");
-        }
-        let out = cmd
-            .args([
-                "hunt",
-                "--format",
-                "json",
-                "--sourcetype",
-                "windows:json",
-                "--rules",
-            ])
-            .arg(&sc)
-            .args(&data)
-            .output()
-            .unwrap();
+        let out = hunt_pack(&sc, &data, whole);
         assert!(
             out.status.success(),
             "{}",

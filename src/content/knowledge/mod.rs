@@ -191,7 +191,7 @@ impl Knowledge {
                     format!("knowledge folder {} does not exist", d.display()),
                 ));
             }
-            for f in yaml_files(d)? {
+            for f in super::yaml_files(d, "knowledge")? {
                 let text = std::fs::read_to_string(&f).map_err(|e| {
                     SplError::new(
                         ErrorKind::Rule,
@@ -302,26 +302,6 @@ impl Stanza {
             .unwrap_or_else(|| self.file.clone());
         format!("{file} [{}]", self.name)
     }
-}
-
-pub(crate) fn yaml_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| {
-            SplError::new(
-                ErrorKind::Rule,
-                format!("cannot read knowledge folder {}: {e}", dir.display()),
-            )
-        })?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            matches!(
-                p.extension().and_then(|x| x.to_str()),
-                Some("yml") | Some("yaml")
-            )
-        })
-        .collect();
-    files.sort();
-    Ok(files)
 }
 
 pub(crate) fn strings(
@@ -568,7 +548,7 @@ mod tests {
     #[test]
     fn every_pack_file_is_shipped() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/knowledge");
-        for f in yaml_files(&dir).unwrap() {
+        for f in crate::content::yaml_files(&dir, "knowledge").unwrap() {
             let name = f.file_name().unwrap().to_string_lossy().into_owned();
             assert!(
                 SHIPPED.iter().any(|(n, _)| *n == name),
