@@ -38,9 +38,13 @@ with a heading `== NAME (N results)`; json: one object per line, `detection` fir
 result's fields; csv: one header row, `detection` then the union of every detection's fields. \
 Detections without results print nothing; --summary FILE writes every detection's count (0 \
 included) and why each skipped one cannot run. At the end a summary goes to stderr: detections \
-loaded / runnable / not runnable (by reason), events read, detections with results, time.\n\n\
-Detections with subsearches run them first (each reads the input once more); searches that \
-read no events (| makeresults, | inputlookup, | rest) are not run."
+loaded / runnable / not runnable (by reason), events read, detections with results, the \
+detections that failed while running (with their errors), time.\n\n\
+Detections with subsearches run them first, together in one more pass over the input; \
+searches that read no events (| makeresults, | inputlookup, | rest) are not run.\n\n\
+Exit status: 0 when every detection that could run ran (failures at run time are listed, \
+not fatal); 1 with --strict when any failed; non-zero when the rules or the input cannot be \
+read."
     )]
     Hunt(Box<cli::hunt::HuntArgs>),
     /// Print the parsed AST (as SPL, or --json)
