@@ -157,10 +157,27 @@ impl Prefilter {
         for g in guard_needles(self.folds) {
             lines_with(g, &mut guard);
         }
-        for (k, g) in keep.iter_mut().zip(guard) {
-            *k |= g > 0;
+        for ((k, g), line) in keep.iter_mut().zip(guard).zip(lines) {
+            // A guarded line is looked at again with its escapes decoded.
+            *k |= g > 0 && self.keep_decoded(line);
         }
         keep
+    }
+
+    /// Whether a line that holds an escape or a wrapper can match once its
+    /// `\uXXXX` and `\/` escapes are decoded (other escapes stay as
+    /// written: no literal holds `\`, `"` or a control character). Kept
+    /// when unsure: a bad escape, an export wrapper, a character that folds
+    /// to `k`/`s`.
+    fn keep_decoded(&self, line: &[u8]) -> bool {
+        let Some(text) = decode_escapes(line) else {
+            return true;
+        };
+        let lower = text.to_ascii_lowercase();
+        if lower.contains("\"result") || (self.folds && lower.contains(['\u{212a}', '\u{17f}'])) {
+            return true;
+        }
+        self.literals.iter().all(|l| lower.contains(l.as_str()))
     }
 
     /// Can this line (raw bytes) match? False only when it certainly cannot.
@@ -168,8 +185,55 @@ impl Prefilter {
         if self.finders.iter().all(|f| f.is_match(line)) {
             return true;
         }
-        guards().is_match(line) || (self.folds && folds_finder().is_match(line))
+        (guards().is_match(line) || (self.folds && folds_finder().is_match(line)))
+            && self.keep_decoded(line)
     }
+}
+
+/// The line with its `\uXXXX` (surrogate pairs joined) and `\/` escapes
+/// decoded and every other escape left as written; None when an escape is
+/// malformed or the bytes are not UTF-8.
+fn decode_escapes(line: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(line).ok()?;
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    let hex = |chars: &mut std::str::Chars<'_>| -> Option<u32> {
+        let h: String = chars.by_ref().take(4).collect();
+        (h.len() == 4)
+            .then(|| u32::from_str_radix(&h, 16).ok())
+            .flatten()
+    };
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next()? {
+            'u' => {
+                let hi = hex(&mut chars)?;
+                let code = if (0xD800..0xDC00).contains(&hi) {
+                    // A high surrogate: the low one must follow.
+                    if chars.next()? != '\\' || chars.next()? != 'u' {
+                        return None;
+                    }
+                    let lo = hex(&mut chars)?;
+                    if !(0xDC00..0xE000).contains(&lo) {
+                        return None;
+                    }
+                    0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+                } else {
+                    hi
+                };
+                out.push(char::from_u32(code)?);
+            }
+            '/' => out.push('/'),
+            other => {
+                out.push('\\');
+                out.push(other);
+            }
+        }
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -183,6 +247,17 @@ mod tests {
         assert!(!p.keep(br#"{"a":"cmd.exe"}"#));
         assert!(p.keep(br#"{"a":"\u0070owershell"}"#));
         assert!(p.keep("{\"a\":\"power\u{17f}hell\"}".as_bytes()));
+        // Escapes are decoded before a guarded line is given up on: an
+        // unrelated \u escape no longer keeps a line; an escaped long s does.
+        assert!(!p.keep(br#"{"a":"caf\u00e9", "b":"cmd.exe"}"#));
+        assert!(p.keep(br#"{"a":"power\u017fhell"}"#));
+        assert!(p.keep(br#"{"a":"\ud83d\ude00 POWERshell"}"#));
+        // An escaped backslash before `u0070` is no \u escape.
+        assert!(!p.keep(br#"{"a":"\\u0070owershell"}"#));
+        // A malformed escape keeps the line.
+        assert!(p.keep(br#"{"a":"\uZZZZ"}"#));
+        // The export wrapper keeps it too.
+        assert!(p.keep(br#"{"result":{"a":"x\/y"}}"#));
     }
 
     #[test]
@@ -197,6 +272,8 @@ mod tests {
             "{\"a\":\"x powershell\", \"b\": \"ENC\"}\n",
             "{\"a\":\"powershel\"}\n",
             "l\n",
+            "{\"a\":\"caf\\u00e9\"}\n",
+            "{\"a\":\"\\\\u0070owershell\"}\n",
         );
         let buf = text.as_bytes();
         let lines: Vec<&[u8]> = buf
