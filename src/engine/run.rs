@@ -253,13 +253,13 @@ impl Feed for FileFeed {
         ctx: &PlanCtx,
         f: &mut dyn FnMut(Event) -> Result<bool>,
     ) -> Result<Summary> {
-        let (meta, shortcuts) = self.plan_reading(p, ctx);
+        let r = self.plan_reading(p, ctx);
         input::read_all_planned(
             &self.sources,
-            &meta,
+            &r.meta,
             input::Shortcuts {
-                prefilter: shortcuts.0.as_ref(),
-                wanted: shortcuts.1.as_ref(),
+                prefilter: r.prefilter.as_ref(),
+                wanted: r.wanted.as_ref(),
                 complete_with: None,
             },
             f,
@@ -267,16 +267,20 @@ impl Feed for FileFeed {
     }
 }
 
+/// How a feed reads for one search ([`FileFeed::plan_reading`]).
+pub struct Reading {
+    /// The metadata, carrying the knowledge to apply.
+    pub meta: Meta,
+    pub prefilter: Option<Prefilter>,
+    pub wanted: Option<Wanted>,
+}
+
 impl FileFeed {
     /// What reading for `p` may skip: the prefilter (through the full
     /// knowledge), and when the search reads only some fields, those fields
     /// plus what the knowledge reads to derive them, with only that
     /// knowledge applied (the meta returned carries it).
-    pub fn plan_reading(
-        &self,
-        p: &Pipeline,
-        ctx: &PlanCtx,
-    ) -> (Meta, (Option<Prefilter>, Option<Wanted>)) {
+    pub fn plan_reading(&self, p: &Pipeline, ctx: &PlanCtx) -> Reading {
         let knowledge = self.meta.knowledge();
         let pf = if std::env::var_os("SPLEVAL_NO_PREFILTER").is_some() {
             None
@@ -292,7 +296,11 @@ impl FileFeed {
             Some((meta, wanted)) => (meta, Some(wanted)),
             None => (self.meta.clone(), None),
         };
-        (meta, (pf, wanted))
+        Reading {
+            meta,
+            prefilter: pf,
+            wanted,
+        }
     }
 }
 
