@@ -4,7 +4,7 @@ use indexmap::IndexMap;
 use std::path::Path;
 
 use super::source::{read_stream, Source};
-use super::{apply_file_meta, Item, Meta};
+use super::{InputMeta, Item, Meta};
 use crate::base::diag::Result;
 
 /// The first event of the sources with, for each field, what produced it:
@@ -36,7 +36,7 @@ pub fn explain_first(
                     .names()
                     .map(|n| (n.clone(), format!("input ({short})")))
                     .collect();
-                apply_file_meta(&mut ev, fmeta, meta, &name);
+                InputMeta::new(fmeta, meta, &name).fill(&mut ev, &|_| true);
                 for n in ev.names() {
                     if !origin.contains_key(n) {
                         let how = match n.as_str() {

@@ -7,7 +7,7 @@ use std::io::BufRead;
 
 use indexmap::IndexMap;
 
-use super::{apply_meta, Emit, Item, Meta};
+use super::{Emit, InputMeta, Item, Meta};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::base::value::{format_number, Value};
@@ -291,7 +291,7 @@ pub fn parse_line(
     if !ev.contains("_raw") {
         ev.set("_raw", Value::Str(text.to_string()));
     }
-    apply_meta(&mut ev, meta, source_name);
+    InputMeta::new(None, meta, source_name).fill(&mut ev, &|_| true);
     Ok(ev)
 }
 

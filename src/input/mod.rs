@@ -140,7 +140,7 @@ pub fn read_all(
     meta: &Meta,
     f: &mut dyn FnMut(Event) -> Result<bool>,
 ) -> Result<Summary> {
-    read_all_with(sources, meta, None, f)
+    read_all_planned(sources, meta, Shortcuts::default(), f)
 }
 
 /// What a search lets the NDJSON reader skip (the events that reach the
@@ -155,26 +155,6 @@ pub struct Shortcuts<'a> {
     /// completed later ([`complete`]); events read whole get this knowledge
     /// (the meta's applies to projected events only).
     pub complete_with: Option<&'a Knowledge>,
-}
-
-/// [`read_all`], skipping NDJSON lines that the prefilter says cannot match
-/// (see [`crate::engine::prefilter`]; the events that remain are the same).
-pub fn read_all_with(
-    sources: &[Source],
-    meta: &Meta,
-    prefilter: Option<&Prefilter>,
-    f: &mut dyn FnMut(Event) -> Result<bool>,
-) -> Result<Summary> {
-    read_all_planned(
-        sources,
-        meta,
-        Shortcuts {
-            prefilter,
-            wanted: None,
-            complete_with: None,
-        },
-        f,
-    )
 }
 
 /// [`read_all`] with the shortcuts a planned search allows.
@@ -200,16 +180,17 @@ pub fn read_all_planned(
         for ((name, reader, path), decoded) in inputs {
             summary.files += 1;
             let mut stop = false;
+            let input_meta = InputMeta::new(fmeta, meta, &name);
             let meta_wanted = |k: &str| shortcuts.wanted.is_none_or(|w| w.names.contains(k));
             // Run on the parse workers: metadata, then the knowledge (a
             // projected event has the fields the planned knowledge reads).
             let whole_knowledge = shortcuts.complete_with.unwrap_or(knowledge);
             let prepare = |ev: &mut Event, projected: bool, state: &mut knowledge::State| {
                 if projected {
-                    set_file_meta(ev, fmeta, meta, &name, &meta_wanted);
+                    input_meta.fill(ev, &meta_wanted);
                     knowledge.apply(ev, false, state);
                 } else {
-                    apply_file_meta(ev, fmeta, meta, &name);
+                    input_meta.fill(ev, &|_| true);
                     whole_knowledge.apply(ev, false, state);
                 }
             };
@@ -221,7 +202,7 @@ pub fn read_all_planned(
                         ready,
                     } => {
                         if !ready {
-                            apply_file_meta(&mut ev, fmeta, meta, &name);
+                            input_meta.fill(&mut ev, &|_| true);
                             whole_knowledge.apply(&mut ev, raw_only, &mut state);
                         }
                         if !meta.in_window(&ev) {
@@ -300,90 +281,37 @@ pub fn read_all_planned(
     Ok(summary)
 }
 
-/// The value a metadata field has after [`apply_file_meta`]: the event's own,
-/// else the input's, else the run's (`source` defaults to the input's name).
-fn effective_meta(
-    ev: Option<&Event>,
-    k: &str,
-    fmeta: Option<&FileMeta>,
-    meta: &Meta,
-    name: &str,
-) -> String {
-    if let Some(v) = ev.and_then(|e| e.get(k)).and_then(|v| v.as_text()) {
-        return v.into_owned();
-    }
-    let pick = |m: (&Option<String>, &Option<String>)| m.0.clone().or_else(|| m.1.clone());
-    let v = match k {
-        "sourcetype" => pick((&fmeta.and_then(|m| m.sourcetype.clone()), &meta.sourcetype)),
-        "source" => pick((&fmeta.and_then(|m| m.source.clone()), &meta.source)),
-        "host" => pick((&fmeta.and_then(|m| m.host.clone()), &meta.host)),
-        _ => None,
-    };
-    match (v, k) {
-        (Some(v), _) => v,
-        (None, "source") => name.to_string(),
-        _ => String::new(),
-    }
-}
+/// The metadata an input's events get where they lack it: the input's own
+/// (`FileMeta`), else the run's; `source` defaults to the input's name.
+/// Worked out once per input.
+pub(crate) struct InputMeta([(&'static str, Option<String>); 4]);
 
-fn apply_file_meta(ev: &mut Event, fmeta: Option<&FileMeta>, meta: &Meta, source_name: &str) {
-    if let Some(fm) = fmeta {
-        let pairs = [
-            ("sourcetype", &fm.sourcetype),
-            ("source", &fm.source),
-            ("host", &fm.host),
-            ("index", &fm.index),
-        ];
-        for (k, v) in pairs {
+impl InputMeta {
+    pub(crate) fn new(fmeta: Option<&FileMeta>, meta: &Meta, name: &str) -> InputMeta {
+        let pick = |f: Option<&Option<String>>, m: &Option<String>| {
+            f.and_then(|x| x.clone()).or_else(|| m.clone())
+        };
+        InputMeta([
+            (
+                "sourcetype",
+                pick(fmeta.map(|m| &m.sourcetype), &meta.sourcetype),
+            ),
+            (
+                "source",
+                pick(fmeta.map(|m| &m.source), &meta.source).or_else(|| Some(name.to_string())),
+            ),
+            ("host", pick(fmeta.map(|m| &m.host), &meta.host)),
+            ("index", pick(fmeta.map(|m| &m.index), &meta.index)),
+        ])
+    }
+
+    /// Sets the metadata fields the event lacks, of those `wanted`.
+    pub(crate) fn fill(&self, ev: &mut Event, wanted: &dyn Fn(&str) -> bool) {
+        for (k, v) in &self.0 {
             if let Some(v) = v {
-                if !ev.contains(k) {
-                    ev.set(k, Value::Str(v.clone()));
+                if wanted(k) && !ev.contains(k) {
+                    ev.set(*k, Value::Str(v.clone()));
                 }
-            }
-        }
-    }
-    apply_meta(ev, meta, source_name);
-}
-
-/// [`apply_file_meta`] for a projected event: only the metadata fields the
-/// search reads are set.
-fn set_file_meta(
-    ev: &mut Event,
-    fmeta: Option<&FileMeta>,
-    meta: &Meta,
-    source_name: &str,
-    wanted: &dyn Fn(&str) -> bool,
-) {
-    for k in ["sourcetype", "source", "host", "index"] {
-        if wanted(k) && !ev.contains(k) {
-            let v = effective_meta(None, k, fmeta, meta, source_name);
-            let v = match k {
-                "index" => fmeta
-                    .and_then(|m| m.index.clone())
-                    .or_else(|| meta.index.clone())
-                    .unwrap_or_default(),
-                _ => v,
-            };
-            if !v.is_empty() {
-                ev.set(k, Value::Str(v));
-            }
-        }
-    }
-}
-
-fn apply_meta(ev: &mut Event, meta: &Meta, source_name: &str) {
-    let pairs = [
-        ("sourcetype", &meta.sourcetype),
-        ("source", &meta.source),
-        ("host", &meta.host),
-        ("index", &meta.index),
-    ];
-    for (k, v) in pairs {
-        if !ev.contains(k) {
-            if let Some(v) = v {
-                ev.set(k, Value::Str(v.clone()));
-            } else if k == "source" {
-                ev.set(k, Value::Str(source_name.to_string()));
             }
         }
     }
@@ -423,6 +351,7 @@ pub fn read_bytes(data: &[u8], name: &str, meta: &Meta) -> Result<(Vec<Event>, V
     let mut events = Vec::new();
     let mut bad = Vec::new();
     let path = PathBuf::from(name);
+    let input_meta = InputMeta::new(None, meta, name);
     read_stream(
         Box::new(std::io::Cursor::new(data.to_vec())),
         name,
@@ -432,7 +361,7 @@ pub fn read_bytes(data: &[u8], name: &str, meta: &Meta) -> Result<(Vec<Event>, V
                 Item::Event {
                     mut ev, raw_only, ..
                 } => {
-                    apply_meta(&mut ev, meta, name);
+                    input_meta.fill(&mut ev, &|_| true);
                     knowledge.apply(&mut ev, raw_only, &mut state);
                     events.push(ev);
                 }

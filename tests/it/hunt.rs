@@ -74,6 +74,19 @@ const EVENTS: &str = r#"{"sourcetype":"app:log","action":"login","user":"ann","s
 {"sourcetype":"other","action":"delete","user":"eve","object":"x","n":5}
 "#;
 
+/// `spleval hunt --format json --rules RULES --summary SUMMARY EVENTS` and `extra` flags.
+fn hunt_json(rules: &Path, summary: &Path, events: &Path, extra: &[&str]) -> std::process::Output {
+    spleval()
+        .args(["hunt", "--format", "json", "--rules"])
+        .arg(rules)
+        .arg("--summary")
+        .arg(summary)
+        .arg(events)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
 /// A rules folder: three detections that run (one never fires), one that
 /// cannot run, one deprecated; macros in macros/.
 fn temp_rules(dir: &Path) {
@@ -129,14 +142,7 @@ fn hunt_labels_each_detection_and_counts_the_rest() {
     let events = tmp.path().join("events.json");
     std::fs::write(&events, EVENTS).unwrap();
     let summary = tmp.path().join("summary.json");
-    let out = spleval()
-        .args(["hunt", "--format", "json", "--rules"])
-        .arg(tmp.path())
-        .arg("--summary")
-        .arg(&summary)
-        .arg(&events)
-        .output()
-        .unwrap();
+    let out = hunt_json(tmp.path(), &summary, &events, &[]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
     let got = rows(&out.stdout);
@@ -347,14 +353,7 @@ fn hunt_leaves_map_detections_out_unless_asked() {
     let events = tmp.path().join("events.json");
     std::fs::write(&events, EVENTS).unwrap();
     let summary = tmp.path().join("summary.json");
-    let out = spleval()
-        .args(["hunt", "--format", "json", "--rules"])
-        .arg(tmp.path())
-        .arg("--summary")
-        .arg(&summary)
-        .arg(&events)
-        .output()
-        .unwrap();
+    let out = hunt_json(tmp.path(), &summary, &events, &[]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
     let got = rows(&out.stdout);
@@ -425,19 +424,7 @@ fn hunt_lists_failed_detections_and_exits_0_unless_strict() {
     )
     .unwrap();
     let summary = tmp.path().join("summary.json");
-    let hunt = |strict: bool| {
-        let mut cmd = spleval();
-        cmd.args(["hunt", "--format", "json", "--rules"])
-            .arg(tmp.path())
-            .arg("--summary")
-            .arg(&summary)
-            .arg(&events);
-        if strict {
-            cmd.arg("--strict");
-        }
-        cmd.output().unwrap()
-    };
-    let out = hunt(false);
+    let out = hunt_json(tmp.path(), &summary, &events, &[]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
     assert!(
@@ -451,7 +438,7 @@ fn hunt_lists_failed_detections_and_exits_0_unless_strict() {
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0]["detection"], "Too Wide");
     assert!(failed[0]["error"].as_str().unwrap().contains("50000"));
-    let out = hunt(true);
+    let out = hunt_json(tmp.path(), &summary, &events, &["--strict"]);
     assert_eq!(out.status.code(), Some(1));
 }
 

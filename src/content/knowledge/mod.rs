@@ -254,40 +254,6 @@ impl Knowledge {
     pub fn is_empty(&self) -> bool {
         self.stanzas.is_empty()
     }
-
-    /// Every field some stanza may set (whatever its selectors), `_time` included
-    /// when a stanza reads timestamps; `_raw`-derived extraction (`kv_mode`)
-    /// applies only to events read as raw text.
-    pub fn written_fields(&self) -> std::collections::HashSet<String> {
-        let mut out = std::collections::HashSet::new();
-        for s in &self.stanzas {
-            if s.timestamp.is_some() {
-                out.insert("_time".to_string());
-            }
-            out.extend(s.rewrite.iter().map(|(f, _)| f.clone()));
-            out.extend(s.extract.iter().flat_map(|x| x.names.iter().cloned()));
-            out.extend(s.alias.iter().map(|(to, _)| to.clone()));
-            out.extend(s.eval.iter().flatten().map(|(f, _)| f.clone()));
-            out.extend(s.lookup.iter().flat_map(|l| l.output.iter().cloned()));
-        }
-        out
-    }
-
-    /// Whether any stanza applies to events with this metadata.
-    pub fn matches_any(&self, sourcetype: &str, source: &str, host: &str) -> bool {
-        self.stanzas
-            .iter()
-            .any(|s| s.matches(sourcetype, source, host))
-    }
-
-    /// Names of the stanzas matching this metadata (for diagnostics).
-    pub fn stanza_names_for(&self, sourcetype: &str, source: &str, host: &str) -> Vec<String> {
-        self.stanzas
-            .iter()
-            .filter(|s| s.matches(sourcetype, source, host))
-            .map(|s| s.name.clone())
-            .collect()
-    }
 }
 
 impl Stanza {
