@@ -210,7 +210,7 @@ pub fn exec(a: HuntArgs) -> Result<(), SplError> {
         report.input.events,
         report.pushed,
         if report.input.malformed > 0 {
-            format!(", {} malformed line(s) skipped", report.input.malformed)
+            format!(", {} malformed record(s) skipped", report.input.malformed)
         } else {
             String::new()
         }

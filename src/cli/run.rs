@@ -18,7 +18,7 @@ use crate::input::Meta;
 pub struct RunArgs {
     /// RULE (a detection YAML) then EVENTS; with --spl, all are EVENTS.
     /// EVENTS are files or folders (recursed) of NDJSON, JSON arrays, Splunk
-    /// exports, Windows XML events, CSV or raw text (detected by content;
+    /// exports, Windows XML events, .evtx files, CSV or raw text (detected by content;
     /// gzip/zstd read transparently), or - for stdin; none: stdin (not read
     /// when the search starts with a generating command such as | makeresults)
     #[arg(value_name = "RULE | EVENTS")]
@@ -145,7 +145,7 @@ pub fn exec(a: RunArgs) -> Result<(), SplError> {
     }
     if report.input.malformed > 0 {
         eprintln!(
-            "warning: {} malformed line(s) skipped, {} event(s) read",
+            "warning: {} malformed record(s) skipped, {} event(s) read",
             report.input.malformed, report.input.events
         );
     }

@@ -53,7 +53,7 @@ fn compressed(path: &std::path::Path) -> bool {
     let mut head = [0u8; 4];
     std::fs::File::open(path)
         .and_then(|mut f| f.read_exact(&mut head))
-        .is_ok_and(|_| head.starts_with(&[0x1f, 0x8b]) || head == [0x28, 0xb5, 0x2f, 0xfd])
+        .is_ok_and(|_| super::source::compressed_magic(&head))
 }
 
 /// The inputs, with each compressed file's reader replaced by the reader of

@@ -7,6 +7,8 @@
 //! - `[` → a JSON array of objects;
 //! - `<Event`/`<?xml` → Windows XML events (XmlWinEventLog), one `<Event>…</Event>` per
 //!   line as attack_data stores them (an event spanning lines is joined);
+//! - `ElfFile\0` → a Windows event log file (`.evtx`), one event per record
+//!   as XmlWinEventLog ([`evtx`]);
 //! - CSV with a header row (by the `.csv` extension or a convincing header);
 //! - anything else → raw text, one event per line (`_raw`, and `_time` from a
 //!   leading timestamp when one parses).
@@ -21,12 +23,13 @@
 //!
 //! Modules: [`source`] opens inputs and detects their format; one reader per
 //! format ([`ndjson`] with its projecting scanner [`jsonscan`], [`json`],
-//! [`csv`], [`raw`], [`winxml`]); [`prefilter`] and [`projection`] are what
+//! [`csv`], [`raw`], [`winxml`], [`evtx`]); [`prefilter`] and [`projection`] are what
 //! a planned search lets the NDJSON reader skip; [`explain`] serves
 //! `run --explain-fields`.
 
 mod ahead;
 pub mod csv;
+pub mod evtx;
 pub mod explain;
 pub mod json;
 pub mod jsonscan;
@@ -129,6 +132,9 @@ pub enum Item {
         record: Option<u64>,
         msg: String,
     },
+    /// A malformed record of a binary input, where it is (`chunk 3, record
+    /// at offset 0x1a0`, `record 4711`, `file header`) and what is wrong.
+    BadAt { at: String, msg: String },
 }
 
 type Emit<'a> = dyn FnMut(Item) -> Result<bool> + 'a;
@@ -228,6 +234,10 @@ pub fn read_all_planned(
                                 "warning: {name}:{line}: record {n}: {msg}; record skipped"
                             ),
                         }
+                    }
+                    Item::BadAt { at, msg } => {
+                        summary.malformed += 1;
+                        eprintln!("warning: {name}: {at}: {msg}");
                     }
                 }
                 Ok(true)
@@ -366,6 +376,7 @@ pub fn read_bytes(data: &[u8], name: &str, meta: &Meta) -> Result<(Vec<Event>, V
                     events.push(ev);
                 }
                 Item::Bad { line, record, msg } => bad.push((line, record, msg)),
+                Item::BadAt { at, msg } => bad.push((0, None, format!("{at}: {msg}"))),
                 Item::Skipped { .. } => {}
             }
             Ok(true)

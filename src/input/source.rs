@@ -112,6 +112,8 @@ pub enum Format {
     /// Whole JSON documents (pretty-printed objects, `{"results":[…]}`).
     JsonDocs,
     WinXml,
+    /// A Windows event log file (`ElfFile\0`).
+    Evtx,
     Csv,
     Raw,
 }
@@ -159,6 +161,11 @@ pub(crate) fn peek(
     Ok((head, Box::new(std::io::Cursor::new(buf).chain(r))))
 }
 
+/// Whether these first bytes are gzip's or zstd's magic.
+pub(crate) fn compressed_magic(head: &[u8]) -> bool {
+    head.starts_with(&[0x1f, 0x8b]) || head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd])
+}
+
 /// Decompresses (gzip, zstd) when the magic bytes say so.
 pub(crate) fn decompress(r: Box<dyn Read + Send>, name: &str) -> Result<Box<dyn Read + Send>> {
     let (head, r) = peek(r, 4, name)?;
@@ -175,6 +182,9 @@ pub(crate) fn decompress(r: Box<dyn Read + Send>, name: &str) -> Result<Box<dyn 
 
 /// Detects the format of an input from its first bytes (and its file name for CSV).
 pub fn sniff(head: &[u8], path: Option<&Path>) -> Format {
+    if head.starts_with(super::evtx::MAGIC) {
+        return Format::Evtx;
+    }
     let text = String::from_utf8_lossy(head);
     let t = text.trim_start_matches('\u{feff}').trim_start();
     let is_csv_name = path
@@ -227,15 +237,21 @@ pub(crate) fn read_stream_with(
     ndjson: Option<&Ndjson<'_>>,
     emit: &mut Emit<'_>,
 ) -> Result<()> {
-    let reader = if decoded {
-        reader
+    let (reader, in_place) = if decoded {
+        (reader, false)
     } else {
-        decompress(reader, name)?
+        let (head, reader) = peek(reader, 4, name)?;
+        (decompress(reader, name)?, !compressed_magic(&head))
     };
     let (head, reader) = peek(reader, 8192, name)?;
     let format = sniff(&head, path);
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     match format {
+        // A file on disk, not compressed, is read in place.
+        Format::Evtx => match path.filter(|_| in_place) {
+            Some(p) => super::evtx::read_evtx_file(p, emit),
+            None => super::evtx::read_evtx_stream(&mut reader, name, emit),
+        },
         Format::Ndjson => read_ndjson(&mut reader, name, ndjson, emit),
         Format::JsonArray | Format::JsonDocs => read_json_values(&mut reader, name, emit),
         Format::WinXml => read_winxml(&mut reader, name, emit),

@@ -409,3 +409,40 @@ fn success_and_help_exit_zero() {
     assert_eq!(run(&["expand", common::SEED]).code, 0);
     assert_eq!(run(&["parse", common::SEED]).code, 0);
 }
+
+#[test]
+fn damaged_evtx_records_and_chunks_are_named() {
+    let Some(shared) = crate::common::shared() else {
+        return;
+    };
+    let orig = std::fs::read(
+        shared.join("datasets/evtx/AutomatedTestingTools/PanacheSysmon_vs_AtomicRedTeam01.evtx"),
+    )
+    .unwrap();
+    let d = tempfile::tempdir().unwrap();
+    // Chunk 1's fourth record overwritten, the file cut inside chunk 2.
+    let mut data = orig[..4096 + 2 * 65536 + 30000].to_vec();
+    let chunk1 = 4096 + 65536;
+    let mut off = 512;
+    for _ in 0..3 {
+        off += u32::from_le_bytes(data[chunk1 + off + 4..chunk1 + off + 8].try_into().unwrap())
+            as usize;
+    }
+    data[chunk1 + off + 24..chunk1 + off + 88].fill(0xff);
+    std::fs::write(d.path().join("damaged.evtx"), &data).unwrap();
+    let o = run_in(
+        Some(d.path()),
+        &[
+            "run",
+            "--format",
+            "csv",
+            "--no-knowledge",
+            "--spl",
+            "* | stats count",
+            "damaged.evtx",
+        ],
+        "",
+    );
+    assert_eq!(o.code, 0);
+    insta::assert_snapshot!(o.stderr);
+}

@@ -54,7 +54,7 @@ fn ndjson_keeps_its_messages() {
     assert_eq!(col(&r, "a"), ["1", "2"]);
     assert!(err.contains("e.log:2: malformed JSON"), "{err}");
     assert!(
-        err.contains("1 malformed line(s) skipped, 2 event(s) read"),
+        err.contains("1 malformed record(s) skipped, 2 event(s) read"),
         "{err}"
     );
 }

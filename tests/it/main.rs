@@ -11,6 +11,7 @@ mod common;
 mod corpus;
 mod corpus_runtime;
 mod diagnostics;
+mod evtx;
 mod filter;
 mod grammar_doc;
 mod hunt;

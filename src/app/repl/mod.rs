@@ -322,7 +322,7 @@ impl Session {
         );
         if summary.malformed > 0 {
             msg.push_str(&format!(
-                "; {} malformed line(s) skipped",
+                "; {} malformed record(s) skipped",
                 summary.malformed
             ));
         }
