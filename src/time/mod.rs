@@ -257,6 +257,15 @@ mod tests {
         );
         assert_eq!(t, Some(utc("2022-04-29T12:00:00Z")));
         assert_eq!(strptime("1484993700", "%s", ny()), Some(1484993700.0));
+        // Epoch milliseconds as props.conf writes them: the fraction takes its digits.
+        assert_eq!(
+            strptime("1713805173418", "%s%3N", Tz::UTC),
+            Some(1713805173.418)
+        );
+        assert_eq!(
+            strptime("1713805173418123", "%s%6N", Tz::UTC),
+            Some(1713805173.418123)
+        );
         assert_eq!(
             strptime("1484993700.250", "%s.%3N", ny()),
             Some(1484993700.25)

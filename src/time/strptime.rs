@@ -85,6 +85,23 @@ pub(crate) fn read_num(inp: &[char], pos: &mut usize, max: usize, lo: i64, hi: i
 }
 
 /// Reads up to `max` fraction digits as nanoseconds.
+/// The digits a fraction directive right at the start of `fmt` reads
+/// (`%3N` 3, `%Q` 3, `%f` 6, `%N` 9); 0 when `fmt` does not start with one.
+fn fraction_width(fmt: &[char]) -> usize {
+    if fmt.first() != Some(&'%') {
+        return 0;
+    }
+    match (fmt.get(1), fmt.get(2)) {
+        (Some(d), Some('N' | 'Q' | 'f')) if d.is_ascii_digit() && *d != '0' => {
+            *d as usize - '0' as usize
+        }
+        (Some('N'), _) => 9,
+        (Some('Q'), _) => 3,
+        (Some('f'), _) => 6,
+        _ => 0,
+    }
+}
+
 pub(crate) fn read_frac(inp: &[char], pos: &mut usize, max: usize) -> Option<u32> {
     let start = *pos;
     let mut nanos: u32 = 0;
@@ -405,7 +422,19 @@ pub(crate) fn parse_fmt(inp: &[char], pos: &mut usize, fmt: &[char], f: &mut Fie
                 if neg {
                     *pos += 1;
                 }
-                let n = read_num(inp, pos, 15, 0, i64::MAX)?;
+                // `%s%3N` (epoch milliseconds, as Splunk's TIME_FORMAT
+                // writes them): the digits the fraction takes are left to it.
+                let digits = inp[*pos..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_digit())
+                    .count();
+                let frac = fraction_width(&fmt[i..]);
+                let take = if frac > 0 && digits > frac {
+                    digits - frac
+                } else {
+                    15
+                };
+                let n = read_num(inp, pos, take.min(15), 0, i64::MAX)?;
                 f.epoch = Some(if neg { -n } else { n });
             }
             'N' => f.nanos = Some(read_frac(inp, pos, 9)?),
