@@ -142,14 +142,104 @@ pub(crate) fn read_json_values(
     if let Some((line, text)) = splitter.finish() {
         record += 1;
         if !text.trim().is_empty() {
-            emit(Item::Bad {
-                line,
-                record: Some(record),
-                msg: "unterminated JSON record at end of input".into(),
-            })?;
+            // Cut short (Splunk truncates events at 10,000 bytes by
+            // default, and exports keep the cut): the values before the
+            // cut are kept, as for a Windows XML event, and it is said.
+            match close_cut(&text) {
+                Some(whole) if parse_json_record(&whole).is_ok() => {
+                    eprintln!(
+                        "warning: {name}:{line}: record {record}: JSON record cut short at the end of the input; its fields up to the cut are kept"
+                    );
+                    emit_json_record(&whole, line, record, emit)?;
+                }
+                _ => {
+                    emit(Item::Bad {
+                        line,
+                        record: Some(record),
+                        msg: "unterminated JSON record at end of input".into(),
+                    })?;
+                }
+            }
         }
     }
     Ok(())
+}
+
+/// A JSON object cut short, closed after its last complete value: the text
+/// up to the last `,` outside a string (or the last opening bracket), then
+/// the brackets still open. None when it does not start with `{` or `[`,
+/// or nothing complete is left.
+pub(crate) fn close_cut(text: &str) -> Option<String> {
+    let t = text.trim_start();
+    if !t.starts_with(['{', '[']) {
+        return None;
+    }
+    let mut stack: Vec<u8> = Vec::new();
+    // (cut position, open brackets there)
+    let mut best: Option<(usize, usize)> = None;
+    let mut in_str = false;
+    let mut escaped = false;
+    let bytes = t.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        if in_str {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_str = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_str = true,
+            b'{' | b'[' => {
+                stack.push(b);
+                best = Some((i + 1, stack.len()));
+            }
+            b'}' | b']' => {
+                stack.pop();
+                if stack.is_empty() {
+                    // Complete after all: nothing to close.
+                    return None;
+                }
+            }
+            b',' => best = Some((i, stack.len())),
+            _ => {}
+        }
+    }
+    let (cut, open) = best?;
+    // The brackets open at the cut: re-scan its prefix (cheap; only on the
+    // one record that was cut).
+    let mut out = t[..cut].to_string();
+    let mut st: Vec<u8> = Vec::new();
+    let mut in_str = false;
+    let mut escaped = false;
+    for &b in &bytes[..cut] {
+        if in_str {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_str = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_str = true,
+            b'{' | b'[' => st.push(b),
+            b'}' | b']' => {
+                st.pop();
+            }
+            _ => {}
+        }
+    }
+    debug_assert_eq!(st.len(), open);
+    while let Some(b) = st.pop() {
+        out.push(if b == b'{' { '}' } else { ']' });
+    }
+    Some(out)
 }
 
 pub(crate) fn emit_json_record(
@@ -374,4 +464,26 @@ pub fn event_time(ev: &Event) -> Option<f64> {
             .and_then(|v| v.as_text())
             .and_then(|t| crate::time::parse_timestamp(&t))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::close_cut;
+
+    #[test]
+    fn a_cut_record_is_closed_after_its_last_complete_value() {
+        let c = |t: &str| close_cut(t);
+        assert_eq!(c(r#"{"a":1,"b":"x,y"#).as_deref(), Some(r#"{"a":1}"#));
+        assert_eq!(
+            c(r#"{"a":1,"b":{"c":2"#).as_deref(),
+            Some(r#"{"a":1,"b":{}}"#)
+        );
+        assert_eq!(c(r#"{"a":[1,2"#).as_deref(), Some(r#"{"a":[1]}"#));
+        assert_eq!(
+            c(r#"{"a":"q\",","b":2,"c"#).as_deref(),
+            Some(r#"{"a":"q\",","b":2}"#)
+        );
+        assert_eq!(c(r#"{"a":1}"#), None, "complete");
+        assert_eq!(c("not json"), None);
+    }
 }
