@@ -68,6 +68,84 @@ pub(crate) fn event_from(
     Ok(ev)
 }
 
+/// The fields of an event whose XML does not parse (`<Le>0</Level>`), found
+/// the way Splunk's Windows add-on finds them, by regular expressions over
+/// the text: `<Name>text</Name>` elements and `name='value'` attributes of
+/// `<System>`, `<Data Name='X'>v</Data>` pairs, leaf elements of
+/// `<UserData>`. None when not even an `EventID` is found.
+pub fn extract_loose(raw: &str) -> Option<IndexMap<String, Vec<String>>> {
+    use std::sync::OnceLock;
+    static RES: OnceLock<[regex::Regex; 4]> = OnceLock::new();
+    let [elem, attr, data, bare] = RES.get_or_init(|| {
+        [
+            regex::Regex::new(r"<(\w+)(?:\s[^>]*)?>([^<]*)</(\w+)>").expect("valid"),
+            regex::Regex::new(r#"(\w+)=(?:'([^']*)'|"([^"]*)")"#).expect("valid"),
+            regex::Regex::new(r#"<Data\s+Name=(?:'([^']*)'|"([^"]*)")\s*>([^<]*)</Data>"#)
+                .expect("valid"),
+            regex::Regex::new(r"<Data>([^<]*)</Data>").expect("valid"),
+        ]
+    });
+    let section = |open: &str, close: &str| -> &str {
+        let Some(i) = raw.find(open) else { return "" };
+        let rest = &raw[i..];
+        &rest[..rest.find(close).unwrap_or(rest.len())]
+    };
+    let mut out: IndexMap<String, Vec<String>> = IndexMap::new();
+    let system = section("<System", "</System>");
+    for c in elem.captures_iter(system) {
+        if c[1] == c[3] {
+            push(&mut out, &c[1], &unescape(&c[2]));
+        }
+    }
+    for c in attr.captures_iter(system) {
+        if &c[1] != "xmlns" {
+            let v = c.get(2).or(c.get(3)).map_or("", |m| m.as_str());
+            push(&mut out, &c[1], &unescape(v));
+        }
+    }
+    let event_data = section("<EventData", "</EventData>");
+    for c in data.captures_iter(event_data) {
+        let name = c.get(1).or(c.get(2)).map_or("", |m| m.as_str());
+        push(&mut out, name, &unescape(&c[3]));
+    }
+    for c in bare.captures_iter(event_data) {
+        push(&mut out, "Data", &unescape(&c[1]));
+    }
+    for c in elem.captures_iter(section("<UserData", "</UserData>")) {
+        if c[1] == c[3] {
+            push(&mut out, &c[1], &unescape(&c[2]));
+        }
+    }
+    let id = out.get("EventID").cloned()?;
+    out.insert("EventCode".into(), id);
+    for (tag, field) in [
+        ("System", "System_Props_Xml"),
+        ("EventData", "EventData_Xml"),
+        ("UserData", "UserData_Xml"),
+    ] {
+        if let Some(inner) = inner_xml(raw, tag) {
+            push(&mut out, field, inner);
+        }
+    }
+    Some(out)
+}
+
+/// XML's five entities and character references, decoded.
+fn unescape(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    quick_xml::escape::unescape(s)
+        .map(|c| c.into_owned())
+        .unwrap_or_else(|_| s.to_string())
+}
+
+/// [`parse_event`] for XML that does not parse: the fields
+/// [`extract_loose`] finds. None when it finds no `EventID`.
+pub fn parse_loose(raw: &str) -> Option<Event> {
+    event_from(raw, extract_loose(raw)?).ok()
+}
+
 /// The fields of a Windows event's XML, in document order.
 pub fn extract(raw: &str) -> Result<IndexMap<String, Vec<String>>, String> {
     extract_with(raw, false)
@@ -204,8 +282,15 @@ pub(crate) fn extract_with(
         ("EventData", "EventData_Xml"),
         ("UserData", "UserData_Xml"),
     ] {
-        if let Some(inner) = inner_xml(raw, tag) {
-            push(&mut out, field, inner);
+        match inner_xml(raw, tag) {
+            Some(inner) => push(&mut out, field, inner),
+            // Cut short inside the part: what there is of it.
+            None if lenient => {
+                if let Some(rest) = open_part(raw, tag) {
+                    push(&mut out, field, rest);
+                }
+            }
+            None => {}
         }
     }
     if let Some(child) = userdata_child {
@@ -222,6 +307,19 @@ pub(crate) fn push(out: &mut IndexMap<String, Vec<String>>, name: &str, value: &
         return;
     }
     out.entry(name.to_string()).or_default().push(v.to_string());
+}
+
+/// The text after `<tag …>` to the end, when the event is cut short before
+/// its `</tag>`.
+fn open_part<'a>(raw: &'a str, tag: &str) -> Option<&'a str> {
+    let open = format!("<{tag}");
+    let i = raw.find(&open)?;
+    let after = raw[i + open.len()..].chars().next()?;
+    if after != '>' && !after.is_whitespace() {
+        return None;
+    }
+    let close = raw[i..].find('>')? + i;
+    (!raw[..close].ends_with('/')).then(|| &raw[close + 1..])
 }
 
 /// The text between `<tag …>` and `</tag>` (first occurrence).
@@ -290,10 +388,24 @@ pub(crate) fn read_winxml(
                             raw_only: false,
                             ready: false,
                         },
-                        Err(msg) => Item::Bad {
-                            line: start_line,
-                            record: None,
-                            msg,
+                        Err(msg) => match parse_loose(&raw) {
+                            // Splunk's add-on extracts with regexes, so a
+                            // malformed event still gets its fields.
+                            Some(ev) => {
+                                eprintln!(
+                                    "warning: {name}:{start_line}: {msg}; fields taken by pattern, as Splunk's Windows add-on would"
+                                );
+                                Item::Event {
+                                    ev,
+                                    raw_only: false,
+                                    ready: false,
+                                }
+                            }
+                            None => Item::Bad {
+                                line: start_line,
+                                record: None,
+                                msg,
+                            },
                         },
                     };
                     if !emit(item)? {
@@ -378,6 +490,22 @@ mod tests {
         assert_eq!(f["SubjectUserName"], vec!["bob"]);
         assert!(f["LogFileCleared_Xml"][0].contains("bob"));
         assert!(f["UserData_Xml"][0].starts_with("<LogFileCleared"));
+    }
+
+    #[test]
+    fn malformed_xml_gets_its_fields_by_pattern() {
+        // security_content's 5141 example: `<Le>0</Level>`.
+        let raw = "<Event xmlns='x'><System><EventID>5141</EventID><Le>0</Level><Task>14081</Task><TimeCreated SystemTime='2022-10-17T21:08:49.470503100Z'/><Computer>dc &amp; co</Computer></System><EventData><Data Name='ObjectClass'>nTDSDSA</Data><Data Name='TreeDelete'>%%14679</Data></EventData></Event>";
+        assert!(parse_event(raw).is_err());
+        let ev = parse_loose(raw).unwrap();
+        let get = |k: &str| ev.get(k).map(|v| v.to_display(","));
+        assert_eq!(get("EventCode").as_deref(), Some("5141"));
+        assert_eq!(get("Task").as_deref(), Some("14081"));
+        assert_eq!(get("Computer").as_deref(), Some("dc & co"));
+        assert_eq!(get("ObjectClass").as_deref(), Some("nTDSDSA"));
+        assert_eq!(get("Level"), None, "the broken element gives nothing");
+        assert_eq!(ev.time(), Some(1_666_040_929.470_503));
+        assert!(parse_loose("<Event><System></System></Event>").is_none());
     }
 
     #[test]
