@@ -63,6 +63,22 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "azure_aad.yml",
         include_str!("../../../rules/knowledge/azure_aad.yml"),
     ),
+    (
+        "crowdstrike.yml",
+        include_str!("../../../rules/knowledge/crowdstrike.yml"),
+    ),
+    (
+        "suricata.yml",
+        include_str!("../../../rules/knowledge/suricata.yml"),
+    ),
+    (
+        "splunk_stream.yml",
+        include_str!("../../../rules/knowledge/splunk_stream.yml"),
+    ),
+    (
+        "defender_advanced_hunting.yml",
+        include_str!("../../../rules/knowledge/defender_advanced_hunting.yml"),
+    ),
 ];
 
 /// Search-time knowledge: compiled stanzas in load order.
