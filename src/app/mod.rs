@@ -3,6 +3,7 @@
 //! tools, writing results, and the REPL.
 
 pub mod check;
+pub mod datasources;
 pub mod filter;
 pub mod hunt;
 pub mod macro_tools;

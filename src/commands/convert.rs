@@ -130,6 +130,12 @@ impl Command for ConvertCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "timeformat": self.timeformat, "conversions": self.conversions })
     }
+    fn writes(&self) -> Vec<String> {
+        self.conversions
+            .iter()
+            .filter_map(|c| c.alias.as_ref().map(|a| a.name.clone()))
+            .collect()
+    }
     fn field_flow(&self) -> crate::spl::fields::Flow {
         crate::spl::fields::Flow::reads(self.conversions.iter().flat_map(|c| {
             std::iter::once(c.field.name.clone()).chain(c.alias.as_ref().map(|a| a.name.clone()))

@@ -87,6 +87,9 @@ impl Command for EvalCmd {
     fn exprs(&self) -> Vec<&Expr> {
         self.assigns.iter().map(|a| &a.expr).collect()
     }
+    fn writes(&self) -> Vec<String> {
+        self.assigns.iter().map(|a| a.field.name.clone()).collect()
+    }
     fn field_flow(&self) -> crate::spl::fields::Flow {
         let exprs: Vec<&Expr> = self.assigns.iter().map(|a| &a.expr).collect();
         crate::spl::fields::exprs_flow(&exprs, self.assigns.iter().map(|a| a.field.name.clone()))

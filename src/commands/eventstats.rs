@@ -164,6 +164,9 @@ impl Command for EventstatsCmd {
     fn exprs(&self) -> Vec<&Expr> {
         agg_exprs(&self.aggs)
     }
+    fn writes(&self) -> Vec<String> {
+        self.aggs.iter().map(|a| a.output_name()).collect()
+    }
     fn field_flow(&self) -> crate::spl::fields::Flow {
         let mut v: Vec<String> = self.by.iter().map(|f| f.name.clone()).collect();
         if !super::stats::agg_fields(&self.aggs, &mut v) {

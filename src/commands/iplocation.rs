@@ -99,6 +99,24 @@ impl Command for IplocationCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "options": self.options, "field": self.field })
     }
+    fn writes(&self) -> Vec<String> {
+        let prefix = get(&self.options, "prefix")
+            .map(|o| o.value.clone())
+            .unwrap_or_default();
+        [
+            "City",
+            "Country",
+            "Region",
+            "lat",
+            "lon",
+            "Continent",
+            "MetroCode",
+            "Timezone",
+        ]
+        .iter()
+        .map(|n| format!("{prefix}{n}"))
+        .collect()
+    }
     fn field_flow(&self) -> crate::spl::fields::Flow {
         crate::spl::fields::Flow::reads([self.field.name.clone()])
     }

@@ -178,6 +178,13 @@ impl Command for LookupCmd {
             "output": self.output.as_ref().map(|(m, f)| serde_json::json!({ "mode": m, "fields": f })),
         })
     }
+    fn writes(&self) -> Vec<String> {
+        let event_field = |m: &FieldMap| m.alias.as_ref().unwrap_or(&m.field).name.clone();
+        self.output
+            .iter()
+            .flat_map(|(_, outs)| outs.iter().map(event_field))
+            .collect()
+    }
     fn field_flow(&self) -> crate::spl::fields::Flow {
         // The event fields it matches on, and those it writes (OUTPUTNEW
         // reads whether they are set).

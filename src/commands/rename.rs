@@ -100,6 +100,9 @@ impl Command for RenameCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({ "pairs": self.pairs })
     }
+    fn writes(&self) -> Vec<String> {
+        self.pairs.iter().map(|p| p.to.name.clone()).collect()
+    }
     fn field_flow(&self) -> crate::spl::fields::Flow {
         crate::spl::fields::Flow::reads(
             self.pairs

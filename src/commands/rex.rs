@@ -146,6 +146,9 @@ impl Command for RexCmd {
             "pattern_span": self.pattern_span,
         })
     }
+    fn writes(&self) -> Vec<String> {
+        group_names(&self.pattern)
+    }
     fn field_flow(&self) -> crate::spl::fields::Flow {
         // It reads its input field (`_raw` by default) and adds the groups.
         let field = self
@@ -416,6 +419,24 @@ impl Operator for SedOp {
         }
         out(ev)
     }
+}
+
+/// The names of a pattern's named groups (`(?<name>…)`, `(?P<name>…)`), in order.
+pub(crate) fn group_names(pattern: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = pattern;
+    while let Some(i) = rest.find("(?") {
+        let after = &rest[i + 2..];
+        let after = after.strip_prefix('P').unwrap_or(after);
+        if let Some(name) = after.strip_prefix('<').and_then(|a| a.split_once('>')) {
+            let n = name.0;
+            if !n.is_empty() && n.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                out.push(n.to_string());
+            }
+        }
+        rest = &rest[i + 2..];
+    }
+    out
 }
 
 #[cfg(test)]

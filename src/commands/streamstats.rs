@@ -182,6 +182,9 @@ impl Command for StreamstatsCmd {
         }
         out
     }
+    fn writes(&self) -> Vec<String> {
+        self.aggs.iter().map(|a| a.output_name()).collect()
+    }
     fn field_flow(&self) -> crate::spl::fields::Flow {
         if self.reset_before.is_some() || self.reset_after.is_some() {
             return crate::spl::fields::Flow::Any;

@@ -108,6 +108,13 @@ pub trait Command: fmt::Debug + fmt::Display + Send + Sync + 'static {
     fn field_flow(&self) -> crate::spl::fields::Flow {
         crate::spl::fields::Flow::Any
     }
+    /// Fields this command sets on the rows it passes on (`eval` targets,
+    /// `rex` groups, `rename` targets, `lookup` outputs, …): a field read
+    /// after it comes from the search, not from the events. Only what is
+    /// known from the search text; empty by default.
+    fn writes(&self) -> Vec<String> {
+        Vec::new()
+    }
     fn as_any(&self) -> &dyn Any;
 }
 

@@ -10,6 +10,7 @@ mod commands_core;
 mod common;
 mod corpus;
 mod corpus_runtime;
+mod data_sources;
 mod diagnostics;
 mod evtx;
 mod filter;
