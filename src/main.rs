@@ -76,6 +76,25 @@ read from stdin without prompts; the exit code is then 1 if any input failed."
     Filter(Box<cli::filter::FilterArgs>),
 }
 
+/// Whether file descriptor 1 was closed when the process started, looked at
+/// before the Rust runtime points a closed one at /dev/null.
+#[cfg(target_os = "linux")]
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Runs from `.init_array`, before the Rust runtime's own start-up.
+#[cfg(target_os = "linux")]
+#[used]
+#[unsafe(link_section = ".init_array")]
+static LOOK_AT_STDOUT: extern "C" fn() = {
+    extern "C" fn look() {
+        // SAFETY: fcntl(F_GETFD) only queries the descriptor's flags.
+        if unsafe { libc::fcntl(1, libc::F_GETFD) } == -1 {
+            STDOUT_CLOSED.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+    look
+};
+
 fn main() -> ExitCode {
     // Like other Unix tools, end quietly when the reader of our output goes
     // away (`spleval run … | head`), instead of panicking on a closed pipe.
@@ -83,6 +102,13 @@ fn main() -> ExitCode {
     // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+    // A closed standard output (`>&-`): the Rust runtime reopens it on
+    // /dev/null before `main`, so results would vanish with exit 0. Say so.
+    #[cfg(target_os = "linux")]
+    if STDOUT_CLOSED.load(std::sync::atomic::Ordering::Relaxed) {
+        eprintln!("error: standard output is closed: there is nowhere to write results");
+        return ExitCode::from(1);
     }
     let cli = match Cli::try_parse() {
         Ok(c) => c,

@@ -34,8 +34,16 @@ pub struct DedupCmd {
 fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
     let mut rest = ws(i);
     let mut count = None;
-    if let Ok((r, n)) = lex::uint(rest) {
+    // A signed number first is a count (`dedup -1 x` is not a field named -1).
+    let sign = rest.strip_prefix(['-', '+']);
+    if let Ok((r, n)) = lex::uint(sign.unwrap_or(rest)) {
         if lex::ws1(r).is_some() {
+            if rest.starts_with('-') || n == 0 {
+                return lex::cut_err(
+                    rest,
+                    "dedup's count must be a positive integer (how many events to keep per combination)",
+                );
+            }
             count = Some(n);
             rest = ws(r);
         }

@@ -318,6 +318,8 @@ impl ToOperator for TransactionCmd {
             end: None,
             ctx: ctx.fn_ctx.clone(),
             open: Vec::new(),
+            live: BTreeSet::new(),
+            index: HashMap::new(),
             done: Vec::new(),
             orphans: Vec::new(),
             tick: 0,
@@ -410,7 +412,14 @@ struct TransactionOp {
     start: Option<Filter>,
     end: Option<Filter>,
     ctx: FnCtx,
-    open: Vec<Txn>,
+    /// Transactions by slot; a closed one leaves its slot empty (slots are
+    /// not reused, so an index entry never points at a stranger).
+    open: Vec<Option<Txn>>,
+    /// The slots still open.
+    live: BTreeSet<usize>,
+    /// (field, value) → the slots of open transactions holding it: an event
+    /// is offered only those sharing a value with it, not every open one.
+    index: HashMap<(String, String), Vec<usize>>,
     /// Closed transactions: (transaction, closed by a condition).
     done: Vec<(Txn, bool)>,
     orphans: Vec<Event>,
@@ -434,7 +443,30 @@ impl TransactionOp {
     /// The open transaction this event can join.
     fn find(&self, vals: &HashMap<String, BTreeSet<String>>) -> Option<usize> {
         let mut best: Option<usize> = None;
-        for (n, t) in self.open.iter().enumerate() {
+        // Connected (the default) with fields: a transaction it can join
+        // shares a value with it, so the index names every candidate.
+        let indexed: Vec<usize>;
+        let all: Vec<usize>;
+        let candidates: &[usize] = if self.connected && !self.fields.is_empty() {
+            let mut c: Vec<usize> = vals
+                .iter()
+                .flat_map(|(f, vs)| vs.iter().map(move |v| (f, v)))
+                .filter_map(|(f, v)| self.index.get(&(f.clone(), v.clone())))
+                .flatten()
+                .copied()
+                .collect();
+            c.sort_unstable();
+            c.dedup();
+            indexed = c;
+            &indexed
+        } else {
+            all = self.live.iter().copied().collect();
+            &all
+        };
+        for &n in candidates {
+            let Some(t) = self.open[n].as_ref() else {
+                continue;
+            };
             let mut shared = false;
             let mut ok = true;
             for (f, vs) in vals {
@@ -449,15 +481,32 @@ impl TransactionOp {
             if !ok || (self.connected && !shared && !self.fields.is_empty()) {
                 continue;
             }
-            if best.is_none_or(|b| self.open[b].touched < t.touched) {
+            if best.is_none_or(|b| self.txn(b).touched < t.touched) {
                 best = Some(n);
             }
         }
         best
     }
 
+    fn txn(&self, n: usize) -> &Txn {
+        self.open[n].as_ref().expect("an open slot")
+    }
+
     fn close(&mut self, idx: usize, by_condition: bool) {
-        let t = self.open.swap_remove(idx);
+        let Some(t) = self.open[idx].take() else {
+            return;
+        };
+        self.live.remove(&idx);
+        for (f, vs) in &t.values {
+            for v in vs {
+                if let Some(slots) = self.index.get_mut(&(f.clone(), v.clone())) {
+                    slots.retain(|&n| n != idx);
+                    if slots.is_empty() {
+                        self.index.remove(&(f.clone(), v.clone()));
+                    }
+                }
+            }
+        }
         self.done.push((t, by_condition));
     }
 
@@ -556,7 +605,7 @@ impl Operator for TransactionOp {
         };
         let mut idx = self.find(&vals);
         if let (Some(n), Some(t)) = (idx, t) {
-            let txn = &self.open[n];
+            let txn = self.txn(n);
             let span_over = match (self.maxspan, txn.latest) {
                 (Some(ms), Some(l)) => l - t > ms,
                 _ => false,
@@ -580,7 +629,7 @@ impl Operator for TransactionOp {
         let n = match idx {
             Some(n) => n,
             None => {
-                self.open.push(Txn {
+                self.open.push(Some(Txn {
                     events: Vec::new(),
                     values: HashMap::new(),
                     latest: t,
@@ -588,14 +637,20 @@ impl Operator for TransactionOp {
                     has_end: is_end,
                     has_start: false,
                     touched: 0,
-                });
+                }));
+                self.live.insert(self.open.len() - 1);
                 self.open.len() - 1
             }
         };
         let tick = self.tick;
-        let txn = &mut self.open[n];
+        let txn = self.open[n].as_mut().expect("an open slot");
         for (f, vs) in vals {
-            txn.values.entry(f).or_default().extend(vs);
+            let known = txn.values.entry(f.clone()).or_default();
+            for v in vs {
+                if known.insert(v.clone()) {
+                    self.index.entry((f.clone(), v)).or_default().push(n);
+                }
+            }
         }
         if let Some(t) = t {
             txn.latest = Some(txn.latest.map_or(t, |l| l.max(t)));
@@ -614,8 +669,8 @@ impl Operator for TransactionOp {
     }
 
     fn finish(&mut self, out: &mut Emit<'_>) -> Result<()> {
-        while !self.open.is_empty() {
-            self.close(self.open.len() - 1, false);
+        while let Some(&n) = self.live.last() {
+            self.close(n, false);
         }
         let done = std::mem::take(&mut self.done);
         let mut results = Vec::new();

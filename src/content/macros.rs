@@ -449,13 +449,43 @@ pub const DEFAULT_FILTER: &str = "search *";
 
 const MAX_DEPTH: usize = 50;
 
+/// The most macro calls one search may expand (a macro calling the next
+/// twice, 39 levels deep, would otherwise make 2^39 of them).
+pub const MAX_EXPANSIONS: usize = 100_000;
+
+/// The largest a search may grow by expansion, in bytes.
+pub const MAX_EXPANDED: usize = 16 << 20;
+
+/// What expanding one search has spent.
+struct Budget {
+    calls: usize,
+}
+
 /// Expands every macro in `input` recursively.
 pub fn expand(input: &Mapped, macros: &MacroSet) -> Result<Mapped> {
     let mut stack = Vec::new();
-    expand_inner(input, macros, &mut stack)
+    expand_inner(input, macros, &mut stack, &mut Budget { calls: 0 })
 }
 
-fn expand_inner(input: &Mapped, macros: &MacroSet, stack: &mut Vec<String>) -> Result<Mapped> {
+fn over_budget(input: &Mapped, span: Span, stack: &[String], k: &str, what: String) -> SplError {
+    let chain = if stack.is_empty() {
+        k.to_string()
+    } else {
+        format!("{} -> {k}", stack.join(" -> "))
+    };
+    input.attach(
+        SplError::new(ErrorKind::Macro, format!("{what}; while expanding {chain}"))
+            .with_label("expansion stopped here"),
+        span,
+    )
+}
+
+fn expand_inner(
+    input: &Mapped,
+    macros: &MacroSet,
+    stack: &mut Vec<String>,
+    budget: &mut Budget,
+) -> Result<Mapped> {
     let mut out = Mapped::default();
     let mut pos = 0;
     loop {
@@ -519,11 +549,33 @@ fn expand_inner(input: &Mapped, macros: &MacroSet, stack: &mut Vec<String>) -> R
                 span,
             ));
         }
+        budget.calls += 1;
+        if budget.calls > MAX_EXPANSIONS {
+            return Err(over_budget(
+                input,
+                span,
+                stack,
+                &k,
+                format!("macro expansion too large: more than {MAX_EXPANSIONS} macro calls in one search"),
+            ));
+        }
         let body = substitute(&def, input, &call.args);
         stack.push(k);
-        let expanded = expand_inner(&body, macros, stack)?;
-        stack.pop();
+        let expanded = expand_inner(&body, macros, stack, budget)?;
+        let k = stack.pop().unwrap_or_default();
         out.push_mapped(&expanded);
+        if out.text.len() > MAX_EXPANDED {
+            return Err(over_budget(
+                input,
+                span,
+                stack,
+                &k,
+                format!(
+                    "macro expansion too large: the search grows past {} MiB",
+                    MAX_EXPANDED >> 20
+                ),
+            ));
+        }
         pos = call.end;
     }
     out.push_slice(input, pos, input.text.len());

@@ -142,6 +142,7 @@ fn first_field(e: &Expr) -> Option<String> {
 /// Parses and compiles an eval expression from text, once (knowledge packs
 /// and data model fields hold expressions as text).
 pub fn compile_text(text: &str) -> std::result::Result<Compiled, String> {
+    crate::spl::lex::reset_depth();
     let src = crate::spl::lex::Src::new(text);
     let expr = match crate::spl::expr::parse_expr(&src, text) {
         Ok((rest, e)) if rest.trim().is_empty() => e,

@@ -439,7 +439,7 @@ fn sprintf(fmt: &str, args: &[Value]) -> String {
             if w < 0 {
                 spec.left = true;
             }
-            spec.width = w.unsigned_abs() as usize;
+            spec.width = (w.unsigned_abs() as usize).min(MAX_WIDTH);
         } else {
             spec.width = read_int(&chars, &mut i);
         }
@@ -448,7 +448,7 @@ fn sprintf(fmt: &str, args: &[Value]) -> String {
             if i < chars.len() && chars[i] == '*' {
                 i += 1;
                 let p = next.next().and_then(Value::as_num).unwrap_or(0.0) as i64;
-                spec.prec = (p >= 0).then_some(p as usize);
+                spec.prec = (p >= 0).then_some((p as usize).min(MAX_WIDTH));
             } else {
                 spec.prec = Some(read_int(&chars, &mut i));
             }
@@ -482,8 +482,13 @@ fn read_int(chars: &[char], i: &mut usize) -> usize {
             .saturating_add(chars[*i].to_digit(10).unwrap() as usize);
         *i += 1;
     }
-    n.min(10_000)
+    n.min(MAX_WIDTH)
 }
+
+/// The widest field and the longest precision `printf` pads or prints to,
+/// written or given by `*` (C has no limit; past it a format would build
+/// strings of any size from one number).
+const MAX_WIDTH: usize = 10_000;
 
 /// First value of an argument (printf formats one value per conversion).
 fn scalar(v: &Value) -> &Value {
@@ -1034,6 +1039,30 @@ mod tests {
     fn printf_doc_extended_example() {
         let out = pf("%04.4f %-30s|", &[n(1.5), s("abc")]);
         assert_eq!(out, format!("1.5000 abc{}|", " ".repeat(27)));
+    }
+
+    #[test]
+    fn printf_widths_and_precisions_are_capped() {
+        let f = |fmt: &str, a: Vec<Value>| {
+            let mut args = vec![Value::from(fmt)];
+            args.extend(a);
+            printf(&args, &FnCtx::default()).unwrap().to_display(",")
+        };
+        for conv in ["f", "e", "g"] {
+            let out = f(
+                &format!("%.*{conv}"),
+                vec![Value::Num(65536.0), Value::Num(1.0)],
+            );
+            assert!(out.len() <= MAX_WIDTH + 8, "%.*{conv}: {}", out.len());
+        }
+        assert_eq!(
+            f("%*d", vec![Value::Num(1e9), Value::Num(1.0)]).len(),
+            MAX_WIDTH
+        );
+        assert_eq!(
+            f("%-*d|", vec![Value::Num(-1e9), Value::Num(1.0)]).len(),
+            MAX_WIDTH + 1
+        );
     }
 
     #[test]

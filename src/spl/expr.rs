@@ -315,6 +315,8 @@ fn binary<'a>(src: &Src<'a>, i: &'a str, min_prec: u8) -> PResult<'a, Expr> {
     } else {
         unary(src, i)?
     };
+    // Each operator of the chain nests the tree one level deeper.
+    let mut levels = Vec::new();
     loop {
         // `X IN (…)` at the equality level.
         let r = ws(rest);
@@ -338,6 +340,7 @@ fn binary<'a>(src: &Src<'a>, i: &'a str, min_prec: u8) -> PResult<'a, Expr> {
         if p < min_prec {
             break;
         }
+        levels.push(lex::nest(r)?);
         let (after, right) = cut(binary(src, ws(after), p + 1))?;
         let span = left.span().to(right.span());
         left = Expr::Binary {
@@ -355,6 +358,7 @@ fn binary<'a>(src: &Src<'a>, i: &'a str, min_prec: u8) -> PResult<'a, Expr> {
 fn not_level<'a>(src: &Src<'a>, i: &'a str, _min: u8) -> PResult<'a, Expr> {
     let i = ws(i);
     if let Some(after) = lex::keyword(i, "NOT") {
+        let _level = lex::nest(i)?;
         let (rest, inner) = cut(binary(src, ws(after), PREC_NOT))?;
         let span = Span::new(src.pos(i), inner.span().end);
         return Ok((
@@ -373,6 +377,7 @@ fn unary<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Expr> {
     let i = ws(i);
     if let Some(after) = i.strip_prefix('-') {
         if !after.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
+            let _level = lex::nest(i)?;
             let (rest, inner) = cut(unary(src, after))?;
             let span = Span::new(src.pos(i), inner.span().end);
             return Ok((
@@ -387,6 +392,7 @@ fn unary<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Expr> {
     }
     if let Some(after) = i.strip_prefix('!') {
         if !after.starts_with('=') {
+            let _level = lex::nest(i)?;
             let (rest, inner) = cut(unary(src, after))?;
             let span = Span::new(src.pos(i), inner.span().end);
             return Ok((
@@ -447,6 +453,7 @@ fn primary<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Expr> {
         return fail(i, "expected an expression");
     }
     if let Some(after) = i.strip_prefix('(') {
+        let _level = lex::nest(i)?;
         let (rest, e) = cut(parse_expr(src, after))?;
         let (rest, _) = cut(lex::expect_char(rest, ')'))?;
         return Ok((rest, e));
@@ -539,6 +546,7 @@ fn eval_ident(i: &str) -> Option<(&str, &str)> {
 }
 
 fn call_args<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Vec<Expr>> {
+    let _level = lex::nest(i)?;
     let mut args = Vec::new();
     let mut rest = ws(i);
     if let Some(r) = rest.strip_prefix(')') {

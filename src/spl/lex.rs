@@ -87,6 +87,49 @@ impl<'a> ParseError<&'a str> for PErr {
 
 pub type PResult<'a, T> = IResult<&'a str, T, PErr>;
 
+/// The deepest an expression or search may nest: parentheses, `NOT` and
+/// unary operators, function calls, subsearches, and each operator of a
+/// chain (`a + b + c` nests its operators). Past it the parser stops with
+/// an error at the place, instead of overflowing the stack while parsing,
+/// evaluating or dropping the tree. Splunk documents no such limit; real
+/// searches nest a few dozen levels at most.
+pub const MAX_DEPTH: usize = 400;
+
+thread_local! {
+    static DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// One level of nesting, given back when dropped (see [`nest`]).
+pub struct Nested(());
+
+impl Drop for Nested {
+    fn drop(&mut self) {
+        DEPTH.with(|d| d.set(d.get().saturating_sub(1)));
+    }
+}
+
+/// Enters one more level of nesting at `i`; fails past [`MAX_DEPTH`].
+pub fn nest(i: &str) -> Result<Nested, nom::Err<PErr>> {
+    DEPTH.with(|d| {
+        let n = d.get() + 1;
+        if n > MAX_DEPTH {
+            return Err(nom::Err::Failure(PErr::at(
+                i,
+                format!(
+                    "nested too deeply: more than {MAX_DEPTH} levels of parentheses, NOT, function calls, subsearches or chained operators"
+                ),
+            )));
+        }
+        d.set(n);
+        Ok(Nested(()))
+    })
+}
+
+/// Starts a parse from the top: no nesting yet.
+pub fn reset_depth() {
+    DEPTH.with(|d| d.set(0));
+}
+
 /// A recoverable failure (alternatives may still match).
 pub fn fail<T>(rest: &str, msg: impl Into<String>) -> PResult<'_, T> {
     Err(nom::Err::Error(PErr::at(rest, msg)))

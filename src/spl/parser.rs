@@ -24,6 +24,7 @@ pub trait Grammar: Sync {
 /// Parses a complete search whose commands come from `grammar`. The error
 /// carries an absolute offset.
 pub fn parse_pipeline(text: &str, grammar: &dyn Grammar) -> Result<Pipeline, PErr> {
+    super::lex::reset_depth();
     let src = Src::with_grammar(text, grammar);
     match pipeline(&src, text, false) {
         Ok((rest, p)) => {
@@ -56,6 +57,10 @@ fn absolute(src: &Src, e: PErr) -> PErr {
 const NO_COMMANDS: &str = "a search pipeline is not allowed here";
 
 /// A pipeline up to the end of input (or the `]` closing a subsearch).
+/// The most commands one pipeline (or subsearch) may have. Splunk
+/// documents no limit; the longest detection in the corpus has a few dozen.
+pub const MAX_COMMANDS: usize = 1000;
+
 pub fn pipeline<'a>(src: &Src<'a>, i: &'a str, sub: bool) -> PResult<'a, Pipeline> {
     let start = ws(i);
     let mut commands = Vec::new();
@@ -92,6 +97,12 @@ pub fn pipeline<'a>(src: &Src<'a>, i: &'a str, sub: bool) -> PResult<'a, Pipelin
         let Some(after_pipe) = r.strip_prefix('|') else {
             return cut(fail(r, "expected '|' before the next command"));
         };
+        if commands.len() >= MAX_COMMANDS {
+            return cut(fail(
+                r,
+                format!("too many commands: a search may have at most {MAX_COMMANDS}"),
+            ));
+        }
         let (after, node) = command(src, ws(after_pipe))?;
         commands.push(node);
         rest = after;

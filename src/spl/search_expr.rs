@@ -329,6 +329,7 @@ fn or_expr<'a>(src: &Src<'a>, i: &'a str, opts: &SearchOpts<'_>) -> PResult<'a, 
 fn not_expr<'a>(src: &Src<'a>, i: &'a str, opts: &SearchOpts<'_>) -> PResult<'a, SearchExpr> {
     let i = ws(i);
     if let Some(after) = upper_kw(i, "NOT") {
+        let _level = super::lex::nest(i)?;
         let (rest, e) = cut(not_expr(src, ws(after), opts))?;
         let span = Span::new(src.pos(i), e.span().end);
         return Ok((
@@ -477,6 +478,7 @@ fn primary<'a>(src: &Src<'a>, i: &'a str, opts: &SearchOpts<'_>) -> PResult<'a, 
         return fail(i, "expected a search term");
     }
     if let Some(after) = i.strip_prefix('(') {
+        let _level = super::lex::nest(i)?;
         let (rest, e) = cut(and_expr(src, after, &opts.nested()))?;
         let r = ws(rest);
         let Some(rest) = r.strip_prefix(')') else {
@@ -485,6 +487,7 @@ fn primary<'a>(src: &Src<'a>, i: &'a str, opts: &SearchOpts<'_>) -> PResult<'a, 
         return Ok((rest, e));
     }
     if let Some(after) = i.strip_prefix('[') {
+        let _level = super::lex::nest(i)?;
         let (rest, pipeline) = cut(super::parser::pipeline(src, after, true))?;
         let r = ws(rest);
         let Some(rest) = r.strip_prefix(']') else {

@@ -22,6 +22,7 @@ mod layers;
 mod macro_tools;
 mod prefilter_property;
 mod real_data;
+mod reliability;
 mod repl;
 mod repl_terminal;
 mod roundtrip;
