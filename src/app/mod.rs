@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod filter;
+pub mod findings;
 pub mod hunt;
 pub mod macro_tools;
 pub mod output;

@@ -6,8 +6,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::args::{self, ClockArgs, EventArgs, KnowledgeArgs};
+use super::args::{self, ClockArgs, EventArgs, KnowledgeArgs, OutFormat};
 use super::{check_sources, sources, CheckFailed};
+use crate::app::findings::{self, Builder, DetectionInfo};
 use crate::app::hunt::{self, Hunt};
 use crate::app::output::{Format, Writer};
 use crate::base::diag::SplError;
@@ -27,9 +28,10 @@ pub struct HuntArgs {
     pub macros: Vec<PathBuf>,
     #[command(flatten)]
     pub meta: EventArgs,
-    /// Output format [default: table on a terminal, json otherwise]
+    /// Output format: rows (table, json, csv) or findings made of them (findings,
+    /// ocsf) [default: table on a terminal, json otherwise]
     #[arg(long, value_enum)]
-    pub format: Option<Format>,
+    pub format: Option<OutFormat>,
     /// Write a JSON summary here: counts, and per detection its results (0 included) or why it did not run
     #[arg(long, value_name = "FILE")]
     pub summary: Option<PathBuf>,
@@ -124,14 +126,28 @@ pub fn exec(a: HuntArgs) -> Result<(), SplError> {
     // Results, by detection name.
     let order = h.by_name();
     let stdout = std::io::stdout();
-    let format = a.format.unwrap_or(if stdout.is_terminal() {
-        Format::Table
-    } else {
-        Format::Json
-    });
+    let format = OutFormat::or_default(a.format);
     let tz = ctx.fn_ctx.tz;
-    match format {
-        Format::Table => {
+    match format.split() {
+        Err(style) => {
+            let mut w = findings::Writer::new(stdout.lock(), style, tz);
+            for &i in &order {
+                let d = &h.hunters()[i];
+                let Some(det) = d.detection.as_ref().filter(|_| !d.rows.is_empty()) else {
+                    continue;
+                };
+                let (info, warnings) = DetectionInfo::of(det);
+                for m in warnings {
+                    eprintln!("warning: {m}");
+                }
+                let mut b = Builder::new(std::sync::Arc::new(info), tz, ctx.fn_ctx.now);
+                for r in &d.rows {
+                    w.push(&mut b, r)?;
+                }
+            }
+            let _ = w.finish()?;
+        }
+        Ok(Format::Table) => {
             let mut first = true;
             for &i in &order {
                 let d = &h.hunters()[i];
@@ -156,7 +172,7 @@ pub fn exec(a: HuntArgs) -> Result<(), SplError> {
                 let _ = w.finish(d.returns_events)?;
             }
         }
-        Format::Json | Format::Csv => {
+        Ok(format) => {
             let mut w = Writer::new(format, stdout.lock(), tz);
             for &i in &order {
                 let d = &h.hunters()[i];

@@ -13,6 +13,7 @@ mod corpus_runtime;
 mod diagnostics;
 mod evtx;
 mod filter;
+mod findings;
 mod grammar_doc;
 mod hunt;
 mod input_formats;
