@@ -9,4 +9,5 @@ pub mod hunt;
 pub mod macro_tools;
 pub mod output;
 pub mod repl;
+pub mod report;
 pub mod testrun;

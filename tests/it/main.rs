@@ -14,6 +14,8 @@ mod diagnostics;
 mod evtx;
 mod filter;
 mod findings;
+mod findings_ocsf;
+mod findings_report;
 mod grammar_doc;
 mod hunt;
 mod input_formats;
