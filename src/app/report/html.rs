@@ -90,19 +90,19 @@ pub fn page(summary: &Summary, fired: &[Fired], tz: chrono_tz::Tz, limits: Limit
         sha256_b64(CSS),
         sha256_b64(JS)
     );
-    let _ = write!(
+    let _ = writeln!(
         h,
         "<!DOCTYPE html>\n<html lang=\"en\" data-report=\"spleval\">\n<head>\n<meta charset=\"utf-8\">\n\
 <meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">\n\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-<title>spleval report: {} finding{}</title>\n<style>{CSS}</style>\n<script>{JS}</script>\n</head>\n<body>\n",
+<title>spleval report: {} finding{}</title>\n<style>{CSS}</style>\n<script>{JS}</script>\n</head>\n<body>",
         findings,
         if findings == 1 { "" } else { "s" }
     );
-    let _ = write!(
+    let _ = writeln!(
         h,
         "<header><h1>spleval findings report</h1><p>{} detection{} fired, {} finding{} over {} event{}; generated {} by spleval {}</p></header>\n\
-<nav><a href=\"#summary\">Summary</a><a href=\"#matrix\">ATT&amp;CK matrix</a><a href=\"#timeline\">Timeline</a><a href=\"#risk\">Risk objects</a><a href=\"#detections\">Detections</a></nav>\n<main>\n",
+<nav><a href=\"#summary\">Summary</a><a href=\"#matrix\">ATT&amp;CK matrix</a><a href=\"#timeline\">Timeline</a><a href=\"#risk\">Risk objects</a><a href=\"#detections\">Detections</a></nav>\n<main>",
         fired.len(),
         if fired.len() == 1 { "" } else { "s" },
         findings,
@@ -209,6 +209,9 @@ fn heat(count: usize, max: usize) -> usize {
     r.clamp(1, 5)
 }
 
+/// A matrix cell: technique id, findings, the detections that fired it.
+type Cell<'a> = (&'a String, usize, &'a Vec<usize>);
+
 fn matrix_section(h: &mut String, fired: &[Fired], attack: &Attack) {
     let counts = technique_counts(fired);
     h.push_str("<section id=\"matrix\"><h2>ATT&amp;CK matrix</h2>\n");
@@ -218,7 +221,7 @@ fn matrix_section(h: &mut String, fired: &[Fired], attack: &Attack) {
     }
     let max = counts.values().map(|c| c.0).max().unwrap_or(0);
     // Tactic columns in matrix order, then techniques MITRE does not know.
-    let mut columns: Vec<(String, String, Vec<(&String, usize, &Vec<usize>)>)> = attack
+    let mut columns: Vec<(String, String, Vec<Cell>)> = attack
         .tactics
         .iter()
         .map(|t| (t.name.clone(), t.id.clone(), Vec::new()))
@@ -299,9 +302,9 @@ fn timeline_section(h: &mut String, fired: &[Fired], tz: chrono_tz::Tz) {
         }
     }
     if points.is_empty() {
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<p class=\"empty\">No finding has a time ({untimed} without one).</p></section>\n"
+            "<p class=\"empty\">No finding has a time ({untimed} without one).</p></section>"
         );
         return;
     }
@@ -415,9 +418,9 @@ fn risk_section(h: &mut String, fired: &[Fired], limits: Limits) {
         h.push_str("<p class=\"empty\">No finding has a risk object.</p></section>\n");
         return;
     }
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<p class=\"note\">Ranked by total risk score, the sum of the scores of every finding that names the object (as ES's risk analysis adds risk events up).{}</p>\n",
+        "<p class=\"note\">Ranked by total risk score, the sum of the scores of every finding that names the object (as ES's risk analysis adds risk events up).{}</p>",
         if ranked.len() > limits.risk_objects {
             format!(" The first {} of {} are shown.", limits.risk_objects, ranked.len())
         } else {
@@ -493,9 +496,9 @@ fn detection(
     let a = &d.info.ann;
     let sev = severity(a.risk_score);
     let n = d.findings.len();
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<details class=\"det\" id=\"det-{i}\" data-name=\"{}\"><summary><span class=\"name\">{}</span> <span class=\"sev sev-{}\">{}</span><span class=\"meta\">{} finding{}{}{}</span></summary><div>\n",
+        "<details class=\"det\" id=\"det-{i}\" data-name=\"{}\"><summary><span class=\"name\">{}</span> <span class=\"sev sev-{}\">{}</span><span class=\"meta\">{} finding{}{}{}</span></summary><div>",
         esc(&d.info.name),
         esc(&d.info.name),
         sev_class(sev),
@@ -588,9 +591,9 @@ fn detection(
     }
     objects_table(h, d, limits);
     results_table(h, d, tz, limits);
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<h4>Search (macros expanded)</h4><pre><code>{}</code></pre>\n",
+        "<h4>Search (macros expanded)</h4><pre><code>{}</code></pre>",
         esc(&d.spl)
     );
     h.push_str("</div></details>\n");
