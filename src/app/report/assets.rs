@@ -22,8 +22,8 @@ h2 { font-size: 18px; border-bottom: 2px solid var(--line); padding-bottom: 4px;
 .facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 8px 0; }
 .facts dt { color: var(--muted); }
 .facts dd { margin: 0; overflow-wrap: anywhere; }
-.matrix { display: grid; grid-auto-flow: column; grid-auto-columns: minmax(112px, 1fr); gap: 6px; overflow-x: auto; }
-.tactic h3 { font-size: 12px; margin: 0 0 4px; padding: 6px; background: #14213d; color: #fff; border-radius: 4px; min-height: 44px; }
+.matrix { display: grid; grid-auto-flow: column; grid-auto-columns: minmax(112px, 1fr); gap: 6px; overflow: auto; max-height: 75vh; border: 1px solid var(--line); border-radius: 6px; padding: 0 4px 4px; }
+.tactic h3 { position: sticky; top: 0; font-size: 12px; margin: 0 0 4px; padding: 6px; background: #14213d; color: #fff; border-radius: 0 0 4px 4px; min-height: 44px; }
 .tactic h3 small { display: block; font-weight: 400; color: #c9d3e6; }
 .cell { display: block; margin: 0 0 4px; padding: 5px 6px; border-radius: 4px; font-size: 12px; color: #111; text-decoration: none; border: 1px solid rgba(0,0,0,.08); }
 .cell b { display: block; }
