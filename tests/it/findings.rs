@@ -317,3 +317,34 @@ fn findings_warn_about_annotations_of_the_wrong_shape() {
     insta::assert_snapshot!(String::from_utf8_lossy(&out.stderr));
     drop(p);
 }
+
+#[test]
+fn findings_annotations_of_every_corpus_detection_read_cleanly() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let files = spleval::app::check::collect_files(&[shared.join("security_content/detections")])
+        .expect("detections");
+    let attack = spleval::content::attack::Attack::shipped();
+    let (mut read, mut with_message, mut unknown) = (0, 0, Vec::new());
+    for f in files {
+        let Ok(d) = spleval::content::rules::load_detection(&f) else {
+            continue;
+        };
+        let (info, warnings) = spleval::app::findings::DetectionInfo::of(&d);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        read += 1;
+        with_message += usize::from(info.ann.message.is_some());
+        for t in &info.ann.techniques {
+            if attack.technique(t).is_none() {
+                unknown.push(format!("{}: {t}", f.display()));
+            }
+        }
+    }
+    assert!(read > 1700, "{read}");
+    assert_eq!(with_message, read, "every corpus detection has a message");
+    assert!(
+        unknown.is_empty(),
+        "techniques the ATT&CK table lacks: {unknown:?}"
+    );
+}
