@@ -35,9 +35,12 @@ enum Cmd {
 deprecated and removed detections left out) over the events, reading the input once.\n\n\
 Results are labelled by detection, sorted by detection name: table: one table per detection \
 with a heading `== NAME (N results)`; json: one object per line, `detection` first, then the \
-result's fields; csv: one header row, `detection` then the union of every detection's fields. \
+result's fields; csv: one header row, `detection` then the union of every detection's fields; \
+findings: one finding per result (detection, rendered message, risk score, risk and threat \
+objects, ATT&CK, stories, the result); ocsf: the same as OCSF Detection Finding records. \
 Detections without results print nothing; --summary FILE writes every detection's count (0 \
-included) and why each skipped one cannot run. At the end a summary goes to stderr: detections \
+included) and why each skipped one cannot run; --report FILE writes an HTML report of the \
+findings (then results go to stdout only with --format). At the end a summary goes to stderr: detections \
 loaded / runnable / not runnable (by reason), events read, detections with results, the \
 detections that failed while running (with their errors), time.\n\n\
 Detections with subsearches run them first, together in one more pass over the input; \

@@ -5,8 +5,10 @@
 pub mod check;
 pub mod datasources;
 pub mod filter;
+pub mod findings;
 pub mod hunt;
 pub mod macro_tools;
 pub mod output;
 pub mod repl;
+pub mod report;
 pub mod testrun;

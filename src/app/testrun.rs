@@ -65,6 +65,8 @@ pub struct Outcome {
     pub status: Status,
     pub results: u64,
     pub time: Duration,
+    /// The results, when the run keeps them (`spleval test --format findings`).
+    pub rows: Vec<Event>,
 }
 
 impl Outcome {
@@ -197,12 +199,13 @@ pub fn load_datasets(
         .collect()
 }
 
-/// Runs one case over the loaded datasets.
+/// Runs one case over the loaded datasets; `keep_rows` keeps its results in the outcome.
 pub fn run_case(
     case: &Case,
     data: &HashMap<Dataset, Result<Arc<Vec<Event>>, String>>,
     macros: &MacroSet,
     ctx: &PlanCtx,
+    keep_rows: bool,
 ) -> Outcome {
     let started = Instant::now();
     let done = |status, results| Outcome {
@@ -210,6 +213,7 @@ pub fn run_case(
         status,
         results,
         time: started.elapsed(),
+        rows: Vec::new(),
     };
     if case.datasets.is_empty() {
         return done(Status::Skipped("the test names no attack_data".into()), 0);
@@ -259,7 +263,11 @@ pub fn run_case(
             Some(why) => Status::Failed(why),
         },
     };
-    done(status, n)
+    let mut o = done(status, n);
+    if keep_rows {
+        o.rows = rows;
+    }
+    o
 }
 
 /// Compares expected rows with results, in order, on the fields the expectation names.
@@ -358,13 +366,15 @@ fn first_line(s: &str) -> &str {
         .unwrap_or("")
 }
 
-/// Runs all cases with `jobs` threads, reporting each finished case to `progress`.
+/// Runs all cases with `jobs` threads, reporting each finished case to
+/// `progress`; `keep_rows` keeps each case's results in its outcome.
 pub fn run_all(
     cases: &[Case],
     data: &HashMap<Dataset, Result<Arc<Vec<Event>>, String>>,
     macros: &MacroSet,
     ctx: &PlanCtx,
     jobs: usize,
+    keep_rows: bool,
     progress: &(dyn Fn(&Outcome) + Sync),
 ) -> Vec<Outcome> {
     let pool = rayon::ThreadPoolBuilder::new()
@@ -375,7 +385,7 @@ pub fn run_all(
         cases
             .par_iter()
             .map(|c| {
-                let o = run_case(c, data, macros, ctx);
+                let o = run_case(c, data, macros, ctx, keep_rows);
                 progress(&o);
                 o
             })

@@ -6,6 +6,8 @@ use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
 
+use crate::app::findings::Style;
+use crate::app::output::Format;
 use crate::base::diag::{ErrorKind, SplError};
 use crate::commands::support::pipeline::PlanCtx;
 use crate::content::datamodels::Datamodels;
@@ -78,6 +80,45 @@ pub struct KnowledgeArgs {
 pub enum ReportFormat {
     Text,
     Json,
+}
+
+/// `--format` of `run` and `hunt`: result rows, or findings made of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutFormat {
+    /// An aligned table
+    Table,
+    /// One JSON object per result (NDJSON)
+    Json,
+    /// A header row, then one row per result
+    Csv,
+    /// One finding per result (NDJSON, grammar/findings.schema.json): the
+    /// detection, its rendered message, risk score, risk and threat objects, ATT&CK, stories
+    Findings,
+    /// One OCSF Detection Finding (class 2004) per result (NDJSON)
+    Ocsf,
+}
+
+impl OutFormat {
+    /// Rows in this format, or findings in that style.
+    pub fn split(self) -> Result<Format, Style> {
+        match self {
+            OutFormat::Table => Ok(Format::Table),
+            OutFormat::Json => Ok(Format::Json),
+            OutFormat::Csv => Ok(Format::Csv),
+            OutFormat::Findings => Err(Style::Findings),
+            OutFormat::Ocsf => Err(Style::Ocsf),
+        }
+    }
+
+    /// The format given, else a table on a terminal and JSON otherwise.
+    pub fn or_default(f: Option<OutFormat>) -> OutFormat {
+        use std::io::IsTerminal;
+        f.unwrap_or(if std::io::stdout().is_terminal() {
+            OutFormat::Table
+        } else {
+            OutFormat::Json
+        })
+    }
 }
 
 impl ClockArgs {

@@ -6,10 +6,12 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::args::{self, ClockArgs, EventArgs, KnowledgeArgs};
+use super::args::{self, ClockArgs, EventArgs, KnowledgeArgs, OutFormat};
 use super::{check_sources, sources, CheckFailed};
+use crate::app::findings::{self, Builder, DetectionInfo};
 use crate::app::hunt::{self, Hunt};
 use crate::app::output::{Format, Writer};
+use crate::app::report;
 use crate::base::diag::SplError;
 use crate::content::rules;
 use crate::input::Source;
@@ -27,12 +29,19 @@ pub struct HuntArgs {
     pub macros: Vec<PathBuf>,
     #[command(flatten)]
     pub meta: EventArgs,
-    /// Output format [default: table on a terminal, json otherwise]
+    /// Output format: rows (table, json, csv) or findings made of them (findings,
+    /// ocsf) [default: table on a terminal, json otherwise]
     #[arg(long, value_enum)]
-    pub format: Option<Format>,
+    pub format: Option<OutFormat>,
     /// Write a JSON summary here: counts, and per detection its results (0 included) or why it did not run
     #[arg(long, value_name = "FILE")]
     pub summary: Option<PathBuf>,
+    /// Write an HTML report of the findings here: one self-contained file
+    /// (summary, ATT&CK matrix, timeline, risk objects, each detection's
+    /// messages, results and SPL), written atomically. Without --format,
+    /// results are then not printed on stdout
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
     #[command(flatten)]
     pub clock: ClockArgs,
     #[command(flatten)]
@@ -57,6 +66,9 @@ pub struct HuntArgs {
 pub fn exec(a: HuntArgs) -> Result<(), SplError> {
     let started = std::time::Instant::now();
     args::rules_root(Some(&a.rules), None)?;
+    if let Some(p) = &a.report {
+        report::check_target(p)?;
+    }
     let knowledge = a.knowledge.load()?;
     let macros = rules::load_macros(Some(&a.rules), &a.macros)?;
     let ctx = args::plan_ctx(
@@ -124,14 +136,30 @@ pub fn exec(a: HuntArgs) -> Result<(), SplError> {
     // Results, by detection name.
     let order = h.by_name();
     let stdout = std::io::stdout();
-    let format = a.format.unwrap_or(if stdout.is_terminal() {
-        Format::Table
-    } else {
-        Format::Json
-    });
+    let format = OutFormat::or_default(a.format);
     let tz = ctx.fn_ctx.tz;
-    match format {
-        Format::Table => {
+    let print = a.report.is_none() || a.format.is_some();
+    match format.split() {
+        _ if !print => {}
+        Err(style) => {
+            let mut w = findings::Writer::new(stdout.lock(), style, tz);
+            for &i in &order {
+                let d = &h.hunters()[i];
+                let Some(det) = d.detection.as_ref().filter(|_| !d.rows.is_empty()) else {
+                    continue;
+                };
+                let (info, warnings) = DetectionInfo::of(det);
+                for m in warnings {
+                    eprintln!("warning: {m}");
+                }
+                let mut b = Builder::new(std::sync::Arc::new(info), tz, ctx.fn_ctx.now);
+                for r in &d.rows {
+                    w.push(&mut b, r)?;
+                }
+            }
+            let _ = w.finish()?;
+        }
+        Ok(Format::Table) => {
             let mut first = true;
             for &i in &order {
                 let d = &h.hunters()[i];
@@ -156,7 +184,7 @@ pub fn exec(a: HuntArgs) -> Result<(), SplError> {
                 let _ = w.finish(d.returns_events)?;
             }
         }
-        Format::Json | Format::Csv => {
+        Ok(format) => {
             let mut w = Writer::new(format, stdout.lock(), tz);
             for &i in &order {
                 let d = &h.hunters()[i];
@@ -281,6 +309,57 @@ pub fn exec(a: HuntArgs) -> Result<(), SplError> {
         planned.as_secs_f64(),
         pass.as_secs_f64()
     );
+    if let Some(p) = &a.report {
+        let mut fired = Vec::new();
+        for &i in &order {
+            let d = &h.hunters()[i];
+            let Some(det) = d.detection.as_ref().filter(|_| !d.rows.is_empty()) else {
+                continue;
+            };
+            let (info, _) = DetectionInfo::of(det);
+            let info = std::sync::Arc::new(info);
+            let mut b = Builder::new(info.clone(), tz, ctx.fn_ctx.now);
+            let findings = d.rows.iter().map(|r| b.finding(r)).collect();
+            let mut columns = d.columns.clone().unwrap_or_default();
+            for c in crate::app::output::columns(&d.rows, d.returns_events) {
+                if !columns.contains(&c) {
+                    columns.push(c);
+                }
+            }
+            fired.push(report::Fired {
+                info,
+                spl: d.expanded_spl().unwrap_or_default().to_string(),
+                columns,
+                rows: d.rows.clone(),
+                findings,
+            });
+        }
+        let summary = report::Summary {
+            inputs: a.events.clone(),
+            rules: a.rules.display().to_string(),
+            events: report.input.events,
+            malformed: report.input.malformed,
+            loaded: h.loaded,
+            runnable: h.hunters().len(),
+            not_runnable: h.skipped.len(),
+            left_out: h.left_out.len(),
+            failed: failed
+                .iter()
+                .filter_map(|d| d.error.as_ref().map(|e| (d.name.clone(), e.msg.clone())))
+                .collect(),
+            seconds: started.elapsed().as_secs_f64(),
+            generated: ctx.fn_ctx.now,
+        };
+        let html = report::render(&summary, &fired, tz, report::Limits::default());
+        report::write_atomic(p, html.as_bytes())?;
+        eprintln!(
+            "report: {} ({} finding(s) of {} detection(s), {} KB)",
+            p.display(),
+            fired.iter().map(|d| d.findings.len()).sum::<usize>(),
+            fired.len(),
+            html.len().div_ceil(1024)
+        );
+    }
     if let Some(p) = &a.summary {
         let doc = h.summary(&order, &report, rereads, started.elapsed().as_secs_f64());
         std::fs::write(

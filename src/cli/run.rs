@@ -1,16 +1,17 @@
 //! `spleval run`: a detection YAML's search (or `--spl`) over events.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::Args;
 
-use super::args::{self, ClockArgs, EventArgs, KnowledgeArgs, MacroArgs};
+use super::args::{self, ClockArgs, EventArgs, KnowledgeArgs, MacroArgs, OutFormat};
 use super::{check_sources, load_search, sources, time_arg};
-use crate::app::output::{Format, Writer};
+use crate::app::findings::{self, Builder, DetectionInfo};
+use crate::app::output::Writer;
 use crate::base::diag::SplError;
 use crate::content::knowledge::Knowledge;
+use crate::content::rules;
 use crate::engine::run;
 use crate::input::Meta;
 
@@ -30,9 +31,10 @@ pub struct RunArgs {
     pub rules: MacroArgs,
     #[command(flatten)]
     pub events: EventArgs,
-    /// Output format [default: table on a terminal, json otherwise]
+    /// Output format: rows (table, json, csv) or findings made of them (findings,
+    /// ocsf; these need a RULE) [default: table on a terminal, json otherwise]
     #[arg(long, value_enum)]
-    pub format: Option<Format>,
+    pub format: Option<OutFormat>,
     #[command(flatten)]
     pub clock: ClockArgs,
     /// Only events at or after this time (epoch, ISO-8601, or relative like -7d@d)
@@ -75,6 +77,15 @@ pub fn exec(a: RunArgs) -> Result<(), SplError> {
             ))
             .with_help("with --spl every positional argument is an EVENTS file"));
         }
+    }
+    let format = OutFormat::or_default(a.format);
+    if a.spl.is_some() && format.split().is_err() {
+        return Err(SplError::usage(
+            "--format findings and --format ocsf need a RULE file: a --spl search is no detection",
+        )
+        .with_help(
+            "findings take their message, risk, ATT&CK and stories from the detection YAML",
+        ));
     }
     let rule = if a.spl.is_none() {
         if positional.is_empty() {
@@ -121,17 +132,30 @@ pub fn exec(a: RunArgs) -> Result<(), SplError> {
         ..args::meta(&a.events, Some(knowledge))
     };
     let stdout = std::io::stdout();
-    let format = a.format.unwrap_or(if stdout.is_terminal() {
-        Format::Table
-    } else {
-        Format::Json
-    });
     let started = std::time::Instant::now();
-    let mut writer = Writer::new(format, stdout.lock(), ctx.fn_ctx.tz);
     crate::commands::support::pipeline::set_stage_timing(a.explain);
-    let report = query.run(&ctx, &sources, &meta, &mut |ev| writer.push(ev))?;
-    writer.declare_columns(report.columns.clone());
-    let _ = writer.finish(report.returns_events)?;
+    let report = match (format.split(), &rule) {
+        (Ok(format), _) => {
+            let mut writer = Writer::new(format, stdout.lock(), ctx.fn_ctx.tz);
+            let report = query.run(&ctx, &sources, &meta, &mut |ev| writer.push(ev))?;
+            writer.declare_columns(report.columns.clone());
+            let _ = writer.finish(report.returns_events)?;
+            report
+        }
+        (Err(style), Some(rule)) => {
+            let (info, warnings) = DetectionInfo::of(&rules::load_detection(rule)?);
+            for w in warnings {
+                eprintln!("warning: {w}");
+            }
+            let tz = ctx.fn_ctx.tz;
+            let mut b = Builder::new(Arc::new(info), tz, ctx.fn_ctx.now);
+            let mut w = findings::Writer::new(stdout.lock(), style, tz);
+            let report = query.run(&ctx, &sources, &meta, &mut |ev| w.push(&mut b, &ev))?;
+            let _ = w.finish()?;
+            report
+        }
+        (Err(_), None) => unreachable!("--format findings without a rule is refused above"),
+    };
     if a.explain {
         eprint!(
             "{}",

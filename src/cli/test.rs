@@ -5,11 +5,30 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::args::{self, ClockArgs, KnowledgeArgs, MacroArgs, ReportFormat};
+use std::sync::Arc;
+
+use clap::ValueEnum;
+
+use super::args::{self, ClockArgs, KnowledgeArgs, MacroArgs};
 use super::{indent, CheckFailed};
-use crate::app::testrun::{self, Status};
+use crate::app::findings::{self, Builder, DetectionInfo, Style};
+use crate::app::testrun::{self, Outcome, Status};
 use crate::base::diag::SplError;
 use crate::content::rules;
+
+/// `spleval test --format`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TestFormat {
+    /// Progress, failures, a summary table and `N passed, N failed`
+    Text,
+    /// One object per test case
+    Json,
+    /// One finding per result of every test case (NDJSON, grammar/findings.schema.json);
+    /// failures and the `N passed, N failed` line go to stderr
+    Findings,
+    /// One OCSF Detection Finding per result of every test case; as findings otherwise
+    Ocsf,
+}
 
 #[derive(Args)]
 pub struct TestArgs {
@@ -24,9 +43,9 @@ pub struct TestArgs {
     /// Write JUnit XML here
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
-    /// text: progress, failures, a summary and `N passed, N failed`; json: one object per test case
+    /// Output format
     #[arg(long, value_enum, default_value = "text")]
-    pub format: ReportFormat,
+    pub format: TestFormat,
     /// Detections run in parallel on N threads [default: all cores]
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
@@ -63,12 +82,19 @@ pub fn exec(a: TestArgs) -> Result<(), SplError> {
             .map(|n| n.get())
             .unwrap_or(1)
     });
-    let show_bar = a.format == ReportFormat::Text && std::io::stderr().is_terminal();
+    let style = match a.format {
+        TestFormat::Findings => Some(Style::Findings),
+        TestFormat::Ocsf => Some(Style::Ocsf),
+        _ => None,
+    };
+    let show_bar = a.format == TestFormat::Text && std::io::stderr().is_terminal();
     let bar = indicatif::ProgressBar::new(cases.len() as u64);
     if !show_bar {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
-    let outcomes = testrun::run_all(&cases, &data, &macros, &ctx, jobs, &|_| bar.inc(1));
+    let outcomes = testrun::run_all(&cases, &data, &macros, &ctx, jobs, style.is_some(), &|_| {
+        bar.inc(1)
+    });
     bar.finish_and_clear();
     let passed = outcomes
         .iter()
@@ -84,12 +110,27 @@ pub fn exec(a: TestArgs) -> Result<(), SplError> {
             .map_err(|e| SplError::input(format!("cannot write {}: {e}", j.display())))?;
     }
     match a.format {
-        ReportFormat::Json => {
+        TestFormat::Findings | TestFormat::Ocsf => {
+            write_findings(&outcomes, style.unwrap_or(Style::Findings), &ctx)?;
+            for o in &outcomes {
+                match &o.status {
+                    Status::Failed(r) => eprintln!("FAIL {}\n{}", o.case.label(), indent(r)),
+                    Status::Skipped(r) => eprintln!("SKIP {}: {r}", o.case.label()),
+                    Status::Passed => {}
+                }
+            }
+            if skipped > 0 {
+                eprintln!("{passed} passed, {failed} failed, {skipped} skipped");
+            } else {
+                eprintln!("{passed} passed, {failed} failed");
+            }
+        }
+        TestFormat::Json => {
             for o in &outcomes {
                 println!("{}", o.to_json());
             }
         }
-        ReportFormat::Text => {
+        TestFormat::Text => {
             for o in &outcomes {
                 match &o.status {
                     Status::Failed(r) => println!("FAIL {}\n{}", o.case.label(), indent(r)),
@@ -125,5 +166,32 @@ pub fn exec(a: TestArgs) -> Result<(), SplError> {
     if failed > 0 || (skipped > 0 && !a.allow_missing) {
         return Err(CheckFailed.into());
     }
+    Ok(())
+}
+
+/// Every test's results as findings, in test order; each carries its test's name.
+fn write_findings(
+    outcomes: &[Outcome],
+    style: Style,
+    ctx: &crate::commands::support::pipeline::PlanCtx,
+) -> Result<(), SplError> {
+    let tz = ctx.fn_ctx.tz;
+    let mut w = findings::Writer::new(std::io::stdout().lock(), style, tz);
+    let mut warned: Vec<std::path::PathBuf> = Vec::new();
+    for o in outcomes.iter().filter(|o| !o.rows.is_empty()) {
+        let (info, warnings) = DetectionInfo::of(&o.case.detection);
+        if !warned.contains(&o.case.detection.path) {
+            warned.push(o.case.detection.path.clone());
+            for m in warnings {
+                eprintln!("warning: {m}");
+            }
+        }
+        let mut b = Builder::new(Arc::new(info), tz, ctx.fn_ctx.now);
+        let test = [("test", serde_json::json!(o.case.name))];
+        for r in &o.rows {
+            w.push_with(&mut b, r, &test)?;
+        }
+    }
+    let _ = w.finish()?;
     Ok(())
 }

@@ -1,6 +1,8 @@
 //! What a rules pack holds, loaded and compiled once: detections and their
 //! macros, lookups, data models and search-time knowledge packs.
 
+pub mod annotations;
+pub mod attack;
 pub mod datamodels;
 pub mod knowledge;
 pub mod lookups;

@@ -50,6 +50,8 @@ pub use pass::PassReport;
 pub struct Hunter {
     pub name: String,
     pub path: PathBuf,
+    /// The detection (None for a batched subsearch).
+    pub detection: Option<Arc<rules::Detection>>,
     plan: Plan,
     gate: Gate,
     pub returns_events: bool,
@@ -77,6 +79,11 @@ impl Hunter {
     /// Whether it copies only some fields of the events it takes.
     pub fn projected(&self) -> bool {
         self.proj.is_some()
+    }
+
+    /// Its search with every macro expanded.
+    pub fn expanded_spl(&self) -> Option<&str> {
+        self.query.as_ref().map(|q| q.expanded.text.as_str())
     }
 }
 
@@ -175,6 +182,7 @@ fn new_hunter(
         pushed: 0,
         name: det.name.clone(),
         path: det.path.clone(),
+        detection: Some(Arc::new(det.clone())),
         returns_events: plan.returns_events,
         columns: plan.columns.clone(),
         subsearch: query.has_subsearch(),
@@ -397,6 +405,7 @@ impl Hunt {
                     let h = Hunter {
                         name: text,
                         path: PathBuf::new(),
+                        detection: None,
                         returns_events: plan.returns_events,
                         columns: None,
                         subsearch: false,
