@@ -83,15 +83,7 @@ impl Catalog {
             if name.is_empty() {
                 return Ok(None);
             }
-            let fields = doc
-                .get("fields")
-                .and_then(|v| v.as_array())
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|x| x.as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default();
+            let fields = strings(doc.get("fields"));
             let example = s("example_log");
             let t = example.trim();
             let kind = if t.is_empty() {
@@ -231,6 +223,17 @@ impl DetectionReport {
     }
 }
 
+/// The strings of a YAML list (none when it is not one).
+fn strings(v: Option<&serde_json::Value>) -> Vec<String> {
+    v.and_then(|v| v.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Fields Splunk sets on every event or at search time without an add-on.
 fn internal(f: &str) -> bool {
     f.starts_with("date_")
@@ -334,16 +337,7 @@ pub fn check_detection(
             })
         }
     };
-    let names: Vec<String> = det
-        .doc
-        .get("data_source")
-        .and_then(|v| v.as_array())
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
+    let names = strings(det.doc.get("data_source"));
     let mut report = DetectionReport {
         path: path.to_path_buf(),
         name: det.name.clone(),

@@ -174,48 +174,53 @@ pub(crate) fn close_cut(text: &str) -> Option<String> {
     if !t.starts_with(['{', '[']) {
         return None;
     }
-    let mut stack: Vec<u8> = Vec::new();
-    // (cut position, open brackets there)
-    let mut best: Option<(usize, usize)> = None;
-    let mut in_str = false;
-    let mut escaped = false;
     let bytes = t.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
-        if in_str {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_str = false;
-            }
-            continue;
-        }
+    // Where to cut: after the last opening bracket or before the last
+    // comma, outside strings.
+    let mut depth = 0usize;
+    let mut cut = None;
+    for (i, b) in structural(bytes) {
         match b {
-            b'"' => in_str = true,
             b'{' | b'[' => {
-                stack.push(b);
-                best = Some((i + 1, stack.len()));
+                depth += 1;
+                cut = Some(i + 1);
             }
             b'}' | b']' => {
-                stack.pop();
-                if stack.is_empty() {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
                     // Complete after all: nothing to close.
                     return None;
                 }
             }
-            b',' => best = Some((i, stack.len())),
+            b',' => cut = Some(i),
             _ => {}
         }
     }
-    let (cut, open) = best?;
-    // The brackets open at the cut: re-scan its prefix (cheap; only on the
-    // one record that was cut).
+    let cut = cut?;
+    // The brackets still open at the cut, closed innermost first.
+    let mut open: Vec<u8> = Vec::new();
+    for (_, b) in structural(&bytes[..cut]) {
+        match b {
+            b'{' | b'[' => open.push(b),
+            b'}' | b']' => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
     let mut out = t[..cut].to_string();
-    let mut st: Vec<u8> = Vec::new();
+    while let Some(b) = open.pop() {
+        out.push(if b == b'{' { '}' } else { ']' });
+    }
+    Some(out)
+}
+
+/// The bytes of JSON text outside its strings (quotes included), with
+/// their positions.
+fn structural(bytes: &[u8]) -> impl Iterator<Item = (usize, u8)> + '_ {
     let mut in_str = false;
     let mut escaped = false;
-    for &b in &bytes[..cut] {
+    bytes.iter().enumerate().filter_map(move |(i, &b)| {
         if in_str {
             if escaped {
                 escaped = false;
@@ -224,22 +229,14 @@ pub(crate) fn close_cut(text: &str) -> Option<String> {
             } else if b == b'"' {
                 in_str = false;
             }
-            continue;
+            return None;
         }
-        match b {
-            b'"' => in_str = true,
-            b'{' | b'[' => st.push(b),
-            b'}' | b']' => {
-                st.pop();
-            }
-            _ => {}
+        if b == b'"' {
+            in_str = true;
+            return None;
         }
-    }
-    debug_assert_eq!(st.len(), open);
-    while let Some(b) = st.pop() {
-        out.push(if b == b'{' { '}' } else { ']' });
-    }
-    Some(out)
+        Some((i, b))
+    })
 }
 
 pub(crate) fn emit_json_record(
