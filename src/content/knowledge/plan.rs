@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use super::Knowledge;
+use super::{ExtractKind, Knowledge};
 
 /// Lookups through derived fields stop here (a cycle of aliases, or a pack
 /// deeper than any real one).
@@ -13,7 +13,8 @@ const MAX_DEPTH: usize = 16;
 impl Knowledge {
     /// The knowledge a search that reads `needed` requires: metadata
     /// rewrites and `kv_mode` always (they decide which stanzas apply and
-    /// what a raw event holds), then every timestamp, extraction, alias,
+    /// what a raw event holds), then every timestamp, extraction (a
+    /// `format` whose names come from the text may write any field), alias,
     /// eval and lookup that writes a needed field, with what it reads added to `needed` until nothing
     /// changes. Stanzas left with nothing to do are dropped. The fields in
     /// `needed` then come out as the full knowledge would make them.
@@ -28,9 +29,8 @@ impl Knowledge {
                     return None;
                 }
             }
-            if s.kv_mode.is_some() {
-                reads.push("_raw".into());
-            }
+            // `kv_mode` reads `_raw`, but only of events read as raw text,
+            // which always carry it: it adds nothing to what is decoded.
         }
         needed.extend(reads.drain(..));
         needed.extend(["sourcetype", "source", "host"].map(String::from));
@@ -41,7 +41,7 @@ impl Knowledge {
                     reads.push(t.field.clone());
                 }
                 for x in &s.extract {
-                    if x.names.iter().any(|n| needed.contains(n)) {
+                    if x.sets_any(needed) {
                         reads.push(x.input.clone());
                     }
                 }
@@ -74,8 +74,7 @@ impl Knowledge {
                 if !needed.contains("_time") {
                     s.timestamp = None;
                 }
-                s.extract
-                    .retain(|x| x.names.iter().any(|n| needed.contains(n)));
+                s.extract.retain(|x| x.sets_any(needed));
                 s.alias.retain(|(to, _)| needed.contains(to));
                 for g in &mut s.eval {
                     g.retain(|(f, _)| needed.contains(f));
@@ -119,7 +118,19 @@ impl Knowledge {
                 return false;
             }
             for x in &s.extract {
-                if x.names.iter().any(|n| n == field) && !deeper(&x.input) {
+                if !x.may_set(field) {
+                    continue;
+                }
+                // A regex group or a delimited value is a piece of the text
+                // read (a delimited value loses the quotes around it and
+                // the doubling of quotes in it); a format's value is when it
+                // is one group.
+                let verbatim = match &x.kind {
+                    ExtractKind::Regex { .. } => true,
+                    ExtractKind::Delims { .. } => !needle.contains('"'),
+                    ExtractKind::Format { value, .. } => value.single_group(),
+                };
+                if !verbatim || !deeper(&x.input) {
                     return false;
                 }
             }
@@ -252,5 +263,77 @@ mod tests {
         );
         assert!(!k.text_visible("signature", "process"), "from a lookup");
         assert!(!k.text_visible("source", "s:"), "a rewrite");
+    }
+
+    #[test]
+    fn text_extractions_in_plans() {
+        let mut k = Knowledge::empty();
+        k.add_text(
+            "t.yml",
+            r#"
+- name: text
+  sourcetype: text
+  kv_mode: none
+  timestamp: {prefix: 'at=', format: '%s'}
+  extract:
+    - {delims: ',', fields: [first, second]}
+    - {regex: '(\w+)=(?:"([^"]*)"|(\S+))', format: '$1::$2$3'}
+    - {regex: '(\w+):(\S+)', format: '$1::$2'}
+    - {in: second, regex: 'u=(\w+)', format: 'user::$1'}
+  eval: {label: 'first . "!"'}
+"#,
+        )
+        .unwrap();
+        // Names from the text: those rules may set any field, so they stay.
+        let mut needed = set(&["label"]);
+        let r = k.restrict(&mut needed).unwrap();
+        assert_eq!(
+            r.stanzas[0].extract.len(),
+            3,
+            "delims (first) and both dynamic formats"
+        );
+        assert!(needed.contains("_raw") && !needed.contains("second"));
+        assert!(r.stanzas[0].timestamp.is_none());
+        // kv_mode alone does not make `_raw` needed; the timestamp on it does.
+        let mut needed = set(&["_time"]);
+        let mut plain = Knowledge::empty();
+        plain
+            .add_text("p.yml", "- {name: p, sourcetype: p, kv_mode: none}")
+            .unwrap();
+        plain.restrict(&mut needed).unwrap();
+        assert!(!needed.contains("_raw"));
+        k.restrict(&mut needed).unwrap();
+        assert!(needed.contains("_raw"));
+        // The fixed name `user` is set from `second`.
+        let mut needed = set(&["user"]);
+        k.restrict(&mut needed).unwrap();
+        assert!(needed.contains("second") && needed.contains("_raw"));
+        assert!(!k.text_visible("anything", "abc"), "`$2$3` joins groups");
+        assert!(
+            !k.text_visible("first", "abc"),
+            "the joining format may set it too"
+        );
+        let mut d = Knowledge::empty();
+        d.add_text(
+            "d.yml",
+            "- {name: d, sourcetype: d, extract: [{delims: ',', fields: [first]}]}",
+        )
+        .unwrap();
+        assert!(d.text_visible("first", "abc"), "a delimited value");
+        assert!(
+            !d.text_visible("first", "a\"b"),
+            "quotes may be doubled or dropped"
+        );
+        assert!(!k.text_visible("_time", "2024"));
+        let mut one = Knowledge::empty();
+        one.add_text(
+            "o.yml",
+            "- {name: o, sourcetype: o, extract: [{regex: '(\\w+):(\\S+)', format: '$1::$2'}]}",
+        )
+        .unwrap();
+        assert!(
+            one.text_visible("anything", "abc"),
+            "one group is a piece of the text"
+        );
     }
 }
