@@ -238,6 +238,18 @@ impl Knowledge {
         State::default()
     }
 
+    /// Whether a stanza matching the event's metadata reads `_raw` (or
+    /// rewrites metadata): an event read without `_raw` needs it before
+    /// [`Knowledge::apply`] (see [`Knowledge::restrict`]).
+    pub fn reads_raw(&self, ev: &Event, state: &mut State) -> bool {
+        if !self.stanzas.iter().any(|s| s.reads_raw) {
+            return false;
+        }
+        self.matching(ev, state)
+            .iter()
+            .any(|&i| self.stanzas[i].reads_raw)
+    }
+
     /// Applies the knowledge to one event (see the module docs for the order).
     pub fn apply(&self, ev: &mut Event, raw_only: bool, state: &mut State) {
         self.apply_traced(ev, raw_only, state, None);

@@ -195,10 +195,15 @@ pub fn read_all_planned(
             // Run on the parse workers: metadata, then the knowledge (a
             // projected event has the fields the planned knowledge reads).
             let whole_knowledge = shortcuts.complete_with.unwrap_or(knowledge);
-            let prepare = |ev: &mut Event, projected: bool, state: &mut knowledge::State| {
+            let prepare = |ev: &mut Event, line: Option<&[u8]>, state: &mut knowledge::State| {
                 state.set_now(meta.now);
-                if projected {
+                if let Some(line) = line {
                     input_meta.fill(ev, &meta_wanted);
+                    // The search does not read `_raw`; a rule of a stanza
+                    // this event matches does.
+                    if !ev.contains("_raw") && knowledge.reads_raw(ev, state) {
+                        ev.set("_raw", jsonscan::raw_of(line));
+                    }
                     knowledge.apply(ev, false, state);
                 } else {
                     input_meta.fill(ev, &|_| true);

@@ -127,6 +127,8 @@ pub(crate) struct Stanza {
     pub(crate) alias: Vec<(String, String)>,
     pub(crate) eval: Vec<Vec<(String, Arc<Compiled>)>>,
     pub(crate) lookup: Vec<Lookup>,
+    /// A rule reads `_raw` (see [`Stanza::reading_raw`]).
+    pub(crate) reads_raw: bool,
 }
 
 /// An automatic lookup with its table inline: the value of `input` looked up
@@ -340,6 +342,23 @@ impl Stanza {
         let sel = |pats: &[Pat], v: &str| pats.is_empty() || pats.iter().any(|p| p.matches(v));
         sel(&self.sourcetype, st) && sel(&self.source, src) && sel(&self.host, host)
     }
+    /// Whether one of its rules reads `_raw` (or may read any field), or
+    /// it rewrites metadata (other stanzas may then apply): an event it
+    /// matches needs `_raw` even when the search does not read it.
+    pub(crate) fn reading_raw(&self) -> bool {
+        let raw = |f: &str| f == "_raw";
+        let mut reads = Vec::new();
+        !self.rewrite.is_empty()
+            || self.timestamp.as_ref().is_some_and(|t| raw(&t.field))
+            || self.extract.iter().any(|x| raw(&x.input))
+            || self.alias.iter().any(|(_, from)| raw(from))
+            || self.lookup.iter().any(|l| raw(&l.input))
+            || self.eval.iter().flatten().any(|(_, c)| {
+                reads.clear();
+                !c.read_fields(&mut reads) || reads.iter().any(|f| raw(f))
+            })
+    }
+
     pub(crate) fn label(&self) -> String {
         let file = Path::new(&self.file)
             .file_name()
@@ -718,7 +737,7 @@ pub(crate) fn compile_stanza(
             table,
         });
     }
-    Ok(Stanza {
+    let mut st = Stanza {
         name,
         lookup,
         file: file.to_string(),
@@ -731,7 +750,10 @@ pub(crate) fn compile_stanza(
         extract,
         alias,
         eval,
-    })
+        reads_raw: false,
+    };
+    st.reads_raw = st.reading_raw();
+    Ok(st)
 }
 
 #[cfg(test)]

@@ -19,9 +19,14 @@ impl Knowledge {
     /// changes. Stanzas left with nothing to do are dropped. The fields in
     /// `needed` then come out as the full knowledge would make them.
     ///
+    /// `_raw` is in `needed` afterwards only when it was before: a reader
+    /// that leaves it out of an event (the projecting NDJSON reader) must
+    /// give it to the events [`Knowledge::reads_raw`] names.
+    ///
     /// None when a needed rule may read any field (`searchmatch` in an
     /// eval): the search then needs whole events and all the knowledge.
     pub fn restrict(&self, needed: &mut HashSet<String>) -> Option<Knowledge> {
+        let search_reads_raw = needed.contains("_raw");
         let mut reads = Vec::new();
         for s in &self.stanzas {
             for (_, c) in &s.rewrite {
@@ -89,9 +94,16 @@ impl Knowledge {
                     && s.alias.is_empty()
                     && s.eval.is_empty()
                     && s.lookup.is_empty();
+                s.reads_raw = s.reading_raw();
                 (!idle).then_some(s)
             })
             .collect();
+        // `_raw` read only by rules stays out: readers give it to the events
+        // whose stanzas read it ([`Knowledge::reads_raw`]), so a search
+        // that does not read it does not decode it for every event.
+        if !search_reads_raw {
+            needed.remove("_raw");
+        }
         Some(Knowledge { stanzas })
     }
 
@@ -292,22 +304,29 @@ mod tests {
             3,
             "delims (first) and both dynamic formats"
         );
-        assert!(needed.contains("_raw") && !needed.contains("second"));
+        assert!(!needed.contains("second"));
         assert!(r.stanzas[0].timestamp.is_none());
-        // kv_mode alone does not make `_raw` needed; the timestamp on it does.
-        let mut needed = set(&["_time"]);
+        // Rules read `_raw`, the search does not: `_raw` stays out of
+        // `needed`, and the stanza says its events need it.
+        assert!(!needed.contains("_raw") && r.stanzas[0].reads_raw);
+        let mut needed = set(&["_time", "_raw"]);
+        k.restrict(&mut needed).unwrap();
+        assert!(needed.contains("_raw"), "the search reads it");
         let mut plain = Knowledge::empty();
         plain
-            .add_text("p.yml", "- {name: p, sourcetype: p, kv_mode: none}")
+            .add_text(
+                "p.yml",
+                "- {name: p, sourcetype: p, kv_mode: none, alias: {a: b}}",
+            )
             .unwrap();
-        plain.restrict(&mut needed).unwrap();
-        assert!(!needed.contains("_raw"));
-        k.restrict(&mut needed).unwrap();
-        assert!(needed.contains("_raw"));
-        // The fixed name `user` is set from `second`.
+        assert!(!plain.stanzas[0].reads_raw, "kv_mode alone");
+        // The fixed name `user` is set from `second`, cut from `_raw`.
         let mut needed = set(&["user"]);
-        k.restrict(&mut needed).unwrap();
-        assert!(needed.contains("second") && needed.contains("_raw"));
+        let r = k.restrict(&mut needed).unwrap();
+        assert!(needed.contains("second") && r.stanzas[0].reads_raw);
+        let mut needed = set(&["nothing_derives_this"]);
+        let r = k.restrict(&mut needed).unwrap();
+        assert!(r.stanzas[0].reads_raw, "the dynamic formats stay");
         assert!(!k.text_visible("anything", "abc"), "`$2$3` joins groups");
         assert!(
             !k.text_visible("first", "abc"),
