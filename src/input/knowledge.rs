@@ -238,21 +238,16 @@ impl Knowledge {
         State::default()
     }
 
-    /// Whether a stanza matching the event's metadata reads `_raw` (or
-    /// rewrites metadata): an event read without `_raw` needs it before
-    /// [`Knowledge::apply`] (see [`Knowledge::restrict`]).
-    pub fn reads_raw(&self, ev: &Event, state: &mut State) -> bool {
-        if !self.stanzas.iter().any(|s| s.reads_raw) {
-            return false;
-        }
-        self.matching(ev, state)
-            .iter()
-            .any(|&i| self.stanzas[i].reads_raw)
-    }
-
     /// Applies the knowledge to one event (see the module docs for the order).
     pub fn apply(&self, ev: &mut Event, raw_only: bool, state: &mut State) {
         self.apply_traced(ev, raw_only, state, None);
+    }
+
+    /// [`Knowledge::apply`] to an event read without `_raw` (a projected
+    /// one, see [`Knowledge::restrict`]): when a stanza it matches reads
+    /// `_raw`, `raw` gives it first.
+    pub fn apply_without_raw(&self, ev: &mut Event, state: &mut State, raw: &dyn Fn() -> Value) {
+        self.apply_inner(ev, false, state, None, Some(raw));
     }
 
     /// [`Knowledge::apply`], recording which rule set each field.
@@ -261,7 +256,18 @@ impl Knowledge {
         ev: &mut Event,
         raw_only: bool,
         state: &mut State,
+        trace: Option<&mut Trace>,
+    ) {
+        self.apply_inner(ev, raw_only, state, trace, None);
+    }
+
+    fn apply_inner(
+        &self,
+        ev: &mut Event,
+        raw_only: bool,
+        state: &mut State,
         mut trace: Option<&mut Trace>,
+        raw: Option<&dyn Fn() -> Value>,
     ) {
         if self.stanzas.is_empty() {
             if raw_only {
@@ -269,9 +275,18 @@ impl Knowledge {
             }
             return;
         }
+        // `_raw` for the stanzas matched before and after the rewrites.
+        let give_raw = |ev: &mut Event, matched: &[usize]| {
+            if let Some(raw) = raw {
+                if matched.iter().any(|&i| self.stanzas[i].reads_raw) && !ev.contains("_raw") {
+                    ev.set("_raw", raw());
+                }
+            }
+        };
         let ctx = FnCtx::default();
         // Index time: timestamp, then metadata rewrites.
         let first = self.matching(ev, state);
+        give_raw(ev, &first);
         for &i in first.iter() {
             let s = &self.stanzas[i];
             if let Some(tr) = &s.timestamp {
@@ -314,7 +329,9 @@ impl Knowledge {
             }
         }
         let matched = if rewritten {
-            self.matching(ev, state)
+            let m = self.matching(ev, state);
+            give_raw(ev, &m);
+            m
         } else {
             first
         };
@@ -604,5 +621,42 @@ mod tests {
             "reads an earlier extraction"
         );
         assert_eq!(get(&e, "skip"), None, "an empty name skips its value");
+    }
+
+    #[test]
+    fn raw_only_for_the_stanzas_that_read_it() {
+        let mut k = Knowledge::empty();
+        k.add_text(
+            "t.yml",
+            r#"
+- name: route
+  sourcetype: json
+  rewrite: {source: '"S:" . Channel'}
+- name: text
+  source: "S:audit"
+  extract: ['comm=(?<comm>\w+)']
+- name: fields
+  sourcetype: other
+  alias: {b: a}
+"#,
+        )
+        .unwrap();
+        let calls = std::cell::Cell::new(0);
+        let raw = || {
+            calls.set(calls.get() + 1);
+            Value::from("type=X comm=ls")
+        };
+        // Matched only after the rewrite.
+        let mut e = ev(&[("sourcetype", "json"), ("Channel", "audit")]);
+        k.apply_without_raw(&mut e, &mut k.state(), &raw);
+        assert_eq!(e.get("comm"), Some(&Value::from("ls")));
+        assert_eq!(calls.get(), 1);
+        // No stanza it matches reads `_raw`: not asked for.
+        for st in [("json", "other"), ("other", "x")] {
+            let mut e = ev(&[("sourcetype", st.0), ("Channel", st.1), ("a", "1")]);
+            k.apply_without_raw(&mut e, &mut k.state(), &raw);
+            assert_eq!(e.get("_raw"), None);
+        }
+        assert_eq!(calls.get(), 1);
     }
 }

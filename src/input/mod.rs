@@ -199,12 +199,9 @@ pub fn read_all_planned(
                 state.set_now(meta.now);
                 if let Some(line) = line {
                     input_meta.fill(ev, &meta_wanted);
-                    // The search does not read `_raw`; a rule of a stanza
-                    // this event matches does.
-                    if !ev.contains("_raw") && knowledge.reads_raw(ev, state) {
-                        ev.set("_raw", jsonscan::raw_of(line));
-                    }
-                    knowledge.apply(ev, false, state);
+                    // `_raw`, when the search does not read it, only for
+                    // the stanzas that do.
+                    knowledge.apply_without_raw(ev, state, &|| jsonscan::raw_of(line));
                 } else {
                     input_meta.fill(ev, &|_| true);
                     whole_knowledge.apply(ev, false, state);

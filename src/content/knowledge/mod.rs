@@ -342,14 +342,15 @@ impl Stanza {
         let sel = |pats: &[Pat], v: &str| pats.is_empty() || pats.iter().any(|p| p.matches(v));
         sel(&self.sourcetype, st) && sel(&self.source, src) && sel(&self.host, host)
     }
-    /// Whether one of its rules reads `_raw` (or may read any field), or
-    /// it rewrites metadata (other stanzas may then apply): an event it
-    /// matches needs `_raw` even when the search does not read it.
+    /// Whether one of its rules reads `_raw` (or may read any field): an
+    /// event it matches needs `_raw` even when the search does not read it.
     pub(crate) fn reading_raw(&self) -> bool {
         let raw = |f: &str| f == "_raw";
         let mut reads = Vec::new();
-        !self.rewrite.is_empty()
-            || self.timestamp.as_ref().is_some_and(|t| raw(&t.field))
+        self.rewrite.iter().any(|(_, c)| {
+            reads.clear();
+            !c.read_fields(&mut reads) || reads.iter().any(|f| raw(f))
+        }) || self.timestamp.as_ref().is_some_and(|t| raw(&t.field))
             || self.extract.iter().any(|x| raw(&x.input))
             || self.alias.iter().any(|(_, from)| raw(from))
             || self.lookup.iter().any(|l| raw(&l.input))

@@ -20,8 +20,8 @@ impl Knowledge {
     /// `needed` then come out as the full knowledge would make them.
     ///
     /// `_raw` is in `needed` afterwards only when it was before: a reader
-    /// that leaves it out of an event (the projecting NDJSON reader) must
-    /// give it to the events [`Knowledge::reads_raw`] names.
+    /// that leaves it out of an event (the projecting NDJSON reader)
+    /// applies the knowledge with [`Knowledge::apply_without_raw`].
     ///
     /// None when a needed rule may read any field (`searchmatch` in an
     /// eval): the search then needs whole events and all the knowledge.
@@ -98,9 +98,10 @@ impl Knowledge {
                 (!idle).then_some(s)
             })
             .collect();
-        // `_raw` read only by rules stays out: readers give it to the events
-        // whose stanzas read it ([`Knowledge::reads_raw`]), so a search
-        // that does not read it does not decode it for every event.
+        // `_raw` read only by rules stays out: a reader that leaves it out
+        // gives it to the events whose stanzas read it
+        // ([`Knowledge::apply_without_raw`]), so a search that does not read
+        // it does not decode it for every event.
         if !search_reads_raw {
             needed.remove("_raw");
         }
