@@ -141,15 +141,6 @@ impl Extract {
             }
         }
     }
-
-    /// Whether it may set one of `needed` (a format whose field names come
-    /// from the text may set any).
-    pub(crate) fn sets_any(&self, needed: &std::collections::HashSet<String>) -> bool {
-        match &self.kind {
-            ExtractKind::Format { name, .. } if name.literal().is_none() => true,
-            _ => needed.iter().any(|f| self.may_set(f)),
-        }
-    }
 }
 
 fn compile_regex(re: &str) -> Result<Arc<fancy_regex::Regex>, String> {

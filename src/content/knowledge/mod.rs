@@ -143,7 +143,8 @@ pub(crate) struct Lookup {
 #[derive(Debug, Clone)]
 pub(crate) enum Pat {
     Exact(String),
-    Wild(Regex),
+    /// The pattern as a regex, and its text before the first `*` (lower-cased).
+    Wild(Regex, String),
 }
 
 impl Pat {
@@ -157,8 +158,9 @@ impl Pat {
                 re.push_str(&regex::escape(part));
             }
             re.push('$');
+            let head = p.split('*').next().unwrap_or("").to_lowercase();
             Regex::new(&re)
-                .map(Pat::Wild)
+                .map(|re| Pat::Wild(re, head))
                 .map_err(|e| format!("bad pattern {p:?}: {e}"))
         } else {
             Ok(Pat::Exact(p.to_lowercase()))
@@ -167,7 +169,19 @@ impl Pat {
     fn matches(&self, v: &str) -> bool {
         match self {
             Pat::Exact(s) => v.eq_ignore_ascii_case(s),
-            Pat::Wild(re) => re.is_match(v),
+            Pat::Wild(re, _) => re.is_match(v),
+        }
+    }
+
+    /// Whether some value may match both (two wildcards do unless their
+    /// texts before the first `*` differ).
+    pub(crate) fn overlaps(&self, other: &Pat) -> bool {
+        match (self, other) {
+            (Pat::Exact(a), Pat::Exact(b)) => a == b,
+            (Pat::Exact(a), w @ Pat::Wild(..)) | (w @ Pat::Wild(..), Pat::Exact(a)) => w.matches(a),
+            (Pat::Wild(_, a), Pat::Wild(_, b)) => {
+                a.starts_with(b.as_str()) || b.starts_with(a.as_str())
+            }
         }
     }
 }

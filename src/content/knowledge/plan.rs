@@ -2,9 +2,39 @@
 //! a field the search reads (and, transitively, what those rules read), and
 //! which derived fields a filter on the raw text may look through.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::{ExtractKind, Knowledge};
+
+/// Who needs a field: the search (on every event), or the rules of these
+/// stanzas (on the events they apply to).
+enum Need {
+    All,
+    From(BTreeSet<usize>),
+}
+
+impl Need {
+    fn none() -> Need {
+        Need::From(BTreeSet::new())
+    }
+
+    /// Whether stanza `i`'s rules must derive the field: it may apply to an
+    /// event where the field is needed.
+    fn from(&self, i: usize, co: &[Vec<bool>]) -> bool {
+        match self {
+            Need::All => true,
+            Need::From(set) => set.iter().any(|&j| co[i][j]),
+        }
+    }
+
+    /// Adds stanza `i` as a reader; whether that changed anything.
+    fn add(&mut self, i: usize) -> bool {
+        match self {
+            Need::All => false,
+            Need::From(set) => set.insert(i),
+        }
+    }
+}
 
 /// Lookups through derived fields stop here (a cycle of aliases, or a pack
 /// deeper than any real one).
@@ -15,9 +45,13 @@ impl Knowledge {
     /// rewrites and `kv_mode` always (they decide which stanzas apply and
     /// what a raw event holds), then every timestamp, extraction (a
     /// `format` whose names come from the text may write any field), alias,
-    /// eval and lookup that writes a needed field, with what it reads added to `needed` until nothing
-    /// changes. Stanzas left with nothing to do are dropped. The fields in
-    /// `needed` then come out as the full knowledge would make them.
+    /// eval and lookup that writes a needed field, with what it reads added
+    /// to `needed` until nothing changes. A field a rule reads is needed
+    /// only from the stanzas that may apply to the same events
+    /// ([`Knowledge::co_apply`]): the Palo Alto stanza's `user` reading
+    /// `src_user` keeps no Windows rule that sets `src_user`. Stanzas left
+    /// with nothing to do are dropped. The fields in `needed` then come out
+    /// as the full knowledge would make them.
     ///
     /// `_raw` is in `needed` afterwards only when it was before: a reader
     /// that leaves it out of an event (the projecting NDJSON reader)
@@ -27,6 +61,10 @@ impl Knowledge {
     /// eval): the search then needs whole events and all the knowledge.
     pub fn restrict(&self, needed: &mut HashSet<String>) -> Option<Knowledge> {
         let search_reads_raw = needed.contains("_raw");
+        let co = self.co_apply();
+        // Field → who needs it: the search (every event), or rules of these stanzas.
+        let mut need: HashMap<String, Need> =
+            needed.iter().map(|f| (f.clone(), Need::All)).collect();
         let mut reads = Vec::new();
         for s in &self.stanzas {
             for (_, c) in &s.rewrite {
@@ -37,56 +75,68 @@ impl Knowledge {
             // `kv_mode` reads `_raw`, but only of events read as raw text,
             // which always carry it: it adds nothing to what is decoded.
         }
-        needed.extend(reads.drain(..));
-        needed.extend(["sourcetype", "source", "host"].map(String::from));
+        reads.extend(["sourcetype", "source", "host"].map(String::from));
+        for f in reads.drain(..) {
+            need.insert(f, Need::All);
+        }
+        // Whether stanza i's rule writing `f` is needed.
+        let wanted = |need: &HashMap<String, Need>, i: usize, f: &str| {
+            need.get(f).is_some_and(|n| n.from(i, &co))
+        };
+        let sets = |need: &HashMap<String, Need>, i: usize, x: &super::Extract| {
+            need.iter().any(|(f, n)| x.may_set(f) && n.from(i, &co))
+        };
         loop {
-            let before = needed.len();
-            for s in &self.stanzas {
-                if let Some(t) = s.timestamp.as_ref().filter(|_| needed.contains("_time")) {
+            let mut changed = false;
+            for (i, s) in self.stanzas.iter().enumerate() {
+                if let Some(t) = s.timestamp.as_ref().filter(|_| wanted(&need, i, "_time")) {
                     reads.push(t.field.clone());
                 }
                 for x in &s.extract {
-                    if x.sets_any(needed) {
+                    if sets(&need, i, x) {
                         reads.push(x.input.clone());
                     }
                 }
                 for (to, from) in &s.alias {
-                    if needed.contains(to) {
+                    if wanted(&need, i, to) {
                         reads.push(from.clone());
                     }
                 }
                 for (f, c) in s.eval.iter().flatten() {
-                    if needed.contains(f) && !c.read_fields(&mut reads) {
+                    if wanted(&need, i, f) && !c.read_fields(&mut reads) {
                         return None;
                     }
                 }
                 for l in &s.lookup {
-                    if l.output.iter().any(|o| needed.contains(o)) {
+                    if l.output.iter().any(|o| wanted(&need, i, o)) {
                         reads.push(l.input.clone());
                     }
                 }
+                for f in reads.drain(..) {
+                    changed |= need.entry(f).or_insert_with(Need::none).add(i);
+                }
             }
-            needed.extend(reads.drain(..));
-            if needed.len() == before {
+            if !changed {
                 break;
             }
         }
         let stanzas = self
             .stanzas
             .iter()
-            .filter_map(|s| {
+            .enumerate()
+            .filter_map(|(i, s)| {
                 let mut s = s.clone();
-                if !needed.contains("_time") {
+                let wanted = |f: &str| wanted(&need, i, f);
+                if !wanted("_time") {
                     s.timestamp = None;
                 }
-                s.extract.retain(|x| x.sets_any(needed));
-                s.alias.retain(|(to, _)| needed.contains(to));
+                s.extract.retain(|x| sets(&need, i, x));
+                s.alias.retain(|(to, _)| wanted(to));
                 for g in &mut s.eval {
-                    g.retain(|(f, _)| needed.contains(f));
+                    g.retain(|(f, _)| wanted(f));
                 }
                 s.eval.retain(|g| !g.is_empty());
-                s.lookup
-                    .retain(|l| l.output.iter().any(|o| needed.contains(o)));
+                s.lookup.retain(|l| l.output.iter().any(|o| wanted(o)));
                 let idle = s.timestamp.is_none()
                     && s.rewrite.is_empty()
                     && s.kv_mode.is_none()
@@ -98,6 +148,7 @@ impl Knowledge {
                 (!idle).then_some(s)
             })
             .collect();
+        needed.extend(need.into_keys());
         // `_raw` read only by rules stays out: a reader that leaves it out
         // gives it to the events whose stanzas read it
         // ([`Knowledge::apply_without_raw`]), so a search that does not read
@@ -106,6 +157,35 @@ impl Knowledge {
             needed.remove("_raw");
         }
         Some(Knowledge { stanzas })
+    }
+
+    /// For each pair of stanzas, whether both may apply to one event: not
+    /// when both select on the sourcetype (or source, or host) with no
+    /// pattern in common and no stanza rewrites that key.
+    pub(crate) fn co_apply(&self) -> Vec<Vec<bool>> {
+        let rewritten = |k: &str| {
+            self.stanzas
+                .iter()
+                .any(|s| s.rewrite.iter().any(|(f, _)| f == k))
+        };
+        let keys: Vec<(bool, fn(&super::Stanza) -> &[super::Pat])> = vec![
+            (rewritten("sourcetype"), |s| &s.sourcetype),
+            (rewritten("source"), |s| &s.source),
+            (rewritten("host"), |s| &s.host),
+        ];
+        let disjoint = |a: &super::Stanza, b: &super::Stanza| {
+            keys.iter().any(|(moved, get)| {
+                let (pa, pb) = (get(a), get(b));
+                !moved
+                    && !pa.is_empty()
+                    && !pb.is_empty()
+                    && !pa.iter().any(|x| pb.iter().any(|y| x.overlaps(y)))
+            })
+        };
+        self.stanzas
+            .iter()
+            .map(|a| self.stanzas.iter().map(|b| !disjoint(a, b)).collect())
+            .collect()
     }
 
     /// Whether a record whose text does not contain `needle` (lower-cased;
@@ -355,5 +435,50 @@ mod tests {
             one.text_visible("anything", "abc"),
             "one group is a piece of the text"
         );
+    }
+
+    #[test]
+    fn reads_are_needed_only_where_the_reader_applies() {
+        let pack = |extra: &str| {
+            let mut k = Knowledge::empty();
+            k.add_text(
+                "t.yml",
+                &format!(
+                    r#"
+- name: pan
+  sourcetype: pan:threat
+  eval: {{user: 'coalesce(src_user, "unknown")'}}
+- name: win
+  sourcetype: ["XmlWinEventLog:*", windows:json]
+  alias: {{src_user: SubjectUserName}}
+- name: win-any
+  source: "XmlWinEventLog:*"
+  alias: {{src_user: Caller}}
+- name: pan-wild
+  sourcetype: "pan:*"
+  alias: {{src_user: suser}}
+{extra}"#
+                ),
+            )
+            .unwrap();
+            k
+        };
+        let k = pack("");
+        let mut needed = set(&["user"]);
+        let r = k.restrict(&mut needed).unwrap();
+        let names: Vec<&str> = r.stanzas.iter().map(|s| s.name.as_str()).collect();
+        // win selects other sourcetypes; win-any selects on the source
+        // only, so it may apply to pan:threat events; pan:* overlaps.
+        assert_eq!(names, ["pan", "win-any", "pan-wild"]);
+        assert!(needed.contains("src_user") && needed.contains("suser"));
+        assert!(!needed.contains("SubjectUserName"));
+        // The search reads src_user itself: every stanza's rule for it.
+        let mut needed = set(&["user", "src_user"]);
+        assert_eq!(k.restrict(&mut needed).unwrap().stanzas.len(), 4);
+        // A sourcetype rewrite anywhere: sourcetypes no longer tell stanzas apart.
+        let k = pack("- {name: re, source: x, rewrite: {sourcetype: '\"pan:threat\"'}}");
+        let mut needed = set(&["user"]);
+        let r = k.restrict(&mut needed).unwrap();
+        assert!(r.stanzas.iter().any(|s| s.name == "win"));
     }
 }
