@@ -236,8 +236,13 @@ impl Knowledge {
                 if f != field {
                     continue;
                 }
+                // An eval reading the field it sets (`x = upper(x)`) reads
+                // what the record or the other rules for it gave: those are
+                // all looked at here.
                 let mut from = Vec::new();
-                if !c.text_sources(needle, &mut from) || !from.iter().all(|f| deeper(f)) {
+                if !c.text_sources(needle, &mut from)
+                    || !from.iter().all(|g| g == field || deeper(g))
+                {
                     return false;
                 }
             }
@@ -435,6 +440,14 @@ mod tests {
             one.text_visible("anything", "abc"),
             "one group is a piece of the text"
         );
+        let mut own = Knowledge::empty();
+        own.add_text(
+            "s.yml",
+            "- {name: s, sourcetype: s, eval: {m: 'upper(m)', n: 'n . \"x\"'}}",
+        )
+        .unwrap();
+        assert!(own.text_visible("m", "post"), "an eval of the field itself");
+        assert!(!own.text_visible("n", "post"), "still a concatenation");
     }
 
     #[test]
