@@ -104,6 +104,34 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "azure_aad.yml",
         include_str!("../../../rules/knowledge/azure_aad.yml"),
     ),
+    (
+        "windows_text.yml",
+        include_str!("../../../rules/knowledge/windows_text.yml"),
+    ),
+    (
+        "linux_auditd.yml",
+        include_str!("../../../rules/knowledge/linux_auditd.yml"),
+    ),
+    (
+        "linux_secure.yml",
+        include_str!("../../../rules/knowledge/linux_secure.yml"),
+    ),
+    (
+        "paloalto.yml",
+        include_str!("../../../rules/knowledge/paloalto.yml"),
+    ),
+    (
+        "nginx.yml",
+        include_str!("../../../rules/knowledge/nginx.yml"),
+    ),
+    (
+        "aws_text.yml",
+        include_str!("../../../rules/knowledge/aws_text.yml"),
+    ),
+    (
+        "text_misc.yml",
+        include_str!("../../../rules/knowledge/text_misc.yml"),
+    ),
 ];
 
 /// Search-time knowledge: compiled stanzas in load order.
