@@ -50,8 +50,11 @@ pub(crate) const NDJSON_BATCH: usize = 4 << 20;
 /// event comes with its line), run on the worker that parsed it.
 pub struct Ndjson<'a> {
     pub shortcuts: Shortcuts<'a>,
-    pub prepare: &'a (dyn Fn(&mut Event, Option<&[u8]>, &mut State) + Sync),
+    pub prepare: &'a Prepare<'a>,
 }
+
+/// Makes a parsed event ready; a projected event comes with its line.
+pub type Prepare<'a> = dyn Fn(&mut Event, Option<&[u8]>, &mut State) + Sync + 'a;
 
 /// One NDJSON line, parsed.
 pub(crate) enum Parsed {

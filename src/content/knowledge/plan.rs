@@ -168,7 +168,8 @@ impl Knowledge {
                 .iter()
                 .any(|s| s.rewrite.iter().any(|(f, _)| f == k))
         };
-        let keys: Vec<(bool, fn(&super::Stanza) -> &[super::Pat])> = vec![
+        type Selector = fn(&super::Stanza) -> &[super::Pat];
+        let keys: [(bool, Selector); 3] = [
             (rewritten("sourcetype"), |s| &s.sourcetype),
             (rewritten("source"), |s| &s.source),
             (rewritten("host"), |s| &s.host),
