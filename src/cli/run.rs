@@ -129,6 +129,7 @@ pub fn exec(a: RunArgs) -> Result<(), SplError> {
             .as_deref()
             .map(|v| time_arg("--latest", v, &ctx.fn_ctx))
             .transpose()?,
+        now: a.clock.now,
         ..args::meta(&a.events, Some(knowledge))
     };
     let stdout = std::io::stdout();
@@ -184,7 +185,10 @@ fn explain_fields(
 ) -> Result<(), SplError> {
     let sources = sources(events);
     check_sources(&sources)?;
-    let meta = args::meta(&a.events, Some(knowledge));
+    let meta = Meta {
+        now: a.clock.now,
+        ..args::meta(&a.events, Some(knowledge))
+    };
     match crate::input::explain::explain_first(&sources, &meta)? {
         None => {
             println!("no event read");

@@ -16,6 +16,7 @@ pub fn explain_first(
 ) -> Result<Option<Vec<(String, String, String)>>> {
     let knowledge = meta.knowledge();
     let mut state = knowledge.state();
+    state.set_now(meta.now);
     for src in sources {
         let (src, fmeta) = src.split_meta();
         let inputs = src.inputs()?;

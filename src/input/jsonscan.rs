@@ -81,6 +81,24 @@ impl Wanted {
     }
 }
 
+/// The `_raw` a line's projected event has when `_raw` is wanted: its
+/// `_raw` key, else the line.
+pub fn raw_of(line: &[u8]) -> Value {
+    static W: std::sync::OnceLock<Wanted> = std::sync::OnceLock::new();
+    let want = W.get_or_init(|| {
+        Wanted::new(&Projection {
+            names: HashSet::new(),
+            time: false,
+            raw: true,
+        })
+    });
+    match scan_line(line, want) {
+        Scan::Event(ev) => ev.get("_raw").cloned(),
+        Scan::Fallback => None,
+    }
+    .unwrap_or_else(|| Value::Str(String::from_utf8_lossy(line).into_owned()))
+}
+
 /// What scanning a line gave.
 pub enum Scan {
     Event(Event),

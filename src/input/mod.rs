@@ -68,6 +68,9 @@ pub struct Meta {
     /// Search-time knowledge to apply; None: the shipped packs
     /// ([`Knowledge::shipped`]). `Some(Knowledge::empty())` applies none.
     pub knowledge: Option<Arc<Knowledge>>,
+    /// The clock a knowledge timestamp without a year or a date is read
+    /// against (`--now`); None: the wall clock.
+    pub now: Option<f64>,
 }
 
 impl Meta {
@@ -180,6 +183,7 @@ pub fn read_all_planned(
     let mut seq = 0u64;
     let knowledge = meta.knowledge();
     let mut state = knowledge.state();
+    state.set_now(meta.now);
     for src in sources {
         let (src, fmeta) = src.split_meta();
         let inputs = ahead::decode_ahead(src.inputs()?);
@@ -191,10 +195,13 @@ pub fn read_all_planned(
             // Run on the parse workers: metadata, then the knowledge (a
             // projected event has the fields the planned knowledge reads).
             let whole_knowledge = shortcuts.complete_with.unwrap_or(knowledge);
-            let prepare = |ev: &mut Event, projected: bool, state: &mut knowledge::State| {
-                if projected {
+            let prepare = |ev: &mut Event, line: Option<&[u8]>, state: &mut knowledge::State| {
+                state.set_now(meta.now);
+                if let Some(line) = line {
                     input_meta.fill(ev, &meta_wanted);
-                    knowledge.apply(ev, false, state);
+                    // `_raw`, when the search does not read it, only for
+                    // the stanzas that do.
+                    knowledge.apply_without_raw(ev, state, &|| jsonscan::raw_of(line));
                 } else {
                     input_meta.fill(ev, &|_| true);
                     whole_knowledge.apply(ev, false, state);
@@ -358,6 +365,7 @@ pub type Malformed = (u64, Option<u64>, String);
 pub fn read_bytes(data: &[u8], name: &str, meta: &Meta) -> Result<(Vec<Event>, Vec<Malformed>)> {
     let knowledge = meta.knowledge();
     let mut state = knowledge.state();
+    state.set_now(meta.now);
     let mut events = Vec::new();
     let mut bad = Vec::new();
     let path = PathBuf::from(name);

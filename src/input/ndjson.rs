@@ -46,12 +46,15 @@ pub(crate) fn map_ndjson(path: &Path) -> Option<memmap2::Mmap> {
 pub(crate) const NDJSON_BATCH: usize = 4 << 20;
 
 /// How NDJSON lines are read for one input: the search's shortcuts, and
-/// what makes a parsed event ready (metadata and knowledge; `true` for a
-/// projected event), run on the worker that parsed it.
+/// what makes a parsed event ready (metadata and knowledge; a projected
+/// event comes with its line), run on the worker that parsed it.
 pub struct Ndjson<'a> {
     pub shortcuts: Shortcuts<'a>,
-    pub prepare: &'a (dyn Fn(&mut Event, bool, &mut State) + Sync),
+    pub prepare: &'a Prepare<'a>,
 }
+
+/// Makes a parsed event ready; a projected event comes with its line.
+pub type Prepare<'a> = dyn Fn(&mut Event, Option<&[u8]>, &mut State) + Sync + 'a;
 
 /// One NDJSON line, parsed.
 pub(crate) enum Parsed {
@@ -305,10 +308,10 @@ pub(crate) fn parse_piece(piece: &[u8], input_start: bool, nd: Option<&Ndjson<'_
             let mut p = parse_ndjson_line(l, nd);
             if let Some(nd) = nd {
                 match &mut p {
-                    Parsed::Projected(ev) => (nd.prepare)(ev, true, &mut state),
+                    Parsed::Projected(ev) => (nd.prepare)(ev, Some(l), &mut state),
                     Parsed::Full(evs) => {
                         for ev in evs {
-                            (nd.prepare)(ev, false, &mut state);
+                            (nd.prepare)(ev, None, &mut state);
                         }
                     }
                     Parsed::Bad(_) => {}

@@ -323,6 +323,63 @@ fn rules_folder_missing() {
     insta::assert_snapshot!(o.stderr);
 }
 
+// ---- knowledge packs -----------------------------------------------------------
+
+/// Runs a search with a knowledge folder holding `bad.yml`; the pack's error.
+fn knowledge_error(yaml: &str) -> Outcome {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "k/bad.yml", yaml);
+    let o = run_in(
+        Some(d.path()),
+        &["run", "--knowledge", "k", "--spl", "| makeresults"],
+        "",
+    );
+    assert_eq!(o.code, 2);
+    assert!(o.stdout.is_empty());
+    o
+}
+
+#[test]
+fn knowledge_yaml_malformed() {
+    let o = knowledge_error("- name: a\n  sourcetype: [pan:threat\n  kv_mode: none\n");
+    insta::assert_snapshot!(o.stderr);
+}
+
+#[test]
+fn knowledge_too_many_delimited_fields() {
+    let fields: Vec<String> = (1..=513).map(|i| format!("f{i}")).collect();
+    let o = knowledge_error(&format!(
+        "- name: wide\n  sourcetype: csvish\n  extract:\n    - {{regex: 'a=(?<a>\\w+)'}}\n    - delims: ','\n      # one name more than allowed\n      fields: [{}]\n",
+        fields.join(", ")
+    ));
+    insta::assert_snapshot!(o.stderr);
+}
+
+#[test]
+fn knowledge_regex_too_long() {
+    let long = "(?:abcdefgh)?".repeat(700);
+    let o = knowledge_error(&format!(
+        "- name: long\n  sourcetype: text\n  extract:\n    - in: _raw\n      regex: >-\n        (?<x>a){long}\n"
+    ));
+    insta::assert_snapshot!(o.stderr);
+}
+
+#[test]
+fn knowledge_format_names_a_missing_group() {
+    let o = knowledge_error(
+        "stanzas:\n  - name: kv\n    sourcetype: linux:audit\n    extract:\n      - {regex: '(\\w+)=(\\S+)', format: '$1::$3'}\n",
+    );
+    insta::assert_snapshot!(o.stderr);
+}
+
+#[test]
+fn knowledge_timestamp_lookahead_out_of_range() {
+    let o = knowledge_error(
+        "- name: t\n  sourcetype: text\n  timestamp: {prefix: '^', format: '%s', lookahead: 5000}\n",
+    );
+    insta::assert_snapshot!(o.stderr);
+}
+
 // ---- events ----------------------------------------------------------------
 
 #[test]

@@ -21,6 +21,7 @@ mod grammar_doc;
 mod hunt;
 mod input_formats;
 mod knowledge_coverage;
+mod knowledge_text;
 mod layers;
 mod macro_tools;
 mod prefilter_property;
