@@ -377,7 +377,29 @@ pub(crate) fn read_winxml(
                 start_line = lineno;
                 rest = &rest[i..];
             }
-            match rest.find("</Event>") {
+            // A new `<Event` before this one's `</Event>`: this one was
+            // never closed. It ends there (its fields up to the cut kept),
+            // and the next starts, instead of swallowing it.
+            let from = usize::from(pending.is_empty());
+            let close = rest.find("</Event>");
+            if let Some(k) = event_start(&rest[from..]).map(|k| k + from) {
+                if close.is_none_or(|c| k < c) {
+                    pending.push_str(&rest[..k]);
+                    let cut = std::mem::take(&mut pending);
+                    if !emit_cut(
+                        &cut,
+                        name,
+                        start_line,
+                        "not closed before the next <Event>",
+                        emit,
+                    )? {
+                        return Ok(false);
+                    }
+                    rest = &rest[k..];
+                    continue;
+                }
+            }
+            match close {
                 Some(j) => {
                     let end = j + "</Event>".len();
                     pending.push_str(&rest[..end]);
@@ -423,27 +445,55 @@ pub(crate) fn read_winxml(
     if !pending.trim().is_empty() {
         // Cut short at the end of the input: keep what it holds, as Splunk's
         // extractions would, and say so.
-        match crate::input::winxml::parse_truncated(&pending) {
-            Ok(ev) => {
-                eprintln!(
-                    "warning: {name}:{start_line}: <Event> cut short at the end of the input; its fields up to the cut are kept"
-                );
-                emit(Item::Event {
-                    ev,
-                    raw_only: false,
-                    ready: false,
-                })?;
-            }
-            Err(msg) => {
-                emit(Item::Bad {
-                    line: start_line,
-                    record: None,
-                    msg: format!("unterminated <Event> element at end of input ({msg})"),
-                })?;
-            }
-        }
+        emit_cut(
+            &pending,
+            name,
+            start_line,
+            "cut short at the end of the input",
+            emit,
+        )?;
     }
     Ok(())
+}
+
+/// An `<Event>` that does not end: its fields up to the cut, with a warning
+/// saying `why`, or a malformed record when nothing can be read from it.
+fn emit_cut(
+    raw: &str,
+    name: &str,
+    line: u64,
+    why: &str,
+    emit: &mut Emit<'_>,
+) -> crate::base::diag::Result<bool> {
+    match parse_truncated(raw) {
+        Ok(ev) => {
+            eprintln!("warning: {name}:{line}: <Event> {why}; its fields up to the cut are kept");
+            emit(Item::Event {
+                ev,
+                raw_only: false,
+                ready: false,
+            })
+        }
+        Err(msg) => emit(Item::Bad {
+            line,
+            record: None,
+            msg: format!("unterminated <Event> element, {why} ({msg})"),
+        }),
+    }
+}
+
+/// Where an `<Event>` element starts (not `<EventData>`, `<EventID>`, `<Events>`).
+fn event_start(s: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = s[from..].find("<Event") {
+        let at = from + i;
+        match s[at + 6..].chars().next() {
+            Some(c) if c == '>' || c.is_whitespace() => return Some(at),
+            None => return None,
+            _ => from = at + 6,
+        }
+    }
+    None
 }
 
 pub(crate) fn is_xml_wrapper(t: &str) -> bool {
@@ -506,6 +556,32 @@ mod tests {
         assert_eq!(get("Level"), None, "the broken element gives nothing");
         assert_eq!(ev.time(), Some(1_666_040_929.470_503));
         assert!(parse_loose("<Event><System></System></Event>").is_none());
+    }
+
+    #[test]
+    fn an_unclosed_event_does_not_swallow_the_next() {
+        let text = format!(
+            "<Event xmlns='x'><System><EventID>1</EventID><Computer>a</Computer></System><EventData><Data Name='k'>v\n{SYSMON8}\n"
+        );
+        let mut evs = Vec::new();
+        read_winxml(&mut text.as_bytes(), "f", &mut |item| {
+            if let Item::Event { ev, .. } = item {
+                evs.push(ev);
+            }
+            Ok(true)
+        })
+        .unwrap();
+        let codes: Vec<String> = evs
+            .iter()
+            .map(|e| e.get("EventCode").unwrap().to_display(","))
+            .collect();
+        assert_eq!(codes, ["1", "8"], "both events, the cut one first");
+        assert_eq!(evs[0].get("Computer").unwrap().to_display(","), "a");
+        assert_eq!(
+            event_start("<EventData><Events><Event xmlns='x'>"),
+            Some(19)
+        );
+        assert_eq!(event_start("<EventID>"), None);
     }
 
     #[test]
