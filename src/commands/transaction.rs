@@ -419,7 +419,7 @@ struct TransactionOp {
     live: BTreeSet<usize>,
     /// (field, value) → the slots of open transactions holding it: an event
     /// is offered only those sharing a value with it, not every open one.
-    index: HashMap<(String, String), Vec<usize>>,
+    index: HashMap<String, HashMap<String, Vec<usize>>>,
     /// Closed transactions: (transaction, closed by a condition).
     done: Vec<(Txn, bool)>,
     orphans: Vec<Event>,
@@ -445,25 +445,20 @@ impl TransactionOp {
         let mut best: Option<usize> = None;
         // Connected (the default) with fields: a transaction it can join
         // shares a value with it, so the index names every candidate.
-        let indexed: Vec<usize>;
-        let all: Vec<usize>;
-        let candidates: &[usize] = if self.connected && !self.fields.is_empty() {
-            let mut c: Vec<usize> = vals
-                .iter()
-                .flat_map(|(f, vs)| vs.iter().map(move |v| (f, v)))
-                .filter_map(|(f, v)| self.index.get(&(f.clone(), v.clone())))
-                .flatten()
-                .copied()
-                .collect();
-            c.sort_unstable();
-            c.dedup();
-            indexed = c;
-            &indexed
-        } else {
-            all = self.live.iter().copied().collect();
-            &all
-        };
-        for &n in candidates {
+        // (A slot named twice is looked at twice; the answer is the same.)
+        let candidates: Box<dyn Iterator<Item = usize> + '_> =
+            if self.connected && !self.fields.is_empty() {
+                Box::new(
+                    vals.iter()
+                        .filter_map(|(f, vs)| Some((self.index.get(f)?, vs)))
+                        .flat_map(|(by_value, vs)| vs.iter().filter_map(|v| by_value.get(v)))
+                        .flatten()
+                        .copied(),
+                )
+            } else {
+                Box::new(self.live.iter().copied())
+            };
+        for n in candidates {
             let Some(t) = self.open[n].as_ref() else {
                 continue;
             };
@@ -499,10 +494,13 @@ impl TransactionOp {
         self.live.remove(&idx);
         for (f, vs) in &t.values {
             for v in vs {
-                if let Some(slots) = self.index.get_mut(&(f.clone(), v.clone())) {
+                let Some(by_value) = self.index.get_mut(f) else {
+                    continue;
+                };
+                if let Some(slots) = by_value.get_mut(v) {
                     slots.retain(|&n| n != idx);
                     if slots.is_empty() {
-                        self.index.remove(&(f.clone(), v.clone()));
+                        by_value.remove(v);
                     }
                 }
             }
@@ -648,7 +646,12 @@ impl Operator for TransactionOp {
             let known = txn.values.entry(f.clone()).or_default();
             for v in vs {
                 if known.insert(v.clone()) {
-                    self.index.entry((f.clone(), v)).or_default().push(n);
+                    self.index
+                        .entry(f.clone())
+                        .or_default()
+                        .entry(v)
+                        .or_default()
+                        .push(n);
                 }
             }
         }
