@@ -71,7 +71,8 @@ pub fn exprs_flow(exprs: &[&Expr], extra: impl IntoIterator<Item = String>) -> F
 }
 
 /// Adds the fields a search expression reads (`_raw` for bare terms); false
-/// when it may read any field (a subsearch, a wildcard field name).
+/// when it may read any field (a wildcard field name, a subsearch whose
+/// rows' fields cannot be told from its text: see [`returned_fields`]).
 pub fn search_fields(e: &SearchExpr, out: &mut Vec<String>) -> bool {
     match e {
         SearchExpr::And { items, .. } | SearchExpr::Or { items, .. } => {
@@ -98,6 +99,92 @@ pub fn search_fields(e: &SearchExpr, out: &mut Vec<String>) -> bool {
             out.push("_raw".into());
             true
         }
-        SearchExpr::Subsearch { .. } => false,
+        SearchExpr::Subsearch { pipeline, .. } => match returned_fields(pipeline) {
+            Some(names) => {
+                out.extend(names);
+                true
+            }
+            None => false,
+        },
+    }
+}
+
+/// The fields the rows of a pipeline can hold, when its text tells: it ends
+/// in a command that builds its rows from named columns (`table a b`,
+/// `stats … by x`, `tstats`), followed only by commands that drop or reorder
+/// rows without setting fields (`head`, `sort`, `dedup`, `search`, `where`,
+/// `fields a`). A subsearch's rows become a search on those fields, so this
+/// is what a search with that subsearch reads; a column named `search` or
+/// `query` becomes search terms, which read `_raw`.
+pub fn returned_fields(p: &super::ast::Pipeline) -> Option<Vec<String>> {
+    use super::ast::CommandKind;
+    const FILTERS: [&str; 9] = [
+        "head", "tail", "sort", "dedup", "search", "where", "fields", "reverse", "uniq",
+    ];
+    let at = p
+        .commands
+        .iter()
+        .rposition(|n| !FILTERS.contains(&n.cmd.name()) || !n.cmd.subsearches().is_empty())?;
+    let anchor = &p.commands[at];
+    let builds = anchor.cmd.name() == "table" || anchor.cmd.kind() == CommandKind::Transforming;
+    if !builds {
+        return None;
+    }
+    let mut cols = anchor.cmd.columns(None)?;
+    if cols.iter().any(|c| c.contains('*')) {
+        return None;
+    }
+    if cols
+        .iter()
+        .any(|c| c.eq_ignore_ascii_case("search") || c.eq_ignore_ascii_case("query"))
+    {
+        cols.push("_raw".into());
+    }
+    Some(cols)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn returned(spl: &str) -> Option<Vec<String>> {
+        returned_fields(&crate::commands::parse_pipeline(spl).unwrap())
+    }
+
+    #[test]
+    fn a_subsearch_ending_in_named_columns_returns_those_fields() {
+        let t =
+            "| inputlookup t.csv | rename process as Processes.process | table Processes.process";
+        assert_eq!(returned(t).unwrap(), ["Processes.process"]);
+        assert_eq!(
+            returned("search EventCode=1 | stats count by host user | head 5 | sort - count")
+                .unwrap(),
+            ["host", "user", "count"]
+        );
+        assert_eq!(
+            returned("| inputlookup t.csv | table search").unwrap(),
+            ["search", "_raw"]
+        );
+    }
+
+    #[test]
+    fn rows_whose_fields_the_text_does_not_tell_are_unknown() {
+        // Rows straight from a lookup or from events, a command after the
+        // table that sets fields, a wildcard column.
+        assert!(returned("| inputlookup t.csv | fields a").is_none());
+        assert!(returned("search x | head 1").is_none());
+        assert!(returned("| inputlookup t.csv | table a | eval b=1").is_none());
+        assert!(returned("| inputlookup t.csv | table a*").is_none());
+        // A search on such a subsearch may read any field.
+        let p = crate::commands::parse_pipeline("search [| inputlookup t.csv | fields a]").unwrap();
+        let cmd = p.commands[0]
+            .cmd
+            .as_any()
+            .downcast_ref::<crate::commands::search::SearchCmd>();
+        let mut names = Vec::new();
+        assert!(!search_fields(
+            cmd.unwrap().expr.as_ref().unwrap(),
+            &mut names
+        ));
     }
 }
