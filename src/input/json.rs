@@ -125,7 +125,7 @@ pub(crate) fn read_json_values(
             break;
         }
         lineno += 1;
-        let text = String::from_utf8_lossy(&buf);
+        let text = crate::base::lossy_str(&buf);
         let text = if lineno == 1 {
             text.trim_start_matches('\u{feff}')
         } else {

@@ -96,7 +96,7 @@ pub fn raw_of(line: &[u8]) -> Value {
         Scan::Event(ev) => ev.get("_raw").cloned(),
         Scan::Fallback => None,
     }
-    .unwrap_or_else(|| Value::Str(String::from_utf8_lossy(line).into_owned()))
+    .unwrap_or_else(|| Value::Str(crate::base::lossy_string(line)))
 }
 
 /// What scanning a line gave.
@@ -117,7 +117,7 @@ pub fn scan_line(line: &[u8], want: &Wanted) -> Scan {
     if want.raw && !ev.contains("_raw") {
         ev.set(
             "_raw",
-            Value::Str(String::from_utf8_lossy(line).into_owned()),
+            Value::Str(crate::base::lossy_string(line)),
         );
     }
     if want.time {
@@ -236,7 +236,7 @@ fn key_text(s: &[u8]) -> Option<Cow<'_, str>> {
 fn decode_string(s: &[u8]) -> Option<String> {
     let inner = &s[1..s.len() - 1];
     if memchr::memchr(b'\\', inner).is_none() {
-        return Some(String::from_utf8_lossy(inner).into_owned());
+        return Some(crate::base::lossy_string(inner));
     }
     serde_json::from_slice::<String>(s).ok()
 }

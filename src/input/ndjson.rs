@@ -69,13 +69,13 @@ pub(crate) fn parse_ndjson_line(line: &[u8], nd: Option<&Ndjson<'_>>) -> Parsed 
         if let Some(w) = nd.shortcuts.wanted {
             if let Scan::Event(mut ev) = crate::input::jsonscan::scan_line(line, w) {
                 if nd.shortcuts.complete_with.is_some() {
-                    ev.record = Some(String::from_utf8_lossy(line).into());
+                    ev.record = Some(crate::base::lossy_string(line).into());
                 }
                 return Parsed::Projected(ev);
             }
         }
     }
-    let text = String::from_utf8_lossy(line);
+    let text = crate::base::lossy_str(line);
     match parse_json_record(&text) {
         Ok(evs) => Parsed::Full(evs),
         Err(msg) => Parsed::Bad(msg),

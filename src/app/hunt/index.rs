@@ -8,38 +8,70 @@ use crate::base::event::Event;
 use crate::base::value::Value;
 use crate::spl::search_expr::{CmpOp, SearchExpr};
 
-/// A value an equality test can be looked up by: a number, or lower-cased text.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(crate) enum Key {
-    Num(u64),
-    Text(String),
-}
-
-pub(crate) fn num_key(n: f64) -> Option<Key> {
+/// Numbers are looked up by the bits of their f64 (0 and -0 as one).
+fn num_key(n: f64) -> Option<u64> {
     if n.is_nan() {
         return None;
     }
     let n = if n == 0.0 { 0.0 } else { n };
-    Some(Key::Num(n.to_bits()))
+    Some(n.to_bits())
 }
 
-/// The keys a pattern value is found under: [`crate::eval::matcher::Pattern`]
-/// matches a value numerically or as case-insensitive text.
-pub(crate) fn pattern_keys(text: &str) -> Vec<Key> {
-    let mut out = vec![Key::Text(text.to_lowercase())];
-    if let Some(k) = crate::base::value::parse_number(text).and_then(num_key) {
-        out.push(k);
+/// Text is looked up lower-cased; `buf` holds it when the text is not
+/// lower case already, so looking up allocates nothing per event.
+fn lower<'a>(t: &'a str, buf: &'a mut String) -> &'a str {
+    if t.bytes().any(|b| b.is_ascii_uppercase()) || !t.is_ascii() {
+        buf.clear();
+        if t.is_ascii() {
+            buf.push_str(t);
+            buf.make_ascii_lowercase();
+        } else {
+            buf.push_str(&t.to_lowercase());
+        }
+        buf
+    } else {
+        t
     }
-    out
 }
 
-/// The keys an event's (scalar) value is looked up by.
-pub(crate) fn value_keys(v: &Value, out: &mut Vec<Key>) {
-    if let Some(k) = v.as_num().and_then(num_key) {
-        out.push(k);
+type Ids = Vec<u32>;
+type FastMap<K> = HashMap<K, Ids, foldhash::fast::FixedState>;
+
+/// One indexed field: a pattern value is found by its lower-cased text and,
+/// when it reads as a number, by that number
+/// ([`crate::eval::matcher::Pattern`] matches a value numerically or as
+/// case-insensitive text).
+#[derive(Default)]
+pub(crate) struct FieldMap {
+    nums: FastMap<u64>,
+    texts: FastMap<String>,
+}
+
+impl FieldMap {
+    fn add(&mut self, pattern: &str, id: u32) {
+        let push = |list: &mut Ids| {
+            if list.last() != Some(&id) {
+                list.push(id);
+            }
+        };
+        push(self.texts.entry(pattern.to_lowercase()).or_default());
+        if let Some(k) = crate::base::value::parse_number(pattern).and_then(num_key) {
+            push(self.nums.entry(k).or_default());
+        }
     }
-    if let Some(t) = v.as_text() {
-        out.push(Key::Text(t.to_lowercase()));
+
+    /// The ids filed under a (scalar) value of an event.
+    fn find(&self, v: &Value, buf: &mut String, f: &mut dyn FnMut(&[u32])) {
+        if !self.nums.is_empty() {
+            if let Some(ids) = v.as_num().and_then(num_key).and_then(|k| self.nums.get(&k)) {
+                f(ids);
+            }
+        }
+        if let Some(t) = v.as_text() {
+            if let Some(ids) = self.texts.get(lower(&t, buf)) {
+                f(ids);
+            }
+        }
     }
 }
 
@@ -51,7 +83,7 @@ pub type Req = Vec<(String, Vec<String>)>;
 #[derive(Default)]
 pub(crate) struct Index {
     pub(crate) fields: Vec<String>,
-    pub(crate) maps: Vec<HashMap<Key, Vec<u32>>>,
+    pub(crate) maps: Vec<FieldMap>,
     pub(crate) always: Vec<u32>,
 }
 
@@ -66,17 +98,12 @@ impl Index {
                 Some(f) => f,
                 None => {
                     self.fields.push(field.clone());
-                    self.maps.push(HashMap::new());
+                    self.maps.push(FieldMap::default());
                     self.fields.len() - 1
                 }
             };
             for v in values {
-                for k in pattern_keys(v) {
-                    let list = self.maps[f].entry(k).or_default();
-                    if list.last() != Some(&id) {
-                        list.push(id);
-                    }
-                }
+                self.maps[f].add(v, id);
             }
         }
     }
@@ -92,22 +119,18 @@ impl Index {
         for &id in &self.always {
             f(id);
         }
-        let mut keys = Vec::new();
+        let mut buf = String::new();
         for (n, field) in self.fields.iter().enumerate() {
             let Some(v) = ev.get(field) else { continue };
-            keys.clear();
             for x in v.values().iter() {
-                value_keys(x, &mut keys);
-            }
-            for k in &keys {
-                if let Some(ids) = self.maps[n].get(k) {
+                self.maps[n].find(x, &mut buf, &mut |ids| {
                     for &id in ids {
                         if stamp[id as usize] != now {
                             stamp[id as usize] = now;
                             f(id);
                         }
                     }
-                }
+                });
             }
         }
     }
@@ -235,14 +258,20 @@ mod tests {
 
     #[test]
     fn values_match_keys_as_patterns_do() {
-        let mut k = Vec::new();
-        value_keys(&Value::Num(4688.0), &mut k);
-        assert!(pattern_keys("4688").iter().any(|p| k.contains(p)));
-        k.clear();
-        value_keys(&Value::str("PowerShell.EXE".to_string()), &mut k);
-        assert!(pattern_keys("powershell.exe").iter().any(|p| k.contains(p)));
-        k.clear();
-        value_keys(&Value::str("4688.0".to_string()), &mut k);
-        assert!(pattern_keys("4688").iter().any(|p| k.contains(p)));
+        let found = |pattern: &str, v: Value| {
+            let mut m = FieldMap::default();
+            m.add(pattern, 7);
+            let mut hit = Vec::new();
+            m.find(&v, &mut String::new(), &mut |ids| hit.extend_from_slice(ids));
+            hit.dedup();
+            hit == [7]
+        };
+        assert!(found("4688", Value::Num(4688.0)));
+        assert!(found("powershell.exe", Value::str("PowerShell.EXE".to_string())));
+        assert!(found("PowerShell.exe", Value::str("powershell.exe".to_string())));
+        assert!(found("4688", Value::str("4688.0".to_string())));
+        assert!(found("ÄRGER", Value::str("ärger".to_string())));
+        assert!(!found("4688", Value::Num(4689.0)));
+        assert!(!found("cmd.exe", Value::str("cmd.exe2".to_string())));
     }
 }
