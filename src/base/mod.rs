@@ -31,7 +31,13 @@ pub fn lossy_str(b: &[u8]) -> std::borrow::Cow<'_, str> {
 mod tests {
     #[test]
     fn lossy_string_is_from_utf8_lossy() {
-        for b in [&b"plain"[..], "h\u{e9}llo".as_bytes(), b"bad \xff\xfe byte", b"", b"cut \xe2\x82"] {
+        for b in [
+            &b"plain"[..],
+            "h\u{e9}llo".as_bytes(),
+            b"bad \xff\xfe byte",
+            b"",
+            b"cut \xe2\x82",
+        ] {
             assert_eq!(super::lossy_string(b), String::from_utf8_lossy(b));
             assert_eq!(super::lossy_str(b), String::from_utf8_lossy(b));
         }

@@ -9,6 +9,7 @@
 
 use ipnet::IpNet;
 use regex::Regex;
+use std::sync::OnceLock;
 
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
@@ -31,7 +32,7 @@ pub enum Pattern {
     Exact { lower: String, num: Option<f64> },
     /// Wildcard pattern, anchored and case-insensitive: matched piece by
     /// piece on ASCII text, by the regex otherwise (Unicode case folding).
-    Wild(Regex, Glob),
+    Wild(WildRegex, Glob),
     /// `field=10.0.0.0/8`: addresses in the subnet.
     Cidr(IpNet),
 }
@@ -54,6 +55,38 @@ fn wildcard_regex(re: &str) -> std::result::Result<Regex, regex::Error> {
         c.insert(re.to_string(), r.clone());
     }
     Ok(r)
+}
+
+/// A wildcard's regex, compiled when first needed: an ASCII pattern needs
+/// it only for non-ASCII text, which most inputs never hold, and a hunt
+/// plans thousands of patterns (building their automata was a fifth of the
+/// instructions of a hunt over one Mordor file). Patterns the glob cannot
+/// decide alone, and long ones, are compiled at plan time, so a pattern too
+/// large for the regex engine is a plan error there.
+#[derive(Debug)]
+pub struct WildRegex {
+    src: String,
+    re: OnceLock<Option<Regex>>,
+}
+
+impl WildRegex {
+    /// Patterns shorter than this, glob-decidable on ASCII, compile lazily.
+    const LAZY_MAX: usize = 4096;
+
+    fn new(src: String, eager: bool) -> std::result::Result<WildRegex, regex::Error> {
+        let re = OnceLock::new();
+        if eager || src.len() > Self::LAZY_MAX {
+            let _ = re.set(Some(wildcard_regex(&src)?));
+        }
+        Ok(WildRegex { src, re })
+    }
+
+    pub fn is_match(&self, text: &str) -> bool {
+        self.re
+            .get_or_init(|| wildcard_regex(&self.src).ok())
+            .as_ref()
+            .is_some_and(|r| r.is_match(text))
+    }
 }
 
 /// A `*` wildcard pattern as its literal pieces (lower-cased), for ASCII
@@ -138,8 +171,9 @@ impl Pattern {
                 re.push_str(&regex::escape(part));
             }
             re.push('$');
-            return wildcard_regex(&re)
-                .map(|r| Pattern::Wild(r, Glob::new(text)))
+            let glob = Glob::new(text);
+            return WildRegex::new(re, !glob.ascii)
+                .map(|r| Pattern::Wild(r, glob))
                 .map_err(|e| SplError::plan(format!("bad wildcard pattern {text:?}: {e}")));
         }
         if text.contains('/') {
@@ -550,5 +584,11 @@ mod tests {
             panic!()
         };
         assert_eq!(glob.matches("café"), None);
+        // An ASCII pattern on non-ASCII text: the regex, compiled on first
+        // use, decides (with Unicode case folding).
+        let p = Pattern::new("*CMD.exe").unwrap();
+        assert!(p.matches(&Value::str("C:\\Ünïcode\\cmd.EXE".to_string())));
+        assert!(!p.matches(&Value::str("C:\\Ünïcode\\cmd.exe.bak".to_string())));
+        assert!(p.matches(&Value::str("c:\\x\\cmd.exe".to_string())));
     }
 }

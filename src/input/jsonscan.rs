@@ -115,10 +115,7 @@ pub fn scan_line(line: &[u8], want: &Wanted) -> Scan {
         None => return Scan::Fallback,
     }
     if want.raw && !ev.contains("_raw") {
-        ev.set(
-            "_raw",
-            Value::Str(crate::base::lossy_string(line)),
-        );
+        ev.set("_raw", Value::Str(crate::base::lossy_string(line)));
     }
     if want.time {
         crate::input::json::set_time(&mut ev);

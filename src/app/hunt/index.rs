@@ -262,13 +262,21 @@ mod tests {
             let mut m = FieldMap::default();
             m.add(pattern, 7);
             let mut hit = Vec::new();
-            m.find(&v, &mut String::new(), &mut |ids| hit.extend_from_slice(ids));
+            m.find(&v, &mut String::new(), &mut |ids| {
+                hit.extend_from_slice(ids)
+            });
             hit.dedup();
             hit == [7]
         };
         assert!(found("4688", Value::Num(4688.0)));
-        assert!(found("powershell.exe", Value::str("PowerShell.EXE".to_string())));
-        assert!(found("PowerShell.exe", Value::str("powershell.exe".to_string())));
+        assert!(found(
+            "powershell.exe",
+            Value::str("PowerShell.EXE".to_string())
+        ));
+        assert!(found(
+            "PowerShell.exe",
+            Value::str("powershell.exe".to_string())
+        ));
         assert!(found("4688", Value::str("4688.0".to_string())));
         assert!(found("ÄRGER", Value::str("ärger".to_string())));
         assert!(!found("4688", Value::Num(4689.0)));
