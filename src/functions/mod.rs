@@ -11,6 +11,8 @@ pub mod stats;
 
 use crate::base::value::Value;
 
+pub mod bitwise;
+pub mod conditional;
 pub mod conversion;
 pub mod hashing;
 pub mod json;
@@ -20,6 +22,7 @@ pub mod multivalue;
 pub mod network;
 pub mod string;
 pub mod time_fns;
+pub mod trig;
 
 /// What a function may read besides its arguments.
 #[derive(Debug, Clone)]
@@ -77,6 +80,9 @@ static TABLES: &[&[EvalFunction]] = &[
     network::FUNCTIONS,
     hashing::FUNCTIONS,
     json::FUNCTIONS,
+    trig::FUNCTIONS,
+    bitwise::FUNCTIONS,
+    conditional::FUNCTIONS,
 ];
 
 /// Looks a function up by name (Splunk's function names are lower case; we
