@@ -20,6 +20,7 @@ pub mod json_path;
 pub mod math;
 pub mod multivalue;
 pub mod network;
+pub mod spath_path;
 pub mod string;
 pub mod time_fns;
 pub mod trig;

@@ -793,12 +793,12 @@ fn spath(args: &[Value], _: &FnCtx) -> Result<Value, String> {
     let Some(path) = args[1].as_text() else {
         return Ok(Value::Null);
     };
-    let segs = crate::commands::spath::parse_path(&path);
+    let segs = crate::functions::spath_path::parse_path(&path);
     let mut out = Vec::new();
     for v in args[0].values() {
         if let Some(t) = v.as_text() {
             out.extend(
-                crate::commands::spath::extract_path(&t, &segs)
+                crate::functions::spath_path::extract_path(&t, &segs)
                     .into_iter()
                     .map(Value::Str),
             );
