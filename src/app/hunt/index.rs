@@ -24,7 +24,8 @@ pub(crate) fn num_key(n: f64) -> Option<Key> {
 }
 
 /// The keys a pattern value is found under: [`crate::eval::matcher::Pattern`]
-/// matches a value numerically or as case-insensitive text.
+/// matches a value as case-insensitive text; the numeric key also files it
+/// under its number, which finds a superset (the matcher decides).
 pub(crate) fn pattern_keys(text: &str) -> Vec<Key> {
     let mut out = vec![Key::Text(text.to_lowercase())];
     if let Some(k) = crate::base::value::parse_number(text).and_then(num_key) {
