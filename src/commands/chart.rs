@@ -243,6 +243,7 @@ impl Command for ChartCmd {
             .chain(&self.column)
             .map(|f| f.name.clone())
             .collect();
+        super::stats::agg_time(&self.aggs, &mut v);
         if !super::stats::agg_fields(&self.aggs, &mut v) {
             return crate::spl::fields::Flow::Any;
         }

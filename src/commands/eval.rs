@@ -1,5 +1,7 @@
 //! `eval field=expression[, field=expression]…`: computes fields, left to
-//! right (a later assignment sees an earlier one).
+//! right (a later assignment sees an earlier one). A name with `{other}` in
+//! it is dynamic: `eval {aName}=aValue` assigns to the field named by
+//! `aName`'s value (Search Reference, eval, "Dynamic field name creation").
 
 use std::any::Any;
 use std::fmt;
@@ -92,7 +94,20 @@ impl Command for EvalCmd {
     }
     fn field_flow(&self) -> crate::spl::fields::Flow {
         let exprs: Vec<&Expr> = self.assigns.iter().map(|a| &a.expr).collect();
-        crate::spl::fields::exprs_flow(&exprs, self.assigns.iter().map(|a| a.field.name.clone()))
+        // A dynamic name reads the fields its braces name.
+        let names = self.assigns.iter().flat_map(|a| {
+            let mut v = vec![a.field.name.clone()];
+            v.extend(
+                template_parts(&a.field.name)
+                    .into_iter()
+                    .filter_map(|p| match p {
+                        Part::Field(f) => Some(f.to_string()),
+                        Part::Text(_) => None,
+                    }),
+            );
+            v
+        });
+        crate::spl::fields::exprs_flow(&exprs, names)
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -110,7 +125,16 @@ impl ToOperator for EvalCmd {
         let assigns = self
             .assigns
             .iter()
-            .map(|a| Ok((a.field.name.clone(), eval::compile(&a.expr, &ctx.fn_ctx)?)))
+            .map(|a| {
+                let dynamic = template_parts(&a.field.name)
+                    .iter()
+                    .any(|p| matches!(p, Part::Field(_)));
+                Ok((
+                    a.field.name.clone(),
+                    dynamic,
+                    eval::compile(&a.expr, &ctx.fn_ctx)?,
+                ))
+            })
             .collect::<Result<Vec<_>>>()?;
         Ok(Box::new(EvalOp {
             assigns,
@@ -159,14 +183,81 @@ fn boolean_assignment(field: &str) -> SplError {
     .with_help("use if(<condition>, <value if true>, <value if false>)")
 }
 
+/// A piece of a field name: literal text, or `{field}` (a non-empty name
+/// that is not a number, so `tags{}` and `a{0}` stay literal).
+enum Part<'a> {
+    Text(&'a str),
+    Field(&'a str),
+}
+
+fn template_parts(name: &str) -> Vec<Part<'_>> {
+    let mut parts = Vec::new();
+    let mut rest = name;
+    while let Some(open) = rest.find('{') {
+        let Some(len) = rest[open..].find('}') else {
+            break;
+        };
+        let inner = &rest[open + 1..open + len];
+        if inner.is_empty()
+            || inner.contains('{')
+            || inner.chars().all(|c| c.is_ascii_digit() || c == '-')
+        {
+            parts.push(Part::Text(&rest[..open + len + 1]));
+        } else {
+            parts.push(Part::Text(&rest[..open]));
+            parts.push(Part::Field(inner));
+        }
+        rest = &rest[open + len + 1..];
+    }
+    parts.push(Part::Text(rest));
+    parts
+}
+
+/// How many times a dynamic name may be rewritten before it counts as
+/// replacing itself without end.
+const MAX_NAME_ROUNDS: usize = 16;
+
+/// The field a dynamic name assigns to for this event: each `{f}` replaced by
+/// the value of `f`, again while the result still names fields (Splunk
+/// replaces recursively). None when a named field has no value. An unbounded
+/// replacement (`eval p="{p}", v_{p}=p`) is an error, as in Splunk.
+fn dynamic_name(name: &str, ev: &Event) -> Result<Option<String>> {
+    let mut cur = name.to_string();
+    for _ in 0..MAX_NAME_ROUNDS {
+        let parts = template_parts(&cur);
+        if !parts.iter().any(|p| matches!(p, Part::Field(_))) {
+            return Ok(Some(cur));
+        }
+        let mut next = String::new();
+        for p in parts {
+            match p {
+                Part::Text(t) => next.push_str(t),
+                Part::Field(f) => match ev.get(f).and_then(|v| v.values().first().cloned()) {
+                    Some(v) => next.push_str(&v.as_text().unwrap_or_default()),
+                    None => return Ok(None),
+                },
+            }
+        }
+        if next.len() > 10_000 {
+            break;
+        }
+        cur = next;
+    }
+    Err(SplError::runtime(format!(
+        "eval: unbounded recursive replacement in the field name '{name}'"
+    ))
+    .with_help("a field used in braces on the left of eval must not hold a braced name itself"))
+}
+
 struct EvalOp {
-    assigns: Vec<(String, Compiled)>,
+    /// (name, whether the name is dynamic, expression)
+    assigns: Vec<(String, bool, Compiled)>,
     ctx: FnCtx,
 }
 
 impl Operator for EvalOp {
     fn push(&mut self, mut ev: Event, out: &mut Emit<'_>) -> Result<()> {
-        for (field, expr) in &self.assigns {
+        for (field, dynamic, expr) in &self.assigns {
             let v = eval::eval(expr, &ev, &self.ctx)?;
             if let Value::Bool(_) = v {
                 return Err(SplError::runtime(format!(
@@ -174,7 +265,13 @@ impl Operator for EvalOp {
                 ))
                 .with_help("use if(<condition>, <value if true>, <value if false>)"));
             }
-            ev.set(field.as_str(), v);
+            if *dynamic {
+                if let Some(name) = dynamic_name(field, &ev)? {
+                    ev.set(name.as_str(), v);
+                }
+            } else {
+                ev.set(field.as_str(), v);
+            }
         }
         out(ev)
     }

@@ -169,6 +169,7 @@ impl Command for EventstatsCmd {
     }
     fn field_flow(&self) -> crate::spl::fields::Flow {
         let mut v: Vec<String> = self.by.iter().map(|f| f.name.clone()).collect();
+        super::stats::agg_time(&self.aggs, &mut v);
         if !super::stats::agg_fields(&self.aggs, &mut v) {
             return crate::spl::fields::Flow::Any;
         }

@@ -48,6 +48,15 @@ pub struct Agg {
 
 /// Adds the fields the aggregations read; false when an `eval(…)` argument
 /// may read any field.
+/// Adds `_time` when an aggregation reads the events' time (`earliest`,
+/// `latest_time`, `rate`, …), so that a search reading only some fields
+/// still reads it.
+pub(crate) fn agg_time(aggs: &[Agg], out: &mut Vec<String>) {
+    if aggs.iter().any(|a| stats::reads_time(&a.func)) {
+        out.push("_time".into());
+    }
+}
+
 pub(crate) fn agg_fields(aggs: &[Agg], out: &mut Vec<String>) -> bool {
     for a in aggs {
         match &a.arg {
@@ -115,6 +124,21 @@ pub fn parse_agg<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Agg> {
     let rest = ws(i);
     let start = rest;
     let (r, name) = cut(lex::ident(rest))?;
+    // A fractional percentile, `perc99.95(x)`, `p99.9(x)` (Search Reference,
+    // perc: "floating point numbers between 0 and 100, such as 99.95").
+    let (r, name) = match r.strip_prefix('.') {
+        Some(after)
+            if after.starts_with(|c: char| c.is_ascii_digit())
+                && name.ends_with(|c: char| c.is_ascii_digit())
+                && rest.starts_with(name) =>
+        {
+            let digits = after
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(after.len());
+            (&after[digits..], &rest[..name.len() + 1 + digits])
+        }
+        _ => (r, name),
+    };
     if stats::lookup(name).is_none() {
         return Err(nom::Err::Failure(PErr::spanning(
             src.span(rest, r),
@@ -254,6 +278,7 @@ impl Command for StatsCmd {
     }
     fn field_flow(&self) -> crate::spl::fields::Flow {
         let mut v: Vec<String> = self.by.iter().map(|f| f.name.clone()).collect();
+        agg_time(&self.aggs, &mut v);
         if !agg_fields(&self.aggs, &mut v) {
             return crate::spl::fields::Flow::Any;
         }

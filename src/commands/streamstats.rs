@@ -190,6 +190,7 @@ impl Command for StreamstatsCmd {
             return crate::spl::fields::Flow::Any;
         }
         let mut v: Vec<String> = self.by.iter().map(|f| f.name.clone()).collect();
+        super::stats::agg_time(&self.aggs, &mut v);
         if !super::stats::agg_fields(&self.aggs, &mut v) {
             return crate::spl::fields::Flow::Any;
         }

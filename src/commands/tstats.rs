@@ -344,6 +344,7 @@ fn take_span(e: SearchExpr) -> (Option<SearchExpr>, Option<Opt>) {
                 op: CmpOp::Eq,
                 value,
                 span,
+                ..
             } if field.eq_ignore_ascii_case("span") => Some(Opt {
                 key: field.clone(),
                 value: value.text.clone(),

@@ -2,10 +2,12 @@
 //! [`Matcher`] (wildcards → regexes, values lower-cased, CIDRs parsed,
 //! relative times resolved), then tested against each event.
 //!
-//! Splunk's rules: `field=value` is case-insensitive with `*` wildcards and
-//! matches numbers numerically; a multivalue field matches when any value
-//! does; `field!=value` needs the field to exist; a bare term matches a whole
-//! token of `_raw` (tokens are split at Splunk's major and minor breakers).
+//! Splunk's rules: `field=value` compares strings, case-insensitively, with
+//! `*` wildcards (`1` does not match `1.0`; `field=CASE(Value)` is
+//! case-sensitive); `<`, `>`, `<=`, `>=` compare numbers numerically and other
+//! values lexicographically; a multivalue field matches when any value does;
+//! `field!=value` needs the field to exist; a bare term matches a whole token
+//! of `_raw` (tokens are split at Splunk's major and minor breakers).
 
 use ipnet::IpNet;
 use regex::Regex;
@@ -18,6 +20,7 @@ use crate::base::span::Span;
 use crate::base::value::{compare, parse_number, Value};
 use crate::functions::FnCtx;
 use crate::spl::ast::Pipeline;
+use crate::spl::search_expr::TermKind as ValueKind;
 use crate::spl::search_expr::{CmpOp, SValue, SearchExpr, TermKind};
 
 /// Characters that separate tokens in `_raw` (Splunk's default major and minor breakers).
@@ -28,8 +31,11 @@ const MAJOR_BREAKERS: &str = r#"\s\[\]<>(){}|!;,'"*&?+"#;
 pub enum Pattern {
     /// `field=*`: the field exists.
     Exists,
-    /// Exact text (lower-cased), with its numeric reading when it has one.
-    Exact { lower: String, num: Option<f64> },
+    /// Exact text (lower-cased): the search command's `=` compares strings
+    /// (Search Reference, search command: "1" does not match "1.0").
+    Exact { lower: String },
+    /// `field=CASE(Value)`: exact text, case-sensitively.
+    ExactCase(String),
     /// Wildcard pattern, anchored and case-insensitive: matched piece by
     /// piece on ASCII text, by the regex otherwise (Unicode case folding).
     Wild(WildRegex, Glob),
@@ -183,25 +189,45 @@ impl Pattern {
         }
         Ok(Pattern::Exact {
             lower: text.to_lowercase(),
-            num: parse_number(text),
         })
+    }
+
+    /// The pattern for a value written with a directive: `CASE(…)` matches
+    /// case-sensitively (wildcards still apply); `TERM(…)` on a field value
+    /// is the value itself (a field value is already one whole term).
+    pub fn with_kind(text: &str, kind: ValueKind) -> Result<Pattern> {
+        if kind != ValueKind::Case || text == "*" {
+            return Pattern::new(text);
+        }
+        if text.contains('*') {
+            let mut re = String::from("(?s)^");
+            for (n, part) in text.split('*').enumerate() {
+                if n > 0 {
+                    re.push_str(".*");
+                }
+                re.push_str(&regex::escape(part));
+            }
+            re.push('$');
+            let glob = Glob {
+                pieces: Vec::new(),
+                ascii: false,
+            };
+            return WildRegex::new(re, true)
+                .map(|r| Pattern::Wild(r, glob))
+                .map_err(|e| SplError::plan(format!("bad wildcard pattern {text:?}: {e}")));
+        }
+        Ok(Pattern::ExactCase(text.to_string()))
     }
 
     /// Does one scalar value match?
     pub fn matches(&self, v: &Value) -> bool {
         match self {
             Pattern::Exists => !v.is_null(),
-            Pattern::Exact { lower, num } => {
-                if let (Some(n), Some(m)) = (num, v.as_num()) {
-                    if *n == m {
-                        return true;
-                    }
-                }
-                match v.as_text() {
-                    Some(t) => eq_ignore_case(&t, lower),
-                    None => false,
-                }
-            }
+            Pattern::Exact { lower } => match v.as_text() {
+                Some(t) => eq_ignore_case(&t, lower),
+                None => false,
+            },
+            Pattern::ExactCase(text) => v.as_text().is_some_and(|t| t == text.as_str()),
             Pattern::Wild(re, glob) => v.as_text().is_some_and(|t| match glob.matches(&t) {
                 Some(m) => m,
                 None => re.is_match(&t),
@@ -306,6 +332,7 @@ impl Matcher {
                 field,
                 op,
                 value,
+                kind,
                 span,
             } => {
                 if let Some(is_earliest) = time_bound(field) {
@@ -320,11 +347,13 @@ impl Matcher {
                 match op {
                     CmpOp::Eq => Matcher::Eq {
                         field: field.clone(),
-                        pat: Pattern::new(&value.text).map_err(|e| e.at(value.span))?,
+                        pat: Pattern::with_kind(&value.text, *kind)
+                            .map_err(|e| e.at(value.span))?,
                     },
                     CmpOp::Ne => Matcher::Ne {
                         field: field.clone(),
-                        pat: Pattern::new(&value.text).map_err(|e| e.at(value.span))?,
+                        pat: Pattern::with_kind(&value.text, *kind)
+                            .map_err(|e| e.at(value.span))?,
                     },
                     _ => Matcher::Cmp {
                         field: field.clone(),
@@ -474,7 +503,6 @@ fn from_results(rows: &[Event], ctx: &dyn SearchCtx) -> Result<Matcher> {
 fn exact_pattern(t: &str) -> Pattern {
     Pattern::new(t).unwrap_or(Pattern::Exact {
         lower: t.to_lowercase(),
-        num: parse_number(t),
     })
 }
 
@@ -527,7 +555,10 @@ mod tests {
         assert!(pat("*powershell.exe", "C:\\Windows\\powershell.exe"));
         assert!(!pat("*powershell.exe", "C:\\Windows\\powershell.exe.bak"));
         assert!(pat("65004", "65004"));
-        assert!(pat("1.0", "1"));
+        // Search Reference, search command, "comparison-operator": `=` and
+        // `!=` compare string values, so "1" does not match "1.0".
+        assert!(!pat("1.0", "1"));
+        assert!(!pat("1", "1.0"));
         assert!(pat("10.0.0.0/8", "10.1.2.3"));
         assert!(!pat("10.0.0.0/8", "11.1.2.3"));
         assert!(pat("2001:db8::/32", "2001:db8::1"));

@@ -113,6 +113,20 @@ pub fn compile(e: &Expr, ctx: &FnCtx) -> Result<Compiled> {
             match special {
                 Some(s) => Compiled::Special(s, cargs),
                 None => {
+                    // Search Reference, "Statistical eval functions", avg: a
+                    // quoted string argument is an error (`avg(1, 2, "3")`),
+                    // while a field holding text is read as a number or left out.
+                    if lname == "avg" {
+                        if let Some(Expr::Str { span: s, .. }) =
+                            args.iter().find(|a| matches!(a, Expr::Str { .. }))
+                        {
+                            return Err(SplError::plan(
+                                "avg() takes numbers: a quoted string argument is not one",
+                            )
+                            .at(*s)
+                            .with_help("convert it with tonumber(\"…\")"));
+                        }
+                    }
                     let f = functions::lookup(name).ok_or_else(|| {
                         SplError::plan(format!("unknown eval function '{name}'")).at(*span)
                     })?;

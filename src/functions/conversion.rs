@@ -86,9 +86,9 @@ fn tostring(args: &[Value], _: &FnCtx) -> Result<Value, String> {
         Some(Value::Null) => return Ok(Value::Null),
         Some(f) => {
             let f = f.as_text().unwrap_or_default().to_ascii_lowercase();
-            if !matches!(f.as_str(), "hex" | "commas" | "duration") {
+            if !matches!(f.as_str(), "hex" | "commas" | "duration" | "binary") {
                 return Err(format!(
-                    "tostring(): unknown format {f:?} (expected \"hex\", \"commas\" or \"duration\")"
+                    "tostring(): unknown format {f:?} (expected \"binary\", \"hex\", \"commas\" or \"duration\")"
                 ));
             }
             Some(f)
@@ -100,6 +100,7 @@ fn tostring(args: &[Value], _: &FnCtx) -> Result<Value, String> {
         }
         let text = match (format.as_deref(), x.as_num()) {
             (Some("hex"), Some(n)) => to_hex(n),
+            (Some("binary"), Some(n)) => to_binary(n),
             (Some("commas"), Some(n)) => to_commas(n),
             (Some("duration"), Some(n)) => to_duration(n),
             _ => match x.as_text() {
@@ -109,6 +110,17 @@ fn tostring(args: &[Value], _: &FnCtx) -> Result<Value, String> {
         };
         Ok(Value::Str(text))
     })
+}
+
+/// The binary digits of the integer part, without leading zeros (Search
+/// Reference, "Bitwise functions": `tostring(4, "binary")` is `100`).
+fn to_binary(n: f64) -> String {
+    let i = n.trunc();
+    if i.abs() >= 1.8e19 {
+        return format_number(n);
+    }
+    let sign = if i < 0.0 { "-" } else { "" };
+    format!("{sign}{:b}", i.abs() as u64)
 }
 
 /// `0x` + upper-case hex digits of the integer part.
@@ -357,6 +369,19 @@ mod tests {
             text(call("tostring", &[n(12345.6789), s("commas")])),
         );
         assert_eq!(out, "True 0xF 12,345.68");
+    }
+
+    // Search Reference, "Bitwise functions", examples 3, 4 and 6:
+    // tostring(…, "binary").
+    #[test]
+    fn tostring_binary_doc_examples() {
+        assert_eq!(call("tostring", &[n(4.0), s("binary")]), s("100"));
+        assert_eq!(
+            call("tostring", &[n(9007199254740982.0), s("binary")]),
+            s("11111111111111111111111111111111111111111111111110110")
+        );
+        assert_eq!(call("tostring", &[n(27.0), s("binary")]), s("11011"));
+        assert_eq!(call("tostring", &[n(0.0), s("binary")]), s("0"));
     }
 
     // doc: foo=615, tostring(foo, "duration") returns 00:10:15

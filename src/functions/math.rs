@@ -1,5 +1,5 @@
 //! Mathematical and statistical eval functions: `abs ceil ceiling floor pow
-//! sqrt exp ln log pi exact sigfig random min max round`.
+//! sqrt exp ln log pi exact sigfig random min max round sum avg`.
 //!
 //! Numeric arguments accept numbers and numeric strings (field values are
 //! text). A Null or non-numeric argument, or a result that is not a finite
@@ -107,6 +107,18 @@ pub static FUNCTIONS: &[EvalFunction] = &[
         min_args: 1,
         max_args: Some(2),
         imp: round,
+    },
+    EvalFunction {
+        name: "sum",
+        min_args: 1,
+        max_args: None,
+        imp: sum,
+    },
+    EvalFunction {
+        name: "avg",
+        min_args: 1,
+        max_args: None,
+        imp: avg,
     },
 ];
 
@@ -321,6 +333,37 @@ fn max(args: &[Value], _: &FnCtx) -> Result<Value, String> {
         })
         .cloned()
         .unwrap_or(Value::Null))
+}
+
+// ---------------------------------------------------------------- sum / avg
+
+/// The numbers `sum`/`avg` add up: each numeric value of each argument (a
+/// multivalue gives each of its values); Nulls and values that are not
+/// numbers are left out (Search Reference, "Statistical eval functions", avg:
+/// "ignores arguments that don't exist in an event or can't be converted to
+/// a number").
+fn numbers(args: &[Value]) -> impl Iterator<Item = f64> + '_ {
+    args.iter()
+        .flat_map(Value::values)
+        .filter(|v| !matches!(v, Value::Bool(_)))
+        .filter_map(Value::as_num)
+}
+
+fn sum(args: &[Value], _: &FnCtx) -> Result<Value, String> {
+    let mut n = 0usize;
+    let total: f64 = numbers(args).inspect(|_| n += 1).sum();
+    Ok(if n == 0 { Value::Null } else { finite(total) })
+}
+
+/// `avg(X, …)`: the mean of the numeric values, `sum(X, …)` divided by their count.
+fn avg(args: &[Value], _: &FnCtx) -> Result<Value, String> {
+    let mut n = 0usize;
+    let total: f64 = numbers(args).inspect(|_| n += 1).sum();
+    Ok(if n == 0 {
+        Value::Null
+    } else {
+        finite(total / n as f64)
+    })
 }
 
 #[cfg(test)]

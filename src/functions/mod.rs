@@ -11,6 +11,8 @@ pub mod stats;
 
 use crate::base::value::Value;
 
+pub mod bitwise;
+pub mod conditional;
 pub mod conversion;
 pub mod hashing;
 pub mod json;
@@ -18,8 +20,10 @@ pub mod json_path;
 pub mod math;
 pub mod multivalue;
 pub mod network;
+pub mod spath_path;
 pub mod string;
 pub mod time_fns;
+pub mod trig;
 
 /// What a function may read besides its arguments.
 #[derive(Debug, Clone)]
@@ -77,6 +81,9 @@ static TABLES: &[&[EvalFunction]] = &[
     network::FUNCTIONS,
     hashing::FUNCTIONS,
     json::FUNCTIONS,
+    trig::FUNCTIONS,
+    bitwise::FUNCTIONS,
+    conditional::FUNCTIONS,
 ];
 
 /// Looks a function up by name (Splunk's function names are lower case; we

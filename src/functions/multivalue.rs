@@ -1,6 +1,6 @@
 //! Multivalue eval functions: `mvappend`, `mvcount`, `mvindex`, `mvjoin`,
 //! `mvdedup`, `mvfind`, `mvsort`, `mvreverse`, `mvzip`, `mvrange`, `split`,
-//! `mv_to_json_array`. (`mvfilter` and `mvmap` need unevaluated arguments and
+//! `mv_to_json_array`, `commands`. (`mvfilter` and `mvmap` need unevaluated arguments and
 //! live in the evaluator.)
 //!
 //! Conventions shared by the whole family: a Null multivalue argument gives
@@ -13,6 +13,12 @@ use crate::base::value::{format_number, Value};
 use crate::functions::{EvalFunction, FnCtx};
 
 pub static FUNCTIONS: &[EvalFunction] = &[
+    EvalFunction {
+        name: "commands",
+        min_args: 1,
+        max_args: Some(1),
+        imp: commands,
+    },
     EvalFunction {
         name: "mvappend",
         min_args: 1,
@@ -440,6 +446,42 @@ fn mv_to_json_array(args: &[Value], _: &FnCtx) -> Result<Value, String> {
     serde_json::to_string(&serde_json::Value::Array(elems))
         .map(Value::Str)
         .map_err(|e| e.to_string())
+}
+
+/// `commands(X)`: the commands the search string X uses, in order (Search
+/// Reference, "Multivalue eval functions": `commands("search foo | stats
+/// count | sort count")` is `search, stats, sort`). The string is cut at the
+/// pipes outside quotes and brackets; each part's first word is a command.
+fn commands(args: &[Value], _: &FnCtx) -> Result<Value, String> {
+    let Some(text) = args[0].as_text() else {
+        return Ok(Value::Null);
+    };
+    let mut parts = Vec::new();
+    let (mut depth, mut quoted, mut escaped, mut start) = (0i32, false, false, 0usize);
+    for (i, c) in text.char_indices() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\\' => escaped = true,
+            '"' => quoted = !quoted,
+            '[' if !quoted => depth += 1,
+            ']' if !quoted => depth -= 1,
+            '|' if !quoted && depth <= 0 => {
+                parts.push(&text[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&text[start..]);
+    let names: Vec<Value> = parts
+        .iter()
+        .filter_map(|p| p.split_whitespace().next())
+        .map(|w| Value::Str(w.to_ascii_lowercase()))
+        .collect();
+    Ok(Value::multi(names))
 }
 
 #[cfg(test)]

@@ -54,7 +54,7 @@ pub static STATS_FUNCTIONS: &[StatsFunction] = &[
     f("sumsq", &[], false, false, |_| Box::new(Moments::default())),
     f("range", &[], false, false, |_| Box::new(Moments::default())),
     f("median", &[], false, false, |_| {
-        Box::new(Percentile::new(50.0))
+        Box::new(Median(Vec::new()))
     }),
     f("mode", &[], false, false, |_| Box::new(Mode::default())),
     f(
@@ -73,6 +73,10 @@ pub static STATS_FUNCTIONS: &[StatsFunction] = &[
     f("earliest_time", &[], false, false, |_| {
         Box::new(ByTime::new(false, true))
     }),
+    f("estdc_error", &[], false, false, |_| {
+        Box::new(EstdcError(false))
+    }),
+    f("rate", &[], false, false, |_| Box::new(Rate::default())),
     f("latest_time", &[], false, false, |_| {
         Box::new(ByTime::new(true, true))
     }),
@@ -121,6 +125,16 @@ pub fn lookup(name: &str) -> Option<(&'static StatsFunction, Option<f64>)> {
         }
     }
     None
+}
+
+/// Whether a function reads the events' `_time` (besides its field).
+pub fn reads_time(name: &str) -> bool {
+    lookup(name).is_some_and(|(f, _)| {
+        matches!(
+            f.name,
+            "earliest" | "latest" | "earliest_time" | "latest_time" | "rate" | "sparkline"
+        )
+    })
 }
 
 /// Builds the accumulator for a function name as written (`avg`, `p95`, …).
@@ -335,7 +349,10 @@ impl Accumulator for MomentsAs {
     }
 }
 
-/// Exact percentile with linear interpolation between closest ranks.
+/// `perc`/`p`/`exactperc`/`upperperc`: linear interpolation between the
+/// closest ranks, as the Search Reference's worked examples give ("Statistical
+/// and charting functions", perc: Y = {10,9,…,1} gives perc50 5.5 and perc95
+/// 9.55), although its prose names the nearest-rank method.
 struct Percentile {
     p: f64,
     xs: Vec<f64>,
@@ -357,11 +374,79 @@ impl Accumulator for Percentile {
         }
         let mut xs = self.xs.clone();
         xs.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
-        let rank = self.p / 100.0 * (xs.len() - 1) as f64;
+        // p × (n − 1) / 100, multiplied first: `0.95 × 9` is 8.549999…
+        let rank = (self.p * (xs.len() - 1) as f64 / 100.0).clamp(0.0, (xs.len() - 1) as f64);
         let lo = rank.floor() as usize;
         let hi = rank.ceil() as usize;
         let frac = rank - lo as f64;
         Value::Num(xs[lo] + (xs[hi] - xs[lo]) * frac)
+    }
+}
+
+/// `median`: the middle value of the sorted numeric values; with an even
+/// number of values, the higher of the two middle ones (Search Reference,
+/// "Statistical and charting functions", median: "If you have an even number
+/// of events, by default the median calculation is approximated to the higher
+/// of the two values"), not their average.
+struct Median(Vec<f64>);
+impl Accumulator for Median {
+    fn add(&mut self, v: &Value, _t: Option<f64>) {
+        if let Some(x) = v.as_num() {
+            self.0.push(x);
+        }
+    }
+    fn result(&self) -> Value {
+        if self.0.is_empty() {
+            return Value::Null;
+        }
+        let mut xs = self.0.clone();
+        xs.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+        Value::Num(xs[xs.len() / 2])
+    }
+}
+
+/// `estdc_error`: the error of `estdc`'s estimate, `|estimate − real| / real`.
+/// Our `estdc` counts exactly, so the error is 0 once there is a value.
+struct EstdcError(bool);
+impl Accumulator for EstdcError {
+    fn add(&mut self, v: &Value, _t: Option<f64>) {
+        if !v.is_null() {
+            self.0 = true;
+        }
+    }
+    fn result(&self) -> Value {
+        if self.0 {
+            Value::Num(0.0)
+        } else {
+            Value::Null
+        }
+    }
+}
+
+/// `rate(X)`: `(latest(X) − earliest(X)) / (latest_time(X) − earliest_time(X))`
+/// over the numeric values, for counters; null when the times are equal.
+#[derive(Default)]
+struct Rate {
+    first: Option<(f64, f64)>,
+    last: Option<(f64, f64)>,
+}
+impl Accumulator for Rate {
+    fn add(&mut self, v: &Value, t: Option<f64>) {
+        let (Some(t), Some(x)) = (t, v.as_num()) else {
+            return;
+        };
+        if self.first.is_none_or(|(ft, _)| t < ft) {
+            self.first = Some((t, x));
+        }
+        if self.last.is_none_or(|(lt, _)| t > lt) {
+            self.last = Some((t, x));
+        }
+    }
+    fn result(&self) -> Value {
+        match (self.first, self.last) {
+            (Some((t0, x0)), Some((t1, x1))) if t1 > t0 => Value::Num((x1 - x0) / (t1 - t0)),
+            _ => Value::Null,
+        }
     }
 }
 
@@ -531,7 +616,19 @@ mod tests {
         };
         assert!((s - 2.138).abs() < 0.001);
         assert_eq!(run("median", &["1", "3", "2"]), Value::Num(2.0));
+        // Search Reference, "Statistical and charting functions", median: an
+        // even number of values gives the higher of the two middle ones.
+        assert_eq!(run("median", &["1", "2", "3", "4"]), Value::Num(3.0));
         assert_eq!(run("p50", &["1", "2", "3", "4"]), Value::Num(2.5));
+        // perc: Y = {10,9,…,1} gives perc50(Y) 5.5 and perc95(Y) 9.55.
+        let y = ["10", "9", "8", "7", "6", "5", "4", "3", "2", "1"];
+        assert_eq!(run("perc50", &y), Value::Num(5.5));
+        let Value::Num(p95) = run("perc95", &y) else {
+            panic!()
+        };
+        assert!((p95 - 9.55).abs() < 1e-9);
+        assert_eq!(run("exactperc50", &y), Value::Num(5.5));
+        assert_eq!(run("upperperc50", &y), Value::Num(5.5));
         assert_eq!(run("mode", &["a", "b", "b"]), Value::from("b"));
         assert!(lookup("perc95").is_some());
         assert!(lookup("exactperc99").is_some());

@@ -1,5 +1,5 @@
 //! Text eval functions: `len lower upper substr replace trim ltrim rtrim
-//! urldecode printf like match`.
+//! urldecode printf like match spath`.
 //!
 //! Conventions shared by these functions:
 //! - a Null argument yields Null;
@@ -15,6 +15,12 @@ use crate::base::value::Value;
 use crate::functions::{EvalFunction, FnCtx};
 
 pub static FUNCTIONS: &[EvalFunction] = &[
+    EvalFunction {
+        name: "spath",
+        min_args: 2,
+        max_args: Some(2),
+        imp: spath,
+    },
     EvalFunction {
         name: "len",
         min_args: 1,
@@ -778,6 +784,27 @@ fn fmt_hexfloat(a: f64, prec: Option<usize>, alt: bool) -> String {
     let dot = if !digits.is_empty() || alt { "." } else { "" };
     let sign = if exp < 0 { '-' } else { '+' };
     format!("{lead}{dot}{digits}p{sign}{}", exp.abs())
+}
+
+/// `spath(X, path)`: the values the path selects in the JSON or XML text X,
+/// as the `spath` command reads paths (`a.b{}.c`, `{N}`, `@attr`); none gives
+/// Null, several a multivalue.
+fn spath(args: &[Value], _: &FnCtx) -> Result<Value, String> {
+    let Some(path) = args[1].as_text() else {
+        return Ok(Value::Null);
+    };
+    let segs = crate::functions::spath_path::parse_path(&path);
+    let mut out = Vec::new();
+    for v in args[0].values() {
+        if let Some(t) = v.as_text() {
+            out.extend(
+                crate::functions::spath_path::extract_path(&t, &segs)
+                    .into_iter()
+                    .map(Value::Str),
+            );
+        }
+    }
+    Ok(Value::multi(out))
 }
 
 #[cfg(test)]

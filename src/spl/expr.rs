@@ -53,10 +53,12 @@ impl BinOp {
     }
 
     /// Binding strength, higher binds tighter.
+    /// The order is the Search Reference's (eval command, "Boolean
+    /// expressions"): parentheses, NOT, AND, OR, then XOR last.
     pub fn precedence(&self) -> u8 {
         match self {
-            BinOp::Or => 1,
-            BinOp::Xor => 2,
+            BinOp::Xor => 1,
+            BinOp::Or => 2,
             BinOp::And => 3,
             // 4: NOT
             BinOp::Eq | BinOp::EqEq | BinOp::Ne | BinOp::Like => 5,

@@ -105,6 +105,8 @@ pub enum SearchExpr {
         field: String,
         op: CmpOp,
         value: SValue,
+        /// `field=CASE(Value)` / `field=TERM(x)`: the directive around the value.
+        kind: TermKind,
         span: Span,
     },
     In {
@@ -177,8 +179,19 @@ impl fmt::Display for SearchExpr {
             }
             SearchExpr::Not { expr, .. } => write!(f, "NOT {}", sub(expr)),
             SearchExpr::Compare {
-                field, op, value, ..
-            } => write!(f, "{}{}{}", lex::print_field(field), op.symbol(), value),
+                field,
+                op,
+                value,
+                kind,
+                ..
+            } => {
+                write!(f, "{}{}", lex::print_field(field), op.symbol())?;
+                match kind {
+                    TermKind::Plain => write!(f, "{value}"),
+                    TermKind::Term => write!(f, "TERM({value})"),
+                    TermKind::Case => write!(f, "CASE({value})"),
+                }
+            }
             SearchExpr::In { field, values, .. } => {
                 let parts: Vec<String> = values.iter().map(|v| v.to_string()).collect();
                 write!(f, "{} IN ({})", lex::print_field(field), parts.join(", "))
@@ -502,39 +515,15 @@ fn primary<'a>(src: &Src<'a>, i: &'a str, opts: &SearchOpts<'_>) -> PResult<'a, 
         ));
     }
     // TERM(...) / CASE(...)
-    for (kw, kind) in [("TERM(", TermKind::Term), ("CASE(", TermKind::Case)] {
-        if i.len() >= kw.len()
-            && i.is_char_boundary(kw.len())
-            && i[..kw.len()].eq_ignore_ascii_case(kw)
-        {
-            let inner = &i[kw.len()..];
-            let (rest, value) = if inner.starts_with('"') {
-                cut(svalue(src, inner))?
-            } else {
-                let end = inner.find(')').unwrap_or(inner.len());
-                let rest = &inner[end..];
-                let text = inner[..end].to_string();
-                (
-                    rest,
-                    SValue {
-                        quoted: needs_quotes(&text),
-                        text,
-                        span: src.span(inner, rest),
-                    },
-                )
-            };
-            let Some(rest) = rest.strip_prefix(')') else {
-                return cut(fail(rest, format!("expected ')' to close {}", &kw[..4])));
-            };
-            return Ok((
-                rest,
-                SearchExpr::Term {
-                    value,
-                    kind,
-                    span: src.span(start, rest),
-                },
-            ));
-        }
+    if let Some((rest, value, kind)) = directive(src, i)? {
+        return Ok((
+            rest,
+            SearchExpr::Term {
+                value,
+                kind,
+                span: src.span(start, rest),
+            },
+        ));
     }
     // field OP value / field IN (...)
     let quoted_field = if opts.quoted_fields && i.starts_with('"') {
@@ -555,7 +544,7 @@ fn primary<'a>(src: &Src<'a>, i: &'a str, opts: &SearchOpts<'_>) -> PResult<'a, 
         let r = ws(after_field);
         if let Some((after_op, op)) = cmp_op(r) {
             let v_in = ws(after_op);
-            let (rest, value) = if at_end(v_in) || v_in.starts_with(')') {
+            let (rest, value, kind) = if at_end(v_in) || v_in.starts_with(')') {
                 // `field=` with nothing after: Splunk treats it as an empty value.
                 (
                     v_in,
@@ -564,9 +553,14 @@ fn primary<'a>(src: &Src<'a>, i: &'a str, opts: &SearchOpts<'_>) -> PResult<'a, 
                         quoted: true,
                         span: src.span(v_in, v_in),
                     },
+                    TermKind::Plain,
                 )
+            } else if let Some(d) = directive(src, v_in)? {
+                // `host=CASE(LOCALHOST)`, `ip=TERM(10.0.0.1)`
+                d
             } else {
-                cut(svalue(src, v_in))?
+                let (rest, value) = cut(svalue(src, v_in))?;
+                (rest, value, TermKind::Plain)
             };
             return Ok((
                 rest,
@@ -574,6 +568,7 @@ fn primary<'a>(src: &Src<'a>, i: &'a str, opts: &SearchOpts<'_>) -> PResult<'a, 
                     field,
                     op,
                     value,
+                    kind,
                     span: src.span(start, rest),
                 },
             ));
@@ -602,6 +597,44 @@ fn primary<'a>(src: &Src<'a>, i: &'a str, opts: &SearchOpts<'_>) -> PResult<'a, 
             span: src.span(start, rest),
         },
     ))
+}
+
+/// `TERM(…)` or `CASE(…)` (the keyword in any case) at the start of `i`:
+/// the input after the closing `)`, the value inside and which directive.
+#[allow(clippy::type_complexity)]
+fn directive<'a>(
+    src: &Src<'a>,
+    i: &'a str,
+) -> Result<Option<(&'a str, SValue, TermKind)>, nom::Err<lex::PErr>> {
+    for (kw, kind) in [("TERM(", TermKind::Term), ("CASE(", TermKind::Case)] {
+        if i.len() >= kw.len()
+            && i.is_char_boundary(kw.len())
+            && i[..kw.len()].eq_ignore_ascii_case(kw)
+        {
+            let inner = &i[kw.len()..];
+            let (rest, value) = if inner.starts_with('"') {
+                cut(svalue(src, inner))?
+            } else {
+                let end = inner.find(')').unwrap_or(inner.len());
+                let rest = &inner[end..];
+                let text = inner[..end].to_string();
+                (
+                    rest,
+                    SValue {
+                        quoted: needs_quotes(&text),
+                        text,
+                        span: src.span(inner, rest),
+                    },
+                )
+            };
+            let Some(rest) = rest.strip_prefix(')') else {
+                return lex::cut_err(rest, format!("expected ')' to close {}", &kw[..4]))
+                    .map(|(_, ())| None);
+            };
+            return Ok(Some((rest, value, kind)));
+        }
+    }
+    Ok(None)
 }
 
 fn in_list<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Vec<SValue>> {

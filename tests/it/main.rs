@@ -26,6 +26,7 @@ mod layers;
 mod macro_tools;
 mod prefilter_property;
 mod real_data;
+mod reference_eval;
 mod reliability;
 mod repl;
 mod repl_terminal;

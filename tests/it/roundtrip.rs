@@ -13,6 +13,7 @@ fn search_language_round_trips() {
         "Image=\"*\\\\powershell.exe\" CommandLine=\"*-enc *\"",
         "process_name IN (\"cmd.exe\", powershell.exe, \"a b\")",
         "NOT x=* \"quoted phrase\" term* TERM(10.0.0.1) CASE(Admin)",
+        "host=CASE(LOCALHOST) ip=TERM(10.0.0.1) x!=CASE(\"a b\") y=case(%ASA-1*)",
         "search index=main earliest=-7d@d latest=now",
         "a [search b | fields c]",
         "field=\"with \\\"quotes\\\" inside\"",
@@ -33,6 +34,8 @@ fn eval_language_round_trips() {
         "| makeresults | where NOT (a=1 OR b=2)",
         "| makeresults | eval t=strftime(_time, \"%Y-%m-%dT%H:%M:%S\"), n=1.5e3",
         "| makeresults | where like(x, \"a%\") OR in(y, \"a\", \"b\")",
+        "| makeresults | where (a OR b) XOR c AND d | where a OR (b XOR c)",
+        "| makeresults | eval {aName}=aValue, v_{p}=p, \"tags{}\"=1",
     ] {
         roundtrip(spl);
     }
@@ -44,6 +47,7 @@ fn commands_round_trip() {
         "a | rename userPrincipalName as user, Processes.* AS *",
         "a | stats count max(_time) as lastTime values(x) AS \"Search Name\" by user src_ip \"status.failureReason\"",
         "a | stats count(eval(x==\"a\")) as n, dc(y), p95(z) BY host",
+        "a | stats p99.9(x) exactperc99.95(y) upperperc50(z) median(z) estdc_error(u) rate(c)",
         "a | convert timeformat=\"%Y-%m-%dT%H:%M:%S\" ctime(lastTime) mktime(x) AS y",
         "a | table a, b c* | fields - d e | fields + f",
         "a | head 5 | tail limit=3 | sort 0 -count, +user num(x) | dedup 2 user host keepempty=true",

@@ -67,10 +67,16 @@ fn json_number_and_string_match_alike() {
         json!({"id": "f", "status": {"errorCode": 65004.0}}),
         json!({"id": "x", "status": {"errorCode": 650040}}),
     ];
-    assert_eq!(id_set("status.errorCode=65004", &ev), ["f", "n", "s"]);
-    assert_eq!(id_set("status.errorCode=\"65004\"", &ev), ["f", "n", "s"]);
-    // Numbers compare numerically (grammar/README.md: x=1.0 matches 1).
-    assert_eq!(id_set("status.errorCode=65004.00", &ev), ["f", "n", "s"]);
+    // A JSON number is its text (`65004.0` stays "65004.0").
+    assert_eq!(id_set("status.errorCode=65004", &ev), ["n", "s"]);
+    assert_eq!(id_set("status.errorCode=\"65004\"", &ev), ["n", "s"]);
+    // Search Reference, search command, "comparison-operator": `=` and `!=`
+    // compare string values, so "1" does not match "1.0".
+    assert_eq!(id_set("status.errorCode=65004.0", &ev), ["f"]);
+    assert_eq!(
+        id_set("status.errorCode=65004.00", &ev),
+        Vec::<String>::new()
+    );
 }
 
 #[test]

@@ -37,10 +37,10 @@ fn lower<'a>(t: &'a str, buf: &'a mut String) -> &'a str {
 type Ids = Vec<u32>;
 type FastMap<K> = HashMap<K, Ids, foldhash::fast::FixedState>;
 
-/// One indexed field: a pattern value is found by its lower-cased text and,
-/// when it reads as a number, by that number
-/// ([`crate::eval::matcher::Pattern`] matches a value numerically or as
-/// case-insensitive text).
+/// One indexed field: a pattern value is found by its lower-cased text
+/// ([`crate::eval::matcher::Pattern`] matches a value as case-insensitive
+/// text) and, when it reads as a number, by that number too, which finds a
+/// superset (the matcher decides).
 #[derive(Default)]
 pub(crate) struct FieldMap {
     nums: FastMap<u64>,
