@@ -496,3 +496,44 @@ fn hunt_results_do_not_depend_on_projection() {
     assert!(projected.lines().count() > 10, "{projected}");
     assert_eq!(projected, hunt(true));
 }
+
+// What a subsearch's rows hold, told from its text: a hunt reads only
+// those fields for a search or tstats where on it.
+fn returned(spl: &str) -> Option<Vec<String>> {
+    spleval::spl::fields::returned_fields(&spleval::commands::parse_pipeline(spl).unwrap())
+}
+
+#[test]
+fn a_subsearch_ending_in_named_columns_returns_those_fields() {
+    let t = "| inputlookup t.csv | rename process as Processes.process | table Processes.process";
+    assert_eq!(returned(t).unwrap(), ["Processes.process"]);
+    assert_eq!(
+        returned("search EventCode=1 | stats count by host user | head 5 | sort - count").unwrap(),
+        ["host", "user", "count"]
+    );
+    assert_eq!(
+        returned("| inputlookup t.csv | table search").unwrap(),
+        ["search", "_raw"]
+    );
+}
+
+#[test]
+fn rows_whose_fields_the_text_does_not_tell_are_unknown() {
+    // Rows straight from a lookup or from events, a command after the
+    // table that sets fields, a wildcard column.
+    assert!(returned("| inputlookup t.csv | fields a").is_none());
+    assert!(returned("search x | head 1").is_none());
+    assert!(returned("| inputlookup t.csv | table a | eval b=1").is_none());
+    assert!(returned("| inputlookup t.csv | table a*").is_none());
+    // A search on such a subsearch may read any field.
+    let p = spleval::commands::parse_pipeline("search [| inputlookup t.csv | fields a]").unwrap();
+    let cmd = p.commands[0]
+        .cmd
+        .as_any()
+        .downcast_ref::<spleval::commands::search::SearchCmd>();
+    let mut names = Vec::new();
+    assert!(!spleval::spl::fields::search_fields(
+        cmd.unwrap().expr.as_ref().unwrap(),
+        &mut names
+    ));
+}
