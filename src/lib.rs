@@ -33,6 +33,7 @@
 
 pub mod app;
 pub mod base;
+pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod content;
