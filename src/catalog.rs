@@ -36,7 +36,10 @@ impl Status {
 /// Registry commands that parse but never run, and why (each plans into an
 /// error saying so; `tests/it/catalog_doc.rs` checks that).
 pub const PARSE_ONLY: &[(&str, &str)] = &[
-    ("rest", "queries a Splunk server's REST API; spleval runs offline"),
+    (
+        "rest",
+        "queries a Splunk server's REST API; spleval runs offline",
+    ),
     ("mstats", "needs a metric store"),
     ("geostats", crate::commands::geostats::SHAPE.why),
     ("metadata", crate::commands::metadata::SHAPE.why),
@@ -50,6 +53,7 @@ pub const PARTLY: &[(&str, &str)] = &[
     ("tstats", "runs over data models and plain events; other namespaces are parsed only"),
     ("datamodel", "runs the `search` and `flat` modes; describing models is parsed only"),
     ("anomalydetection", "runs method=histogram; method=zscore and iqr are parsed only"),
+    ("makecontinuous", "runs with span= (seconds-based or numeric); automatic spans, month and log spans are parsed only"),
 ];
 
 /// Why a known Splunk command that spleval does not implement is not run,
@@ -76,7 +80,10 @@ const NOT_RUN_WHY: &[(&str, &str)] = &[
     ("mpreview", "reads a metrics index"),
     ("msearch", "reads a metrics index"),
     ("redistribute", "parallel reduce on a Splunk cluster"),
-    ("localop", "search-head/indexer placement; nothing to do offline"),
+    (
+        "localop",
+        "search-head/indexer placement; nothing to do offline",
+    ),
     ("script", "runs a script on the Splunk server"),
     ("run", "runs a script on the Splunk server"),
     ("dbxquery", "queries a database through DB Connect"),
@@ -84,7 +91,6 @@ const NOT_RUN_WHY: &[(&str, &str)] = &[
     ("kmeans", "clustering is not implemented"),
     ("predict", "forecasting is not implemented"),
     ("x11", "seasonal decomposition is not implemented"),
-    ("makecontinuous", "not implemented yet"),
     ("sichart", "summary indexing"),
     ("sirare", "summary indexing"),
     ("sistats", "summary indexing"),
@@ -95,46 +101,171 @@ const NOT_RUN_WHY: &[(&str, &str)] = &[
 /// The eval functions of the Search Reference's function list.
 pub const REFERENCE_EVAL_FUNCTIONS: &[&str] = &[
     // comparison and conditional
-    "case", "cidrmatch", "coalesce", "false", "if", "in", "like", "lookup", "match", "null",
-    "nullif", "searchmatch", "true", "validate",
+    "case",
+    "cidrmatch",
+    "coalesce",
+    "false",
+    "if",
+    "in",
+    "like",
+    "lookup",
+    "match",
+    "null",
+    "nullif",
+    "searchmatch",
+    "true",
+    "validate",
     // conversion
-    "ipmask", "printf", "tonumber", "tostring",
+    "ipmask",
+    "printf",
+    "tonumber",
+    "tostring",
     // cryptographic
-    "md5", "sha1", "sha256", "sha512",
+    "md5",
+    "sha1",
+    "sha256",
+    "sha512",
     // date and time
-    "now", "relative_time", "strftime", "strptime", "time",
+    "now",
+    "relative_time",
+    "strftime",
+    "strptime",
+    "time",
     // informational
-    "isarray", "isbool", "isdouble", "isint", "ismv", "isnotnull", "isnull", "isnum",
-    "isobject", "isstr", "typeof",
+    "isarray",
+    "isbool",
+    "isdouble",
+    "isint",
+    "ismv",
+    "isnotnull",
+    "isnull",
+    "isnum",
+    "isobject",
+    "isstr",
+    "typeof",
     // JSON
-    "json_append", "json_array", "json_array_to_mv", "json_delete", "json_entries",
-    "json_extend", "json_extract", "json_extract_exact", "json_has_key_exact", "json_keys",
-    "json_object", "json_set", "json_set_exact", "json_valid",
+    "json_append",
+    "json_array",
+    "json_array_to_mv",
+    "json_delete",
+    "json_entries",
+    "json_extend",
+    "json_extract",
+    "json_extract_exact",
+    "json_has_key_exact",
+    "json_keys",
+    "json_object",
+    "json_set",
+    "json_set_exact",
+    "json_valid",
     // mathematical
-    "abs", "ceiling", "exact", "exp", "floor", "ln", "log", "pi", "pow", "round", "sigfig",
-    "sqrt", "sum",
+    "abs",
+    "ceiling",
+    "exact",
+    "exp",
+    "floor",
+    "ln",
+    "log",
+    "pi",
+    "pow",
+    "round",
+    "sigfig",
+    "sqrt",
+    "sum",
     // multivalue
-    "commands", "mvappend", "mvcount", "mvdedup", "mvfilter", "mvfind", "mvindex", "mvjoin",
-    "mvmap", "mvrange", "mvsort", "mvzip", "mv_to_json_array", "split",
+    "commands",
+    "mvappend",
+    "mvcount",
+    "mvdedup",
+    "mvfilter",
+    "mvfind",
+    "mvindex",
+    "mvjoin",
+    "mvmap",
+    "mvrange",
+    "mvsort",
+    "mvzip",
+    "mv_to_json_array",
+    "split",
     // statistical
-    "avg", "max", "min", "random",
+    "avg",
+    "max",
+    "min",
+    "random",
     // text
-    "len", "lower", "ltrim", "replace", "rtrim", "spath", "substr", "trim", "upper",
+    "len",
+    "lower",
+    "ltrim",
+    "replace",
+    "rtrim",
+    "spath",
+    "substr",
+    "trim",
+    "upper",
     "urldecode",
     // trigonometry and hyperbolic
-    "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "cos", "cosh", "hypot", "sin",
-    "sinh", "tan", "tanh",
+    "acos",
+    "acosh",
+    "asin",
+    "asinh",
+    "atan",
+    "atan2",
+    "atanh",
+    "cos",
+    "cosh",
+    "hypot",
+    "sin",
+    "sinh",
+    "tan",
+    "tanh",
     // bitwise
-    "bit_and", "bit_or", "bit_not", "bit_xor", "bit_shift_left", "bit_shift_right",
+    "bit_and",
+    "bit_or",
+    "bit_not",
+    "bit_xor",
+    "bit_shift_left",
+    "bit_shift_right",
 ];
 
 /// The statistical and charting functions of the Search Reference.
 pub const REFERENCE_STATS_FUNCTIONS: &[&str] = &[
-    "avg", "count", "distinct_count", "dc", "estdc", "estdc_error", "exactperc", "max", "mean",
-    "median", "min", "mode", "perc", "percentile", "range", "stdev", "stdevp", "sum", "sumsq",
-    "upperperc", "var", "varp", "first", "last", "list", "values", "earliest", "earliest_time",
-    "latest", "latest_time", "per_day", "per_hour", "per_minute", "per_second", "rate",
-    "rate_avg", "rate_sum", "sparkline",
+    "avg",
+    "count",
+    "distinct_count",
+    "dc",
+    "estdc",
+    "estdc_error",
+    "exactperc",
+    "max",
+    "mean",
+    "median",
+    "min",
+    "mode",
+    "perc",
+    "range",
+    "stdev",
+    "stdevp",
+    "sum",
+    "sumsq",
+    "upperperc",
+    "var",
+    "varp",
+    "first",
+    "last",
+    "list",
+    "values",
+    "earliest",
+    "earliest_time",
+    "latest",
+    "latest_time",
+    "per_day",
+    "per_hour",
+    "per_minute",
+    "per_second",
+    "rate",
+    "rate_avg",
+    "rate_sum",
+    "sparkline",
 ];
 
 /// One row: name, status, note.
@@ -153,7 +284,11 @@ pub fn commands() -> Vec<Row> {
         };
         if !c.aliases.is_empty() {
             let a = format!("alias {}", c.aliases.join(", "));
-            note = if note.is_empty() { a } else { format!("{a}; {note}") };
+            note = if note.is_empty() {
+                a
+            } else {
+                format!("{a}; {note}")
+            };
         }
         rows.insert(c.name.to_string(), (status, note));
     }
@@ -166,8 +301,10 @@ pub fn commands() -> Vec<Row> {
             .find(|w| w.0 == *name)
             .map(|w| w.1)
             .unwrap_or("not implemented");
-        rows.entry(name.to_string())
-            .or_insert((Status::NotSupported, format!("parsed generically, not run: {why}")));
+        rows.entry(name.to_string()).or_insert((
+            Status::NotSupported,
+            format!("parsed generically, not run: {why}"),
+        ));
     }
     for name in generic::THIRD_PARTY_COMMANDS {
         if crate::commands::lookup(name).is_some() {
@@ -211,7 +348,10 @@ pub fn stats_functions() -> Vec<Row> {
         };
         rows.insert(f.name.to_string(), (Status::Runs, note));
         for a in f.aliases {
-            rows.insert(a.to_string(), (Status::Runs, format!("alias of {}", f.name)));
+            rows.insert(
+                a.to_string(),
+                (Status::Runs, format!("alias of {}", f.name)),
+            );
         }
     }
     for n in REFERENCE_STATS_FUNCTIONS {

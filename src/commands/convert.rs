@@ -289,9 +289,7 @@ impl Operator for ConvertOp {
             }
             let targets: Vec<(String, String)> = if field.contains('*') {
                 ev.names()
-                    .filter(|n| {
-                        !excluded(n) && (!n.starts_with('_') || field.starts_with('_'))
-                    })
+                    .filter(|n| !excluded(n) && (!n.starts_with('_') || field.starts_with('_')))
                     .filter_map(|n| {
                         wildcard_captures(field, n).map(|caps| {
                             let to = alias

@@ -173,7 +173,10 @@ fn midnight(now: f64, tz: Tz) -> i64 {
         .timestamp_opt(now.floor() as i64, 0)
         .single()
         .unwrap_or_else(|| tz.timestamp_opt(0, 0).unwrap());
-    let day = t.date_naive().and_hms_opt(0, 0, 0).expect("midnight exists");
+    let day = t
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight exists");
     local(day, tz)
 }
 

@@ -17,9 +17,21 @@ pub const SPEC: CommandSpec = CommandSpec {
 pub const SHAPE: Shape = Shape {
     name: "geostats",
     kind: CommandKind::Transforming,
-    options: &["translatetoxy", "latfield", "longfield", "globallimit", "locallimit", "outputlatfield", "outputlongfield", "binspanlat", "binspanlong", "maxzoomlevel"],
+    options: &[
+        "translatetoxy",
+        "latfield",
+        "longfield",
+        "globallimit",
+        "locallimit",
+        "outputlatfield",
+        "outputlongfield",
+        "binspanlat",
+        "binspanlong",
+        "maxzoomlevel",
+    ],
     words: true,
-    why: "geostats bins results into map tiles for a map visualization, which spleval does not draw",
+    why:
+        "geostats bins results into map tiles for a map visualization, which spleval does not draw",
     help: "use stats … by a rounded latitude and longitude to count by place",
 };
 

@@ -83,7 +83,10 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
             if key == "limit" || key == "null" || key == "keeplast" {
                 if key == "limit" {
                     let n = o.value.parse::<u64>().map_err(|_| {
-                        nom::Err::Failure(lex::PErr::spanning(o.span, "limit must be a whole number"))
+                        nom::Err::Failure(lex::PErr::spanning(
+                            o.span,
+                            "limit must be a whole number",
+                        ))
                     })?;
                     if count.is_some() {
                         return Err(nom::Err::Failure(lex::PErr::spanning(
@@ -124,8 +127,11 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
     if expr.is_none() {
         if let Some(o) = options.first() {
             return Err(nom::Err::Failure(
-                lex::PErr::spanning(o.span, format!("{} needs an eval expression to act on", o.key))
-                    .with_help("write the condition after head: head (count<5) keeplast=true"),
+                lex::PErr::spanning(
+                    o.span,
+                    format!("{} needs an eval expression to act on", o.key),
+                )
+                .with_help("write the condition after head: head (count<5) keeplast=true"),
             ));
         }
     }
@@ -248,7 +254,9 @@ impl Operator for HeadOp {
         if let Some(e) = &self.expr {
             let mut v = eval::eval(e, &ev, &self.ctx)?;
             if let Some((l, r)) = &self.sides {
-                if eval::eval(l, &ev, &self.ctx)?.is_null() || eval::eval(r, &ev, &self.ctx)?.is_null() {
+                if eval::eval(l, &ev, &self.ctx)?.is_null()
+                    || eval::eval(r, &ev, &self.ctx)?.is_null()
+                {
                     v = Value::Null;
                 }
             }

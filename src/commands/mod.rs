@@ -57,6 +57,7 @@ pub mod autoregress;
 pub mod delta;
 pub mod filldown;
 pub mod gentimes;
+pub mod makecontinuous;
 pub mod reverse;
 pub mod transpose;
 pub mod untable;
@@ -169,6 +170,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     untable::SPEC,
     transpose::SPEC,
     gentimes::SPEC,
+    makecontinuous::SPEC,
     geostats::SPEC,
     metadata::SPEC,
     tags::SPEC,

@@ -29,7 +29,8 @@ pub const SPEC: CommandSpec = CommandSpec {
     name: "transpose",
     aliases: &[],
     parse,
-    syntax: "transpose [<int>] [column_name=<string>] [header_field=<field>] [include_empty=<bool>]",
+    syntax:
+        "transpose [<int>] [column_name=<string>] [header_field=<field>] [include_empty=<bool>]",
     plan: super::planner::<TransposeCmd>,
 };
 

@@ -83,11 +83,19 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
 impl fmt::Display for XyseriesCmd {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("xyseries")?;
-        for o in self.options.iter().filter(|o| o.key.eq_ignore_ascii_case("grouped")) {
+        for o in self
+            .options
+            .iter()
+            .filter(|o| o.key.eq_ignore_ascii_case("grouped"))
+        {
             write!(f, " {o}")?;
         }
         write!(f, " {} {} {}", self.x, self.name, join_fields(&self.data))?;
-        for o in self.options.iter().filter(|o| !o.key.eq_ignore_ascii_case("grouped")) {
+        for o in self
+            .options
+            .iter()
+            .filter(|o| !o.key.eq_ignore_ascii_case("grouped"))
+        {
             write!(f, " {o}")?;
         }
         Ok(())
@@ -177,7 +185,8 @@ impl Operator for XyseriesOp {
                     ))
                     .at(self.name_span));
                 }
-                self.columns.insert(col.clone(), (k, Value::Str(nval.clone())));
+                self.columns
+                    .insert(col.clone(), (k, Value::Str(nval.clone())));
             }
             let row = self
                 .rows

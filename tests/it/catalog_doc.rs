@@ -25,7 +25,10 @@ fn parse_only_commands_plan_into_their_reason() {
     let searches = [
         ("rest", "| rest /services/server/info"),
         ("mstats", "| mstats avg(cpu) WHERE index=m"),
-        ("geostats", "* | geostats latfield=lat longfield=lon count by host"),
+        (
+            "geostats",
+            "* | geostats latfield=lat longfield=lon count by host",
+        ),
         ("metadata", "| metadata type=hosts index=main"),
         ("tags", "* | tags outputfield=t host"),
         ("typer", "* | typer maxlen=10"),
@@ -46,7 +49,9 @@ fn parse_only_commands_plan_into_their_reason() {
         assert!(!out.status.success(), "{spl:?} ran");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(
-            err.contains(&format!("command '{name}' is parsed but spleval cannot run it")),
+            err.contains(&format!(
+                "command '{name}' is parsed but spleval cannot run it"
+            )),
             "{spl:?}: {err}"
         );
     }

@@ -53,7 +53,10 @@ fn rename_of_a_missing_field_removes_the_target() {
         json!({"id": "2", "fieldB": "b"}),
         json!({"id": "3"}),
     ]);
-    let r = run_spl("* | rename fieldA AS fieldB | table id fieldA fieldB", &input);
+    let r = run_spl(
+        "* | rename fieldA AS fieldB | table id fieldA fieldB",
+        &input,
+    );
     assert_eq!(col(&r, "fieldB"), ["a", "", ""]);
     assert_eq!(col(&r, "fieldA"), ["", "", ""]);
 }
@@ -70,7 +73,8 @@ fn rename_does_not_merge_fields() {
 // Search Reference, rename, Examples 2 and 3, and "Rename multiple, similarly named fields".
 #[test]
 fn rename_examples() {
-    let input = rows(&[json!({"usrname": "u", "usrid": "7", "count": "3", "EU_UK": "1", "EU_DE": "2"})]);
+    let input =
+        rows(&[json!({"usrname": "u", "usrid": "7", "count": "3", "EU_UK": "1", "EU_DE": "2"})]);
     let r = run_spl(
         "* | rename usr* AS user* | rename count AS \"Count of Events\" | rename EU* AS EMEA* | fields - _time _raw source",
         &input,
@@ -99,7 +103,10 @@ fn sources() -> String {
 // Search Reference, dedup, Examples 1 and 2: `dedup source`, `dedup 3 source`.
 #[test]
 fn dedup_keeps_the_first_per_value() {
-    assert_eq!(col(&run_spl("* | dedup src", &sources()), "id"), ["1", "2", "4"]);
+    assert_eq!(
+        col(&run_spl("* | dedup src", &sources()), "id"),
+        ["1", "2", "4"]
+    );
     assert_eq!(
         col(&run_spl("* | dedup 2 src", &sources()), "id"),
         ["1", "2", "3", "4", "5"]
@@ -131,8 +138,16 @@ fn dedup_keepempty_keepevents_consecutive() {
     let r = run_spl("* | dedup src keepevents=true | table id src", &sources());
     assert_eq!(col(&r, "id"), ["1", "2", "3", "4", "5"]);
     assert_eq!(col(&r, "src"), ["a", "b", "", "c", ""]);
-    let input = rows(&[json!({"x": "1"}), json!({"x": "1"}), json!({"x": "2"}), json!({"x": "1"})]);
-    assert_eq!(col(&run_spl("* | dedup x consecutive=true", &input), "x"), ["1", "2", "1"]);
+    let input = rows(&[
+        json!({"x": "1"}),
+        json!({"x": "1"}),
+        json!({"x": "2"}),
+        json!({"x": "1"}),
+    ]);
+    assert_eq!(
+        col(&run_spl("* | dedup x consecutive=true", &input), "x"),
+        ["1", "2", "1"]
+    );
 }
 
 // ---- head ---------------------------------------------------------------------
@@ -146,7 +161,10 @@ fn seven() -> &'static str {
 // that stopped it.
 #[test]
 fn head_expression_null_true_keeplast() {
-    let r = run_spl(&format!("{} | head count<5 keeplast=true null=true", seven()), "");
+    let r = run_spl(
+        &format!("{} | head count<5 keeplast=true null=true", seven()),
+        "",
+    );
     assert_eq!(col(&r, "count"), ["1", "2", "", "4", "5"]);
 }
 
@@ -154,7 +172,10 @@ fn head_expression_null_true_keeplast() {
 // at the NULL result, which keeplast=true keeps.
 #[test]
 fn head_expression_null_false_keeplast() {
-    let r = run_spl(&format!("{} | head count<5 keeplast=true null=false", seven()), "");
+    let r = run_spl(
+        &format!("{} | head count<5 keeplast=true null=false", seven()),
+        "",
+    );
     assert_eq!(col(&r, "count"), ["1", "2", ""]);
     // keeplast=false (the default) drops it.
     let r = run_spl(&format!("{} | head (count<5)", seven()), "");
@@ -169,8 +190,14 @@ fn head_expression_null_false_keeplast() {
 #[test]
 fn head_limits_and_expressions() {
     let many = "| makeresults count=12 | streamstats count";
-    assert_eq!(run_spl(&format!("{many} | head limit=10 (1==1)"), "").len(), 10);
-    assert_eq!(run_spl(&format!("{many} | head limit=10 (0==1)"), "").len(), 0);
+    assert_eq!(
+        run_spl(&format!("{many} | head limit=10 (1==1)"), "").len(),
+        10
+    );
+    assert_eq!(
+        run_spl(&format!("{many} | head limit=10 (0==1)"), "").len(),
+        0
+    );
     assert_eq!(run_spl(&format!("{many} | head 3 (count<10)"), "").len(), 3);
     // An expression alone has no default limit of 10.
     assert_eq!(run_spl(&format!("{many} | head (count<12)"), "").len(), 11);
@@ -214,7 +241,10 @@ fn filldown_examples() {
     assert_eq!(col(&r, "count"), ["1", "1", "3", "3"]);
     assert_eq!(col(&r, "score1"), ["a", "", "", ""]);
     // Example 3: count and score*.
-    let r = run_spl("* | filldown count score* | table id count score1 other", &input);
+    let r = run_spl(
+        "* | filldown count score* | table id count score1 other",
+        &input,
+    );
     assert_eq!(col(&r, "score1"), ["a", "a", "a", "a"]);
     assert_eq!(col(&r, "other"), ["x", "", "", ""]);
     roundtrip("a | filldown count score*");
@@ -295,7 +325,12 @@ fn accum_running_total() {
 #[test]
 fn delta_examples() {
     let counts = ["134", "95", "91", "72", "60", "60", "56", "49", "48", "46"];
-    let input = rows(&counts.iter().map(|c| json!({"count": c})).collect::<Vec<_>>());
+    let input = rows(
+        &counts
+            .iter()
+            .map(|c| json!({"count": c}))
+            .collect::<Vec<_>>(),
+    );
     let r = run_spl("* | delta count p=1", &input);
     assert_eq!(
         col(&r, "delta(count)"),
@@ -307,7 +342,10 @@ fn delta_examples() {
     assert_eq!(col(&r, "countdiff")[1], "-39");
     // "If <field> is not a numeric field, no output field is generated."
     let input = rows(&[json!({"c": "1"}), json!({"c": "x"}), json!({"c": "4"})]);
-    assert_eq!(col(&run_spl("* | delta c", &input), "delta(c)"), ["", "", "3"]);
+    assert_eq!(
+        col(&run_spl("* | delta c", &input), "delta(c)"),
+        ["", "", "3"]
+    );
     roundtrip("a | delta count AS countdiff p=3");
     let (code, err) = fails("| makeresults | delta count p=0");
     assert_eq!(code, 2);
@@ -317,10 +355,17 @@ fn delta_examples() {
 // Search Reference, autoregress, Examples 1–3.
 #[test]
 fn autoregress_examples() {
-    let input = rows(&(1..=6).map(|k| json!({"ip": format!("10.0.0.{k}"), "count": k.to_string()})).collect::<Vec<_>>());
+    let input = rows(
+        &(1..=6)
+            .map(|k| json!({"ip": format!("10.0.0.{k}"), "count": k.to_string()}))
+            .collect::<Vec<_>>(),
+    );
     // Example 1: the 3rd previous ip into old_ip.
     let r = run_spl("* | autoregress ip AS old_ip p=3", &input);
-    assert_eq!(col(&r, "old_ip"), ["", "", "", "10.0.0.1", "10.0.0.2", "10.0.0.3"]);
+    assert_eq!(
+        col(&r, "old_ip"),
+        ["", "", "", "10.0.0.1", "10.0.0.2", "10.0.0.3"]
+    );
     // Example 2: count_p2 … count_p5.
     let r = run_spl("* | autoregress count p=2-5", &input);
     assert_eq!(col(&r, "count_p2"), ["", "", "1", "2", "3", "4"]);
@@ -333,7 +378,10 @@ fn autoregress_examples() {
     );
     assert_eq!(col(&r, "moving_average"), ["", "", "", "", "30", "40"]);
     // Default p=1 into <field>_p1.
-    assert_eq!(col(&run_spl("* | autoregress count", &input), "count_p1")[1], "1");
+    assert_eq!(
+        col(&run_spl("* | autoregress count", &input), "count_p1")[1],
+        "1"
+    );
     roundtrip("a | autoregress count p=2-5");
     let (code, err) = fails("| makeresults | autoregress count AS c p=2-5");
     assert_eq!(code, 2);
@@ -369,7 +417,10 @@ fn top_categories() -> String {
 #[test]
 fn xyseries_example() {
     let r = run_spl("* | xyseries categoryId count percent", &top_categories());
-    assert_eq!(col(&r, "categoryId"), ["ARCADE", "SPORTS", "STRATEGY", "TEE"]);
+    assert_eq!(
+        col(&r, "categoryId"),
+        ["ARCADE", "SPORTS", "STRATEGY", "TEE"]
+    );
     assert_eq!(r[0], json!({"categoryId": "ARCADE", "493": "18.653046"}));
     assert_eq!(r[1], json!({"categoryId": "SPORTS", "138": "5.221339"}));
     let keys: Vec<&String> = r[0].as_object().unwrap().keys().collect();
@@ -395,7 +446,10 @@ fn xyseries_several_data_fields() {
     assert!(r[1].get("count(host): b.com").is_none());
     let r = run_spl(&format!("{base} sep=\"-\""), &input);
     assert_eq!(r[0]["count(host)-a.com"], json!("2"));
-    let r = run_spl(&format!("{base} sep=\"-\" format=\"$AGG$ + $VAL$ TEST\""), &input);
+    let r = run_spl(
+        &format!("{base} sep=\"-\" format=\"$AGG$ + $VAL$ TEST\""),
+        &input,
+    );
     assert_eq!(r[0]["count(host) + a.com TEST"], json!("2"));
 }
 
@@ -407,7 +461,10 @@ fn untable_example_and_back() {
         json!({"recno": "1", "EventCode": "4136", "Message": "Too late now"}),
         json!({"recno": "2", "EventCode": "1234", "Message": "I dont know"}),
     ]);
-    let r = run_spl("* | fields - source | untable recno FieldName FieldValue", &input);
+    let r = run_spl(
+        "* | fields - source | untable recno FieldName FieldValue",
+        &input,
+    );
     assert_eq!(
         r,
         [
@@ -449,12 +506,21 @@ fn transpose_options() {
     assert!(r[0].get("row 6").is_none());
     let r = run_spl("* | table host count | transpose 0", &input);
     assert_eq!(r[1]["row 7"], json!("7"));
-    let r = run_spl("* | table host count | transpose 2 column_name=field header_field=host", &input);
+    let r = run_spl(
+        "* | table host count | transpose 2 column_name=field header_field=host",
+        &input,
+    );
     assert_eq!(r, [json!({"field": "count", "h1": "1", "h2": "2"})]);
     let input = rows(&[json!({"a": "1", "b": ""}), json!({"a": "2"})]);
-    assert_eq!(col(&run_spl("* | fields a b | transpose", &input), "column"), ["a", "b"]);
     assert_eq!(
-        col(&run_spl("* | fields a b | transpose include_empty=false", &input), "column"),
+        col(&run_spl("* | fields a b | transpose", &input), "column"),
+        ["a", "b"]
+    );
+    assert_eq!(
+        col(
+            &run_spl("* | fields a b | transpose include_empty=false", &input),
+            "column"
+        ),
         ["a"]
     );
     roundtrip("a | transpose 3 column_name=\"name\" header_field=host include_empty=false");
@@ -467,11 +533,25 @@ fn transpose_options() {
 
 fn gentimes(spl: &str, tz: &str) -> Vec<Value> {
     let out = spleval()
-        .args(["run", "--now", "1700000000", "--tz", tz, "--format", "json", "--spl", spl])
+        .args([
+            "run",
+            "--now",
+            "1700000000",
+            "--tz",
+            tz,
+            "--format",
+            "json",
+            "--spl",
+            spl,
+        ])
         .write_stdin("")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     crate::common::rows(&out.stdout)
 }
 
@@ -479,11 +559,21 @@ fn gentimes(spl: &str, tz: &str) -> Vec<Value> {
 #[test]
 fn gentimes_example_1() {
     let r = gentimes("| gentimes start=4/4/21 end=4/7/21", "America/Los_Angeles");
-    assert_eq!(col(&r, "starttime"), ["1617519600", "1617606000", "1617692400"]);
-    assert_eq!(col(&r, "endtime"), ["1617605999", "1617692399", "1617778799"]);
+    assert_eq!(
+        col(&r, "starttime"),
+        ["1617519600", "1617606000", "1617692400"]
+    );
+    assert_eq!(
+        col(&r, "endtime"),
+        ["1617605999", "1617692399", "1617778799"]
+    );
     assert_eq!(
         col(&r, "starthuman"),
-        ["Sun Apr 4 00:00:00 2021", "Mon Apr 5 00:00:00 2021", "Tue Apr 6 00:00:00 2021"]
+        [
+            "Sun Apr 4 00:00:00 2021",
+            "Mon Apr 5 00:00:00 2021",
+            "Tue Apr 6 00:00:00 2021"
+        ]
     );
     assert_eq!(col(&r, "endhuman")[0], "Sun Apr 4 23:59:59 2021");
 }
@@ -494,7 +584,10 @@ fn gentimes_other_examples() {
     // now = 2023-11-14T22:13:20Z; today's midnight (UTC) = 1699920000.
     let r = gentimes("| gentimes start=-30 end=-27", "UTC");
     assert_eq!(r.len(), 3);
-    assert_eq!(col(&r, "starttime")[0], (1699920000 - 30 * 86400).to_string());
+    assert_eq!(
+        col(&r, "starttime")[0],
+        (1699920000 - 30 * 86400).to_string()
+    );
     let r = gentimes("| gentimes start=12/1/21 end=12/5/21 increment=1h", "UTC");
     assert_eq!(r.len(), 96);
     assert_eq!(col(&r, "endhuman")[0], "Wed Dec 1 00:59:59 2021");
@@ -524,7 +617,10 @@ fn fillnull_examples() {
     let r = run_spl("* | fillnull | table host kbps other", &input);
     assert_eq!(col(&r, "host"), ["a", "0"]);
     assert_eq!(col(&r, "other"), ["0", "x"]);
-    let r = run_spl("* | fillnull value=unknown host kbps | table host kbps other", &input);
+    let r = run_spl(
+        "* | fillnull value=unknown host kbps | table host kbps other",
+        &input,
+    );
     assert_eq!(col(&r, "kbps"), ["1", "unknown"]);
     assert_eq!(col(&r, "other"), ["", "x"]);
     let r = run_spl("* | fillnull value=NULL | table host", &input);
@@ -574,9 +670,112 @@ fn mvexpand_examples() {
     assert_eq!(col(&r, "beta"), ["21", "32", "24", "2", "3", "2"]);
     // Examples 1 and 2: every value, or the first N.
     let mv = "| makeresults | eval foo=split(\"a,b,c\", \",\")";
-    assert_eq!(col(&run_spl(&format!("{mv} | mvexpand foo"), ""), "foo"), ["a", "b", "c"]);
+    assert_eq!(
+        col(&run_spl(&format!("{mv} | mvexpand foo"), ""), "foo"),
+        ["a", "b", "c"]
+    );
     assert_eq!(
         col(&run_spl(&format!("{mv} | mvexpand foo limit=2"), ""), "foo"),
         ["a", "b"]
     );
+}
+
+// ---- makecontinuous -----------------------------------------------------------
+
+// Search Reference, makecontinuous, Example 1 (`makecontinuous _time span=10m`):
+// the missing spans between the first and last get results of their own.
+#[test]
+fn makecontinuous_fills_missing_spans() {
+    let input = nd(&[
+        json!({"_time": 600, "count": "1"}),
+        json!({"_time": 2410, "count": "2"}),
+        json!({"_time": 1250, "count": "3"}),
+    ]);
+    let r = run_spl(
+        "* | table _time count | makecontinuous _time span=10m",
+        &input,
+    );
+    assert_eq!(col(&r, "count"), ["1", "3", "", "2"]);
+    assert_eq!(col(&r, "_time"), ["600", "1200", "1800", "2400"]);
+    let r = run_spl("| makeresults | eval x=split(\"3,17\", \",\") | mvexpand x | makecontinuous x span=5 start=0 | table x", "");
+    assert_eq!(col(&r, "x"), ["0", "5", "10", "15"]);
+    roundtrip("a | makecontinuous _time span=10m");
+    let (code, err) = fails("| makeresults | makecontinuous bins=10");
+    assert_eq!(code, 2);
+    insta::assert_snapshot!("makecontinuous_needs_span", err);
+}
+
+// ---- sort, tail, top ------------------------------------------------------------
+
+fn mixed() -> String {
+    rows(&[
+        json!({"a": "10", "b": "x", "ip": "10.0.0.10", "size": "5"}),
+        json!({"a": "9", "b": "Y", "ip": "10.0.0.9", "size": "50"}),
+        json!({"a": "abc", "b": "y", "ip": "9.1.1.1", "size": "5"}),
+        json!({"b": "Z", "size": "7"}),
+    ])
+}
+
+// Search Reference, sort, "Sort order": numbers sort numerically and before
+// text, text lexicographically with upper case before lower case; missing
+// values last. Examples: `sort num(ip), -str(url)`, `sort 100 -size, +source`,
+// `sort 1 -_time`, and `desc` reversing the whole order.
+#[test]
+fn sort_documented_forms() {
+    assert_eq!(
+        col(&run_spl("* | sort a", &mixed()), "a"),
+        ["9", "10", "abc", ""]
+    );
+    assert_eq!(
+        col(&run_spl("* | sort b", &mixed()), "b"),
+        ["Y", "Z", "x", "y"]
+    );
+    assert_eq!(
+        col(&run_spl("* | sort str(a)", &mixed()), "a"),
+        ["10", "9", "abc", ""]
+    );
+    assert_eq!(
+        col(&run_spl("* | sort ip(ip)", &mixed()), "ip"),
+        ["9.1.1.1", "10.0.0.9", "10.0.0.10", ""]
+    );
+    assert_eq!(
+        col(&run_spl("* | sort 3 -size, +b", &mixed()), "b"),
+        ["Y", "Z", "x"]
+    );
+    assert_eq!(col(&run_spl("* | sort 1 -_time", &mixed()), "a"), ["10"]);
+    assert_eq!(
+        col(&run_spl("* | sort -size, b desc", &mixed()), "b"),
+        ["y", "x", "Z", "Y"]
+    );
+    assert_eq!(run_spl("* | sort 0 b", &mixed()).len(), 4);
+}
+
+// Search Reference, tail: "Returns the last N number of specified results.
+// The events are returned in reverse order"; default 10.
+#[test]
+fn tail_returns_the_last_in_reverse() {
+    assert_eq!(col(&run_spl("* | tail 2", &mixed()), "b"), ["Z", "y"]);
+    assert_eq!(run_spl("* | tail", &mixed()).len(), 4);
+}
+
+// Search Reference, top: limit/N, countfield, percentfield, showcount,
+// showperc, useother with otherstr, and BY.
+#[test]
+fn top_options() {
+    let input = rows(&[
+        json!({"u": "a", "h": "1"}),
+        json!({"u": "a", "h": "1"}),
+        json!({"u": "b", "h": "2"}),
+        json!({"u": "c", "h": "2"}),
+    ]);
+    let r = run_spl("* | top limit=1 u", &input);
+    assert_eq!(r, [json!({"u": "a", "count": 2, "percent": "50.000000"})]);
+    let r = run_spl("* | top 1 u countfield=n percentfield=p showperc=f", &input);
+    assert_eq!(r, [json!({"u": "a", "n": 2})]);
+    let r = run_spl("* | top 1 u showcount=f useother=t otherstr=REST", &input);
+    assert_eq!(col(&r, "u"), ["a", "REST"]);
+    assert!(r[0].get("count").is_none());
+    let r = run_spl("* | top 1 u by h", &input);
+    assert_eq!(col(&r, "h"), ["1", "2"]);
+    assert_eq!(col(&r, "count"), ["2", "1"]);
 }

@@ -6,7 +6,7 @@
 pub mod fields;
 pub mod pipeline;
 pub mod series;
-pub mod unavailable;
 pub mod stats_support;
 pub mod sub;
+pub mod unavailable;
 pub mod xutil;

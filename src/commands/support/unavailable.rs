@@ -44,7 +44,11 @@ pub fn parse<'a>(src: &Src<'a>, i: &'a str, shape: &Shape) -> PResult<'a, Box<dy
             {
                 let mut e = PErr::spanning(*span, format!("unknown {} option '{key}'", shape.name));
                 if !shape.options.is_empty() {
-                    e = e.with_help(format!("{} options: {}", shape.name, shape.options.join(", ")));
+                    e = e.with_help(format!(
+                        "{} options: {}",
+                        shape.name,
+                        shape.options.join(", ")
+                    ));
                 }
                 return Err(nom::Err::Failure(e));
             }
@@ -52,8 +56,9 @@ pub fn parse<'a>(src: &Src<'a>, i: &'a str, shape: &Shape) -> PResult<'a, Box<dy
                 if !shape.words =>
             {
                 return Err(nom::Err::Failure(
-                    PErr::spanning(*span, format!("{} takes only options", shape.name))
-                        .with_help(format!("{} options: {}", shape.name, shape.options.join(", "))),
+                    PErr::spanning(*span, format!("{} takes only options", shape.name)).with_help(
+                        format!("{} options: {}", shape.name, shape.options.join(", ")),
+                    ),
                 ));
             }
             _ => {}
