@@ -87,7 +87,10 @@ const NOT_RUN_WHY: &[(&str, &str)] = &[
     ("script", "runs a script on the Splunk server"),
     ("run", "runs a script on the Splunk server"),
     ("dbxquery", "queries a database through DB Connect"),
-    ("cluster", "text clustering is not implemented"),
+    (
+        "cluster",
+        "the reference does not define its similarity measure closely enough to reproduce Splunk's clusters",
+    ),
     ("kmeans", "clustering is not implemented"),
     ("predict", "forecasting is not implemented"),
     ("x11", "seasonal decomposition is not implemented"),

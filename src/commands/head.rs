@@ -201,24 +201,22 @@ impl ToOperator for HeadCmd {
         // false), so a comparison's sides are also evaluated to tell.
         let sides = match &self.expr {
             Some(Expr::Binary {
-                op, left, right, ..
-            }) if matches!(
-                op,
-                BinOp::Eq
+                op:
+                    BinOp::Eq
                     | BinOp::EqEq
                     | BinOp::Ne
                     | BinOp::Like
                     | BinOp::Lt
                     | BinOp::Le
                     | BinOp::Gt
-                    | BinOp::Ge
-            ) =>
-            {
-                Some((
-                    eval::compile(left, &ctx.fn_ctx)?,
-                    eval::compile(right, &ctx.fn_ctx)?,
-                ))
-            }
+                    | BinOp::Ge,
+                left,
+                right,
+                ..
+            }) => Some((
+                eval::compile(left, &ctx.fn_ctx)?,
+                eval::compile(right, &ctx.fn_ctx)?,
+            )),
             _ => None,
         };
         Ok(Box::new(HeadOp {

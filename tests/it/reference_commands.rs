@@ -779,3 +779,197 @@ fn top_options() {
     assert_eq!(col(&r, "h"), ["1", "2"]);
     assert_eq!(col(&r, "count"), ["2", "1"]);
 }
+
+// ---- rex, regex, makemv, replace ------------------------------------------------
+
+// Search Reference, rex: mode=sed (the page's credit-card masking example),
+// max_match=0 (no limit: a multivalue), offset_field.
+#[test]
+fn rex_documented_options() {
+    let r = run_spl(
+        "| makeresults | eval ccnumber=\"1234-5678-9012-3456\" | rex field=ccnumber mode=sed \"s/(\\d{4}-){3}/XXXX-XXXX-XXXX-/g\" | table ccnumber",
+        "",
+    );
+    assert_eq!(col(&r, "ccnumber"), ["XXXX-XXXX-XXXX-3456"]);
+    let r = run_spl(
+        "| makeresults | eval _raw=\"from: a@x.com to: b@y.com\" | rex max_match=0 \"(?<email>\\w+@\\w+\\.com)\" | table email",
+        "",
+    );
+    assert_eq!(r[0]["email"], json!(["a@x.com", "b@y.com"]));
+    let r = run_spl(
+        "| makeresults | eval _raw=\"user=bob\" | rex \"user=(?<u>\\w+)\" offset_field=off | table u off",
+        "",
+    );
+    assert_eq!(r[0], json!({"u": "bob", "off": "u=5-7"}));
+}
+
+// Search Reference, regex: `<field>!=<regex>` keeps the results that do not match.
+#[test]
+fn regex_not_equal() {
+    let r = run_spl(
+        "| makeresults count=3 | streamstats count | regex count!=\"^2$\" | table count",
+        "",
+    );
+    assert_eq!(col(&r, "count"), ["1", "3"]);
+}
+
+// Search Reference, makemv: delim=, allowempty=, tokenizer=.
+#[test]
+fn makemv_options() {
+    let mv = |e: &str, c: &str| {
+        run_spl(
+            &format!("| makeresults | eval senders=\"{e}\" | makemv {c} senders | table senders"),
+            "",
+        )[0]["senders"]
+            .clone()
+    };
+    assert_eq!(mv("a,b,c", "delim=\",\""), json!(["a", "b", "c"]));
+    assert_eq!(
+        mv("a,b,,c", "delim=\",\" allowempty=true"),
+        json!(["a", "b", "", "c"])
+    );
+    assert_eq!(
+        mv("ab12,cd34,", "tokenizer=\"([[:alpha:]]+)\\d+,\""),
+        json!(["ab", "cd"])
+    );
+}
+
+// Search Reference, replace: wildcards in the old value, several pairs,
+// and `*` in both moving the matched part.
+#[test]
+fn replace_examples() {
+    let r = run_spl(
+        "| makeresults | eval host=\"my.localhost\", lvl=\"0\" | replace *localhost WITH localhost IN host | replace 0 WITH Critical, 1 WITH Error IN lvl | table host lvl",
+        "",
+    );
+    assert_eq!(r[0], json!({"host": "localhost", "lvl": "Critical"}));
+    let r = run_spl(
+        "| makeresults | eval host=\"aaa localhost\" | replace \"* localhost\" WITH \"localhost *\" IN host | table host",
+        "",
+    );
+    assert_eq!(col(&r, "host"), ["localhost aaa"]);
+}
+
+// ---- eventstats, streamstats, addtotals, fields -----------------------------------
+
+fn hb() -> String {
+    rows(&[
+        json!({"h": "a", "b": "10"}),
+        json!({"h": "a", "b": "20"}),
+        json!({"h": "b", "b": "5"}),
+        json!({"h": "b", "b": "x"}),
+    ])
+}
+
+// Search Reference, eventstats: BY adds each group's aggregate to its
+// results; allnum=true computes a field's numeric statistics only where all
+// its values are numbers.
+#[test]
+fn eventstats_by_and_allnum() {
+    let r = run_spl("* | eventstats avg(b) AS avgb by h | table h b avgb", &hb());
+    assert_eq!(col(&r, "avgb"), ["15", "15", "5", "5"]);
+    let r = run_spl(
+        "* | eventstats allnum=t avg(b) AS avgb by h | table h b avgb",
+        &hb(),
+    );
+    assert_eq!(col(&r, "avgb"), ["15", "15", "", ""]);
+}
+
+// Search Reference, streamstats: current=false with window=1 (the previous
+// value), reset_on_change with BY.
+#[test]
+fn streamstats_current_window_reset() {
+    let r = run_spl(
+        "* | streamstats current=f window=1 last(b) AS prev | table b prev",
+        &hb(),
+    );
+    assert_eq!(col(&r, "prev"), ["", "10", "20", "5"]);
+    let r = run_spl(
+        "* | streamstats reset_on_change=t count by h | table h count",
+        &hb(),
+    );
+    assert_eq!(col(&r, "count"), ["1", "2", "1", "2"]);
+}
+
+// Search Reference, addtotals: fieldname= for row totals (non-numbers not
+// summed); col=true adds a totals row labelled through labelfield/label.
+#[test]
+fn addtotals_row_and_col() {
+    let r = run_spl(
+        "* | table h b | addtotals fieldname=tot | addtotals col=t row=f labelfield=h label=ALL",
+        &hb(),
+    );
+    assert_eq!(col(&r, "tot"), ["10", "20", "5", "", "35"]);
+    assert_eq!(r[4]["h"], json!("ALL"));
+    assert_eq!(r[4]["b"], json!(35));
+}
+
+// Search Reference, fields: `fields -` removes; `fields +` keeps the named
+// fields and the internal `_raw` and `_time` (removed only when named with `-`).
+#[test]
+fn fields_keeps_internal_fields() {
+    let r = run_spl("* | fields - b | fields + h", &hb());
+    assert!(r[0].get("b").is_none());
+    assert!(r[0].get("_raw").is_some() && r[0].get("_time").is_some());
+    let r = run_spl("* | fields - _* | fields h", &hb());
+    assert_eq!(r[0], json!({"h": "a"}));
+}
+
+// ---- bin ----------------------------------------------------------------------
+
+// Search Reference, bin, Examples 1, 2 and 4, and the aliases (`bucket`
+// per its Usage; `discretize` per the command quick reference).
+#[test]
+fn bin_examples() {
+    let input = nd(&[
+        json!({"_time": 1700000000, "host": "a", "thruput": "10", "size": "3"}),
+        json!({"_time": 1700000100, "host": "a", "thruput": "20", "size": "57"}),
+        json!({"_time": 1700000400, "host": "b", "thruput": "30", "size": "99"}),
+    ]);
+    let r = run_spl(
+        "* | bin _time span=5m | stats avg(thruput) by _time host",
+        &input,
+    );
+    assert_eq!(col(&r, "_time"), ["1699999800", "1700000100", "1700000400"]);
+    let r = run_spl("* | bin size bins=10 | stats count(_raw) by size", &input);
+    assert_eq!(col(&r, "size"), ["0-10", "50-60", "90-100"]);
+    // 3am-aligned 12h bins (now is 2023-11-14 22:13 UTC): the 3pm bin, 1699974000.
+    let r = run_spl(
+        "* | bin _time span=12h aligntime=@d+3h | stats count by _time",
+        &input,
+    );
+    assert_eq!(col(&r, "_time"), ["1699974000"]);
+    for alias in ["bucket", "discretize"] {
+        let r = run_spl(&format!("* | {alias} size span=10 | table size"), &input);
+        assert_eq!(col(&r, "size"), ["90-100", "50-60", "0-10"]);
+    }
+}
+
+// Search Reference, fillnull, Usage ("Fields in the event set should have at
+// least one non-null value"): its three searches, and Example 3's field that
+// did not exist (`bytes`), which is created.
+#[test]
+fn fillnull_fills_only_fields_some_result_has() {
+    let r = run_spl(
+        "| makeresults | eval test=\"123123\", test2=null() | fillnull value=NULL | fields - _time",
+        "",
+    );
+    assert_eq!(r, [json!({"test": "123123"})]);
+    let r = run_spl(
+        "| makeresults | eval test=\"123123\" | eval test2=null() | table test test2 | fillnull value=NULL",
+        "",
+    );
+    assert_eq!(r, [json!({"test": "123123"})]);
+    let r = run_spl(
+        "| makeresults | eval test1=split(\"123,456\", \",\") | mvexpand test1 | eval test2=if(test1=\"123\", null(), \"abc\") | fillnull value=NULL",
+        "",
+    );
+    assert_eq!(col(&r, "test2"), ["NULL", "abc"]);
+    let input = rows(&[json!({"host": "a", "kbps": "1"}), json!({"kbps": "2"})]);
+    let r = run_spl(
+        "* | fillnull value=unknown host kbps bytes | table host bytes",
+        &input,
+    );
+    assert_eq!(col(&r, "host"), ["a", "unknown"]);
+    assert_eq!(col(&r, "bytes"), ["unknown", "unknown"]);
+}
