@@ -8,7 +8,7 @@
 //! layers below it, never one above (`tests/it/layers.rs` checks this
 //! against the list below, and that no source file passes 1,200 lines).
 //!
-//! Layers, lowest first: base, time, functions, spl, eval, content, input, commands, engine, app, cli.
+//! Layers, lowest first: base, time, functions, spl, eval, content, input, commands, catalog, engine, app, cli.
 //!
 //! - [`base`]: spans, diagnostics, values, events, regex helpers.
 //! - [`time`]: time zones, `strftime`/`strptime`, relative times, timestamp detection.
@@ -33,6 +33,7 @@
 
 pub mod app;
 pub mod base;
+pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod content;

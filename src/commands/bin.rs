@@ -29,7 +29,7 @@ use crate::spl::lex::{self, cut, fail, ws, PErr, PResult, Src};
 
 pub const SPEC: CommandSpec = CommandSpec {
     name: "bin",
-    aliases: &["bucket"],
+    aliases: &["bucket", "discretize"],
     parse,
     syntax: "bin [span=<span>] [bins=<int>] [minspan=<span>] [start=<num>] [end=<num>] [aligntime=<time>] <field> [AS <newfield>]",
     plan: super::planner::<BinCmd>,

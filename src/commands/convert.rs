@@ -201,12 +201,7 @@ impl ConvertOp {
             "dur2sec" => dur2sec(&text).map(Value::Num),
             "mstime" => mstime(&text).map(Value::Num),
             "memk" => memk(&text).map(Value::Num),
-            "num" => leading_number(&text, false).map(Value::Num),
-            "auto" => Some(
-                leading_number(&text, false)
-                    .map(Value::Num)
-                    .unwrap_or_else(|| v.clone()),
-            ),
+            "num" | "auto" => auto_number(&text).map(Value::Num),
             "rmcomma" => Some(Value::Str(text.replace(',', ""))),
             "rmunit" => leading_number(&text, true)
                 .map(|n| Value::Str(format_number(n)))
@@ -216,7 +211,22 @@ impl ConvertOp {
     }
 }
 
-/// `num`: the whole text as a number (commas not allowed); `rmunit`: a leading number.
+/// `auto` and `num`: the best known conversion of the whole text to a
+/// number: a number, a number written with thousands commas (`1,024`), or
+/// a `[D+]HH:MM:SS` duration in seconds (the page's `num(time_elapsed)`).
+fn auto_number(t: &str) -> Option<f64> {
+    let t = t.trim();
+    parse_number(t)
+        .or_else(|| {
+            let plain = t.replace(',', "");
+            (t.contains(',') && !t.starts_with(',') && !t.contains(",,"))
+                .then(|| parse_number(&plain))
+                .flatten()
+        })
+        .or_else(|| t.contains(':').then(|| dur2sec(t)).flatten())
+}
+
+/// `rmunit`: a leading number (`prefix`), else the whole text as a number.
 fn leading_number(t: &str, prefix: bool) -> Option<f64> {
     let t = t.trim();
     if !prefix {
@@ -267,9 +277,19 @@ fn memk(t: &str) -> Option<f64> {
 
 impl Operator for ConvertOp {
     fn push(&mut self, mut ev: Event, out: &mut Emit<'_>) -> Result<()> {
+        // none(<wc-field>): fields the other conversions leave alone.
+        let excluded = |n: &str| {
+            self.convs
+                .iter()
+                .any(|(f, p, _)| f == "none" && wildcard_captures(p, n).is_some())
+        };
         for (func, field, alias) in &self.convs {
+            if func == "none" {
+                continue;
+            }
             let targets: Vec<(String, String)> = if field.contains('*') {
                 ev.names()
+                    .filter(|n| !excluded(n) && (!n.starts_with('_') || field.starts_with('_')))
                     .filter_map(|n| {
                         wildcard_captures(field, n).map(|caps| {
                             let to = alias
@@ -293,6 +313,17 @@ impl Operator for ConvertOp {
                     .iter()
                     .filter_map(|x| self.convert_one(func, x))
                     .collect();
+                if func == "num" {
+                    // "Like auto(), except non-convertible values are removed"
+                    // (Search Reference, convert).
+                    ev.set(to, Value::multi(converted));
+                    continue;
+                }
+                if func == "auto" && converted.len() < v.mv_count() {
+                    // "if not all values of a particular field can be
+                    // converted …, the field is left untouched".
+                    continue;
+                }
                 if converted.is_empty() {
                     // A value that does not convert is left as it was (Splunk keeps it).
                     if from != to {

@@ -1,12 +1,15 @@
 //! `dedup [N] <field-list> [keepempty=<bool>] [consecutive=<bool>] [sortby [+|-]<field>…]`:
 //! keeps the first N results (in search order, newest first) for each
 //! combination of values; results missing a field are dropped unless
-//! `keepempty=true`.
+//! `keepempty=true`. With `sortby`, the kept results come out sorted by
+//! those keys (`-` descending; `auto()`, `str()`, `ip()`, `num()` as in
+//! `sort`) once the input ends.
 
 use std::any::Any;
 use std::collections::HashMap;
 use std::fmt;
 
+use super::sort::{cmp_events, sort_key, SortAs, SortKey};
 use super::support::fields::{at_keyword, field_ref, FieldRef};
 use super::{CommandSpec, ToOperator};
 use crate::base::diag::{Result, SplError};
@@ -19,7 +22,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     name: "dedup",
     aliases: &[],
     parse,
-    syntax: "dedup [<N>] <field>… [keepevents=<bool>] [keepempty=<bool>] [consecutive=<bool>]",
+    syntax: "dedup [<N>] <field>… [keepevents=<bool>] [keepempty=<bool>] [consecutive=<bool>] [sortby [+|-]<field>…]",
     plan: super::planner::<DedupCmd>,
 };
 
@@ -28,7 +31,8 @@ pub struct DedupCmd {
     pub count: Option<u64>,
     pub fields: Vec<FieldRef>,
     pub options: Vec<Opt>,
-    pub sortby: Option<String>,
+    /// `sortby` keys: the kept results come out in this order.
+    pub sortby: Vec<SortKey>,
 }
 
 fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
@@ -50,18 +54,26 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
     }
     let mut fields = Vec::new();
     let mut options = Vec::new();
-    let mut sortby = None;
+    let mut sortby = Vec::new();
     loop {
         rest = ws(rest);
         if lex::at_command_end(rest) {
             break;
         }
         if let Some(r) = at_keyword(rest, &["sortby"]) {
-            // Kept as written; sorting after dedup is `| sort`.
-            let end = r.find('|').unwrap_or(r.len());
-            let end = r[..end].find(']').unwrap_or(end);
-            sortby = Some(r[..end].trim().to_string());
-            rest = &r[end..];
+            let mut r = ws(r);
+            while !lex::at_command_end(r) {
+                let (after, key) = sort_key(src, r)?;
+                sortby.push(key);
+                r = ws(after);
+                if let Some(after) = r.strip_prefix(',') {
+                    r = ws(after);
+                }
+            }
+            if sortby.is_empty() {
+                return cut(fail(r, "expected fields to sort by after sortby"));
+            }
+            rest = r;
             continue;
         }
         if let Some((r, o)) = lex::option(rest, src) {
@@ -107,8 +119,9 @@ impl fmt::Display for DedupCmd {
         for o in &self.options {
             write!(f, " {o}")?;
         }
-        if let Some(s) = &self.sortby {
-            write!(f, " sortby {s}")?;
+        if !self.sortby.is_empty() {
+            let keys: Vec<String> = self.sortby.iter().map(|k| k.to_string()).collect();
+            write!(f, " sortby {}", keys.join(" "))?;
         }
         Ok(())
     }
@@ -127,10 +140,12 @@ impl Command for DedupCmd {
         })
     }
     fn field_flow(&self) -> crate::spl::fields::Flow {
-        if self.sortby.is_some() {
-            return crate::spl::fields::Flow::Any;
-        }
-        crate::spl::fields::Flow::reads(self.fields.iter().map(|f| f.name.clone()))
+        crate::spl::fields::Flow::reads(
+            self.fields
+                .iter()
+                .chain(self.sortby.iter().map(|k| &k.field))
+                .map(|f| f.name.clone()),
+        )
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -147,6 +162,12 @@ impl ToOperator for DedupCmd {
             consecutive: false,
             seen: HashMap::new(),
             last: None,
+            sortby: self
+                .sortby
+                .iter()
+                .map(|k| (k.field.name.clone(), k.descending, k.as_))
+                .collect(),
+            held: Vec::new(),
         };
         for o in &self.options {
             let b = o.as_bool().ok_or_else(|| {
@@ -157,11 +178,6 @@ impl ToOperator for DedupCmd {
                 "keepevents" => op.keepevents = b,
                 _ => op.consecutive = b,
             }
-        }
-        if self.sortby.is_some() {
-            return Err(SplError::plan(
-                "dedup sortby is not supported; use | sort after dedup",
-            ));
         }
         Ok(Box::new(op))
     }
@@ -175,6 +191,20 @@ struct DedupOp {
     consecutive: bool,
     seen: HashMap<Vec<String>, u64>,
     last: Option<Vec<String>>,
+    sortby: Vec<(String, bool, SortAs)>,
+    /// With `sortby`: the kept results, sorted when the input ends.
+    held: Vec<Event>,
+}
+
+impl DedupOp {
+    fn emit(&mut self, ev: Event, out: &mut Emit<'_>) -> Result<()> {
+        if self.sortby.is_empty() {
+            out(ev)
+        } else {
+            self.held.push(ev);
+            Ok(())
+        }
+    }
 }
 
 impl Operator for DedupOp {
@@ -184,7 +214,11 @@ impl Operator for DedupOp {
             match ev.get(f) {
                 Some(v) => key.push(v.to_display("\n")),
                 None => {
-                    return if self.keepempty { out(ev) } else { Ok(()) };
+                    return if self.keepempty {
+                        self.emit(ev, out)
+                    } else {
+                        Ok(())
+                    };
                 }
             }
         }
@@ -193,19 +227,27 @@ impl Operator for DedupOp {
                 return Ok(());
             }
             self.last = Some(key);
-            return out(ev);
+            return self.emit(ev, out);
         }
         let seen = self.seen.entry(key).or_insert(0);
         if *seen < self.n {
             *seen += 1;
-            out(ev)
+            self.emit(ev, out)
         } else if self.keepevents {
             for f in &self.fields {
                 ev.remove(f);
             }
-            out(ev)
+            self.emit(ev, out)
         } else {
             Ok(())
         }
+    }
+    fn finish(&mut self, out: &mut Emit<'_>) -> Result<()> {
+        let keys = &self.sortby;
+        self.held.sort_by(|a, b| cmp_events(keys, a, b));
+        for ev in std::mem::take(&mut self.held) {
+            out(ev)?;
+        }
+        Ok(())
     }
 }

@@ -295,6 +295,17 @@ pub fn parse<'a>(
     prov: Provenance,
     i: &'a str,
 ) -> PResult<'a, Box<dyn Command>> {
+    let (rest, cmd) = parse_args(src, name, prov, i)?;
+    Ok((rest, Box::new(cmd)))
+}
+
+/// Parses the arguments of a recognised command generically, into the node.
+pub fn parse_args<'a>(
+    src: &Src<'a>,
+    name: &str,
+    prov: Provenance,
+    i: &'a str,
+) -> PResult<'a, GenericCmd> {
     let mut args = Vec::new();
     let mut rest = ws(i);
     while !lex::at_command_end(rest) {
@@ -354,11 +365,11 @@ pub fn parse<'a>(
     }
     Ok((
         rest,
-        Box::new(GenericCmd {
+        GenericCmd {
             name: name.to_ascii_lowercase(),
             provenance: prov,
             args,
-        }),
+        },
     ))
 }
 

@@ -51,6 +51,23 @@ pub mod transaction;
 pub mod tstats;
 pub mod where_;
 
+// reshaping and series commands
+pub mod accum;
+pub mod autoregress;
+pub mod delta;
+pub mod filldown;
+pub mod gentimes;
+pub mod makecontinuous;
+pub mod reverse;
+pub mod transpose;
+pub mod untable;
+pub mod xyseries;
+// parsed, not run (support::unavailable)
+pub mod geostats;
+pub mod metadata;
+pub mod tags;
+pub mod typer;
+
 // extraction commands
 pub mod addtotals;
 pub mod bin;
@@ -144,6 +161,20 @@ pub static COMMANDS: &[CommandSpec] = &[
     mstats::SPEC,
     datamodel::SPEC,
     from::SPEC,
+    filldown::SPEC,
+    reverse::SPEC,
+    accum::SPEC,
+    delta::SPEC,
+    autoregress::SPEC,
+    xyseries::SPEC,
+    untable::SPEC,
+    transpose::SPEC,
+    gentimes::SPEC,
+    makecontinuous::SPEC,
+    geostats::SPEC,
+    metadata::SPEC,
+    tags::SPEC,
+    typer::SPEC,
 ];
 
 /// Finds a command by name or alias, case-insensitively.

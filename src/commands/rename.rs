@@ -1,5 +1,8 @@
 //! `rename <field> AS <new> [, <field> AS <new>]…`, wildcards allowed
-//! (`rename Processes.* AS *`).
+//! (`rename Processes.* AS *`). Renaming onto an existing field replaces
+//! it; renaming a field a result lacks removes the new name's field from
+//! that result, as the Search Reference says ("Renaming a field that does
+//! not exist").
 
 use std::any::Any;
 use std::fmt;
@@ -152,8 +155,12 @@ impl Operator for RenameOp {
                 for (a, b) in moves {
                     ev.rename(&a, &b);
                 }
-            } else {
+            } else if ev.contains(from) {
                 ev.rename(from, to);
+            } else if from != to {
+                // "If fieldB does exist, the result of the rename is that the
+                // data in fieldB is removed" (Search Reference, rename).
+                ev.remove(to);
             }
         }
         out(ev)

@@ -84,39 +84,8 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
                 break;
             }
         }
-        let (r, descending) = if let Some(r) = rest.strip_prefix('-') {
-            (ws(r), true)
-        } else if let Some(r) = rest.strip_prefix('+') {
-            (ws(r), false)
-        } else {
-            (rest, false)
-        };
-        let mut as_ = SortAs::Default;
-        let mut r2 = r;
-        for (name, kind) in [
-            ("auto", SortAs::Auto),
-            ("str", SortAs::Str),
-            ("ip", SortAs::Ip),
-            ("num", SortAs::Num),
-        ] {
-            if let Some(after) = lex::keyword(r, name) {
-                if let Some(inner) = after.strip_prefix('(') {
-                    as_ = kind;
-                    r2 = inner;
-                    break;
-                }
-            }
-        }
-        let (mut r3, field) = cut(field_ref(src, r2))?;
-        if as_ != SortAs::Default {
-            let (after, _) = cut(lex::expect_char(r3, ')'))?;
-            r3 = after;
-        }
-        keys.push(SortKey {
-            field,
-            descending,
-            as_,
-        });
+        let (r3, key) = sort_key(src, rest)?;
+        keys.push(key);
         rest = ws(r3);
         if let Some(r) = rest.strip_prefix(',') {
             rest = r;
@@ -136,6 +105,85 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
     ))
 }
 
+/// One sort key: `[+|-]<field>` or `[+|-]auto|str|ip|num(<field>)`.
+pub fn sort_key<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, SortKey> {
+    let (r, descending) = if let Some(r) = i.strip_prefix('-') {
+        (ws(r), true)
+    } else if let Some(r) = i.strip_prefix('+') {
+        (ws(r), false)
+    } else {
+        (i, false)
+    };
+    let mut as_ = SortAs::Default;
+    let mut r2 = r;
+    for (name, kind) in [
+        ("auto", SortAs::Auto),
+        ("str", SortAs::Str),
+        ("ip", SortAs::Ip),
+        ("num", SortAs::Num),
+    ] {
+        if let Some(after) = lex::keyword(r, name) {
+            if let Some(inner) = after.strip_prefix('(') {
+                as_ = kind;
+                r2 = inner;
+                break;
+            }
+        }
+    }
+    let (mut r3, field) = cut(field_ref(src, r2))?;
+    if as_ != SortAs::Default {
+        let (after, _) = cut(lex::expect_char(r3, ')'))?;
+        r3 = after;
+    }
+    Ok((
+        r3,
+        SortKey {
+            field,
+            descending,
+            as_,
+        },
+    ))
+}
+
+impl fmt::Display for SortKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.descending {
+            f.write_str("-")?;
+        }
+        match self.as_ {
+            SortAs::Default => write!(f, "{}", self.field),
+            SortAs::Auto => write!(f, "auto({})", self.field),
+            SortAs::Str => write!(f, "str({})", self.field),
+            SortAs::Ip => write!(f, "ip({})", self.field),
+            SortAs::Num => write!(f, "num({})", self.field),
+        }
+    }
+}
+
+/// Orders two results by sort keys (field, descending, how): missing values
+/// sort last in either direction.
+pub fn cmp_events(keys: &[(String, bool, SortAs)], a: &Event, b: &Event) -> Ordering {
+    for (field, desc, as_) in keys {
+        let o = match (a.get(field), b.get(field)) {
+            (Some(x), Some(y)) => {
+                let o = cmp_as(x, y, *as_);
+                if *desc {
+                    o.reverse()
+                } else {
+                    o
+                }
+            }
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        };
+        if o != Ordering::Equal {
+            return o;
+        }
+    }
+    Ordering::Equal
+}
+
 impl fmt::Display for SortCmd {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("sort")?;
@@ -145,21 +193,7 @@ impl fmt::Display for SortCmd {
         if let Some(l) = self.limit_option {
             write!(f, " limit={l}")?;
         }
-        let keys: Vec<String> = self
-            .keys
-            .iter()
-            .map(|k| {
-                let sign = if k.descending { "-" } else { "" };
-                let name = match k.as_ {
-                    SortAs::Default => k.field.to_string(),
-                    SortAs::Auto => format!("auto({})", k.field),
-                    SortAs::Str => format!("str({})", k.field),
-                    SortAs::Ip => format!("ip({})", k.field),
-                    SortAs::Num => format!("num({})", k.field),
-                };
-                format!("{sign}{name}")
-            })
-            .collect();
+        let keys: Vec<String> = self.keys.iter().map(|k| k.to_string()).collect();
         write!(f, " {}", keys.join(", "))?;
         if self.desc {
             f.write_str(" desc")?;
@@ -241,28 +275,7 @@ impl Operator for SortOp {
     }
     fn finish(&mut self, out: &mut Emit<'_>) -> Result<()> {
         let keys = &self.keys;
-        self.buf.sort_by(|a, b| {
-            for (field, desc, as_) in keys {
-                // Missing values sort last in either direction.
-                let o = match (a.get(field), b.get(field)) {
-                    (Some(x), Some(y)) => {
-                        let o = cmp_as(x, y, *as_);
-                        if *desc {
-                            o.reverse()
-                        } else {
-                            o
-                        }
-                    }
-                    (Some(_), None) => Ordering::Less,
-                    (None, Some(_)) => Ordering::Greater,
-                    (None, None) => Ordering::Equal,
-                };
-                if o != Ordering::Equal {
-                    return o;
-                }
-            }
-            Ordering::Equal
-        });
+        self.buf.sort_by(|a, b| cmp_events(keys, a, b));
         for ev in std::mem::take(&mut self.buf)
             .into_iter()
             .take(self.limit.min(usize::MAX as u64) as usize)

@@ -51,7 +51,68 @@ pub static FUNCTIONS: &[EvalFunction] = &[
         max_args: Some(1),
         imp: isbool,
     },
+    EvalFunction {
+        name: "isdouble",
+        min_args: 1,
+        max_args: Some(1),
+        imp: isdouble,
+    },
+    EvalFunction {
+        name: "ismv",
+        min_args: 1,
+        max_args: Some(1),
+        imp: ismv,
+    },
+    EvalFunction {
+        name: "isarray",
+        min_args: 1,
+        max_args: Some(1),
+        imp: isarray,
+    },
+    EvalFunction {
+        name: "isobject",
+        min_args: 1,
+        max_args: Some(1),
+        imp: isobject,
+    },
 ];
+
+/// `isdouble(X)`: a number that is not an integer, or text written as a
+/// number with a decimal point or an exponent (`1.5`, `2.0`, `1e3`).
+fn isdouble(args: &[Value], _: &FnCtx) -> Result<Value, String> {
+    let r = match scalar(&args[0]) {
+        Value::Num(n) => n.is_finite() && n.fract() != 0.0,
+        Value::Str(s) => parse_number(s).is_some() && s.contains(['.', 'e', 'E']),
+        _ => false,
+    };
+    Ok(Value::Bool(r))
+}
+
+/// `ismv(X)`: X holds more than one value.
+fn ismv(args: &[Value], _: &FnCtx) -> Result<Value, String> {
+    Ok(Value::Bool(matches!(&args[0], Value::Multi(v) if v.len() > 1)))
+}
+
+/// The JSON value a text holds, when it is JSON.
+fn json_of(v: &Value) -> Option<serde_json::Value> {
+    match v {
+        Value::Str(s) => serde_json::from_str(s.trim()).ok(),
+        _ => None,
+    }
+}
+
+/// `isarray(X)`: X is a JSON array (`isarray("[1, 2, 3]")` is true,
+/// `isarray(1)` false: Search Reference, Informational functions).
+fn isarray(args: &[Value], _: &FnCtx) -> Result<Value, String> {
+    let r = json_of(scalar(&args[0])).is_some_and(|j| j.is_array());
+    Ok(Value::Bool(r))
+}
+
+/// `isobject(X)`: X is a JSON object.
+fn isobject(args: &[Value], _: &FnCtx) -> Result<Value, String> {
+    let r = json_of(scalar(&args[0])).is_some_and(|j| j.is_object());
+    Ok(Value::Bool(r))
+}
 
 fn map_values(v: &Value, f: &dyn Fn(&Value) -> Result<Value, String>) -> Result<Value, String> {
     match v {
@@ -511,6 +572,19 @@ mod tests {
         assert_eq!(call("isnum", &[Value::Null]), Value::Bool(false));
         assert_eq!(call("isnum", &[Value::Bool(true)]), Value::Bool(false));
         assert_eq!(call("isstr", &[s("abc")]), Value::Bool(true));
+        // Search Reference, Informational functions: isarray("[1, 2, 3]") is
+        // True, isarray(1) False.
+        assert_eq!(call("isarray", &[s("[1, 2, 3]")]), Value::Bool(true));
+        assert_eq!(call("isarray", &[n(1.0)]), Value::Bool(false));
+        assert_eq!(call("isarray", &[s("{\"a\": 1}")]), Value::Bool(false));
+        assert_eq!(call("isobject", &[s("{\"a\": 1}")]), Value::Bool(true));
+        assert_eq!(call("isobject", &[s("[1]")]), Value::Bool(false));
+        assert_eq!(call("ismv", &[Value::Multi(vec![s("a"), s("b")])]), Value::Bool(true));
+        assert_eq!(call("ismv", &[s("a")]), Value::Bool(false));
+        assert_eq!(call("isdouble", &[n(1.5)]), Value::Bool(true));
+        assert_eq!(call("isdouble", &[s("2.0")]), Value::Bool(true));
+        assert_eq!(call("isdouble", &[n(42.0)]), Value::Bool(false));
+        assert_eq!(call("isdouble", &[s("42")]), Value::Bool(false));
         assert_eq!(call("isstr", &[s("123")]), Value::Bool(false));
         assert_eq!(call("isstr", &[n(1.0)]), Value::Bool(false));
         assert_eq!(call("isstr", &[Value::Null]), Value::Bool(false));

@@ -1,6 +1,7 @@
 //! The integration tests, one binary: a module per command family or area.
 //! Tests that read ../shared print `SKIPPED: … is absent` when it is missing.
 
+mod catalog_doc;
 mod cli_seed;
 mod cmd_anomalydetection;
 mod cmd_extraction;
@@ -26,6 +27,7 @@ mod layers;
 mod macro_tools;
 mod prefilter_property;
 mod real_data;
+mod reference_commands;
 mod reference_eval;
 mod reliability;
 mod repl;

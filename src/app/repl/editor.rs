@@ -334,11 +334,11 @@ mod tests {
     fn hints_show_syntax_after_the_name() {
         assert_eq!(
             syntax_hint("a | head ", 9).as_deref(),
-            Some("[<N> | limit=<N>]")
+            Some("[<N> | (<eval-expression>)] [limit=<int>] [null=<bool>] [keeplast=<bool>]")
         );
         assert_eq!(
             syntax_hint("a | head", 8).as_deref(),
-            Some(" [<N> | limit=<N>]")
+            Some(" [<N> | (<eval-expression>)] [limit=<int>] [null=<bool>] [keeplast=<bool>]")
         );
         assert_eq!(syntax_hint("a | head 5", 10), None);
         assert!(syntax_hint(".load ", 6).unwrap().starts_with("PATH"));

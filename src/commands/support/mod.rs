@@ -5,6 +5,8 @@
 
 pub mod fields;
 pub mod pipeline;
+pub mod series;
 pub mod stats_support;
 pub mod sub;
+pub mod unavailable;
 pub mod xutil;

@@ -225,15 +225,19 @@ impl Plan {
             let cmd = &node.cmd;
             if !cmd.runnable() {
                 // The command's own planner says why, when it can.
-                let why = match crate::commands::plan(&**cmd, ctx) {
-                    Err(e) => format!(": {}", e.msg),
-                    Ok(_) => String::new(),
+                let (why, help) = match crate::commands::plan(&**cmd, ctx) {
+                    Err(e) => (format!(": {}", e.msg), e.help.clone()),
+                    Ok(_) => (String::new(), None),
                 };
-                return Err(SplError::plan(format!(
+                let mut err = SplError::plan(format!(
                     "command '{}' is parsed but spleval cannot run it{why}",
                     cmd.name()
                 ))
-                .at(node.name_span));
+                .at(node.name_span);
+                if let Some(h) = help {
+                    err = err.with_help(h);
+                }
+                return Err(err);
             }
             if cmd.kind() == CommandKind::Generating && n > 0 {
                 return Err(SplError::plan(format!(
