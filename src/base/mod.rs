@@ -1,6 +1,7 @@
 //! The lowest layer: spans, diagnostics, values, events and regex helpers.
 //! Everything else builds on these; they import nothing of the crate above.
 
+pub mod atomic;
 pub mod diag;
 pub mod event;
 pub mod regex_util;

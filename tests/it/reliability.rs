@@ -469,3 +469,90 @@ fn projection_and_whole_event_agree_on_nasty_events() {
         }
     }
 }
+
+/// `filter --write` edits the definition in the file that defines the
+/// macro in force (here not the file named after it), and keeps every
+/// other byte: comments, other keys, their order.
+#[test]
+fn filter_write_edits_the_defining_file_in_place() {
+    const FILTER: &str = "o365_user_consent_denied_for_oauth_application_filter";
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("rules");
+    fs::create_dir_all(root.join("detections")).unwrap();
+    fs::create_dir_all(root.join("macros")).unwrap();
+    fs::copy(
+        common::root().join(common::SEED),
+        root.join("detections/seed.yml"),
+    )
+    .unwrap();
+    for m in fs::read_dir(common::root().join("rules/macros")).unwrap() {
+        let m = m.unwrap().path();
+        fs::copy(&m, root.join("macros").join(m.file_name().unwrap())).unwrap();
+    }
+    let before = format!(
+        "# Our tuning, reviewed 2026-11-02.\nname: {FILTER}\n# keep the old one for reference:\n#   search *\ndefinition: |\n  search *\nowner: secops   # who to ask\ndescription: Site filter.\n"
+    );
+    let defining = root.join("macros/site_tuning.yml");
+    fs::write(&defining, &before).unwrap();
+    let with = "search NOT user=\"bob@*\"";
+    let out = spleval()
+        .args(["filter", "--write", "--with", with])
+        .arg(root.join("detections/seed.yml"))
+        .arg(common::SEED_SAMPLE)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !root.join(format!("macros/{FILTER}.yml")).exists(),
+        "no file named after the macro"
+    );
+    let after = fs::read_to_string(&defining).unwrap();
+    assert_eq!(
+        after,
+        before.replace("|\n  search *\n", "\"search NOT user=\\\"bob@*\\\"\"\n")
+    );
+    assert_eq!(
+        spleval::content::macros::load_file(&defining)
+            .unwrap()
+            .definition,
+        with
+    );
+    // No temporary file left behind.
+    let names: Vec<String> = fs::read_dir(root.join("macros"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.contains(".tmp")), "{names:?}");
+}
+
+/// `outputlookup` writes through a temporary file renamed over the table:
+/// the table is whole afterwards and no temporary file is left.
+#[test]
+fn outputlookup_writes_whole_tables() {
+    let t = tempfile::tempdir().unwrap();
+    fs::create_dir_all(t.path().join("lookups")).unwrap();
+    fs::write(t.path().join("lookups/t.csv"), "a\nold\n").unwrap();
+    let out = spleval()
+        .args(["run", "--write-lookups", "--format", "json", "--rules"])
+        .arg(t.path())
+        .args([
+            "--spl",
+            "| makeresults count=3 | streamstats count as a | table a | outputlookup t.csv",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        fs::read_to_string(t.path().join("lookups/t.csv")).unwrap(),
+        "a\n1\n2\n3\n"
+    );
+    assert_eq!(fs::read_dir(t.path().join("lookups")).unwrap().count(), 1);
+}
