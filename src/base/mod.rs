@@ -4,6 +4,7 @@
 pub mod atomic;
 pub mod diag;
 pub mod event;
+pub mod paths;
 pub mod regex_util;
 pub mod span;
 pub mod value;

@@ -237,7 +237,12 @@ fn transaction_over_many_distinct_ids() {
 
 /// Replaces the temporary folder's path, so snapshots do not depend on it.
 fn scrub(text: &[u8], dir: &std::path::Path) -> String {
-    String::from_utf8_lossy(text).replace(&dir.display().to_string(), "[DIR]")
+    let t = String::from_utf8_lossy(text).replace(&dir.display().to_string(), "[DIR]");
+    // Where a diagnostic wraps the path.
+    regex::Regex::new(r"/tmp/\.tmp\w+")
+        .unwrap()
+        .replace_all(&t, "[DIR]")
+        .into_owned()
 }
 
 /// In a folder: a binary file is skipped with one warning (an `.evtx`
@@ -555,4 +560,82 @@ fn outputlookup_writes_whole_tables() {
         "a\n1\n2\n3\n"
     );
     assert_eq!(fs::read_dir(t.path().join("lookups")).unwrap().count(), 1);
+}
+
+/// Lookups read and written resolve inside `lookups/` after following
+/// symbolic links: `..`, a symlinked folder leading out, a link to nothing
+/// are refused with a clear error.
+#[test]
+fn lookup_paths_stay_inside_the_folder() {
+    let t = tempfile::tempdir().unwrap();
+    let rules = t.path().join("rules");
+    let lk = rules.join("lookups");
+    let outside = t.path().join("outside");
+    fs::create_dir_all(&lk).unwrap();
+    fs::create_dir_all(&outside).unwrap();
+    fs::write(outside.join("secret.csv"), "a\nsecret\n").unwrap();
+    std::os::unix::fs::symlink(&outside, lk.join("away")).unwrap();
+    std::os::unix::fs::symlink(outside.join("nothing.csv"), lk.join("dangling.csv")).unwrap();
+    let run = |spl: &str| {
+        let out = spleval()
+            .current_dir(t.path())
+            .args([
+                "run",
+                "--write-lookups",
+                "--format",
+                "json",
+                "--rules",
+                "rules",
+            ])
+            .args(["--spl", spl])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{spl}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        scrub(&out.stderr, t.path())
+    };
+    let mut all = String::new();
+    for spl in [
+        "| inputlookup ../outside/secret.csv",
+        "| inputlookup away/secret.csv",
+        "| makeresults | eval a=1 | table a | outputlookup away/new.csv",
+        "| makeresults | eval a=1 | table a | outputlookup dangling.csv",
+        "| makeresults | eval a=1 | table a | outputlookup /../../tmp/x.csv",
+    ] {
+        all.push_str(&format!("$ {spl}\n{}\n", run(spl)));
+    }
+    insta::assert_snapshot!(all);
+    assert!(!outside.join("new.csv").exists());
+    assert!(!outside.join("nothing.csv").exists());
+}
+
+/// `spleval test` reads attack_data only inside `--data`.
+#[test]
+fn test_datasets_stay_inside_the_data_folder() {
+    let t = tempfile::tempdir().unwrap();
+    let data = t.path().join("data");
+    fs::create_dir_all(&data).unwrap();
+    fs::write(t.path().join("secret.log"), "{\"user\":\"x\"}\n").unwrap();
+    std::os::unix::fs::symlink(t.path(), data.join("up")).unwrap();
+    let det = t.path().join("det.yml");
+    fs::write(
+        &det,
+        "name: t\nsearch: '* | stats count by user'\ntests:\n- name: dotdot\n  attack_data:\n  - data: ../secret.log\n- name: rooted\n  attack_data:\n  - data: /../../tmp/x\n- name: link\n  attack_data:\n  - data: https://media.githubusercontent.com/media/splunk/attack_data/master/up/secret.log\n",
+    )
+    .unwrap();
+    let out = spleval()
+        .args(["test", "--data"])
+        .arg(&data)
+        .arg(&det)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = scrub(&out.stdout, t.path()) + &scrub(&out.stderr, t.path());
+    let refusals: Vec<&str> = text.lines().filter(|l| l.contains("refused")).collect();
+    assert_eq!(refusals.len(), 3, "{text}");
+    insta::assert_snapshot!(refusals.join("\n"));
 }
