@@ -2,6 +2,7 @@
 //! Everything else builds on these; they import nothing of the crate above.
 
 pub mod atomic;
+pub mod budget;
 pub mod diag;
 pub mod event;
 pub mod paths;

@@ -639,3 +639,82 @@ fn test_datasets_stay_inside_the_data_folder() {
     assert_eq!(refusals.len(), 3, "{text}");
     insta::assert_snapshot!(refusals.join("\n"));
 }
+
+/// Memory budgets: past each, a clear error naming the command and the
+/// limit (and the variable that raises it), never an allocation abort.
+#[test]
+fn memory_budgets_stop_with_the_command_and_the_limit() {
+    let run = |env: &[(&str, &str)], spl: &str| {
+        let mut c = spleval();
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let out = c
+            .args(["run", "--format", "json", "--spl", spl])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{spl}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let mut all = String::new();
+    for (env, spl) in [
+        // The default budget: a fan-out past a million values.
+        (
+            &[][..],
+            "| makeresults | eval x=mvrange(0,600000) | eval y=mvappend(x,x)",
+        ),
+        (
+            &[("SPLEVAL_MAX_VALUES", "10")][..],
+            "| makeresults | eval y=split(\"a,b,c,d,e,f,g,h,i,j,k,l\", \",\")",
+        ),
+        (
+            &[("SPLEVAL_MAX_VALUES", "10")][..],
+            "| makeresults | eval y=mvrange(0, 20)",
+        ),
+        (
+            &[("SPLEVAL_MAX_STRING", "1000")][..],
+            "| makeresults | eval s=printf(\"%0400d\", 1) | eval t=s.s.s",
+        ),
+        (
+            &[("SPLEVAL_MAX_GROUPS", "10")][..],
+            "| makeresults count=50 | streamstats count as n | stats count by n",
+        ),
+        (
+            &[("SPLEVAL_MAX_ROWS", "10")][..],
+            "| makeresults count=50 | streamstats count as n | sort - n",
+        ),
+        (
+            &[("SPLEVAL_MAX_ROWS", "10")][..],
+            "| makeresults count=50 | eventstats count",
+        ),
+        (
+            &[("SPLEVAL_MAX_ROWS", "10")][..],
+            "| makeresults count=50 | streamstats window=100 count",
+        ),
+        (
+            &[("SPLEVAL_MAX_GROUPS", "10")][..],
+            "| makeresults count=50 | streamstats count as n | eventstats count by n",
+        ),
+    ] {
+        all.push_str(&format!("$ {env:?} {spl}\n{}\n", run(env, spl)));
+    }
+    insta::assert_snapshot!(all);
+    // Raised, the same search runs.
+    let out = spleval()
+        .env("SPLEVAL_MAX_VALUES", "2_000_000")
+        .args([
+            "run",
+            "--format",
+            "json",
+            "--spl",
+            "| makeresults | eval x=mvrange(0,600000) | eval y=mvcount(mvappend(x,x)) | table y",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(common::rows(&out.stdout)[0]["y"], 1_200_000);
+}
