@@ -718,3 +718,23 @@ fn memory_budgets_stop_with_the_command_and_the_limit() {
     );
     assert_eq!(common::rows(&out.stdout)[0]["y"], 1_200_000);
 }
+
+/// Found by fuzzing (`macros`): a macro call whose `)` comes before its
+/// `(` panicked on a reversed range; it is an error at the call.
+#[test]
+fn fuzz_macro_call_with_a_parenthesis_before_its_opening() {
+    use spleval::content::macros::{calls, expand, MacroSet, Mapped, Origin};
+    assert!(calls("`a)b(c` x").is_empty());
+    let m = Mapped::from_origin(Origin {
+        label: "t".into(),
+        text: "x | `a) OR (b` y".into(),
+    });
+    let e = expand(&m, &MacroSet::with_builtins()).unwrap_err();
+    assert!(e.msg.contains("missing ')'"), "{}", e.msg);
+    let out = spleval()
+        .args(["parse", "--spl", "search `a)b(c`"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.stderr));
+}
