@@ -12,7 +12,12 @@ use std::path::{Component, Path};
 /// A `root` that does not exist holds nothing to escape through (the read
 /// or write then fails with its own error).
 pub fn confine(root: &Path, path: &Path) -> Result<(), String> {
-    if path.components().any(|c| matches!(c, Component::ParentDir)) {
+    // The part below the root (the root itself may be written with `..`).
+    let below = path.strip_prefix(root).unwrap_or(path);
+    if below
+        .components()
+        .any(|c| matches!(c, Component::ParentDir))
+    {
         return Err("it climbs out with `..`".into());
     }
     let Ok(base) = root.canonicalize() else {

@@ -173,15 +173,17 @@ fn file_kind(m: &std::fs::Metadata) -> &'static str {
     }
 }
 
-/// Whether the first bytes of an input are binary, not text: a NUL byte,
-/// or more than one in ten bytes not valid UTF-8 (a sequence cut at the
-/// end of the block aside). Such a file would be read as hundreds of
-/// garbage "events"; it is skipped instead.
+/// Whether the first bytes of an input are binary, not text: NUL bytes
+/// (at least 5, and 1 in 100 bytes; a text log with a stray NUL in a line
+/// is text), or more than one in ten bytes not valid UTF-8 (a sequence cut
+/// at the end of the block aside). Such a file would be read as hundreds
+/// of garbage "events"; it is skipped instead.
 pub(crate) fn looks_binary(head: &[u8]) -> bool {
     if head.is_empty() {
         return false;
     }
-    if memchr::memchr(0, head).is_some() {
+    let nuls = memchr::memchr_iter(0, head).count();
+    if nuls >= 5 && nuls * 100 >= head.len() {
         return true;
     }
     let mut bad = 0usize;
