@@ -248,6 +248,117 @@ pub fn to_yaml(def: &MacroDef) -> Result<String> {
         .map_err(|e| SplError::runtime(format!("cannot write macro {}: {e}", def.key())))
 }
 
+/// Saves `def` as the definition in force of the macro `current` is: when
+/// a file defines it now, in that file, with only the text of its
+/// `definition:` value replaced (comments, other keys and their order kept
+/// byte for byte); else in a new `<dir>/<name>.yml`. Written through a
+/// temporary file, synced and renamed, and read back to confirm. Returns
+/// the path.
+pub fn write_definition(current: &MacroDef, def: &MacroDef, dir: &Path) -> Result<PathBuf> {
+    let Some(path) = current.file.as_deref() else {
+        return write_file(def, dir);
+    };
+    let rule_err = |msg: String| SplError::new(ErrorKind::Rule, msg);
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| rule_err(format!("cannot read macro file {}: {e}", path.display())))?;
+    let edited = edit_definition(&text, &def.definition)
+        .map_err(|e| rule_err(format!("cannot edit {}: {e}", path.display())))?;
+    crate::base::atomic::write_atomic(path, edited.as_bytes())
+        .map_err(|e| rule_err(format!("cannot write {}: {e}", path.display())))?;
+    let back = macros::load_file(path)?;
+    if back.name != current.name || back.args != current.args || back.definition != def.definition {
+        // Put the file back as it was.
+        let _ = crate::base::atomic::write_atomic(path, text.as_bytes());
+        return Err(rule_err(format!(
+            "{} does not read back as the macro written (definition {:?}); left as it was",
+            path.display(),
+            back.definition
+        )));
+    }
+    Ok(path.to_path_buf())
+}
+
+/// A macro file's text with the value of `definition:` replaced by
+/// `definition` (a double-quoted YAML scalar), the rest unchanged.
+pub fn edit_definition(text: &str, definition: &str) -> std::result::Result<String, String> {
+    #[derive(serde::Deserialize)]
+    struct Def {
+        definition: serde_saphyr::Spanned<String>,
+    }
+    let d: Def = serde_saphyr::from_str(text).map_err(|e| e.to_string())?;
+    let span = d.definition.referenced.span();
+    let (Some(start), Some(len)) = (span.byte_offset(), span.byte_len()) else {
+        return Err("no position for its definition".into());
+    };
+    let (mut start, len) = (start as usize, len as usize);
+    let hint = start + len;
+    if start > text.len() || !text.is_char_boundary(start) {
+        return Err("its definition's position is outside the file".into());
+    }
+    // A block scalar's position is its content's: its indicator (`|`,
+    // `>-`) is the first thing after the key's colon.
+    if let Some(colon) = text[..start].rfind(':') {
+        let after = colon
+            + 1
+            + (text[colon + 1..].len() - text[colon + 1..].trim_start_matches([' ', '\t']).len());
+        if text[after..].starts_with(['|', '>']) {
+            start = after;
+        }
+    }
+    let end = value_end(text, start, hint);
+    if end > text.len() || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+        return Err("its definition's position is outside the file".into());
+    }
+    // JSON's string syntax is YAML's double-quoted scalar.
+    let quoted = serde_json::to_string(definition).map_err(|e| e.to_string())?;
+    Ok(format!("{}{}{}", &text[..start], quoted, &text[end..]))
+}
+
+/// Where a scalar value that starts at `start` ends: a block scalar
+/// (`|`, `>`) runs over its more-indented lines, a plain one over its
+/// continuation lines; `hint` is the end the parser gave.
+fn value_end(text: &str, start: usize, hint: usize) -> usize {
+    let first = text[start..].chars().next();
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let key_indent = text[line_start..].chars().take_while(|c| *c == ' ').count();
+    match first {
+        Some('"') | Some('\'') => hint,
+        _ => {
+            // Block and plain scalars: the value runs to the end of its
+            // line, then over the lines indented more than its key (blank
+            // lines inside included), comments after it left alone.
+            let mut end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+            if matches!(first, Some('|') | Some('>')) || hint > end {
+                let mut pos = end;
+                while pos < text.len() {
+                    let next = text[pos + 1..]
+                        .find('\n')
+                        .map_or(text.len(), |i| pos + 1 + i);
+                    let line = &text[pos + 1..next];
+                    let indent = line.chars().take_while(|c| *c == ' ').count();
+                    if line.trim().is_empty() {
+                        pos = next;
+                        continue;
+                    }
+                    if indent <= key_indent || line.trim_start().starts_with('#') {
+                        break;
+                    }
+                    end = next;
+                    pos = next;
+                }
+            } else {
+                // A comment after a plain value on its line stays.
+                let line = &text[start..end];
+                if let Some(i) = line.find(" #") {
+                    end = start + i;
+                }
+                end = start + text[start..end].trim_end().len();
+            }
+            end.max(hint.min(end))
+        }
+    }
+}
+
 /// Writes `<dir>/<name>.yml` and reads it back to confirm it holds the same
 /// macro. Returns the path.
 pub fn write_file(def: &MacroDef, dir: &Path) -> Result<PathBuf> {
@@ -259,7 +370,7 @@ pub fn write_file(def: &MacroDef, dir: &Path) -> Result<PathBuf> {
         )
     })?;
     let path = dir.join(format!("{}.yml", def.name));
-    std::fs::write(&path, &text).map_err(|e| {
+    crate::base::atomic::write_atomic(&path, text.as_bytes()).map_err(|e| {
         SplError::new(
             ErrorKind::Rule,
             format!("cannot write {}: {e}", path.display()),
@@ -282,6 +393,42 @@ pub fn write_file(def: &MacroDef, dir: &Path) -> Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn edits_only_the_definition() {
+        let cases = [
+            "# top comment\nname: f\ndefinition: search *  # why\nextra: [1, 2]\ndescription: d\n",
+            "definition: 'a ''b'' c'\nname: f\n",
+            "name: f\ndefinition: \"x\\\"y\"\n# after\n",
+            "name: f\ndefinition: |\n  search *\n  | where x=1\n\n# kept\ndescription: d\n",
+            "name: f\ndefinition: >-\n  search\n  *\ndescription: d\n",
+            "name: f\ndefinition: plain\n  continued\ndescription: d\n",
+        ];
+        for text in cases {
+            let out = edit_definition(text, "new \"def\" `m`").unwrap();
+            #[derive(serde::Deserialize)]
+            struct M {
+                definition: String,
+                name: String,
+            }
+            let m: M = serde_saphyr::from_str(&out).unwrap_or_else(|e| panic!("{out}: {e}"));
+            assert_eq!(m.definition, "new \"def\" `m`", "{out}");
+            assert_eq!(m.name, "f");
+            // Everything outside the value is the same bytes.
+            let i = text.find("definition:").unwrap() + "definition:".len();
+            assert_eq!(&out[..i], &text[..i], "{out}");
+            for keep in [
+                "# top comment",
+                "# why",
+                "extra: [1, 2]",
+                "# after",
+                "# kept",
+                "description: d",
+            ] {
+                assert_eq!(text.contains(keep), out.contains(keep), "{keep}: {out}");
+            }
+        }
+    }
 
     #[test]
     fn yaml_round_trips_awkward_definitions() {

@@ -27,6 +27,9 @@ pub struct Dataset {
     pub path: PathBuf,
     pub source: Option<String>,
     pub sourcetype: Option<String>,
+    /// Why the path is not read: it leads outside `--data` (`..`, a
+    /// symbolic link out).
+    pub refused: Option<String>,
 }
 
 /// What a test expects beyond "at least one result".
@@ -130,9 +133,17 @@ pub fn cases(det: Arc<Detection>, data: &Path) -> Result<Vec<Case>, SplError> {
                     ),
                 ));
             };
+            let path = dataset_path(data, url);
+            let refused = crate::base::paths::confine(data, &path).err().map(|why| {
+                format!(
+                    "attack_data {url:?} is outside the data folder {} ({why}); refused",
+                    data.display()
+                )
+            });
             datasets.push(Dataset {
                 url: url.to_string(),
-                path: dataset_path(data, url),
+                refused,
+                path,
                 source: a.get("source").and_then(|v| v.as_str()).map(str::to_string),
                 sourcetype: a
                     .get("sourcetype")
@@ -178,8 +189,12 @@ pub fn load_datasets(
     uniq.sort_by(|a, b| a.path.cmp(&b.path));
     uniq.dedup();
     uniq.into_par_iter()
-        .filter(|d| d.path.is_file())
+        .filter(|d| d.refused.is_some() || d.path.is_file())
         .map(|d| {
+            if let Some(why) = &d.refused {
+                let why = why.clone();
+                return (d, Err(why));
+            }
             let meta = Meta {
                 source: d.source.clone(),
                 sourcetype: d.sourcetype.clone(),
@@ -227,6 +242,7 @@ pub fn run_case(
                     0,
                 )
             }
+            Some(Err(e)) if d.refused.is_some() => return done(Status::Failed(e.clone()), 0),
             Some(Err(e)) => return done(Status::Failed(format!("cannot read dataset: {e}")), 0),
             Some(Ok(evs)) => parts.push(evs.clone()),
         }

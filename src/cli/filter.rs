@@ -95,7 +95,11 @@ pub fn exec(a: FilterArgs) -> Result<(), SplError> {
                 "--write needs a rules folder: pass --rules DIR",
             ));
         };
-        let path = crate::app::macro_tools::write_file(&c.candidate, &root.join("macros"))?;
+        let path = crate::app::macro_tools::write_definition(
+            &c.current,
+            &c.candidate,
+            &root.join("macros"),
+        )?;
         println!("wrote {}", path.display());
     }
     Ok(())

@@ -374,5 +374,5 @@ pub fn exec(a: HuntArgs) -> Result<(), SplError> {
     if a.strict && !failed.is_empty() {
         return Err(CheckFailed.into());
     }
-    Ok(())
+    crate::cli::unreadable_inputs(report.input.unreadable)
 }

@@ -82,6 +82,17 @@ pub fn check_sources(sources: &[Source]) -> Result<(), SplError> {
     Ok(())
 }
 
+/// Exit 1 when input files could not be read (each was warned about and
+/// skipped, and the run went on): the results are those of the others.
+pub fn unreadable_inputs(n: u64) -> Result<(), SplError> {
+    if n == 0 {
+        return Ok(());
+    }
+    Err(SplError::input(format!(
+        "{n} input file(s) could not be read and were skipped; the results are from the others"
+    )))
+}
+
 /// Exit 1 without another message: the report above says what failed.
 pub struct CheckFailed;
 

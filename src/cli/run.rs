@@ -174,7 +174,7 @@ pub fn exec(a: RunArgs) -> Result<(), SplError> {
             report.input.malformed, report.input.events
         );
     }
-    Ok(())
+    crate::cli::unreadable_inputs(report.input.unreadable)
 }
 
 /// `run --explain-fields`: the first event's fields, each with the rule that produced it.

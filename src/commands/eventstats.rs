@@ -222,6 +222,9 @@ impl Operator for EventstatsOp {
             let t = ev.time();
             for key in keys {
                 let k = key_text(&key);
+                if !self.groups.contains_key(&k) {
+                    crate::base::budget::GROUPS.check(self.groups.len() + 1, "eventstats")?;
+                }
                 let spec = &self.spec;
                 let g = self.groups.entry(k.clone()).or_insert_with(|| Group {
                     accs: spec.new_accumulators(),
@@ -240,6 +243,7 @@ impl Operator for EventstatsOp {
                 }
             }
         }
+        crate::base::budget::ROWS.check(self.buf.len() + 1, "eventstats")?;
         self.buf.push((ev, first));
         Ok(())
     }

@@ -16,6 +16,7 @@
 //! pack's lookups by accident. Otherwise the results pass through and one
 //! warning says what would have been written.
 
+use crate::base::atomic::write_atomic;
 use std::any::Any;
 use std::fmt;
 use std::path::PathBuf;
@@ -140,12 +141,12 @@ impl OutputlookupOp {
         if self.rows.is_empty() {
             if self.append || !self.override_if_empty {
                 if self.create_empty && !self.path.exists() {
-                    std::fs::write(&self.path, "").map_err(|e| err(e.to_string()))?;
+                    write_atomic(&self.path, b"").map_err(|e| err(e.to_string()))?;
                 }
                 return Ok(());
             }
             if self.create_empty {
-                std::fs::write(&self.path, "").map_err(|e| err(e.to_string()))?;
+                write_atomic(&self.path, b"").map_err(|e| err(e.to_string()))?;
             } else if self.path.exists() {
                 std::fs::remove_file(&self.path).map_err(|e| err(e.to_string()))?;
             }
@@ -165,7 +166,9 @@ impl OutputlookupOp {
                 }
             }
         }
-        let mut w = csv::Writer::from_path(&self.path).map_err(|e| err(e.to_string()))?;
+        // Written whole in memory, then through a temporary file renamed
+        // over the table: an interrupted write leaves the old table.
+        let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(&cols).map_err(|e| err(e.to_string()))?;
         for row in &existing.rows {
             let rec: Vec<&str> = (0..cols.len())
@@ -180,7 +183,8 @@ impl OutputlookupOp {
                 .collect();
             w.write_record(&rec).map_err(|e| err(e.to_string()))?;
         }
-        w.flush().map_err(|e| err(e.to_string()))?;
+        let bytes = w.into_inner().map_err(|e| err(e.to_string()))?;
+        write_atomic(&self.path, &bytes).map_err(|e| err(e.to_string()))?;
         lookups::invalidate(&self.path);
         Ok(())
     }

@@ -270,6 +270,7 @@ fn cmp_as(a: &Value, b: &Value, as_: SortAs) -> Ordering {
 
 impl Operator for SortOp {
     fn push(&mut self, ev: Event, _out: &mut Emit<'_>) -> Result<()> {
+        crate::base::budget::ROWS.check(self.buf.len() + 1, "sort")?;
         self.buf.push(ev);
         Ok(())
     }

@@ -460,6 +460,7 @@ impl Operator for StatsOp {
             let g = match self.groups.get_mut(self.scratch.as_str()) {
                 Some(g) => g,
                 None => {
+                    crate::base::budget::GROUPS.check(self.groups.len() + 1, "stats")?;
                     let key = self.by.iter().filter_map(|f| ev.get(f).cloned()).collect();
                     let accs = self.spec.new_accumulators();
                     self.groups
@@ -473,6 +474,9 @@ impl Operator for StatsOp {
             self.scratch.clear();
             for v in &key {
                 key_text(&mut self.scratch, v);
+            }
+            if !self.groups.contains_key(self.scratch.as_str()) {
+                crate::base::budget::GROUPS.check(self.groups.len() + 1, "stats")?;
             }
             let spec = &self.spec;
             let g = self

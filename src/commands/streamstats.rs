@@ -333,6 +333,9 @@ impl Operator for StreamstatsOp {
         let vals = extract(&self.spec, &ev, &self.ctx)?;
         let time = ev.time();
         let results: Vec<Value> = if !self.windowed() {
+            if !self.groups.contains_key(&key) {
+                crate::base::budget::GROUPS.check(self.groups.len() + 1, "streamstats")?;
+            }
             let spec = &self.spec;
             let accs = self
                 .groups
@@ -359,6 +362,7 @@ impl Operator for StreamstatsOp {
             } else {
                 self.group_recent.remove(&key).unwrap_or_default()
             };
+            crate::base::budget::ROWS.check(q.len() + 1, "streamstats")?;
             let r = if self.current {
                 q.push_back(entry);
                 Self::trim(&mut q, window, tw, time);

@@ -482,15 +482,16 @@ impl Lookups {
     /// lookups folder. Absolute paths and `..` are refused.
     pub fn file_path(&self, name: &str) -> Result<PathBuf> {
         let p = Path::new(name);
-        let refuse = || {
+        let refuse_because = |why: &str| {
             SplError::plan(format!(
-                "lookup file {name:?} is outside the lookups folder; name a file inside {}",
+                "lookup file {name:?} is outside the lookups folder{why}; name a file inside {}",
                 self.dir.display()
             ))
             .with_help(
                 "lookup files resolve only inside <rules>/lookups/ (no absolute paths, no `..`)",
             )
         };
+        let refuse = || refuse_because("");
         if name.is_empty() || p.is_absolute() || name.starts_with('/') || name.starts_with('\\') {
             return Err(refuse());
         }
@@ -503,11 +504,10 @@ impl Lookups {
             return Err(refuse());
         }
         let full = self.dir.join(p);
-        // A symlink must not lead out either.
-        if let (Ok(real), Ok(base)) = (full.canonicalize(), self.dir.canonicalize()) {
-            if !real.starts_with(&base) {
-                return Err(refuse());
-            }
+        // A symbolic link (to a file or a folder on the way, or to
+        // nothing) must not lead out either.
+        if let Err(why) = crate::base::paths::confine(&self.dir, &full) {
+            return Err(refuse_because(&format!(" ({why})")));
         }
         Ok(full)
     }

@@ -361,7 +361,8 @@ fn next_call(text: &str, from: usize) -> std::result::Result<Option<Call>, (Span
                 Some(p) => {
                     let name = inner[..p].trim().to_string();
                     let body_start = inner_start + p + 1;
-                    let Some(rp) = inner.rfind(')') else {
+                    // The last `)` after the `(` (`a)b(c` has none).
+                    let Some(rp) = inner.rfind(')').filter(|rp| *rp > p) else {
                         return Err((
                             Span::new(start, end),
                             format!("macro call `{name}(` is missing ')'"),

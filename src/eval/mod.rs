@@ -181,6 +181,30 @@ fn eval_ref<'e>(c: &'e Compiled, ev: &'e dyn Fields, ctx: &FnCtx) -> Result<Cow<
 }
 
 /// Evaluates a compiled expression against an event.
+/// A value made by a function or an operator, if it is within the memory
+/// budgets ([`crate::base::budget`]): values in a multivalue, bytes in a
+/// string.
+fn within_budget(v: Value, what: &str) -> Result<Value> {
+    use crate::base::budget::{STRING, VALUES};
+    match &v {
+        Value::Str(s) => STRING.check(s.len(), what)?,
+        Value::Multi(m) => {
+            VALUES.check(m.len(), what)?;
+            STRING.check(
+                m.iter()
+                    .map(|x| match x {
+                        Value::Str(s) => s.len(),
+                        _ => 8,
+                    })
+                    .sum(),
+                what,
+            )?;
+        }
+        _ => {}
+    }
+    Ok(v)
+}
+
 pub fn eval(c: &Compiled, ev: &dyn Fields, ctx: &FnCtx) -> Result<Value> {
     Ok(match c {
         Compiled::Lit(v) => v.clone(),
@@ -190,7 +214,8 @@ pub fn eval(c: &Compiled, ev: &dyn Fields, ctx: &FnCtx) -> Result<Value> {
                 .iter()
                 .map(|a| eval(a, ev, ctx))
                 .collect::<Result<Vec<_>>>()?;
-            imp(&vals, ctx).map_err(|m| SplError::runtime(format!("{name}(): {m}")))?
+            let v = imp(&vals, ctx).map_err(|m| SplError::runtime(format!("{name}(): {m}")))?;
+            within_budget(v, &format!("{name}()"))?
         }
         Compiled::Special(s, args) => special(s, args, ev, ctx)?,
         Compiled::Unary(op, inner) => {
@@ -206,7 +231,7 @@ pub fn eval(c: &Compiled, ev: &dyn Fields, ctx: &FnCtx) -> Result<Value> {
                 },
             }
         }
-        Compiled::Binary(op, l, r) => binary(*op, l, r, ev, ctx)?,
+        Compiled::Binary(op, l, r) => within_budget(binary(*op, l, r, ev, ctx)?, "an operator")?,
         Compiled::In(x, list) => {
             let v = eval_ref(x, ev, ctx)?;
             let mut hit = false;

@@ -106,6 +106,13 @@ fn text(v: &Value) -> String {
 }
 
 fn mvappend(args: &[Value], _: &FnCtx) -> Result<Value, String> {
+    // Counted before anything is copied: a fan-out past the budget stops
+    // here, not in the allocator.
+    let n: usize = args.iter().map(|a| a.mv_count()).sum();
+    let max = crate::base::budget::VALUES.get();
+    if n > max {
+        return Err(crate::base::budget::VALUES.message());
+    }
     Ok(Value::multi(args.to_vec()))
 }
 
@@ -387,8 +394,18 @@ fn split(args: &[Value], _: &FnCtx) -> Result<Value, String> {
     }
     let delim = text(&args[1]);
     let mut parts = Vec::new();
+    let max = crate::base::budget::VALUES.get();
     for v in args[0].values() {
         let s = text(v);
+        // Counted before they are made.
+        let n = if delim.is_empty() {
+            s.chars().count()
+        } else {
+            s.matches(delim.as_str()).count() + 1
+        };
+        if parts.len() + n > max {
+            return Err(crate::base::budget::VALUES.message());
+        }
         if delim.is_empty() {
             parts.extend(s.chars().map(|c| Value::Str(c.to_string())));
         } else {

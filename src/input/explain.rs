@@ -19,7 +19,7 @@ pub fn explain_first(
     state.set_now(meta.now);
     for src in sources {
         let (src, fmeta) = src.split_meta();
-        let inputs = src.inputs()?;
+        let inputs = src.inputs(&mut 0)?;
         for (name, reader, path) in inputs {
             let mut found = None;
             read_stream(reader, &name, path.as_deref(), &mut |item| {

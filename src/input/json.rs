@@ -25,15 +25,34 @@ pub const TIME_FIELDS: &[&str] = &[
 ];
 
 /// One JSON text (an NDJSON line or an array element) → its events: an
-/// object, or the results of a Splunk export (`{"result":{…}}`, `{"results":[…]}`).
-pub(crate) fn parse_json_record(text: &str) -> std::result::Result<Vec<Event>, String> {
-    let v: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("malformed JSON ({e})"))?;
+/// object, or the results of a Splunk export (`{"result":{…}}`,
+/// `{"results":[…]}`); and the results of an export that are not objects,
+/// each said with its position (they are skipped, the others kept).
+pub fn parse_json_record(text: &str) -> std::result::Result<(Vec<Event>, Vec<String>), String> {
+    let v = parse_value(text.as_bytes()).map_err(|e| format!("malformed JSON ({e})"))?;
     let serde_json::Value::Object(obj) = v else {
         return Err("not a JSON object".into());
     };
-    Ok(match export_results(&obj) {
-        Some(results) => results.into_iter().map(from_export_result).collect(),
+    let mut odd = Vec::new();
+    let evs = match export_results(&obj) {
+        Some(results) => results
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, r)| match r {
+                serde_json::Value::Object(o) => Some(from_export_result(o)),
+                other => {
+                    odd.push(format!(
+                        "result {} of {} is not a JSON object but {}; that result skipped",
+                        i + 1,
+                        obj.get("results")
+                            .and_then(|r| r.as_array())
+                            .map_or(1, |a| a.len()),
+                        kind(other)
+                    ));
+                    None
+                }
+            })
+            .collect(),
         None => {
             let mut ev = from_object(&obj);
             if !ev.contains("_raw") {
@@ -41,13 +60,27 @@ pub(crate) fn parse_json_record(text: &str) -> std::result::Result<Vec<Event>, S
             }
             vec![ev]
         }
-    })
+    };
+    Ok((evs, odd))
 }
 
-/// The result objects of a Splunk export line or document, if `obj` is one.
+fn kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+/// The results of a Splunk export line or document, if `obj` is one: the
+/// object of `{"result":{…}}`, or the elements of `{"results":[…]}` (when
+/// none is an object, and there are some, it is an ordinary event).
 pub(crate) fn export_results(
     obj: &serde_json::Map<String, serde_json::Value>,
-) -> Option<Vec<&serde_json::Map<String, serde_json::Value>>> {
+) -> Option<Vec<&serde_json::Value>> {
     const ENVELOPE: &[&str] = &[
         "preview",
         "offset",
@@ -62,17 +95,142 @@ pub(crate) fn export_results(
         obj.keys()
             .all(|k| k == key || ENVELOPE.contains(&k.as_str()))
     };
-    if let Some(serde_json::Value::Object(r)) = obj.get("result") {
+    if let Some(r @ serde_json::Value::Object(_)) = obj.get("result") {
         if only_envelope("result") {
             return Some(vec![r]);
         }
     }
     if let Some(serde_json::Value::Array(rs)) = obj.get("results") {
-        if only_envelope("results") && rs.iter().all(|r| r.is_object()) {
-            return Some(rs.iter().filter_map(|r| r.as_object()).collect());
+        if only_envelope("results") && (rs.is_empty() || rs.iter().any(|r| r.is_object())) {
+            return Some(rs.iter().collect());
         }
     }
     None
+}
+
+/// JSON text parsed as serde_json parses it, but keeping what serde_json
+/// would lose or refuse where Splunk keeps the text: a number an f64
+/// cannot hold exactly (`1e400`, `123456789012345678901234567890`) becomes
+/// a string of its text, and raw control characters in strings are kept.
+/// Both the whole-event reader and the projecting scanner parse with it.
+pub fn parse_value(text: &[u8]) -> std::result::Result<serde_json::Value, serde_json::Error> {
+    match serde_json::from_slice::<serde_json::Value>(text) {
+        Ok(v) => {
+            if has_float(&v) {
+                if let Some(t) = keep_text(text) {
+                    if let Ok(v) = serde_json::from_slice(&t) {
+                        return Ok(v);
+                    }
+                }
+            }
+            Ok(v)
+        }
+        Err(e) => match keep_text(text) {
+            Some(t) => serde_json::from_slice(&t).map_err(|_| e),
+            None => Err(e),
+        },
+    }
+}
+
+/// Whether a parsed value holds a number serde_json made an f64 (the only
+/// numbers it may not hold exactly).
+fn has_float(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::Number(n) => n.is_f64(),
+        serde_json::Value::Array(a) => a.iter().any(has_float),
+        serde_json::Value::Object(o) => o.values().any(has_float),
+        _ => false,
+    }
+}
+
+/// The text with each number an f64 cannot hold exactly quoted (a string
+/// of its text) and raw control characters in strings escaped; None when
+/// there is nothing to change.
+fn keep_text(b: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(b.len() + 16);
+    let mut changed = false;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'"' {
+            out.push(c);
+            i += 1;
+            while i < b.len() {
+                let c = b[i];
+                if c == b'\\' {
+                    out.push(c);
+                    if let Some(&n) = b.get(i + 1) {
+                        out.push(n);
+                    }
+                    i += 2;
+                    continue;
+                }
+                i += 1;
+                if c == b'"' {
+                    out.push(c);
+                    break;
+                }
+                if c < 0x20 {
+                    out.extend_from_slice(format!("\\u{c:04x}").as_bytes());
+                    changed = true;
+                } else {
+                    out.push(c);
+                }
+            }
+            continue;
+        }
+        if c == b'-' || c.is_ascii_digit() {
+            let start = i;
+            while i < b.len()
+                && (b[i].is_ascii_digit() || matches!(b[i], b'+' | b'-' | b'.' | b'e' | b'E'))
+            {
+                i += 1;
+            }
+            let tok = &b[start..i];
+            if inexact_number(tok) {
+                out.push(b'"');
+                out.extend_from_slice(tok);
+                out.push(b'"');
+                changed = true;
+            } else {
+                out.extend_from_slice(tok);
+            }
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    changed.then_some(out)
+}
+
+/// Whether a JSON number's text is one serde_json cannot give back: not an
+/// integer it keeps exactly (i64, u64), and out of f64's range, or with
+/// other significant digits than the f64 nearest to it (more than 15 are
+/// never trusted: serde_json's float parsing is not always correctly
+/// rounded past that).
+pub(crate) fn inexact_number(tok: &[u8]) -> bool {
+    let Ok(t) = std::str::from_utf8(tok) else {
+        return false;
+    };
+    if t.parse::<i64>().is_ok() || t.parse::<u64>().is_ok() {
+        return false;
+    }
+    let Ok(f) = t.parse::<f64>() else {
+        return false;
+    };
+    if !f.is_finite() {
+        return true;
+    }
+    let sig = |m: &str| -> String {
+        let d: String = m.chars().filter(char::is_ascii_digit).collect();
+        d.trim_start_matches('0').trim_end_matches('0').to_string()
+    };
+    let written = sig(t.split(['e', 'E']).next().unwrap_or(""));
+    if written.len() > 15 {
+        return true;
+    }
+    let shortest = format!("{:e}", f.abs());
+    written != sig(shortest.split('e').next().unwrap_or(""))
 }
 
 /// A Splunk export result: fields as Splunk returned them (a JSON array is a
@@ -246,7 +404,13 @@ pub(crate) fn emit_json_record(
     emit: &mut Emit<'_>,
 ) -> Result<bool> {
     match parse_json_record(text.trim()) {
-        Ok(evs) => {
+        Ok((evs, odd)) => {
+            for msg in odd {
+                emit(Item::BadAt {
+                    at: format!("line {line}, record {record}"),
+                    msg,
+                })?;
+            }
             for ev in evs {
                 if !emit(Item::Event {
                     ev,
@@ -369,8 +533,7 @@ pub fn parse_line(
     meta: &Meta,
     source_name: &str,
 ) -> std::result::Result<Event, String> {
-    let v: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("malformed JSON ({e})"))?;
+    let v = parse_value(text.as_bytes()).map_err(|e| format!("malformed JSON ({e})"))?;
     let serde_json::Value::Object(obj) = v else {
         return Err("not a JSON object".into());
     };

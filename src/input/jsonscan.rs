@@ -8,9 +8,13 @@
 //! Anything unusual — a line that is not one object, a Splunk export wrapper
 //! (`result`/`results`), a syntax error — answers [`Scan::Fallback`], and the
 //! caller parses the line with the full reader, which reports errors with
-//! their position. The skipper checks structure (strings, brackets, commas)
-//! but not every byte of skipped values: a raw control character inside a
-//! skipped string is accepted where serde_json would reject the line.
+//! their position. The skipper checks what the full reader would refuse
+//! (escapes, number syntax, lone surrogates) so that a line either reader
+//! accepts is accepted by both; a wanted key seen twice, or nesting deeper
+//! than [`MAX_SCAN_DEPTH`], falls back too, so the answer is the full
+//! reader's whatever path reads the field (`tests/it/reliability.rs`
+//! checks this over generated nasty events). Raw control characters in
+//! strings are kept by both.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -123,7 +127,14 @@ pub fn scan_line(line: &[u8], want: &Wanted) -> Scan {
     Scan::Event(ev)
 }
 
+/// Nesting past which a line is left to the full reader (serde_json's own
+/// limit is 128 levels; past it the line is malformed for both).
+pub const MAX_SCAN_DEPTH: usize = 100;
+
 fn scan_object(b: &[u8], want: &Wanted, ev: &mut Event) -> Option<()> {
+    // Wanted keys met on this line: one met twice is left to the full
+    // reader (its last value wins there).
+    let mut seen: Vec<Vec<u8>> = Vec::new();
     let mut i = ws(b, 0);
     if b.get(i) != Some(&b'{') {
         return None;
@@ -156,6 +167,10 @@ fn scan_object(b: &[u8], want: &Wanted, ev: &mut Event) -> Option<()> {
         i = ws(b, i + 1);
         let vend = skip_value(b, i)?;
         if want.wants(key) {
+            if seen.iter().any(|k| k == key) {
+                return None;
+            }
+            seen.push(key.to_vec());
             take(std::str::from_utf8(key).ok()?, &b[i..vend], ev)?;
         }
         i = ws(b, vend);
@@ -177,7 +192,7 @@ fn take(key: &str, v: &[u8], ev: &mut Event) -> Option<()> {
         }
         b'n' => None,
         b'{' | b'[' | b't' | b'f' | b'-' | b'0'..=b'9' => {
-            let j: serde_json::Value = serde_json::from_slice(v).ok()?;
+            let j = crate::input::json::parse_value(v).ok()?;
             let mut acc = indexmap::IndexMap::new();
             crate::input::json::flatten(key, &j, &mut acc);
             for (k, vals) in acc {
@@ -248,7 +263,8 @@ fn ws(b: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// The end (exclusive) of the string starting at `i` (its opening quote).
+/// The end (exclusive) of the string starting at `i` (its opening quote);
+/// None when an escape is one serde_json refuses.
 fn skip_string(b: &[u8], i: usize) -> Option<usize> {
     let mut j = i + 1;
     loop {
@@ -256,60 +272,150 @@ fn skip_string(b: &[u8], i: usize) -> Option<usize> {
         if b[k] == b'"' {
             return Some(k + 1);
         }
-        j = k + 2;
-        if j > b.len() {
-            return None;
+        j = escape_end(b, k)?;
+    }
+}
+
+/// The end of the escape at `k` (its backslash), if serde_json takes it: a
+/// one-letter escape, or `\u` and four hex digits that are not half of a
+/// surrogate pair (a whole pair is two escapes).
+fn escape_end(b: &[u8], k: usize) -> Option<usize> {
+    match *b.get(k + 1)? {
+        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => Some(k + 2),
+        b'u' => {
+            let hex = |at: usize| -> Option<u16> {
+                let h = std::str::from_utf8(b.get(at..at + 4)?).ok()?;
+                if !h.bytes().all(|c| c.is_ascii_hexdigit()) {
+                    return None;
+                }
+                u16::from_str_radix(h, 16).ok()
+            };
+            let u = hex(k + 2)?;
+            match u {
+                0xD800..=0xDBFF => {
+                    if b.get(k + 6..k + 8)? != b"\\u" {
+                        return None;
+                    }
+                    matches!(hex(k + 8)?, 0xDC00..=0xDFFF).then_some(k + 12)
+                }
+                0xDC00..=0xDFFF => None,
+                _ => Some(k + 6),
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Whether a token is a JSON number (`-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`).
+fn json_number(t: &[u8]) -> bool {
+    let mut i = usize::from(t.first() == Some(&b'-'));
+    let digits = |i: &mut usize| {
+        let s = *i;
+        while t.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i - s
+    };
+    match t.get(i) {
+        Some(b'0') => i += 1,
+        Some(b'1'..=b'9') => {
+            digits(&mut i);
+        }
+        _ => return false,
+    }
+    if t.get(i) == Some(&b'.') {
+        i += 1;
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    if matches!(t.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(t.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    i == t.len()
+}
+
+/// The end (exclusive) of the value starting at `i`, checked as serde_json
+/// would check it (structure, strings, numbers), with an explicit stack.
+fn skip_value(b: &[u8], i: usize) -> Option<usize> {
+    let mut stack: Vec<u8> = Vec::new();
+    let mut j = i;
+    'value: loop {
+        match *b.get(j)? {
+            b'"' => j = skip_string(b, j)?,
+            c @ (b'{' | b'[') => {
+                if stack.len() >= MAX_SCAN_DEPTH {
+                    return None;
+                }
+                stack.push(c);
+                j = ws(b, j + 1);
+                let close = if c == b'{' { b'}' } else { b']' };
+                if b.get(j) == Some(&close) {
+                    stack.pop();
+                    j += 1;
+                } else {
+                    if c == b'{' {
+                        j = member_value(b, j)?;
+                    }
+                    continue 'value;
+                }
+            }
+            _ => j = skip_scalar(b, j)?,
+        }
+        // After a value: the next element, or the ends of containers.
+        loop {
+            let Some(&top) = stack.last() else {
+                return Some(j);
+            };
+            j = ws(b, j);
+            match *b.get(j)? {
+                b',' => {
+                    j = ws(b, j + 1);
+                    if top == b'{' {
+                        j = member_value(b, j)?;
+                    }
+                    continue 'value;
+                }
+                b'}' if top == b'{' => {
+                    stack.pop();
+                    j += 1;
+                }
+                b']' if top == b'[' => {
+                    stack.pop();
+                    j += 1;
+                }
+                _ => return None,
+            }
         }
     }
 }
 
-/// The end (exclusive) of the value starting at `i`.
-fn skip_value(b: &[u8], i: usize) -> Option<usize> {
-    match *b.get(i)? {
-        b'"' => skip_string(b, i),
-        b'{' | b'[' => {
-            let mut stack: Vec<u8> = vec![b[i]];
-            let mut j = i + 1;
-            while let Some(&c) = b.get(j) {
-                match c {
-                    b'"' => {
-                        j = skip_string(b, j)?;
-                        continue;
-                    }
-                    b'{' | b'[' => stack.push(c),
-                    b'}' | b']' => {
-                        let open = stack.pop()?;
-                        if (open == b'{') != (c == b'}') {
-                            return None;
-                        }
-                        if stack.is_empty() {
-                            return Some(j + 1);
-                        }
-                    }
-                    _ => {}
-                }
-                j += 1;
-            }
-            None
-        }
-        _ => {
-            let mut j = i;
-            while let Some(c) = b.get(j) {
-                if !(c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.')) {
-                    break;
-                }
-                j += 1;
-            }
-            let tok = &b[i..j];
-            let ok = matches!(tok, b"true" | b"false" | b"null")
-                || (!tok.is_empty()
-                    && (tok[0] == b'-' || tok[0].is_ascii_digit())
-                    && tok.iter().all(|c| {
-                        c.is_ascii_digit() || matches!(c, b'+' | b'-' | b'.' | b'e' | b'E')
-                    }));
-            ok.then_some(j)
-        }
+/// A member's key at `j` and its colon: where its value starts.
+fn member_value(b: &[u8], j: usize) -> Option<usize> {
+    if b.get(j) != Some(&b'"') {
+        return None;
     }
+    let k = ws(b, skip_string(b, j)?);
+    (b.get(k) == Some(&b':')).then(|| ws(b, k + 1))
+}
+
+/// `true`, `false`, `null` or a number at `i`: its end.
+fn skip_scalar(b: &[u8], i: usize) -> Option<usize> {
+    let mut j = i;
+    while let Some(c) = b.get(j) {
+        if !(c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.')) {
+            break;
+        }
+        j += 1;
+    }
+    let tok = &b[i..j];
+    (matches!(tok, b"true" | b"false" | b"null") || json_number(tok)).then_some(j)
 }
 
 #[cfg(test)]

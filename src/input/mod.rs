@@ -108,6 +108,11 @@ pub struct Summary {
     pub events: u64,
     pub malformed: u64,
     pub files: u64,
+    /// Inputs skipped as binary (each warned).
+    pub binary: u64,
+    /// Files that could not be opened (each warned): the run goes on, and
+    /// ends in error.
+    pub unreadable: u64,
     /// The literals of the line prefilter, when one ran.
     pub prefilter: Vec<String>,
     /// Lines the prefilter tested, and those it skipped without parsing.
@@ -138,6 +143,8 @@ pub enum Item {
     /// A malformed record of a binary input, where it is (`chunk 3, record
     /// at offset 0x1a0`, `record 4711`, `file header`) and what is wrong.
     BadAt { at: String, msg: String },
+    /// The whole input is not read (binary content): why.
+    SkippedFile { msg: String },
 }
 
 type Emit<'a> = dyn FnMut(Item) -> Result<bool> + 'a;
@@ -186,7 +193,7 @@ pub fn read_all_planned(
     state.set_now(meta.now);
     for src in sources {
         let (src, fmeta) = src.split_meta();
-        let inputs = ahead::decode_ahead(src.inputs()?);
+        let inputs = ahead::decode_ahead(src.inputs(&mut summary.unreadable)?);
         for ((name, reader, path), decoded) in inputs {
             summary.files += 1;
             let mut stop = false;
@@ -245,6 +252,10 @@ pub fn read_all_planned(
                     Item::BadAt { at, msg } => {
                         summary.malformed += 1;
                         eprintln!("warning: {name}: {at}: {msg}");
+                    }
+                    Item::SkippedFile { msg } => {
+                        summary.binary += 1;
+                        eprintln!("warning: {name}: {msg}; file skipped");
                     }
                 }
                 Ok(true)
@@ -339,7 +350,7 @@ impl InputMeta {
 /// applied, as if it had been read whole. None when it keeps no line.
 pub fn complete(ev: &Event, knowledge: &Knowledge) -> Option<Event> {
     let line = ev.record.as_deref()?;
-    let mut evs = json::parse_json_record(line).ok()?;
+    let (mut evs, _) = json::parse_json_record(line).ok()?;
     if evs.len() != 1 {
         return None;
     }
@@ -385,6 +396,7 @@ pub fn read_bytes(data: &[u8], name: &str, meta: &Meta) -> Result<(Vec<Event>, V
                 }
                 Item::Bad { line, record, msg } => bad.push((line, record, msg)),
                 Item::BadAt { at, msg } => bad.push((0, None, format!("{at}: {msg}"))),
+                Item::SkippedFile { msg } => bad.push((0, None, msg)),
                 Item::Skipped { .. } => {}
             }
             Ok(true)

@@ -60,7 +60,9 @@ pub type Prepare<'a> = dyn Fn(&mut Event, Option<&[u8]>, &mut State) + Sync + 'a
 pub(crate) enum Parsed {
     /// Only the wanted fields.
     Projected(Event),
-    Full(Vec<Event>),
+    /// The events of a line, and the results of an export on it that are
+    /// not objects (skipped, each said).
+    Full(Vec<Event>, Vec<String>),
     Bad(String),
 }
 
@@ -77,7 +79,7 @@ pub(crate) fn parse_ndjson_line(line: &[u8], nd: Option<&Ndjson<'_>>) -> Parsed 
     }
     let text = crate::base::lossy_str(line);
     match parse_json_record(&text) {
-        Ok(evs) => Parsed::Full(evs),
+        Ok((evs, odd)) => Parsed::Full(evs, odd),
         Err(msg) => Parsed::Bad(msg),
     }
 }
@@ -195,7 +197,13 @@ pub(crate) fn ndjson_batches<'d>(
                         raw_only: false,
                         ready: nd.is_some(),
                     })?,
-                    Parsed::Full(evs) => {
+                    Parsed::Full(evs, odd) => {
+                        for msg in odd {
+                            emit(Item::BadAt {
+                                at: format!("line {n}"),
+                                msg,
+                            })?;
+                        }
                         let mut go = true;
                         for ev in evs {
                             if !emit(Item::Event {
@@ -309,7 +317,7 @@ pub(crate) fn parse_piece(piece: &[u8], input_start: bool, nd: Option<&Ndjson<'_
             if let Some(nd) = nd {
                 match &mut p {
                     Parsed::Projected(ev) => (nd.prepare)(ev, Some(l), &mut state),
-                    Parsed::Full(evs) => {
+                    Parsed::Full(evs, _) => {
                         for ev in evs {
                             (nd.prepare)(ev, None, &mut state);
                         }

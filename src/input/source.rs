@@ -9,7 +9,7 @@ use super::json::read_json_values;
 use super::ndjson::{read_ndjson, Ndjson};
 use super::raw::read_raw;
 use super::winxml::read_winxml;
-use super::{Emit, FileMeta};
+use super::{Emit, FileMeta, Item};
 use crate::base::diag::{Result, SplError};
 
 /// Where events come from: `-` is stdin.
@@ -39,7 +39,9 @@ impl Source {
     /// The inputs this source stands for: stdin, bytes in memory, or every
     /// file under a path (sorted). Metadata wrappers are never nested
     /// ([`Source::split_meta`] takes the one there is), so one yields nothing.
-    pub(crate) fn inputs(&self) -> Result<Vec<Input>> {
+    /// A file that cannot be opened (permission denied, gone) is warned
+    /// about and skipped, and counted in `unreadable`; the others are read.
+    pub(crate) fn inputs(&self, unreadable: &mut u64) -> Result<Vec<Input>> {
         Ok(match self {
             Source::Stdin => vec![("stdin".into(), Box::new(std::io::stdin()), None)],
             Source::Memory(name, data) => vec![(
@@ -52,11 +54,13 @@ impl Source {
                 collect_files(p, &mut files)?;
                 let mut v: Vec<Input> = Vec::new();
                 for file in files {
-                    v.push((
-                        file.display().to_string(),
-                        Box::new(open(&file)?),
-                        Some(file),
-                    ));
+                    match open(&file) {
+                        Ok(f) => v.push((file.display().to_string(), Box::new(f), Some(file))),
+                        Err(e) => {
+                            eprintln!("warning: {}; file skipped", e.msg);
+                            *unreadable += 1;
+                        }
+                    }
                 }
                 v
             }
@@ -119,7 +123,10 @@ pub enum Format {
 }
 
 /// A file, or every file under a folder (recursed, sorted by name, hidden
-/// files left out).
+/// files left out). In a folder, what is not a regular file (a FIFO, a
+/// socket, a device) is skipped with a warning and never opened (a FIFO
+/// would wait for a writer forever); a file named on its own is taken as
+/// it is (`<(zcat x.gz)`).
 pub fn collect_files(p: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     if p.is_dir() {
         let mut entries: Vec<PathBuf> = std::fs::read_dir(p)
@@ -133,12 +140,64 @@ pub fn collect_files(p: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
             .collect();
         entries.sort();
         for e in entries {
-            collect_files(&e, out)?;
+            match std::fs::metadata(&e) {
+                Ok(m) if m.is_dir() => collect_files(&e, out)?,
+                Ok(m) if m.is_file() => out.push(e),
+                Ok(m) => eprintln!(
+                    "warning: {}: {}, not a regular file; skipped",
+                    e.display(),
+                    file_kind(&m)
+                ),
+                // A link to nothing: opening it says why, and it is
+                // counted as unreadable.
+                Err(_) => out.push(e),
+            }
         }
     } else {
         out.push(p.to_path_buf());
     }
     Ok(())
+}
+
+fn file_kind(m: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let t = m.file_type();
+    if t.is_fifo() {
+        "a FIFO"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_block_device() || t.is_char_device() {
+        "a device"
+    } else {
+        "not a file"
+    }
+}
+
+/// Whether the first bytes of an input are binary, not text: NUL bytes
+/// (at least 5, and 1 in 100 bytes; a text log with a stray NUL in a line
+/// is text), or more than one in ten bytes not valid UTF-8 (a sequence cut
+/// at the end of the block aside). Such a file would be read as hundreds
+/// of garbage "events"; it is skipped instead.
+pub(crate) fn looks_binary(head: &[u8]) -> bool {
+    if head.is_empty() {
+        return false;
+    }
+    let nuls = memchr::memchr_iter(0, head).count();
+    if nuls >= 5 && nuls * 100 >= head.len() {
+        return true;
+    }
+    let mut bad = 0usize;
+    let mut rest = head;
+    while let Err(e) = std::str::from_utf8(rest) {
+        match e.error_len() {
+            None => break,
+            Some(n) => {
+                bad += n;
+                rest = &rest[e.valid_up_to() + n..];
+            }
+        }
+    }
+    bad * 10 > head.len()
 }
 
 pub(crate) fn open(p: &Path) -> Result<std::fs::File> {
@@ -245,6 +304,12 @@ pub(crate) fn read_stream_with(
     };
     let (head, reader) = peek(reader, 8192, name)?;
     let format = sniff(&head, path);
+    if format != Format::Evtx && looks_binary(&head) {
+        emit(Item::SkippedFile {
+            msg: "binary content (NUL bytes or mostly invalid UTF-8), not events".into(),
+        })?;
+        return Ok(());
+    }
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     match format {
         // A file on disk, not compressed, is read in place.

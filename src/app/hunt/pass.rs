@@ -201,6 +201,8 @@ impl Pass {
             )?;
             report.input.events += s.events;
             report.input.malformed += s.malformed;
+            report.input.unreadable += s.unreadable;
+            report.input.binary += s.binary;
             report.input.files += s.files;
             progress(size, report.input.events);
         }
