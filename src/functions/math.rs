@@ -124,7 +124,7 @@ pub static FUNCTIONS: &[EvalFunction] = &[
 
 // ---------------------------------------------------------------- helpers
 
-fn finite(x: f64) -> Value {
+pub(crate) fn finite(x: f64) -> Value {
     if x.is_finite() {
         // Avoid rendering "-0".
         Value::Num(if x == 0.0 { 0.0 } else { x })
@@ -134,7 +134,7 @@ fn finite(x: f64) -> Value {
 }
 
 /// Applies a numeric function to each value of `v`.
-fn map_num(v: &Value, f: &dyn Fn(f64) -> f64) -> Value {
+pub(crate) fn map_num(v: &Value, f: &dyn Fn(f64) -> f64) -> Value {
     match v {
         Value::Multi(vs) => Value::multi(vs.iter().map(|x| map_num(x, f)).collect()),
         other => match other.as_num() {

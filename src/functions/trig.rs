@@ -8,6 +8,7 @@
 //! function is computed value by value.
 
 use crate::base::value::Value;
+use crate::functions::math::{finite, map_num};
 use crate::functions::{EvalFunction, FnCtx};
 
 macro_rules! unary {
@@ -70,21 +71,6 @@ pub static FUNCTIONS: &[EvalFunction] = &[
     one("tan", tan),
     one("tanh", tanh),
 ];
-
-fn finite(x: f64) -> Value {
-    if x.is_finite() {
-        Value::Num(if x == 0.0 { 0.0 } else { x })
-    } else {
-        Value::Null
-    }
-}
-
-fn map_num(v: &Value, f: &dyn Fn(f64) -> f64) -> Value {
-    match v {
-        Value::Multi(vs) => Value::multi(vs.iter().map(|x| map_num(x, f)).collect()),
-        other => other.as_num().map_or(Value::Null, |n| finite(f(n))),
-    }
-}
 
 fn two(args: &[Value], f: fn(f64, f64) -> f64) -> Value {
     match (args[0].as_num(), args[1].as_num()) {
