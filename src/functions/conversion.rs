@@ -90,7 +90,9 @@ fn isdouble(args: &[Value], _: &FnCtx) -> Result<Value, String> {
 
 /// `ismv(X)`: X holds more than one value.
 fn ismv(args: &[Value], _: &FnCtx) -> Result<Value, String> {
-    Ok(Value::Bool(matches!(&args[0], Value::Multi(v) if v.len() > 1)))
+    Ok(Value::Bool(
+        matches!(&args[0], Value::Multi(v) if v.len() > 1),
+    ))
 }
 
 /// The JSON value a text holds, when it is JSON.
@@ -579,7 +581,10 @@ mod tests {
         assert_eq!(call("isarray", &[s("{\"a\": 1}")]), Value::Bool(false));
         assert_eq!(call("isobject", &[s("{\"a\": 1}")]), Value::Bool(true));
         assert_eq!(call("isobject", &[s("[1]")]), Value::Bool(false));
-        assert_eq!(call("ismv", &[Value::Multi(vec![s("a"), s("b")])]), Value::Bool(true));
+        assert_eq!(
+            call("ismv", &[Value::Multi(vec![s("a"), s("b")])]),
+            Value::Bool(true)
+        );
         assert_eq!(call("ismv", &[s("a")]), Value::Bool(false));
         assert_eq!(call("isdouble", &[n(1.5)]), Value::Bool(true));
         assert_eq!(call("isdouble", &[s("2.0")]), Value::Bool(true));
