@@ -177,7 +177,10 @@ fn where_examples() {
     );
     assert_eq!(col(&r, "id"), ["1", "2"]);
     // Example: numeric comparison of a field with a number.
-    let r = run_spl("* | eval n=id*10 | where n > 15 AND n < 35 | table id", &input);
+    let r = run_spl(
+        "* | eval n=id*10 | where n > 15 AND n < 35 | table id",
+        &input,
+    );
     assert_eq!(col(&r, "id"), ["2", "3"]);
 }
 
@@ -283,7 +286,11 @@ fn inputlookup_start_max_where_append() {
     let dir = rules(HOSTS);
     let r = run_in(dir.path(), "| inputlookup start=1 max=1 hosts.csv", "");
     assert_eq!(col(&r, "host"), ["h2"]);
-    let r = run_in(dir.path(), "| inputlookup hosts.csv where region=\"west\"", "");
+    let r = run_in(
+        dir.path(),
+        "| inputlookup hosts.csv where region=\"west\"",
+        "",
+    );
     assert_eq!(col(&r, "host"), ["h2"]);
     let r = run_in(
         dir.path(),
@@ -391,7 +398,10 @@ fn join_type_max_overwrite() {
 #[test]
 fn append_maxout_and_appendpipe_subtotal() {
     let input = join_events();
-    let r = run_spl("* | append maxout=1 [search * | eval s=1] | table v s", &input);
+    let r = run_spl(
+        "* | append maxout=1 [search * | eval s=1] | table v s",
+        &input,
+    );
     assert_eq!(col(&r, "v"), ["a", "b", "c", "a"]);
     assert_eq!(col(&r, "s"), ["", "", "", "1"]);
     let r = run_spl(
@@ -412,10 +422,16 @@ fn append_maxout_and_appendpipe_subtotal() {
 fn txn_events() -> String {
     timed(&[
         (1101, json!({"host": "b", "msg": "other", "_raw": "other"})),
-        (1100, json!({"host": "a", "msg": "start y", "_raw": "start y"})),
+        (
+            1100,
+            json!({"host": "a", "msg": "start y", "_raw": "start y"}),
+        ),
         (1010, json!({"host": "a", "msg": "end", "_raw": "end"})),
         (1005, json!({"host": "a", "msg": "mid", "_raw": "mid"})),
-        (1000, json!({"host": "a", "msg": "start x", "_raw": "start x"})),
+        (
+            1000,
+            json!({"host": "a", "msg": "start x", "_raw": "start x"}),
+        ),
     ])
 }
 
@@ -438,7 +454,10 @@ fn transaction_limits() {
         &input,
     );
     assert_eq!(col(&r, "eventcount"), ["1", "1", "1", "1", "1"]);
-    let r = run_spl("* | transaction host maxevents=2 | table eventcount", &input);
+    let r = run_spl(
+        "* | transaction host maxevents=2 | table eventcount",
+        &input,
+    );
     assert_eq!(col(&r, "eventcount"), ["1", "2", "2"]);
 }
 
@@ -494,7 +513,10 @@ fn transaction_mvlist_and_connected() {
     let r = run_spl("* | transaction host mvlist=msg | table host msg", &input);
     assert_eq!(r, [json!({"host": "a", "msg": ["y", "x", "x"]})]);
     let r = run_spl("* | transaction host mvlist=true | table host msg", &input);
-    assert_eq!(r, [json!({"host": ["a", "a", "a"], "msg": ["y", "x", "x"]})]);
+    assert_eq!(
+        r,
+        [json!({"host": ["a", "a", "a"], "msg": ["y", "x", "x"]})]
+    );
     let r = run_spl("* | transaction host | table host msg", &input);
     assert_eq!(r, [json!({"host": "a", "msg": ["x", "y"]})]);
     let r = run_spl(
@@ -598,7 +620,10 @@ fn timechart_options() {
     let r = run_spl("* | timechart span=1m limit=1 count by host", &input);
     assert_eq!(col(&r, "a"), ["1", "1", "0", "0", "1"]);
     assert_eq!(col(&r, "OTHER"), ["0", "0", "1", "0", "1"]);
-    let r = run_spl("* | timechart span=1m limit=1 useother=f count by host", &input);
+    let r = run_spl(
+        "* | timechart span=1m limit=1 useother=f count by host",
+        &input,
+    );
     assert!(r.iter().all(|row| row.get("OTHER").is_none()));
     let r = run_spl("* | timechart span=2m count by u", &input);
     assert_eq!(col(&r, "NULL"), ["0", "0", "1"]);
@@ -634,7 +659,9 @@ fn chart_over_by_limit_useother() {
         "* | where isnotnull(u) | chart limit=1 useother=f count over host by u",
         &input,
     );
-    assert!(r.iter().all(|row| row.get("OTHER").is_none() && row.get("y").is_none()));
+    assert!(r
+        .iter()
+        .all(|row| row.get("OTHER").is_none() && row.get("y").is_none()));
 }
 
 // ---- foreach / map ------------------------------------------------------------------
@@ -706,7 +733,10 @@ fn tstats_examples_over_events() {
     let r = run_spl("| tstats summariesonly=t count by _time span=1m", &input);
     assert_eq!(col(&r, "_time"), ["960", "1020", "1080", "1200"]);
     assert_eq!(col(&r, "count"), ["1", "1", "1", "2"]);
-    let r = run_spl("| tstats prestats=t count by host | stats count by host", &input);
+    let r = run_spl(
+        "| tstats prestats=t count by host | stats count by host",
+        &input,
+    );
     assert_eq!(col(&r, "host"), ["a", "b", "c"]);
     assert_eq!(col(&r, "count"), ["3", "1", "1"]);
 }
@@ -767,7 +797,8 @@ fn makeresults_format_and_data_errors() {
 // with the header row's names; `fields` keeps only some columns.
 #[test]
 fn multikv_examples() {
-    let input = nd(&[json!({"_time": 1, "_raw": "PID   USER   CMD\n1     root   init\n22    bob    vim"})]);
+    let input =
+        nd(&[json!({"_time": 1, "_raw": "PID   USER   CMD\n1     root   init\n22    bob    vim"})]);
     let r = run_spl("* | multikv | table PID USER CMD", &input);
     assert_eq!(col(&r, "USER"), ["root", "bob"]);
     let r = run_spl("* | multikv fields PID CMD | table PID USER CMD", &input);
@@ -786,7 +817,13 @@ fn nomv_and_mvcombine() {
         json!({"host": "b", "u": "x"}),
     ]);
     let r = run_spl("* | table host u | mvcombine delim=\",\" u", &input);
-    assert_eq!(r, [json!({"host": "a", "u": ["x", "y"]}), json!({"host": "b", "u": "x"})]);
+    assert_eq!(
+        r,
+        [
+            json!({"host": "a", "u": ["x", "y"]}),
+            json!({"host": "b", "u": "x"})
+        ]
+    );
     let r = run_spl("* | stats values(u) AS u BY host | nomv u", &input);
     assert_eq!(col(&r, "u"), ["x\ny", "x"]);
 }
