@@ -555,7 +555,7 @@ impl TransactionOp {
         }
         for k in order {
             let vs = values.remove(&k).unwrap_or_default();
-            let v = if self.mvlist || self.mvlist_fields.iter().any(|f| *f == k) {
+            let v = if self.mvlist || self.mvlist_fields.contains(&k) {
                 Value::multi(vs)
             } else {
                 let mut seen = BTreeSet::new();

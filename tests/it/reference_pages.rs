@@ -827,3 +827,68 @@ fn nomv_and_mvcombine() {
     let r = run_spl("* | stats values(u) AS u BY host | nomv u", &input);
     assert_eq!(col(&r, "u"), ["x\ny", "x"]);
 }
+
+// ---- from / join usetime / multikv options ----------------------------------------------
+
+// Search Reference, from: `from inputlookup:<file>` and `from lookup:<name>`
+// read the lookup's rows (a later `where` filters them); `savedsearch:` is
+// not run offline.
+#[test]
+fn from_lookup_datasets() {
+    let dir = rules(HOSTS);
+    let r = run_in(dir.path(), "| from inputlookup:hosts.csv", &host_events());
+    assert_eq!(col(&r, "host"), ["h1", "h2", "h3"]);
+    let r = run_in(
+        dir.path(),
+        "| from lookup:hosts.csv | where region=\"west\"",
+        "",
+    );
+    assert_eq!(r, [json!({"host": "h2", "region": "west"})]);
+    let (code, _) = fails("| from savedsearch:foo");
+    assert_eq!(code, 2);
+}
+
+// Search Reference, join, earlier: "If earlier=false, the main search
+// results are matched only against later results from the subsearch"
+// (with usetime=true).
+#[test]
+fn join_usetime_earlier() {
+    let input = timed(&[
+        (1000, json!({"id": "1", "v": "a"})),
+        (999, json!({"id": "2", "v": "b"})),
+        (998, json!({"id": "1", "v": "c"})),
+    ]);
+    let r = run_spl(
+        "* | join usetime=true earlier=false id [search v=c | eval w=1 | fields _time id w] | table v w",
+        &input,
+    );
+    assert_eq!(col(&r, "v"), ["c"]);
+    let r = run_spl(
+        "* | join usetime=true earlier=true id [search v=c | eval w=1 | fields _time id w] | table v w",
+        &input,
+    );
+    assert_eq!(col(&r, "v"), ["a", "c"]);
+}
+
+// Search Reference, multikv: `noheader=true` names the columns Column_1…;
+// `filter` keeps rows holding a term; `forceheader=<n>` takes line n as the
+// header; `copyattrs=false` leaves out the original event's fields.
+#[test]
+fn multikv_options() {
+    let input = nd(&[
+        json!({"_time": 1, "host": "h", "_raw": "PID   USER   CMD\n1     root   init\n22    bob    vim"}),
+    ]);
+    let r = run_spl(
+        "* | multikv noheader=true | table Column_1 Column_2",
+        &input,
+    );
+    assert_eq!(col(&r, "Column_1"), ["PID", "1", "22"]);
+    let r = run_spl("* | multikv filter bob | table PID", &input);
+    assert_eq!(col(&r, "PID"), ["22"]);
+    let r = run_spl("* | multikv forceheader=2 | table root", &input);
+    assert_eq!(col(&r, "root"), ["bob"]);
+    let r = run_spl("* | multikv copyattrs=false | table host PID", &input);
+    assert_eq!(col(&r, "host"), ["", ""]);
+    let r = run_spl("* | multikv | table host PID", &input);
+    assert_eq!(col(&r, "host"), ["h", "h"]);
+}
