@@ -49,7 +49,7 @@ pub const PARSE_ONLY: &[(&str, &str)] = &[
 
 /// Registry commands that run in some forms only.
 pub const PARTLY: &[(&str, &str)] = &[
-    ("from", "runs `from datamodel:<model>.<dataset>`; lookups and saved searches are parsed only"),
+    ("from", "runs `from datamodel:<model>.<dataset>`, `lookup:<name>` and `inputlookup:<name>`; saved searches are parsed only"),
     ("tstats", "runs over data models and plain events; other namespaces are parsed only"),
     ("datamodel", "runs the `search` and `flat` modes; describing models is parsed only"),
     ("anomalydetection", "runs method=histogram; method=zscore and iqr are parsed only"),

@@ -1,7 +1,9 @@
 //! `| from <dataset-type>:<dataset-name>` (also written with a space,
 //! `| from datamodel Web.Web`): reads a dataset — a data model dataset, a
 //! lookup or a saved search. `datamodel:` runs: the input events in the
-//! dataset, with their `Dataset.field` view added; the other types are parsed only.
+//! dataset, with their `Dataset.field` view added; `lookup:` and
+//! `inputlookup:` read the lookup's rows like `inputlookup`; `savedsearch:`
+//! is parsed only.
 
 use std::any::Any;
 use std::fmt;
@@ -148,7 +150,10 @@ impl Command for FromCmd {
         matches!(self.source, FromSource::Datamodel { .. })
     }
     fn runnable(&self) -> bool {
-        matches!(self.source, FromSource::Datamodel { .. })
+        match &self.source {
+            FromSource::Datamodel { .. } => true,
+            FromSource::Named { kind, .. } => kind != "savedsearch",
+        }
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -165,8 +170,22 @@ impl ToOperator for FromCmd {
                     .map_err(|e| e.at(datamodel.span))?,
                 flat: false,
             })),
+            // Search Reference, from: `lookup:` and `inputlookup:` read a
+            // lookup's rows, as `| inputlookup <name>` does.
+            FromSource::Named { kind, name } if kind != "savedsearch" => {
+                super::inputlookup::InputlookupCmd {
+                    options: Vec::new(),
+                    table: super::support::fields::FieldRef {
+                        name: name.clone(),
+                        span: self.span,
+                    },
+                    filter: None,
+                    first: true,
+                }
+                .plan(ctx)
+            }
             FromSource::Named { kind, .. } => Err(SplError::plan(format!(
-                "from {kind}: is not supported offline (use inputlookup or the saved search's text)"
+                "from {kind}: is not supported offline (use the saved search's text)"
             ))),
         }
     }

@@ -1,5 +1,7 @@
-//! `| makeresults [count=N] [annotate=t]`: generates N results with `_time`
-//! set to now (the `--now` time when given).
+//! `| makeresults [count=N] [annotate=t] [format=csv|json data=<string>]`:
+//! generates N results with `_time` set to now (the `--now` time when
+//! given), or one result per row of `data` (CSV with a header row, or a JSON
+//! array of objects), each with `_time` unless the data gives one.
 
 use std::any::Any;
 use std::fmt;
@@ -16,7 +18,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     name: "makeresults",
     aliases: &[],
     parse,
-    syntax: "| makeresults [count=<N>] [annotate=<bool>]",
+    syntax: "| makeresults [count=<N>] [annotate=<bool>] [format=csv|json data=<string>]",
     plan: super::planner::<MakeresultsCmd>,
 };
 
@@ -33,7 +35,16 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
             return cut(fail(rest, "expected count=<N> or annotate=<bool>"));
         };
         let key = o.key.to_ascii_lowercase();
-        if !["count", "annotate", "splunk_server", "splunk_server_group"].contains(&key.as_str()) {
+        if ![
+            "count",
+            "annotate",
+            "splunk_server",
+            "splunk_server_group",
+            "format",
+            "data",
+        ]
+        .contains(&key.as_str())
+        {
             return Err(nom::Err::Failure(lex::PErr::spanning(
                 o.span,
                 format!("unknown makeresults option '{}'", o.key),
@@ -74,6 +85,8 @@ impl ToOperator for MakeresultsCmd {
     fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         let mut count = 1u64;
         let mut annotate = false;
+        let mut format = None;
+        let mut data = None;
         for o in &self.options {
             match o.key.to_ascii_lowercase().as_str() {
                 "count" => {
@@ -87,13 +100,32 @@ impl ToOperator for MakeresultsCmd {
                         SplError::plan("annotate must be true or false").at(o.span)
                     })?
                 }
+                "format" => format = Some(o),
+                "data" => data = Some(o),
                 _ => {}
             }
         }
+        let rows = match (format, data) {
+            (None, None) => None,
+            (Some(f), Some(d)) => {
+                if !["csv", "json"].contains(&f.value.to_ascii_lowercase().as_str()) {
+                    return Err(SplError::plan(format!(
+                        "makeresults format must be csv or json, not '{}'",
+                        f.value
+                    ))
+                    .at(f.span));
+                }
+                Some(data_rows(&f.value, &d.value).map_err(|e| e.at(d.span))?)
+            }
+            (Some(o), None) | (None, Some(o)) => {
+                return Err(SplError::plan("makeresults needs both format= and data=").at(o.span))
+            }
+        };
         Ok(Box::new(MakeresultsOp {
             count,
             annotate,
             now: ctx.fn_ctx.now,
+            rows,
         }))
     }
 }
@@ -105,6 +137,88 @@ struct MakeresultsOp {
     count: u64,
     annotate: bool,
     now: f64,
+    /// `format=`/`data=`: the rows to generate (count is then ignored).
+    rows: Option<Vec<Vec<(String, Value)>>>,
+}
+
+/// The rows of `data=` in `format=csv` (a header row, then one row per
+/// result; cells and names trimmed of spaces) or `format=json` (an array of
+/// objects, or one object).
+fn data_rows(format: &str, data: &str) -> Result<Vec<Vec<(String, Value)>>> {
+    match format.to_ascii_lowercase().as_str() {
+        "csv" => {
+            let mut rdr = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .trim(csv::Trim::All)
+                .from_reader(data.as_bytes());
+            let mut header: Option<Vec<String>> = None;
+            let mut rows = Vec::new();
+            for rec in rdr.records() {
+                let rec = rec.map_err(|e| SplError::plan(format!("makeresults data: {e}")))?;
+                let cells: Vec<String> = rec.iter().map(|c| c.trim().to_string()).collect();
+                match &header {
+                    None => header = Some(cells),
+                    Some(h) => {
+                        if cells.iter().all(|c| c.is_empty()) {
+                            continue;
+                        }
+                        rows.push(
+                            h.iter()
+                                .zip(cells)
+                                .filter(|(_, c)| !c.is_empty())
+                                .map(|(n, c)| (n.clone(), Value::Str(c)))
+                                .collect(),
+                        );
+                    }
+                }
+            }
+            Ok(rows)
+        }
+        "json" => {
+            let j: serde_json::Value = serde_json::from_str(data)
+                .map_err(|e| SplError::plan(format!("makeresults data is not JSON: {e}")))?;
+            let objects = match j {
+                serde_json::Value::Array(a) => a,
+                o @ serde_json::Value::Object(_) => vec![o],
+                _ => {
+                    return Err(SplError::plan(
+                        "makeresults format=json data must be an object or an array of objects",
+                    ))
+                }
+            };
+            let mut rows = Vec::new();
+            for o in objects {
+                let serde_json::Value::Object(m) = o else {
+                    return Err(SplError::plan(
+                        "makeresults format=json data must be an object or an array of objects",
+                    ));
+                };
+                rows.push(
+                    m.iter()
+                        .filter(|(_, v)| !v.is_null())
+                        .map(|(k, v)| {
+                            let v = match v {
+                                serde_json::Value::Array(a) => Value::multi(
+                                    a.iter()
+                                        .map(|x| {
+                                            Value::Str(crate::functions::spath_path::render_json(x))
+                                        })
+                                        .collect(),
+                                ),
+                                x => Value::Str(crate::functions::spath_path::render_json(x)),
+                            };
+                            (k.clone(), v)
+                        })
+                        .collect(),
+                );
+            }
+            Ok(rows)
+        }
+        other => Err(SplError::plan(format!(
+            "makeresults format must be csv or json, not '{other}'"
+        ))),
+    }
 }
 
 impl Operator for MakeresultsOp {
@@ -112,6 +226,19 @@ impl Operator for MakeresultsOp {
         Ok(())
     }
     fn finish(&mut self, out: &mut Emit<'_>) -> Result<()> {
+        if let Some(rows) = self.rows.take() {
+            for (n, row) in rows.into_iter().enumerate() {
+                let mut ev = Event::new();
+                ev.set("_time", Value::Num(self.now.floor()));
+                for (k, v) in row {
+                    ev.set(k, v);
+                }
+                ev.orig_time = self.now;
+                ev.seq = n as u64;
+                out(ev)?;
+            }
+            return Ok(());
+        }
         for n in 0..self.count {
             let mut ev = Event::new();
             ev.set("_time", Value::Num(self.now.floor()));

@@ -291,11 +291,19 @@ impl Command for StatsCmd {
 
 impl ToOperator for StatsCmd {
     fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
-        Ok(Box::new(StatsOp::new(
+        let mut op = StatsOp::new(
             AggSpec::plan(&self.aggs, ctx)?,
             self.by.iter().map(|f| f.name.clone()).collect(),
             ctx.fn_ctx.clone(),
-        )))
+        );
+        // Search Reference, stats: "allnum: If true, computes numerical
+        // statistics on each field if and only if all of the values of that
+        // field are numerical."
+        op.allnum = self
+            .options
+            .iter()
+            .any(|o| o.key.eq_ignore_ascii_case("allnum") && o.as_bool() == Some(true));
+        Ok(Box::new(op))
     }
 }
 
@@ -408,6 +416,34 @@ pub(crate) struct StatsOp {
     /// The key text of the current event, reused between events.
     scratch: String,
     ctx: FnCtx,
+    /// `allnum=true`: numerical statistics of a field that has a value that
+    /// is not a number are null.
+    pub(crate) allnum: bool,
+    /// With `allnum`, the fields seen with a value that is not a number.
+    non_numeric: std::collections::HashSet<String>,
+}
+
+/// Whether a stats function is a numerical statistic (for `allnum`): every
+/// function but the counting, listing and first/last ones.
+fn numerical_fn(func: &str) -> bool {
+    !matches!(
+        func.to_ascii_lowercase().as_str(),
+        "count"
+            | "c"
+            | "dc"
+            | "distinct_count"
+            | "estdc"
+            | "estdc_error"
+            | "values"
+            | "list"
+            | "first"
+            | "last"
+            | "earliest"
+            | "latest"
+            | "earliest_time"
+            | "latest_time"
+            | "mode"
+    )
 }
 
 /// Appends one group-by value to a group's key text: length-prefixed, so
@@ -436,12 +472,28 @@ impl StatsOp {
             groups: HashMap::default(),
             scratch: String::new(),
             ctx,
+            allnum: false,
+            non_numeric: Default::default(),
         }
     }
 }
 
 impl Operator for StatsOp {
     fn push(&mut self, ev: Event, _out: &mut Emit<'_>) -> Result<()> {
+        if self.allnum {
+            for (func, _, input) in &self.spec.items {
+                if let Input::Field(name) = input {
+                    if numerical_fn(func)
+                        && !self.non_numeric.contains(name)
+                        && ev
+                            .get(name)
+                            .is_some_and(|v| v.values().iter().any(|x| x.as_num().is_none()))
+                    {
+                        self.non_numeric.insert(name.clone());
+                    }
+                }
+            }
+        }
         // Most events have one value per group-by field: find the group
         // without building the key values.
         self.scratch.clear();
@@ -521,7 +573,12 @@ impl Operator for StatsOp {
             for (f, v) in self.by.iter().zip(g.key) {
                 row.set(f.clone(), v);
             }
-            for ((_, name, _), acc) in self.spec.items.iter().zip(&g.accs) {
+            for ((func, name, input), acc) in self.spec.items.iter().zip(&g.accs) {
+                if let Input::Field(f) = input {
+                    if self.allnum && numerical_fn(func) && self.non_numeric.contains(f) {
+                        continue;
+                    }
+                }
                 row.set(name.clone(), acc.result());
             }
             out(row)?;

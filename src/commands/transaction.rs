@@ -1,6 +1,6 @@
 //! `transaction [<field-list>] [maxspan=<span>] [maxpause=<span>] [maxevents=<N>]
 //! [startswith=<filter>] [endswith=<filter>] [connected=<bool>] [keepevicted=<bool>]
-//! [mvlist=<bool>] [keeporphans=<bool>] …`: groups events into transactions.
+//! [mvlist=<bool>|<field-list>] [keeporphans=<bool>] …`: groups events into transactions.
 //!
 //! As in Splunk, events are read newest first, so a transaction is opened by
 //! its newest event and grows backwards in time:
@@ -28,7 +28,8 @@
 //! `duration` = latest − earliest, `eventcount`, `_raw` the events' `_raw`
 //! oldest first joined by newlines, and every other field the union of the
 //! events' values (distinct values in lexicographic order; `mvlist=true`
-//! keeps every value oldest first). Transactions come out newest first.
+//! keeps every value oldest first, `mvlist=<fields>` for
+//! those fields only). Transactions come out newest first.
 
 use std::any::Any;
 use std::collections::{BTreeSet, HashMap};
@@ -232,7 +233,11 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
                 "maxevents" | "maxopentxn" | "maxopenevents" if o.value.trim() != "-1" => {
                     uint_value(&o)?;
                 }
-                "connected" | "unifyends" | "keeporphans" | "keepevicted" | "mvlist" | "mvraw" => {
+                "connected" | "unifyends" | "keeporphans" | "keepevicted" | "mvraw" => {
+                    bool_value(&o)?;
+                }
+                // Search Reference, transaction: `mvlist=<bool> | <field-list>`.
+                "mvlist" if o.as_bool().is_none() && mvlist_fields(&o.value).is_empty() => {
                     bool_value(&o)?;
                 }
                 _ => {}
@@ -314,6 +319,7 @@ impl ToOperator for TransactionCmd {
             keepevicted: false,
             keeporphans: false,
             mvlist: false,
+            mvlist_fields: Vec::new(),
             start: None,
             end: None,
             ctx: ctx.fn_ctx.clone(),
@@ -342,7 +348,10 @@ impl ToOperator for TransactionCmd {
                 "connected" => op.connected = o.as_bool().unwrap_or(true),
                 "keepevicted" => op.keepevicted = o.as_bool().unwrap_or(false),
                 "keeporphans" => op.keeporphans = o.as_bool().unwrap_or(false),
-                "mvlist" => op.mvlist = o.as_bool().unwrap_or(false),
+                "mvlist" => match o.as_bool() {
+                    Some(b) => op.mvlist = b,
+                    None => op.mvlist_fields = mvlist_fields(&o.value),
+                },
                 "name" => return Err(err(
                     "transaction name= needs transactiontypes.conf, which spleval does not read"
                         .into(),
@@ -409,6 +418,8 @@ struct TransactionOp {
     keepevicted: bool,
     keeporphans: bool,
     mvlist: bool,
+    /// `mvlist=<field-list>`: the fields that keep every value.
+    mvlist_fields: Vec<String>,
     start: Option<Filter>,
     end: Option<Filter>,
     ctx: FnCtx,
@@ -544,7 +555,7 @@ impl TransactionOp {
         }
         for k in order {
             let vs = values.remove(&k).unwrap_or_default();
-            let v = if self.mvlist {
+            let v = if self.mvlist || self.mvlist_fields.contains(&k) {
                 Value::multi(vs)
             } else {
                 let mut seen = BTreeSet::new();
@@ -690,4 +701,14 @@ impl Operator for TransactionOp {
         }
         Ok(())
     }
+}
+
+/// The fields of `mvlist=<field-list>` (comma or space separated).
+fn mvlist_fields(value: &str) -> Vec<String> {
+    value
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+        .map(str::to_string)
+        .collect()
 }

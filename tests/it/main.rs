@@ -29,6 +29,7 @@ mod prefilter_property;
 mod real_data;
 mod reference_commands;
 mod reference_eval;
+mod reference_pages;
 mod reliability;
 mod repl;
 mod repl_terminal;
