@@ -6,8 +6,13 @@
 use std::io::Write;
 use std::path::Path;
 
-/// Writes `bytes` to `path` atomically (see the module).
+/// Writes `bytes` to `path` atomically (see the module). A target that
+/// exists and is not a regular file (`/dev/stdout`, a FIFO) is written
+/// directly: renaming over it would replace the device or pipe.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return std::fs::write(path, bytes);
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -53,5 +58,8 @@ mod tests {
         assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 1);
         // A folder that does not exist: an error, nothing written.
         assert!(write_atomic(&d.path().join("no/x.csv"), b"x").is_err());
+        // A device is written, not replaced.
+        write_atomic(Path::new("/dev/null"), b"x").unwrap();
+        assert!(!std::fs::metadata("/dev/null").unwrap().is_file());
     }
 }

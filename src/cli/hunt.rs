@@ -362,14 +362,12 @@ pub fn exec(a: HuntArgs) -> Result<(), SplError> {
     }
     if let Some(p) = &a.summary {
         let doc = h.summary(&order, &report, rereads, started.elapsed().as_secs_f64());
-        std::fs::write(
-            p,
-            format!(
-                "{}\n",
-                serde_json::to_string_pretty(&doc).unwrap_or_default()
-            ),
-        )
-        .map_err(|e| SplError::input(format!("cannot write {}: {e}", p.display())))?;
+        let text = format!(
+            "{}\n",
+            serde_json::to_string_pretty(&doc).unwrap_or_default()
+        );
+        crate::base::atomic::write_atomic(p, text.as_bytes())
+            .map_err(|e| SplError::input(format!("cannot write {}: {e}", p.display())))?;
     }
     if a.strict && !failed.is_empty() {
         return Err(CheckFailed.into());

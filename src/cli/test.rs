@@ -106,7 +106,7 @@ pub fn exec(a: TestArgs) -> Result<(), SplError> {
         .count();
     let skipped = outcomes.len() - passed - failed;
     if let Some(j) = &a.junit {
-        std::fs::write(j, testrun::junit(&outcomes))
+        crate::base::atomic::write_atomic(j, testrun::junit(&outcomes).as_bytes())
             .map_err(|e| SplError::input(format!("cannot write {}: {e}", j.display())))?;
     }
     match a.format {

@@ -15,7 +15,6 @@
 //! to a temporary file in the same folder, then renamed over the target.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -182,27 +181,12 @@ pub fn check_target(path: &Path) -> Result<(std::path::PathBuf, String)> {
     Ok((dir.to_path_buf(), name))
 }
 
-/// Writes `text` to `path` atomically: a temporary file in the same folder,
-/// flushed to disk, then renamed over `path`.
+/// Writes `text` to `path` atomically ([`crate::base::atomic`]), after
+/// checking the target (its folder exists, it is not a folder).
 pub fn write_atomic(path: &Path, text: &[u8]) -> Result<()> {
-    let fail =
-        |why: String| SplError::input(format!("cannot write report {}: {why}", path.display()));
-    let (dir, name) = check_target(path)?;
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| -> std::io::Result<()> {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        f.write_all(text)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(fail(e.to_string()));
-    }
-    Ok(())
+    check_target(path)?;
+    crate::base::atomic::write_atomic(path, text)
+        .map_err(|e| SplError::input(format!("cannot write report {}: {e}", path.display())))
 }
 
 #[cfg(test)]
