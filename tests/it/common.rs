@@ -130,3 +130,27 @@ pub fn roundtrip(spl: &str) -> spleval::spl::ast::Pipeline {
     assert_eq!(printed, b.to_string(), "printing is not stable for {spl:?}");
     a
 }
+
+/// Events as NDJSON, one object per line.
+pub fn ndjson(events: &[serde_json::Value]) -> String {
+    events
+        .iter()
+        .map(|e| serde_json::to_string(e).unwrap() + "\n")
+        .collect()
+}
+
+/// Events with these fields in the order given, `_time` descending, so a
+/// search sees them in input order (newest first).
+pub fn in_order(fields: &[serde_json::Value]) -> String {
+    let n = fields.len() as i64;
+    let evs: Vec<serde_json::Value> = fields
+        .iter()
+        .enumerate()
+        .map(|(k, f)| {
+            let mut o = f.as_object().unwrap().clone();
+            o.insert("_time".into(), serde_json::json!(1000 + n - k as i64));
+            serde_json::Value::Object(o)
+        })
+        .collect();
+    ndjson(&evs)
+}

@@ -6,13 +6,6 @@
 use crate::common::{col, roundtrip, run_spl, spleval};
 use serde_json::{json, Value};
 
-fn nd(events: &[Value]) -> String {
-    events
-        .iter()
-        .map(|e| serde_json::to_string(e).unwrap() + "\n")
-        .collect()
-}
-
 /// Runs `spl` and returns (exit code, stderr).
 fn fails(spl: &str) -> (i32, String) {
     let out = spleval()
@@ -26,21 +19,6 @@ fn fails(spl: &str) -> (i32, String) {
     )
 }
 
-/// Rows 1..=n in order, `_time` descending so search order is input order.
-fn rows(fields: &[Value]) -> String {
-    let n = fields.len() as i64;
-    let evs: Vec<Value> = fields
-        .iter()
-        .enumerate()
-        .map(|(k, f)| {
-            let mut o = f.as_object().unwrap().clone();
-            o.insert("_time".into(), json!(1000 + n - k as i64));
-            Value::Object(o)
-        })
-        .collect();
-    nd(&evs)
-}
-
 // ---- rename -------------------------------------------------------------------
 
 // Search Reference, rename, "Renaming a field that does not exist": "If
@@ -48,7 +26,7 @@ fn rows(fields: &[Value]) -> String {
 // removed."
 #[test]
 fn rename_of_a_missing_field_removes_the_target() {
-    let input = rows(&[
+    let input = crate::common::in_order(&[
         json!({"id": "1", "fieldA": "a", "fieldB": "b"}),
         json!({"id": "2", "fieldB": "b"}),
         json!({"id": "3"}),
@@ -65,7 +43,7 @@ fn rename_of_a_missing_field_removes_the_target() {
 // `rename pid AS product_id` overwrites product_id with nulls where pid is absent.
 #[test]
 fn rename_does_not_merge_fields() {
-    let input = rows(&[json!({"pid": "1"}), json!({"product_id": "2"})]);
+    let input = crate::common::in_order(&[json!({"pid": "1"}), json!({"product_id": "2"})]);
     let r = run_spl("* | rename pid AS product_id | table product_id", &input);
     assert_eq!(col(&r, "product_id"), ["1", ""]);
 }
@@ -73,8 +51,9 @@ fn rename_does_not_merge_fields() {
 // Search Reference, rename, Examples 2 and 3, and "Rename multiple, similarly named fields".
 #[test]
 fn rename_examples() {
-    let input =
-        rows(&[json!({"usrname": "u", "usrid": "7", "count": "3", "EU_UK": "1", "EU_DE": "2"})]);
+    let input = crate::common::in_order(&[
+        json!({"usrname": "u", "usrid": "7", "count": "3", "EU_UK": "1", "EU_DE": "2"}),
+    ]);
     let r = run_spl(
         "* | rename usr* AS user* | rename count AS \"Count of Events\" | rename EU* AS EMEA* | fields - _time _raw source",
         &input,
@@ -90,7 +69,7 @@ fn rename_examples() {
 /// The page's examples dedup on `source`; events read from stdin all have
 /// `source=stdin`, so these carry the value in `src`.
 fn sources() -> String {
-    rows(&[
+    crate::common::in_order(&[
         json!({"id": "1", "src": "a", "_size": "10"}),
         json!({"id": "2", "src": "b", "_size": "30"}),
         json!({"id": "3", "src": "a", "_size": "99"}),
@@ -138,7 +117,7 @@ fn dedup_keepempty_keepevents_consecutive() {
     let r = run_spl("* | dedup src keepevents=true | table id src", &sources());
     assert_eq!(col(&r, "id"), ["1", "2", "3", "4", "5"]);
     assert_eq!(col(&r, "src"), ["a", "b", "", "c", ""]);
-    let input = rows(&[
+    let input = crate::common::in_order(&[
         json!({"x": "1"}),
         json!({"x": "1"}),
         json!({"x": "2"}),
@@ -224,7 +203,7 @@ fn head_limits_and_expressions() {
 // Search Reference, filldown, Examples 1–3.
 #[test]
 fn filldown_examples() {
-    let input = rows(&[
+    let input = crate::common::in_order(&[
         json!({"id": "1", "count": "1", "score1": "a", "other": "x"}),
         json!({"id": "2"}),
         json!({"id": "3", "count": "3"}),
@@ -273,7 +252,7 @@ fn convert_num_removes_what_does_not_convert() {
 // Search Reference, convert, Basic examples 2, 4, 5, 6 and Extended example 3.
 #[test]
 fn convert_examples() {
-    let input = rows(&[json!({
+    let input = crate::common::in_order(&[json!({
         "src_ip": "10", "n": "5", "delay": "00:10:15", "duration": "212 sec",
         "virt": "2m", "time_elapsed": "00:01:30"
     })]);
@@ -301,7 +280,7 @@ fn convert_examples() {
 // ---- accum, delta, autoregress ------------------------------------------------
 
 fn views() -> String {
-    rows(&[
+    crate::common::in_order(&[
         json!({"productId": "DB-SG-G01", "views": "1796"}),
         json!({"productId": "DC-SG-G02", "views": "1642"}),
         json!({"productId": "FS-SG-G03", "views": "1482"}),
@@ -315,7 +294,7 @@ fn accum_running_total() {
     let r = run_spl("* | accum views as TotalViews", &views());
     assert_eq!(col(&r, "TotalViews"), ["1796", "3438", "4920", "6220"]);
     // Without AS the field itself becomes the total; non-numbers pass unchanged.
-    let input = rows(&[json!({"v": "1"}), json!({"v": "x"}), json!({"v": "2"})]);
+    let input = crate::common::in_order(&[json!({"v": "1"}), json!({"v": "x"}), json!({"v": "2"})]);
     assert_eq!(col(&run_spl("* | accum v", &input), "v"), ["1", "x", "3"]);
     roundtrip("a | accum views AS TotalViews");
 }
@@ -325,7 +304,7 @@ fn accum_running_total() {
 #[test]
 fn delta_examples() {
     let counts = ["134", "95", "91", "72", "60", "60", "56", "49", "48", "46"];
-    let input = rows(
+    let input = crate::common::in_order(
         &counts
             .iter()
             .map(|c| json!({"count": c}))
@@ -341,7 +320,7 @@ fn delta_examples() {
     let r = run_spl("* | delta count AS countdiff", &input);
     assert_eq!(col(&r, "countdiff")[1], "-39");
     // "If <field> is not a numeric field, no output field is generated."
-    let input = rows(&[json!({"c": "1"}), json!({"c": "x"}), json!({"c": "4"})]);
+    let input = crate::common::in_order(&[json!({"c": "1"}), json!({"c": "x"}), json!({"c": "4"})]);
     assert_eq!(
         col(&run_spl("* | delta c", &input), "delta(c)"),
         ["", "", "3"]
@@ -355,7 +334,7 @@ fn delta_examples() {
 // Search Reference, autoregress, Examples 1–3.
 #[test]
 fn autoregress_examples() {
-    let input = rows(
+    let input = crate::common::in_order(
         &(1..=6)
             .map(|k| json!({"ip": format!("10.0.0.{k}"), "count": k.to_string()}))
             .collect::<Vec<_>>(),
@@ -396,7 +375,8 @@ fn autoregress_examples() {
 // Search Reference, reverse: "Reverses the order of the results."
 #[test]
 fn reverse_reverses() {
-    let input = rows(&[json!({"id": "1"}), json!({"id": "2"}), json!({"id": "3"})]);
+    let input =
+        crate::common::in_order(&[json!({"id": "1"}), json!({"id": "2"}), json!({"id": "3"})]);
     assert_eq!(col(&run_spl("* | reverse", &input), "id"), ["3", "2", "1"]);
     assert_eq!(col(&run_spl("* | reverse | head 1", &input), "id"), ["3"]);
     roundtrip("a | reverse");
@@ -405,7 +385,7 @@ fn reverse_reverses() {
 // ---- xyseries, untable --------------------------------------------------------
 
 fn top_categories() -> String {
-    rows(&[
+    crate::common::in_order(&[
         json!({"categoryId": "STRATEGY", "count": "806", "percent": "30.495649"}),
         json!({"categoryId": "ARCADE", "count": "493", "percent": "18.653046"}),
         json!({"categoryId": "TEE", "count": "367", "percent": "13.885736"}),
@@ -433,7 +413,7 @@ fn xyseries_example() {
 // the default name format, sep= and format= (which wins over sep).
 #[test]
 fn xyseries_several_data_fields() {
-    let input = rows(&[
+    let input = crate::common::in_order(&[
         json!({"clientip": "1.1.1.1", "referer_domain": "a.com", "count(host)": "2", "count(productId)": "1"}),
         json!({"clientip": "1.1.1.1", "referer_domain": "b.com", "count(host)": "3", "count(productId)": "0"}),
         json!({"clientip": "2.2.2.2", "referer_domain": "a.com", "count(host)": "4", "count(productId)": "4"}),
@@ -457,7 +437,7 @@ fn xyseries_several_data_fields() {
 // and the round trip through xyseries with a record number.
 #[test]
 fn untable_example_and_back() {
-    let input = rows(&[
+    let input = crate::common::in_order(&[
         json!({"recno": "1", "EventCode": "4136", "Message": "Too late now"}),
         json!({"recno": "2", "EventCode": "1234", "Message": "I dont know"}),
     ]);
@@ -494,7 +474,7 @@ fn untable_example_and_back() {
 // header_field, include_empty.
 #[test]
 fn transpose_options() {
-    let input = rows(
+    let input = crate::common::in_order(
         &(1..=7)
             .map(|k| json!({"host": format!("h{k}"), "count": k.to_string()}))
             .collect::<Vec<_>>(),
@@ -511,7 +491,7 @@ fn transpose_options() {
         &input,
     );
     assert_eq!(r, [json!({"field": "count", "h1": "1", "h2": "2"})]);
-    let input = rows(&[json!({"a": "1", "b": ""}), json!({"a": "2"})]);
+    let input = crate::common::in_order(&[json!({"a": "1", "b": ""}), json!({"a": "2"})]);
     assert_eq!(
         col(&run_spl("* | fields a b | transpose", &input), "column"),
         ["a", "b"]
@@ -613,7 +593,8 @@ fn gentimes_other_examples() {
 // host kbps`; `value=NULL` after a table of series.
 #[test]
 fn fillnull_examples() {
-    let input = rows(&[json!({"host": "a", "kbps": "1"}), json!({"other": "x"})]);
+    let input =
+        crate::common::in_order(&[json!({"host": "a", "kbps": "1"}), json!({"other": "x"})]);
     let r = run_spl("* | fillnull | table host kbps other", &input);
     assert_eq!(col(&r, "host"), ["a", "0"]);
     assert_eq!(col(&r, "other"), ["0", "x"]);
@@ -656,7 +637,7 @@ fn unavailable_commands_say_why() {
 // zipped with mvzip, expanded, then split again with rex).
 #[test]
 fn mvexpand_examples() {
-    let input = nd(&[
+    let input = crate::common::ndjson(&[
         json!({"_time": 1522541483, "_raw": "2018-04-01 00:11:23 a=22 b=21 a=23 b=32 a=51 b=24"}),
         json!({"_time": 1522541482, "_raw": "2018-04-01 00:11:22 a=1 b=2 a=2 b=3 a=5 b=2"}),
     ]);
@@ -686,7 +667,7 @@ fn mvexpand_examples() {
 // the missing spans between the first and last get results of their own.
 #[test]
 fn makecontinuous_fills_missing_spans() {
-    let input = nd(&[
+    let input = crate::common::ndjson(&[
         json!({"_time": 600, "count": "1"}),
         json!({"_time": 2410, "count": "2"}),
         json!({"_time": 1250, "count": "3"}),
@@ -708,7 +689,7 @@ fn makecontinuous_fills_missing_spans() {
 // ---- sort, tail, top ------------------------------------------------------------
 
 fn mixed() -> String {
-    rows(&[
+    crate::common::in_order(&[
         json!({"a": "10", "b": "x", "ip": "10.0.0.10", "size": "5"}),
         json!({"a": "9", "b": "Y", "ip": "10.0.0.9", "size": "50"}),
         json!({"a": "abc", "b": "y", "ip": "9.1.1.1", "size": "5"}),
@@ -762,7 +743,7 @@ fn tail_returns_the_last_in_reverse() {
 // showperc, useother with otherstr, and BY.
 #[test]
 fn top_options() {
-    let input = rows(&[
+    let input = crate::common::in_order(&[
         json!({"u": "a", "h": "1"}),
         json!({"u": "a", "h": "1"}),
         json!({"u": "b", "h": "2"}),
@@ -853,7 +834,7 @@ fn replace_examples() {
 // ---- eventstats, streamstats, addtotals, fields -----------------------------------
 
 fn hb() -> String {
-    rows(&[
+    crate::common::in_order(&[
         json!({"h": "a", "b": "10"}),
         json!({"h": "a", "b": "20"}),
         json!({"h": "b", "b": "5"}),
@@ -921,7 +902,7 @@ fn fields_keeps_internal_fields() {
 // per its Usage; `discretize` per the command quick reference).
 #[test]
 fn bin_examples() {
-    let input = nd(&[
+    let input = crate::common::ndjson(&[
         json!({"_time": 1700000000, "host": "a", "thruput": "10", "size": "3"}),
         json!({"_time": 1700000100, "host": "a", "thruput": "20", "size": "57"}),
         json!({"_time": 1700000400, "host": "b", "thruput": "30", "size": "99"}),
@@ -965,7 +946,7 @@ fn fillnull_fills_only_fields_some_result_has() {
         "",
     );
     assert_eq!(col(&r, "test2"), ["NULL", "abc"]);
-    let input = rows(&[json!({"host": "a", "kbps": "1"}), json!({"kbps": "2"})]);
+    let input = crate::common::in_order(&[json!({"host": "a", "kbps": "1"}), json!({"kbps": "2"})]);
     let r = run_spl(
         "* | fillnull value=unknown host kbps bytes | table host bytes",
         &input,

@@ -11,28 +11,6 @@ use std::path::Path;
 use crate::common::{col, rows, run_spl, spleval};
 use serde_json::{json, Value};
 
-fn nd(events: &[Value]) -> String {
-    events
-        .iter()
-        .map(|e| serde_json::to_string(e).unwrap() + "\n")
-        .collect()
-}
-
-/// Rows 1..=n in order, `_time` descending so search order is input order.
-fn rows_in(fields: &[Value]) -> String {
-    let n = fields.len() as i64;
-    let evs: Vec<Value> = fields
-        .iter()
-        .enumerate()
-        .map(|(k, f)| {
-            let mut o = f.as_object().unwrap().clone();
-            o.insert("_time".into(), json!(1000 + n - k as i64));
-            Value::Object(o)
-        })
-        .collect();
-    nd(&evs)
-}
-
 /// Events at the given times with the given fields, in the order given.
 fn timed(evs: &[(i64, Value)]) -> String {
     let evs: Vec<Value> = evs
@@ -43,7 +21,7 @@ fn timed(evs: &[(i64, Value)]) -> String {
             Value::Object(o)
         })
         .collect();
-    nd(&evs)
+    crate::common::ndjson(&evs)
 }
 
 /// A rules folder with `lookups/<name>` files.
@@ -101,7 +79,7 @@ fn fails(spl: &str) -> (i32, String) {
 // each field if and only if all of the values of that field are numerical."
 #[test]
 fn stats_allnum_leaves_out_fields_with_text_values() {
-    let input = rows_in(&[
+    let input = crate::common::in_order(&[
         json!({"a": "1", "n": "10", "b": "x"}),
         json!({"a": "2", "n": "20", "b": "y"}),
         json!({"a": "z", "n": "30", "b": "x"}),
@@ -122,7 +100,7 @@ fn stats_allnum_leaves_out_fields_with_text_values() {
 // options before the functions; `BY` and `by` are the same; `AS` renames.
 #[test]
 fn stats_options_by_and_as() {
-    let input = rows_in(&[
+    let input = crate::common::in_order(&[
         json!({"a": "1", "b": "x"}),
         json!({"a": "2", "b": "y"}),
         json!({"a": "3", "b": "x"}),
@@ -143,7 +121,7 @@ fn stats_options_by_and_as() {
 // top 100 values of referer_domain": stats with BY over several fields.
 #[test]
 fn stats_examples_avg_and_count_by_two_fields() {
-    let input = rows_in(&[
+    let input = crate::common::in_order(&[
         json!({"host": "h1", "kbps": "10", "method": "GET"}),
         json!({"host": "h1", "kbps": "20", "method": "POST"}),
         json!({"host": "h2", "kbps": "5", "method": "GET"}),
@@ -162,7 +140,7 @@ fn stats_examples_avg_and_count_by_two_fields() {
 // quoted string is a literal.
 #[test]
 fn where_examples() {
-    let input = rows_in(&[
+    let input = crate::common::in_order(&[
         json!({"id": "1", "foo": "a", "bar": "a", "src": "10.9.165.7", "dst": "1.1.1.1"}),
         json!({"id": "2", "foo": "a", "bar": "b", "src": "1.2.3.4", "dst": "10.9.165.8"}),
         json!({"id": "3", "foo": "bar", "bar": "c", "src": "1.2.3.4", "dst": "10.9.165.200"}),
@@ -190,7 +168,9 @@ fn where_examples() {
 // spaces between names, and a field no result has is left out of the rows.
 #[test]
 fn table_examples() {
-    let input = rows_in(&[json!({"host": "h", "action": "a", "date_hour": "1", "date_mday": "2"})]);
+    let input = crate::common::in_order(&[
+        json!({"host": "h", "action": "a", "date_hour": "1", "date_mday": "2"}),
+    ]);
     let r = run_spl("* | table action, host, date*", &input);
     let keys: Vec<&String> = r[0].as_object().unwrap().keys().collect();
     assert_eq!(keys, ["action", "host", "date_hour", "date_mday"]);
@@ -205,7 +185,7 @@ fn table_examples() {
 // `.`; a new field overwrites an existing one.
 #[test]
 fn eval_command_examples() {
-    let input = rows_in(&[
+    let input = crate::common::in_order(&[
         json!({"first": "Ann", "last": "Lee", "status": "404", "velocity": "10", "time": "2"}),
         json!({"first": "Bo", "last": "Ng", "status": "200", "velocity": "9", "time": "3"}),
     ]);
@@ -228,7 +208,7 @@ fn eval_command_examples() {
 const HOSTS: &[(&str, &str)] = &[("hosts.csv", "host,region\nh1,east\nh2,west\nh3,north\n")];
 
 fn host_events() -> String {
-    rows_in(&[
+    crate::common::in_order(&[
         json!({"host": "h1", "region": "old"}),
         json!({"host": "h2"}),
         json!({"host": "h4", "region": "keep"}),
@@ -347,7 +327,7 @@ fn outputlookup_append_create_empty_override_if_empty() {
 // ---- join ----------------------------------------------------------------------
 
 fn join_events() -> String {
-    rows_in(&[
+    crate::common::in_order(&[
         json!({"id": "1", "v": "a"}),
         json!({"id": "2", "v": "b"}),
         json!({"id": "1", "v": "c"}),
@@ -530,7 +510,9 @@ fn transaction_mvlist_and_connected() {
 
 fn json_event() -> String {
     let raw = r#"{"a":{"b":[1,2]},"c":"x"}"#;
-    nd(&[json!({"_time": 1000, "_raw": raw, "j": raw, "x": "<r><k>v</k><k2>w</k2></r>"})])
+    crate::common::ndjson(&[
+        json!({"_time": 1000, "_raw": raw, "j": raw, "x": "<r><k>v</k><k2>w</k2></r>"}),
+    ])
 }
 
 // Search Reference, spath: without arguments it extracts every field of
@@ -580,7 +562,7 @@ fn iplocation_without_a_database_adds_nothing() {
 // percent; `limit` and `by`.
 #[test]
 fn rare_examples() {
-    let input = rows_in(&[
+    let input = crate::common::in_order(&[
         json!({"host": "a", "u": "x"}),
         json!({"host": "a", "u": "y"}),
         json!({"host": "b", "u": "x"}),
@@ -671,7 +653,7 @@ fn chart_over_by_limit_useother() {
 // default tokens.
 #[test]
 fn foreach_examples() {
-    let input = rows_in(&[json!({"test1": "1", "test2": "2", "mv": "p,q"})]);
+    let input = crate::common::in_order(&[json!({"test1": "1", "test2": "2", "mv": "p,q"})]);
     let r = run_spl(
         "* | foreach test* [eval <<FIELD>>=<<FIELD>>*10] | table test1 test2",
         &input,
@@ -797,8 +779,9 @@ fn makeresults_format_and_data_errors() {
 // with the header row's names; `fields` keeps only some columns.
 #[test]
 fn multikv_examples() {
-    let input =
-        nd(&[json!({"_time": 1, "_raw": "PID   USER   CMD\n1     root   init\n22    bob    vim"})]);
+    let input = crate::common::ndjson(&[
+        json!({"_time": 1, "_raw": "PID   USER   CMD\n1     root   init\n22    bob    vim"}),
+    ]);
     let r = run_spl("* | multikv | table PID USER CMD", &input);
     assert_eq!(col(&r, "USER"), ["root", "bob"]);
     let r = run_spl("* | multikv fields PID CMD | table PID USER CMD", &input);
@@ -811,7 +794,7 @@ fn multikv_examples() {
 // differing only in the field.
 #[test]
 fn nomv_and_mvcombine() {
-    let input = rows_in(&[
+    let input = crate::common::in_order(&[
         json!({"host": "a", "u": "x"}),
         json!({"host": "a", "u": "y"}),
         json!({"host": "b", "u": "x"}),
@@ -875,7 +858,7 @@ fn join_usetime_earlier() {
 // header; `copyattrs=false` leaves out the original event's fields.
 #[test]
 fn multikv_options() {
-    let input = nd(&[
+    let input = crate::common::ndjson(&[
         json!({"_time": 1, "host": "h", "_raw": "PID   USER   CMD\n1     root   init\n22    bob    vim"}),
     ]);
     let r = run_spl(
