@@ -154,3 +154,16 @@ pub fn in_order(fields: &[serde_json::Value]) -> String {
         .collect();
     ndjson(&evs)
 }
+
+/// Runs `spl` over no input (now fixed); returns (exit code, stderr).
+pub fn fails(spl: &str) -> (i32, String) {
+    let out = spleval()
+        .args(["run", "--now", "1700000000", "--spl", spl])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}

@@ -3,21 +3,8 @@
 //! its page. Examples whose searches need Splunk's sample data run here
 //! over small inputs shaped like the page's results.
 
-use crate::common::{col, roundtrip, run_spl, spleval};
+use crate::common::{col, fails, roundtrip, run_spl, spleval};
 use serde_json::{json, Value};
-
-/// Runs `spl` and returns (exit code, stderr).
-fn fails(spl: &str) -> (i32, String) {
-    let out = spleval()
-        .args(["run", "--now", "1700000000", "--spl", spl])
-        .write_stdin("")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 // ---- rename -------------------------------------------------------------------
 

@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use crate::common::{col, rows, run_spl, spleval};
+use crate::common::{col, fails, rows, run_spl, spleval};
 use serde_json::{json, Value};
 
 /// Events at the given times with the given fields, in the order given.
@@ -58,19 +58,6 @@ fn run_in(dir: &Path, spl: &str, events: &str) -> Vec<Value> {
         String::from_utf8_lossy(&out.stderr)
     );
     rows(&out.stdout)
-}
-
-/// Runs `spl` over no input; returns (exit code, stderr).
-fn fails(spl: &str) -> (i32, String) {
-    let out = spleval()
-        .args(["run", "--now", "1700000000", "--spl", spl])
-        .write_stdin("")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 // ---- stats --------------------------------------------------------------------
