@@ -19,36 +19,33 @@ pub struct Prefilter {
     finders: Vec<AhoCorasick>,
     /// A literal has `k` or `s` (non-ASCII characters fold to them).
     folds: bool,
+    /// A literal has `/` (which JSON may write `\/`).
+    slash: bool,
+    /// The ASCII characters the literals hold (lower case).
+    chars: [bool; 128],
 }
 
-/// A finder that says whether a guard escape or wrapper is in the line.
-fn guards() -> &'static AhoCorasick {
-    static G: std::sync::OnceLock<AhoCorasick> = std::sync::OnceLock::new();
-    G.get_or_init(|| AhoCorasick::new(["\\/", "\\u", "\"result"]).expect("static patterns"))
+/// Finders over lower-cased text for what can hide a literal from a plain
+/// search: an export wrapper (`"result`), a `\u` escape, a `\/` escape,
+/// and the non-ASCII characters that fold to `k`/`s`.
+struct Guards {
+    wrapper: memchr::memmem::Finder<'static>,
+    escape: memchr::memmem::Finder<'static>,
+    slash: memchr::memmem::Finder<'static>,
+    folds: [memchr::memmem::Finder<'static>; 2],
 }
 
-/// The guards of [`guards`] and, when a literal has `k` or `s`, the
-/// characters that fold to them, as memmem finders over lower-cased text
-/// (`\u`/`\/` are unchanged by lower-casing; `"RESULT` becomes `"result`).
-fn guard_needles(folds: bool) -> &'static [memchr::memmem::Finder<'static>] {
-    static G: std::sync::OnceLock<Vec<memchr::memmem::Finder<'static>>> =
-        std::sync::OnceLock::new();
-    let all = G.get_or_init(|| {
-        ["\\/", "\\u", "\"result", "\u{212a}", "\u{17f}"]
-            .iter()
-            .map(|n| memchr::memmem::Finder::new(n.as_bytes()).into_owned())
-            .collect()
-    });
-    if folds {
-        all
-    } else {
-        &all[..3]
-    }
-}
-
-fn folds_finder() -> &'static AhoCorasick {
-    static G: std::sync::OnceLock<AhoCorasick> = std::sync::OnceLock::new();
-    G.get_or_init(|| AhoCorasick::new(["\u{212a}", "\u{17f}"]).expect("static patterns"))
+fn guards() -> &'static Guards {
+    static G: std::sync::OnceLock<Guards> = std::sync::OnceLock::new();
+    G.get_or_init(|| {
+        let f = |n: &str| memchr::memmem::Finder::new(n.as_bytes()).into_owned();
+        Guards {
+            wrapper: f("\"result"),
+            escape: f("\\u"),
+            slash: f("\\/"),
+            folds: [f("\u{212a}"), f("\u{17f}")],
+        }
+    })
 }
 
 /// Can this literal piece be found verbatim (up to ASCII case) in the JSON text?
@@ -86,10 +83,17 @@ impl Prefilter {
             })
             .collect::<Option<Vec<_>>>()?;
         let folds = literals.iter().any(|l| l.contains(['k', 's']));
+        let slash = literals.iter().any(|l| l.contains('/'));
+        let mut chars = [false; 128];
+        for b in literals.iter().flat_map(|l| l.bytes()) {
+            chars[(b & 0x7f) as usize] = true;
+        }
         Some(Prefilter {
             literals,
             finders,
             folds,
+            slash,
+            chars,
         })
     }
 
@@ -153,13 +157,10 @@ impl Prefilter {
         if keep.iter().all(|k| *k) {
             return keep;
         }
-        let mut guard = vec![0u8; lines.len()];
-        for g in guard_needles(self.folds) {
-            lines_with(g, &mut guard);
-        }
-        for ((k, g), line) in keep.iter_mut().zip(guard).zip(lines) {
-            // A guarded line is looked at again with its escapes decoded.
-            *k |= g > 0 && self.keep_decoded(line);
+        for ((k, &(s, e)), line) in keep.iter_mut().zip(&bounds).zip(lines) {
+            // A line that may hide a literal is looked at again with its
+            // escapes decoded.
+            *k = *k || (self.may_hide(&lower[s..e]) && self.keep_decoded(line));
         }
         keep
     }
@@ -185,8 +186,52 @@ impl Prefilter {
         if self.finders.iter().all(|f| f.is_match(line)) {
             return true;
         }
-        (guards().is_match(line) || (self.folds && folds_finder().is_match(line)))
-            && self.keep_decoded(line)
+        self.may_hide(&line.to_ascii_lowercase()) && self.keep_decoded(line)
+    }
+
+    /// Whether a line (lower-cased) that lacks a literal as written may
+    /// still hold it: it is an export wrapper; it has a `\/` escape and a
+    /// literal has `/`; it has a character that folds to `k`/`s` and a
+    /// literal has one; or it has a `\u` escape that is malformed or
+    /// decodes to a character a literal holds (or one folding to `k`/`s`).
+    /// A `\u` after an escaped backslash (`C:\\users`) is no escape.
+    fn may_hide(&self, lower: &[u8]) -> bool {
+        let g = guards();
+        if g.wrapper.find(lower).is_some()
+            || (self.slash && g.slash.find(lower).is_some())
+            || (self.folds && g.folds.iter().any(|f| f.find(lower).is_some()))
+        {
+            return true;
+        }
+        g.escape.find_iter(lower).any(|at| {
+            let run = lower[..=at]
+                .iter()
+                .rev()
+                .take_while(|&&b| b == b'\\')
+                .count();
+            run % 2 == 1 && self.escape_may_hide(&lower[at + 2..])
+        })
+    }
+
+    /// Whether the `\u` escape whose hex digits start `rest` may stand for
+    /// a literal's character (true when malformed: the parser reports it).
+    fn escape_may_hide(&self, rest: &[u8]) -> bool {
+        let Some(hex) = rest
+            .get(..4)
+            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
+        else {
+            return true;
+        };
+        let code = hex
+            .iter()
+            .fold(0u32, |n, &b| n * 16 + (b as char).to_digit(16).unwrap_or(0));
+        match code {
+            0..=0x7f => self.chars[(code as u8).to_ascii_lowercase() as usize],
+            0x212a | 0x17f => self.folds,
+            // A surrogate pair (or a lone surrogate): left to the decoder.
+            0xd800..=0xdfff => true,
+            _ => false,
+        }
     }
 }
 
@@ -256,6 +301,13 @@ mod tests {
         assert!(!p.keep(br#"{"a":"\\u0070owershell"}"#));
         // A malformed escape keeps the line.
         assert!(p.keep(br#"{"a":"\uZZZZ"}"#));
+        // A \u escape of a character no literal holds does not keep it;
+        // one of a literal's characters (in either case) does, after an
+        // escaped backslash too.
+        assert!(!p.keep(br#"{"a":"\u0041\u0042 cmd.exe"}"#));
+        assert!(p.keep(br#"{"a":"\u0050OWERSHELL"}"#));
+        assert!(p.keep(br#"{"a":"\\\u0050owershell"}"#));
+        assert!(!p.keep(br#"{"a":"C:\\Users\\Public"}"#));
         // The export wrapper keeps it too.
         assert!(p.keep(br#"{"result":{"a":"x\/y"}}"#));
     }
@@ -274,6 +326,10 @@ mod tests {
             "l\n",
             "{\"a\":\"caf\\u00e9\"}\n",
             "{\"a\":\"\\\\u0070owershell\"}\n",
+            "{\"a\":\"C:\\\\Users\\\\pOWERSHELL\"}\n",
+            "{\"a\":\"\\u0050OWERSHELL \\u0045nc\"}\n",
+            "{\"a\":\"\\\\\\u0050owershell\"}\n",
+            "{\"a\":\"\\u00e9xe \\uZZ\"}\n",
         );
         let buf = text.as_bytes();
         let lines: Vec<&[u8]> = buf
