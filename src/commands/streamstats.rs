@@ -357,6 +357,10 @@ impl Operator for StreamstatsOp {
             };
             let (window, tw) = (self.window, self.time_window);
             // With current=false the window is the N events before this one.
+            if !self.global && !self.group_recent.contains_key(&key) {
+                // Each group keeps its own window: groups count as stats groups do.
+                crate::base::budget::GROUPS.check(self.group_recent.len() + 1, "streamstats")?;
+            }
             let mut q = if self.global {
                 std::mem::take(&mut self.recent)
             } else {

@@ -488,7 +488,7 @@ impl Lookups {
                 self.dir.display()
             ))
             .with_help(
-                "lookup files resolve only inside <rules>/lookups/ (no absolute paths, no `..`)",
+                "lookup files resolve only inside <rules>/lookups/ (no absolute paths, no `..`, no symbolic links that lead out of it)",
             )
         };
         let refuse = || refuse_because("");

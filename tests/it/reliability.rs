@@ -695,6 +695,11 @@ fn memory_budgets_stop_with_the_command_and_the_limit() {
             &[("SPLEVAL_MAX_GROUPS", "10")][..],
             "| makeresults count=50 | streamstats count as n | eventstats count by n",
         ),
+        // Per-group windows: each group keeps its own.
+        (
+            &[("SPLEVAL_MAX_GROUPS", "10")][..],
+            "| makeresults count=50 | streamstats count as n | streamstats window=3 global=false count by n",
+        ),
     ] {
         all.push_str(&format!("$ {env:?} {spl}\n{}\n", run(env, spl)));
     }
