@@ -196,6 +196,35 @@ struct DedupOp {
     held: Vec<Event>,
 }
 
+impl DedupCmd {
+    /// `(fields, count, keepempty)` when this dedup keeps, per combination
+    /// of values, the first N events in search order and nothing else
+    /// (not `consecutive`, not `keepevents`): what the buffer before it
+    /// need hold ([`crate::commands::support::pipeline`]).
+    pub(crate) fn keeps_first(&self) -> Option<(Vec<String>, usize, bool)> {
+        let mut keepempty = false;
+        for o in &self.options {
+            let b = o.as_bool()?;
+            match o.key.to_ascii_lowercase().as_str() {
+                "keepempty" => keepempty = b,
+                _ if b => return None,
+                _ => {}
+            }
+        }
+        let n = usize::try_from(self.count.unwrap_or(1).max(1)).ok()?;
+        let fields = self.fields.iter().map(|f| f.name.clone()).collect();
+        Some((fields, n, keepempty))
+    }
+}
+
+/// The combination of values dedup compares (None: a field is missing).
+pub(crate) fn dedup_key(ev: &Event, fields: &[String]) -> Option<Vec<String>> {
+    fields
+        .iter()
+        .map(|f| ev.get(f).map(|v| v.to_display("\n")))
+        .collect()
+}
+
 impl DedupOp {
     fn emit(&mut self, ev: Event, out: &mut Emit<'_>) -> Result<()> {
         if self.sortby.is_empty() {
@@ -209,19 +238,13 @@ impl DedupOp {
 
 impl Operator for DedupOp {
     fn push(&mut self, mut ev: Event, out: &mut Emit<'_>) -> Result<()> {
-        let mut key = Vec::with_capacity(self.fields.len());
-        for f in &self.fields {
-            match ev.get(f) {
-                Some(v) => key.push(v.to_display("\n")),
-                None => {
-                    return if self.keepempty {
-                        self.emit(ev, out)
-                    } else {
-                        Ok(())
-                    };
-                }
-            }
-        }
+        let Some(key) = dedup_key(&ev, &self.fields) else {
+            return if self.keepempty {
+                self.emit(ev, out)
+            } else {
+                Ok(())
+            };
+        };
         if self.consecutive {
             if self.last.as_ref() == Some(&key) {
                 return Ok(());

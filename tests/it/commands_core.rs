@@ -695,3 +695,81 @@ fn where_filters_with_eval_expressions() {
     assert_eq!(ids("* | where like(user, \"B%\")"), ["5"]);
     assert_eq!(ids("* | where user=\"b\" AND n=\"abc\""), ["3"]);
 }
+
+/// Issue 14: the buffer before a dedup keeps only the first N events of
+/// each combination (in search order). Checked against a model over events
+/// whose times are shuffled, tied and missing, with fields missing: the rows are the first N per key in (time desc, input
+/// order), then in that order.
+#[test]
+fn dedup_buffer_keeps_what_dedup_keeps() {
+    let mut seed = 0x9e37_79b9_u64;
+    let mut rnd = |m: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % m
+    };
+    let mut evs = Vec::new();
+    for i in 0..400 {
+        let mut o = serde_json::Map::new();
+        o.insert("id".into(), json!(i.to_string()));
+        if rnd(10) > 0 {
+            o.insert("_time".into(), json!(1000 + rnd(40)));
+        }
+        match rnd(8) {
+            0 => {}
+            1 => {
+                o.insert("u".into(), json!(["a", "b"]));
+            }
+            k => {
+                o.insert("u".into(), json!(format!("u{}", k % 4)));
+            }
+        }
+        if rnd(6) > 0 {
+            o.insert("h".into(), json!(format!("h{}", rnd(3))));
+        }
+        evs.push(serde_json::Value::Object(o));
+    }
+    // Search order: newest first (no time: last), then input order.
+    let mut order: Vec<usize> = (0..evs.len()).collect();
+    let t = |i: usize| evs[i]["_time"].as_u64().map_or(-1, |t| t as i64);
+    order.sort_by_key(|&i| (std::cmp::Reverse(t(i)), i));
+    let key = |i: usize, fields: &[&str]| -> Option<String> {
+        let mut k = String::new();
+        for f in fields {
+            let v = &evs[i][*f];
+            let text = match v {
+                // A JSON array is the field `u{}`, not `u`.
+                serde_json::Value::Null | serde_json::Value::Array(_) => return None,
+                other => other.as_str().unwrap().to_string(),
+            };
+            k.push_str(&text);
+            k.push('\u{1}');
+        }
+        Some(k)
+    };
+    let input = nd(&evs);
+    for (spl, fields, n, keepempty) in [
+        ("* | dedup u", &["u"][..], 1, false),
+        ("* | dedup 3 u", &["u"][..], 3, false),
+        ("* | dedup u h", &["u", "h"][..], 1, false),
+        ("* | dedup 2 h keepempty=true", &["h"][..], 2, true),
+    ] {
+        let mut seen = std::collections::HashMap::new();
+        let mut want = Vec::new();
+        for &i in &order {
+            match key(i, fields) {
+                None if keepempty => want.push(i.to_string()),
+                None => {}
+                Some(k) => {
+                    let c = seen.entry(k).or_insert(0);
+                    if *c < n {
+                        *c += 1;
+                        want.push(i.to_string());
+                    }
+                }
+            }
+        }
+        assert_eq!(col(&run_spl(spl, &input), "id"), want, "{spl}");
+    }
+}

@@ -143,18 +143,31 @@ pub struct Plan {
 
 /// Buffers events and releases them in Splunk's search order. When only the
 /// first or last N in that order are read (`head N`, `tail N` right after),
-/// only those are kept: memory stays flat however many events arrive.
+/// only those are kept; before a `dedup`, only the first N of each
+/// combination of its fields: memory stays flat however many events
+/// arrive (for dedup: grows with the combinations).
 struct TimeOrder {
     buf: Vec<Event>,
     keep: Keep,
+    /// For [`Keep::PerKey`]: per combination, its first events so far.
+    keyed: std::collections::HashMap<Vec<String>, Vec<Event>>,
 }
 
-#[derive(Clone, Copy)]
 enum Keep {
     All,
     First(usize),
     Last(usize),
+    /// The first N per combination of these fields; events lacking one
+    /// are kept (`keepempty=true`) or dropped.
+    PerKey {
+        fields: Vec<String>,
+        n: usize,
+        keepempty: bool,
+    },
 }
+
+/// Past this count per combination, a dedup's buffer keeps everything.
+const PER_KEY_MAX: usize = 1000;
 
 impl TimeOrder {
     fn new(next: Option<&dyn crate::spl::ast::Command>) -> TimeOrder {
@@ -162,9 +175,16 @@ impl TimeOrder {
             Some(a) => match (
                 a.downcast_ref::<crate::commands::head::HeadCmd>(),
                 a.downcast_ref::<crate::commands::tail::TailCmd>(),
+                a.downcast_ref::<crate::commands::dedup::DedupCmd>()
+                    .and_then(|d| d.keeps_first()),
             ) {
-                (Some(h), _) => Keep::First(usize::try_from(h.count).unwrap_or(usize::MAX)),
-                (_, Some(t)) => Keep::Last(usize::try_from(t.count).unwrap_or(usize::MAX)),
+                (Some(h), _, _) => Keep::First(usize::try_from(h.count).unwrap_or(usize::MAX)),
+                (_, Some(t), _) => Keep::Last(usize::try_from(t.count).unwrap_or(usize::MAX)),
+                (_, _, Some((fields, n, keepempty))) if n <= PER_KEY_MAX => Keep::PerKey {
+                    fields,
+                    n,
+                    keepempty,
+                },
                 _ => Keep::All,
             },
             None => Keep::All,
@@ -172,6 +192,7 @@ impl TimeOrder {
         TimeOrder {
             buf: Vec::new(),
             keep,
+            keyed: std::collections::HashMap::new(),
         }
     }
 
@@ -179,6 +200,11 @@ impl TimeOrder {
     fn trim(&mut self) {
         match self.keep {
             Keep::All => self.buf.sort_by(Event::search_order),
+            Keep::PerKey { .. } => {
+                self.buf
+                    .extend(std::mem::take(&mut self.keyed).into_values().flatten());
+                self.buf.sort_by(Event::search_order);
+            }
             Keep::First(n) => {
                 self.buf.sort_by(Event::search_order);
                 self.buf.truncate(n);
@@ -194,6 +220,30 @@ impl TimeOrder {
 
 impl Operator for TimeOrder {
     fn push(&mut self, ev: Event, _out: &mut Emit<'_>) -> Result<()> {
+        if let Keep::PerKey {
+            fields,
+            n,
+            keepempty,
+        } = &self.keep
+        {
+            match crate::commands::dedup::dedup_key(&ev, fields) {
+                None if *keepempty => self.buf.push(ev),
+                None => {}
+                Some(key) => {
+                    let kept = self.keyed.entry(key).or_default();
+                    if kept.len() < *n {
+                        kept.push(ev);
+                    } else if let Some(worst) = kept
+                        .iter_mut()
+                        .max_by(|a, b| Event::search_order(a, b))
+                        .filter(|w| Event::search_order(&ev, w).is_lt())
+                    {
+                        *worst = ev;
+                    }
+                }
+            }
+            return Ok(());
+        }
         self.buf.push(ev);
         if let Keep::First(n) | Keep::Last(n) = self.keep {
             if self.buf.len() >= n.saturating_mul(2).max(1024) {
