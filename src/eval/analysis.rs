@@ -50,17 +50,12 @@ impl Compiled {
             Compiled::Call { name, args, .. } => match name.as_str() {
                 "lower" | "upper" | "trim" | "ltrim" | "rtrim" | "substr" | "split" | "mvindex"
                 | "mvdedup" | "mvsort" => args.first().is_some_and(|a| a.text_sources(needle, out)),
-                "replace" => match args.as_slice() {
-                    [x, Compiled::Lit(Value::Str(re)), Compiled::Lit(Value::Str(with))]
-                        if with.is_empty() && strips_prefix(re) =>
-                    {
-                        x.text_sources(needle, out)
-                    }
-                    _ => false,
-                },
+                "replace" => replace_sources(args, needle, out),
                 _ => false,
             },
             Compiled::Special(s, args) => match s {
+                // `replace` with a literal regex, compiled at plan time.
+                Special::Replace(..) => replace_sources(args, needle, out),
                 Special::Null => true,
                 Special::Coalesce => args.iter().all(|a| a.text_sources(needle, out)),
                 Special::If => args.iter().skip(1).all(|a| a.text_sources(needle, out)),
@@ -74,6 +69,18 @@ impl Compiled {
             Compiled::Binary(BinOp::Concat, ..) => false,
             _ => false,
         }
+    }
+}
+
+/// `replace(x, "^…", "")`: what is left is a suffix of `x`.
+fn replace_sources(args: &[Compiled], needle: &str, out: &mut Vec<String>) -> bool {
+    match args {
+        [x, Compiled::Lit(Value::Str(re)), Compiled::Lit(Value::Str(with))]
+            if with.is_empty() && strips_prefix(re) =>
+        {
+            x.text_sources(needle, out)
+        }
+        _ => false,
     }
 }
 

@@ -31,6 +31,10 @@ pub enum Special {
     In,
     True,
     False,
+    /// `replace(X, "regex", "replacement")` with a literal regex, compiled once.
+    Replace(std::sync::Arc<crate::base::regex_util::Regex>, String),
+    /// `match(X, "regex")` with a literal regex, compiled once.
+    Match(std::sync::Arc<crate::base::regex_util::Regex>),
 }
 
 #[derive(Debug)]
@@ -104,6 +108,22 @@ pub fn compile(e: &Expr, ctx: &FnCtx) -> Result<Compiled> {
                     let m = Matcher::from_search_text(value, ctx).map_err(|e| e.at(*s))?;
                     Some(Special::SearchMatch(Box::new(m)))
                 }
+                // A literal regex is compiled here, once; one that does not
+                // compile is left to the call, which reports it per event as before.
+                "replace" => match args.as_slice() {
+                    [_, Expr::Str { value: p, .. }, Expr::Str { value: r, .. }] => {
+                        crate::base::regex_util::compile(p)
+                            .ok()
+                            .map(|re| Special::Replace(re, r.clone()))
+                    }
+                    _ => None,
+                },
+                "match" => match args.as_slice() {
+                    [_, Expr::Str { value: p, .. }] => {
+                        crate::base::regex_util::compile(p).ok().map(Special::Match)
+                    }
+                    _ => None,
+                },
                 _ => None,
             };
             let cargs = args
@@ -184,20 +204,28 @@ fn eval_ref<'e>(c: &'e Compiled, ev: &'e dyn Fields, ctx: &FnCtx) -> Result<Cow<
 /// A value made by a function or an operator, if it is within the memory
 /// budgets ([`crate::base::budget`]): values in a multivalue, bytes in a
 /// string.
-fn within_budget(v: Value, what: &str) -> Result<Value> {
+fn within_budget(v: Value, what: &dyn Fn() -> String) -> Result<Value> {
     use crate::base::budget::{STRING, VALUES};
+    // What made it (`replace()`) is named only when a budget is exceeded.
+    let check = |b: &crate::base::budget::Budget, n: usize| {
+        if n > b.get() {
+            Err(b.exceeded(&what()))
+        } else {
+            Ok(())
+        }
+    };
     match &v {
-        Value::Str(s) => STRING.check(s.len(), what)?,
+        Value::Str(s) => check(&STRING, s.len())?,
         Value::Multi(m) => {
-            VALUES.check(m.len(), what)?;
-            STRING.check(
+            check(&VALUES, m.len())?;
+            check(
+                &STRING,
                 m.iter()
                     .map(|x| match x {
                         Value::Str(s) => s.len(),
                         _ => 8,
                     })
                     .sum(),
-                what,
             )?;
         }
         _ => {}
@@ -215,7 +243,7 @@ pub fn eval(c: &Compiled, ev: &dyn Fields, ctx: &FnCtx) -> Result<Value> {
                 .map(|a| eval(a, ev, ctx))
                 .collect::<Result<Vec<_>>>()?;
             let v = imp(&vals, ctx).map_err(|m| SplError::runtime(format!("{name}(): {m}")))?;
-            within_budget(v, &format!("{name}()"))?
+            within_budget(v, &|| format!("{name}()"))?
         }
         Compiled::Special(s, args) => special(s, args, ev, ctx)?,
         Compiled::Unary(op, inner) => {
@@ -231,7 +259,7 @@ pub fn eval(c: &Compiled, ev: &dyn Fields, ctx: &FnCtx) -> Result<Value> {
                 },
             }
         }
-        Compiled::Binary(op, l, r) => within_budget(binary(*op, l, r, ev, ctx)?, "an operator")?,
+        Compiled::Binary(op, l, r) => within_budget(binary(*op, l, r, ev, ctx)?, &|| "an operator".into())?,
         Compiled::In(x, list) => {
             let v = eval_ref(x, ev, ctx)?;
             let mut hit = false;
@@ -385,6 +413,17 @@ fn special(s: &Special, args: &[Compiled], ev: &dyn Fields, ctx: &FnCtx) -> Resu
         Special::IsNotNull => Value::Bool(!eval_ref(&args[0], ev, ctx)?.is_null()),
         Special::Null => Value::Null,
         Special::Now => Value::Num(ctx.now),
+        Special::Replace(re, repl) => {
+            let v = eval_ref(&args[0], ev, ctx)?;
+            let out = crate::functions::string::replace_with(re, &v, repl)
+                .map_err(|m| SplError::runtime(format!("replace(): {m}")))?;
+            within_budget(out, &|| "replace()".into())?
+        }
+        Special::Match(re) => {
+            let v = eval_ref(&args[0], ev, ctx)?;
+            crate::functions::string::match_with(re, &v)
+                .map_err(|m| SplError::runtime(format!("match(): {m}")))?
+        }
         Special::True => Value::Bool(true),
         Special::False => Value::Bool(false),
         Special::In => {

@@ -222,11 +222,21 @@ fn replace(args: &[Value], _: &FnCtx) -> Result<Value, String> {
     if any_null(args) {
         return Ok(Value::Null);
     }
-    let pattern = text_of(&args[1]).unwrap_or_default().into_owned();
-    let replacement = text_of(&args[2]).unwrap_or_default().into_owned();
+    let pattern = text_of(&args[1]).unwrap_or_default();
+    let replacement = text_of(&args[2]).unwrap_or_default();
     let re = regex_util::compile(&pattern)?;
-    map_values(&args[0], &mut |x| match text_of(x) {
-        Some(t) => replace_all(&re, &t, &replacement).map(Value::Str),
+    replace_with(&re, &args[0], &replacement)
+}
+
+/// `replace()` with its regex compiled (the evaluator compiles a literal
+/// pattern once, at plan time).
+pub(crate) fn replace_with(
+    re: &regex_util::Regex,
+    v: &Value,
+    replacement: &str,
+) -> Result<Value, String> {
+    map_values(v, &mut |x| match text_of(x) {
+        Some(t) => replace_all(re, &t, replacement).map(Value::Str),
         None => Ok(Value::Null),
     })
 }
@@ -386,7 +396,15 @@ fn match_fn(args: &[Value], _: &FnCtx) -> Result<Value, String> {
     }
     let pattern = text_of(&args[1]).unwrap_or_default();
     let re = regex_util::compile(&pattern)?;
-    any_value(&args[0], &mut |t| regex_util::is_match(&re, t))
+    match_with(&re, &args[0])
+}
+
+/// `match()` with its regex compiled (see [`replace_with`]).
+pub(crate) fn match_with(re: &regex_util::Regex, v: &Value) -> Result<Value, String> {
+    if v.is_null() {
+        return Ok(Value::Null);
+    }
+    any_value(v, &mut |t| regex_util::is_match(re, t))
 }
 
 // ---------------------------------------------------------------- printf
