@@ -6,8 +6,8 @@
 //! example; examples over Splunk's sample data run over small inputs of the
 //! same shape.
 
-use crate::common::{col, fails, in_order, run_spl};
-use serde_json::json;
+use crate::common::{col, fails, in_order, ndjson, run_spl};
+use serde_json::{json, Value};
 
 // ---- stats --------------------------------------------------------------------
 
@@ -79,4 +79,647 @@ fn wildcard_aggregations_outside_stats_are_refused() {
         assert_ne!(code, 0, "{spl}");
         assert!(err.contains("supported by stats only"), "{spl}: {err}");
     }
+}
+
+/// Earthquake-like events: magnitude and its type.
+fn quakes() -> String {
+    in_order(&[
+        json!({"mag": "2.5", "magType": "ml"}),
+        json!({"mag": "3.5", "magType": "ml"}),
+        json!({"mag": "4", "magType": "md"}),
+        json!({"mag": "1", "magType": "md"}),
+        json!({"mag": "6", "magType": "ml"}),
+    ])
+}
+
+// Search Reference, stats, Example "Calculate a wide range of statistics by a
+// specific field": `stats count(mag), max(mag), min(mag), range(mag),
+// avg(mag) BY magType`.
+#[test]
+fn stats_wide_range_of_statistics_by_type() {
+    let r = run_spl(
+        "* | stats count(mag), max(mag), min(mag), range(mag), avg(mag) BY magType",
+        &quakes(),
+    );
+    assert_eq!(col(&r, "magType"), ["md", "ml"]);
+    assert_eq!(col(&r, "count(mag)"), ["2", "3"]);
+    assert_eq!(col(&r, "max(mag)"), ["4", "6"]);
+    assert_eq!(col(&r, "min(mag)"), ["1", "2.5"]);
+    assert_eq!(col(&r, "range(mag)"), ["3", "3.5"]);
+    assert_eq!(col(&r, "avg(mag)"), ["2.5", "4"]);
+}
+
+// Same page, Example "…the mean, standard deviation, and variance of the
+// magnitudes": `stats mean(mag), stdev(mag), var(mag) BY magType` (sample
+// statistics: n - 1).
+#[test]
+fn stats_mean_stdev_var_by_type() {
+    let r = run_spl(
+        "* | stats mean(mag), stdev(mag), var(mag) BY magType | eval sd=round('stdev(mag)', 4)",
+        &quakes(),
+    );
+    assert_eq!(col(&r, "mean(mag)"), ["2.5", "4"]);
+    assert_eq!(col(&r, "var(mag)"), ["4.5", "3.25"]);
+    assert_eq!(col(&r, "sd"), ["2.1213", "1.8028"]);
+}
+
+/// Ten events with v = 10 … 1 (newest first) and a category h.
+fn tens() -> String {
+    let hs = ["a", "b", "a", "b", "a", "a", "b", "a", "a", "c"];
+    let evs: Vec<Value> = (0..10)
+        .map(|k| json!({"v": (10 - k).to_string(), "h": hs[k]}))
+        .collect();
+    in_order(&evs)
+}
+
+// Search Reference, stats (Stats function options) with "Statistical and
+// charting functions": perc95 and its short form p95 give the same value;
+// perc50 renamed with AS; range, sumsq, stdev (sample) and stdevp
+// (population), mode.
+#[test]
+fn stats_percentiles_and_spread() {
+    let r = run_spl(
+        "* | stats perc95(v), p95(v), perc50(v) AS med, range(v), sumsq(v), \
+         stdev(v) AS sd, stdevp(v) AS sdp, mode(h) | eval sd=round(sd,4), sdp=round(sdp,4)",
+        &tens(),
+    );
+    assert_eq!(col(&r, "perc95(v)"), ["9.55"]);
+    assert_eq!(col(&r, "p95(v)"), ["9.55"]);
+    assert_eq!(col(&r, "med"), ["5.5"]);
+    assert_eq!(col(&r, "range(v)"), ["9"]);
+    assert_eq!(col(&r, "sumsq(v)"), ["385"]);
+    assert_eq!(col(&r, "sd"), ["3.0277"]);
+    assert_eq!(col(&r, "sdp"), ["2.8723"]);
+    assert_eq!(col(&r, "mode(h)"), ["a"]);
+}
+
+// Search Reference, stats, Examples "Return a list of the unique values" and
+// "distinct count": values() is the distinct values in lexicographic order,
+// list() every value in order, dc() the number of distinct values.
+#[test]
+fn stats_dc_values_list() {
+    let r = run_spl(
+        "* | stats dc(h) AS hosts, values(v) AS vs, list(h) AS hs",
+        &tens(),
+    );
+    assert_eq!(col(&r, "hosts"), ["3"]);
+    assert_eq!(
+        col(&r, "vs"),
+        [r#"["1","10","2","3","4","5","6","7","8","9"]"#]
+    );
+    assert_eq!(
+        col(&r, "hs"),
+        [r#"["a","b","a","b","a","a","b","a","a","c"]"#]
+    );
+}
+
+// Search Reference, stats, Example "Determine how much email comes from each
+// domain": `stats count BY from_domain | sort -count`; with AS renames and a
+// second aggregation.
+#[test]
+fn stats_count_by_then_sort() {
+    let r = run_spl(
+        "* | stats count AS n, sum(v) AS total BY h | sort -n",
+        &tens(),
+    );
+    assert_eq!(col(&r, "h"), ["a", "b", "c"]);
+    assert_eq!(col(&r, "n"), ["6", "3", "1"]);
+    assert_eq!(col(&r, "total"), ["34", "20", "1"]);
+    let r = run_spl("* | stats count BY h | sort count", &tens());
+    assert_eq!(col(&r, "h"), ["c", "b", "a"]);
+}
+
+// Search Reference, stats, BY several fields (Example "Search the access logs,
+// and return the number of hits … by host and status"): one row per
+// combination, sorted by the BY values.
+#[test]
+fn stats_by_several_fields() {
+    let r = run_spl(
+        "* | stats count AS hits, sum(bytes) AS b BY host, status",
+        &web(),
+    );
+    assert_eq!(col(&r, "host"), ["www1", "www1", "www2", "www2", "www3"]);
+    assert_eq!(col(&r, "status"), ["200", "404", "200", "503", "200"]);
+    assert_eq!(col(&r, "hits"), ["1", "1", "1", "1", "1"]);
+    assert_eq!(col(&r, "b"), ["100", "300", "50", "50", ""]);
+}
+
+// Search Reference, "Statistical and charting functions", Event order
+// functions: first/last are the first and last seen (newest first),
+// earliest/latest by `_time`.
+#[test]
+fn stats_event_order_functions() {
+    let r = run_spl(
+        "* | stats first(v), last(v), earliest(v), latest(v), min(h), max(h)",
+        &tens(),
+    );
+    assert_eq!(col(&r, "first(v)"), ["10"]);
+    assert_eq!(col(&r, "last(v)"), ["1"]);
+    assert_eq!(col(&r, "earliest(v)"), ["1"]);
+    assert_eq!(col(&r, "latest(v)"), ["10"]);
+    assert_eq!(col(&r, "min(h)"), ["a"]);
+    assert_eq!(col(&r, "max(h)"), ["c"]);
+}
+
+// ---- eventstats -----------------------------------------------------------------
+
+/// Events with foo = 1 … 6 and a group bar.
+fn foos() -> String {
+    in_order(&[
+        json!({"foo": "1", "bar": "a", "bytes": "10"}),
+        json!({"foo": "2", "bar": "b", "bytes": "20"}),
+        json!({"foo": "3", "bar": "a", "bytes": "30"}),
+        json!({"foo": "4", "bar": "b", "bytes": "40"}),
+        json!({"foo": "5", "bar": "a", "bytes": "50"}),
+        json!({"foo": "6", "bar": "a", "bytes": "60"}),
+    ])
+}
+
+// Search Reference, eventstats, Examples "Compute the overall average
+// duration and add it to each event" (`eventstats avg(duration) AS avgdur`)
+// and "…search for events above the average": a following `where`.
+#[test]
+fn eventstats_overall_average_on_each_event() {
+    let r = run_spl(
+        "* | eventstats avg(foo) AS avgfoo | table foo avgfoo",
+        &foos(),
+    );
+    assert_eq!(col(&r, "foo"), ["1", "2", "3", "4", "5", "6"]);
+    assert_eq!(col(&r, "avgfoo"), ["3.5"; 6]);
+    let r = run_spl(
+        "* | eventstats avg(foo) AS avgfoo | where foo > avgfoo",
+        &foos(),
+    );
+    assert_eq!(col(&r, "foo"), ["4", "5", "6"]);
+}
+
+// Search Reference, eventstats, Example "…by a field" (`eventstats
+// avg(duration) AS avgdur BY date_minute`), and a quoted new name with
+// spaces; the events stay in their order.
+#[test]
+fn eventstats_by_with_quoted_name() {
+    let r = run_spl("* | eventstats avg(foo) AS avgfoo BY bar", &foos());
+    assert_eq!(col(&r, "bar"), ["a", "b", "a", "b", "a", "a"]);
+    assert_eq!(
+        col(&r, "avgfoo"),
+        ["3.75", "3", "3.75", "3", "3.75", "3.75"]
+    );
+    let r = run_spl("* | eventstats count AS \"Count by bar\" BY bar", &foos());
+    assert_eq!(col(&r, "Count by bar"), ["4", "2", "4", "2", "4", "4"]);
+}
+
+// Search Reference, eventstats: a total beside each result for a percentage
+// (`stats count BY … | eventstats sum(count) AS total | eval percent=…`).
+#[test]
+fn eventstats_total_for_percentages() {
+    let r = run_spl(
+        "* | stats count BY bar | eventstats sum(count) AS total \
+         | eval percent=round(count*100/total, 1)",
+        &foos(),
+    );
+    assert_eq!(col(&r, "bar"), ["a", "b"]);
+    assert_eq!(col(&r, "total"), ["6", "6"]);
+    assert_eq!(col(&r, "percent"), ["66.7", "33.3"]);
+}
+
+// ---- streamstats ----------------------------------------------------------------
+
+// Search Reference, streamstats, Examples "Compute the average of a field, with
+// a by clause, for each event" (`streamstats avg(foo) by bar`) and the running
+// count (`streamstats count`).
+#[test]
+fn streamstats_running_average_by_and_count() {
+    let r = run_spl("* | streamstats avg(foo) BY bar", &foos());
+    assert_eq!(col(&r, "avg(foo)"), ["1", "2", "2", "3", "3", "3.75"]);
+    let r = run_spl("* | streamstats count AS n", &foos());
+    assert_eq!(col(&r, "n"), ["1", "2", "3", "4", "5", "6"]);
+}
+
+// Search Reference, streamstats, window and global: "Compute the average value
+// of a field over the last 5 events" (`streamstats avg(foo) window=5`); with
+// `global=false` each BY group has its own window, with the default
+// `global=true` one window over all results.
+#[test]
+fn streamstats_window_and_global() {
+    let r = run_spl("* | streamstats avg(foo) window=2", &foos());
+    assert_eq!(
+        col(&r, "avg(foo)"),
+        ["1", "1.5", "2.5", "3.5", "4.5", "5.5"]
+    );
+    let r = run_spl(
+        "* | streamstats global=false window=2 avg(foo) BY bar",
+        &foos(),
+    );
+    assert_eq!(col(&r, "avg(foo)"), ["1", "2", "2", "3", "4", "5.5"]);
+    let r = run_spl("* | streamstats window=2 avg(foo) BY bar", &foos());
+    assert_eq!(col(&r, "avg(foo)"), ["1", "2", "3", "4", "5", "5.5"]);
+}
+
+// Search Reference, streamstats, reset_after: "…reset the statistics after
+// the expression is true" (the page's `reset_after="("bytes_total >
+// …")"`); reset_before resets before the event it is true for.
+#[test]
+fn streamstats_reset_after_and_before() {
+    let r = run_spl(
+        "* | streamstats sum(bytes) AS total reset_after=\"(total > 50)\"",
+        &foos(),
+    );
+    assert_eq!(col(&r, "total"), ["10", "30", "60", "40", "90", "60"]);
+    let r = run_spl(
+        "* | streamstats sum(bytes) AS total reset_before=\"(bytes == 40)\"",
+        &foos(),
+    );
+    assert_eq!(col(&r, "total"), ["10", "30", "60", "40", "90", "150"]);
+}
+
+// Search Reference, streamstats, Example "Calculate the running total of
+// distinct users" (`streamstats dc(userid) AS dc_users`), and `current=false`
+// with `last(_time)`: the previous event's time.
+#[test]
+fn streamstats_running_dc_and_previous_time() {
+    let r = run_spl("* | streamstats dc(bar) AS d", &foos());
+    assert_eq!(col(&r, "d"), ["1", "2", "2", "2", "2", "2"]);
+    let r = run_spl(
+        "* | streamstats current=false last(_time) AS prev | eval gap=prev-_time",
+        &foos(),
+    );
+    assert_eq!(
+        col(&r, "prev"),
+        ["", "1006", "1005", "1004", "1003", "1002"]
+    );
+    assert_eq!(col(&r, "gap"), ["", "1", "1", "1", "1", "1"]);
+}
+
+// ---- where --------------------------------------------------------------------
+
+fn people() -> String {
+    in_order(&[
+        json!({"first_name": "Ann", "last_name": "Lee", "error": "404", "count by host": "3", "ip": "10.1.2.3"}),
+        json!({"first_name": "Bo", "last_name": "Ng", "error": "500", "count by host": "1", "ip": "192.168.0.1"}),
+        json!({"first_name": "Cy", "error": "200", "count by host": "7", "ip": "8.8.8.8"}),
+    ])
+}
+
+// Search Reference, where, Usage: a field name with spaces is written in
+// single quotes (`where 'count by host' > 2`), and isnull/LIKE/IN in the
+// expression.
+#[test]
+fn where_quoted_names_and_functions() {
+    let r = run_spl(
+        "* | where 'count by host' > 2 | table first_name",
+        &people(),
+    );
+    assert_eq!(col(&r, "first_name"), ["Ann", "Cy"]);
+    let r = run_spl("* | where isnull(last_name) | table first_name", &people());
+    assert_eq!(col(&r, "first_name"), ["Cy"]);
+    let r = run_spl(
+        "* | where first_name LIKE \"A%\" OR first_name IN (\"Cy\") | table first_name",
+        &people(),
+    );
+    assert_eq!(col(&r, "first_name"), ["Ann", "Cy"]);
+    let r = run_spl(
+        "* | where len(first_name) == 2 AND NOT error=500 | table first_name",
+        &people(),
+    );
+    assert_eq!(col(&r, "first_name"), ["Cy"]);
+}
+
+// ---- fields / table ---------------------------------------------------------------
+
+// Search Reference, fields, Examples: a comma list with wildcards keeps the
+// named and matching fields (and `_raw`/`_time`); `fields - _*` removes the
+// internal ones too.
+#[test]
+fn fields_comma_list_with_wildcards() {
+    let r = run_spl("* | fields first_name, l* | fields - _*", &people());
+    assert_eq!(
+        r,
+        [
+            json!({"first_name": "Ann", "last_name": "Lee"}),
+            json!({"first_name": "Bo", "last_name": "Ng"}),
+            json!({"first_name": "Cy"}),
+        ]
+    );
+}
+
+// Search Reference, table: a field name with spaces in quotes, and wildcards
+// (`table first* error`).
+#[test]
+fn table_quoted_and_wildcard_names() {
+    let r = run_spl("* | table \"count by host\" first* error", &people());
+    assert_eq!(col(&r, "count by host"), ["3", "1", "7"]);
+    assert_eq!(col(&r, "first_name"), ["Ann", "Bo", "Cy"]);
+    assert_eq!(col(&r, "error"), ["404", "500", "200"]);
+    assert_eq!(col(&r, "last_name"), ["", "", ""]);
+}
+
+// ---- eval (command) --------------------------------------------------------------
+
+// Search Reference, eval, Example "Concatenate values from two fields"
+// (`eval full_name = first_name." ".last_name`): a missing field makes the
+// result null.
+#[test]
+fn eval_concatenation_example() {
+    let r = run_spl(
+        "* | eval full_name = first_name.\" \".last_name | table full_name",
+        &people(),
+    );
+    assert_eq!(col(&r, "full_name"), ["Ann Lee", "Bo Ng", ""]);
+}
+
+// Search Reference, eval, Example "Use the case function to determine the
+// status": `eval error_msg = case(error == 404, "Not found", error == 500,
+// "Internal Server Error", error == 200, "OK")`.
+#[test]
+fn eval_case_example() {
+    let r = run_spl(
+        "* | eval error_msg = case(error == 404, \"Not found\", error == 500, \
+         \"Internal Server Error\", error == 200, \"OK\") | table error_msg",
+        &people(),
+    );
+    assert_eq!(
+        col(&r, "error_msg"),
+        ["Not found", "Internal Server Error", "OK"]
+    );
+}
+
+// Search Reference, eval, Example "Create a field that is the sum of the
+// areas of two circles": `pi() * pow(radius_a, 2) + pi() * pow(radius_b, 2)`.
+#[test]
+fn eval_sum_of_areas_example() {
+    let input = in_order(&[
+        json!({"radius_a": "1", "radius_b": "2"}),
+        json!({"radius_a": "2", "radius_b": "0"}),
+    ]);
+    let r = run_spl(
+        "* | eval sum_of_areas = pi() * pow(radius_a, 2) + pi() * pow(radius_b, 2) \
+         | eval s=round(sum_of_areas, 2)",
+        &input,
+    );
+    assert_eq!(col(&r, "s"), ["15.71", "12.57"]);
+}
+
+// Search Reference, eval: "separate multiple expressions with a comma"; a
+// later one reads a field an earlier one assigned, and an expression may
+// overwrite the field it reads; `if` with cidrmatch (Example "…whether the
+// address is internal").
+#[test]
+fn eval_several_assignments_and_if() {
+    let r = run_spl(
+        "* | eval x=1, y=x+1, z=y*10, first_name=lower(first_name), \
+         internal=if(cidrmatch(\"10.0.0.0/8\", ip) OR cidrmatch(\"192.168.0.0/16\", ip), \"yes\", \"no\") \
+         | table x y z first_name internal",
+        &people(),
+    );
+    assert_eq!(col(&r, "z"), ["20", "20", "20"]);
+    assert_eq!(col(&r, "first_name"), ["ann", "bo", "cy"]);
+    assert_eq!(col(&r, "internal"), ["yes", "yes", "no"]);
+}
+
+// ---- rare / top --------------------------------------------------------------------
+
+fn users() -> String {
+    in_order(&[
+        json!({"u": "x", "h": "h1"}),
+        json!({"u": "x", "h": "h1"}),
+        json!({"u": "y", "h": "h1"}),
+        json!({"u": "x", "h": "h2"}),
+        json!({"u": "z", "h": "h2"}),
+        json!({"u": "w", "h": "h2"}),
+        json!({"u": "y", "h": "h2"}),
+    ])
+}
+
+// Search Reference, rare: `countfield`, `percentfield`, `limit`, and
+// `showcount=f showperc=f` leaving the two fields out.
+#[test]
+fn rare_count_percent_fields_and_limit() {
+    let r = run_spl("* | rare limit=2 u countfield=n percentfield=pc", &users());
+    assert_eq!(col(&r, "u"), ["w", "z"]);
+    assert_eq!(col(&r, "n"), ["1", "1"]);
+    assert_eq!(col(&r, "pc"), ["14.285714", "14.285714"]);
+    let r = run_spl("* | rare u showcount=f showperc=f", &users());
+    assert_eq!(r[0], json!({"u": "w"}));
+    assert_eq!(col(&r, "u"), ["w", "z", "y", "x"]);
+}
+
+// Search Reference, rare: `useother` with `otherstr` adds one row for the
+// values past the limit; `by` ranks within each group (percent of the group).
+#[test]
+fn rare_useother_and_by() {
+    let r = run_spl("* | rare u limit=2 useother=t otherstr=REST", &users());
+    assert_eq!(col(&r, "u"), ["w", "z", "REST"]);
+    assert_eq!(col(&r, "count"), ["1", "1", "5"]);
+    assert_eq!(col(&r, "percent"), ["14.285714", "14.285714", "71.428571"]);
+    let r = run_spl("* | rare u BY h", &users());
+    assert_eq!(col(&r, "h"), ["h1", "h1", "h2", "h2", "h2", "h2"]);
+    assert_eq!(col(&r, "u"), ["y", "x", "w", "x", "y", "z"]);
+    assert_eq!(
+        col(&r, "percent"),
+        [
+            "33.333333",
+            "66.666667",
+            "25.000000",
+            "25.000000",
+            "25.000000",
+            "25.000000"
+        ]
+    );
+}
+
+// Search Reference, top: `limit=0` returns every value; two fields count
+// their combinations; `top N … by` takes N per group.
+#[test]
+fn top_limit_zero_two_fields_and_by() {
+    let r = run_spl("* | top limit=0 u", &users());
+    assert_eq!(col(&r, "u"), ["x", "y", "w", "z"]);
+    assert_eq!(col(&r, "count"), ["3", "2", "1", "1"]);
+    let r = run_spl("* | top 1 u h", &users());
+    assert_eq!(col(&r, "u"), ["x"]);
+    assert_eq!(col(&r, "h"), ["h1"]);
+    assert_eq!(col(&r, "percent"), ["28.571429"]);
+    let r = run_spl("* | top 1 u BY h", &users());
+    assert_eq!(col(&r, "h"), ["h1", "h2"]);
+    assert_eq!(col(&r, "count"), ["2", "1"]);
+}
+
+// ---- timechart / chart / bin ---------------------------------------------------------
+
+/// Five events over about three hours before now (1700000000).
+fn hosts() -> String {
+    ndjson(&[
+        json!({"_time": 1700000000, "host": "a", "size": "10", "status": "200"}),
+        json!({"_time": 1699999990, "host": "b", "size": "20", "status": "404"}),
+        json!({"_time": 1699996400, "host": "a", "size": "30", "status": "200"}),
+        json!({"_time": 1699996300, "host": "c", "size": "40"}),
+        json!({"_time": 1699989200, "host": "a", "size": "50", "status": "500"}),
+    ])
+}
+
+// Search Reference, timechart: `span=1h` buckets, empty buckets filled with
+// 0 (cont=true, the default); `cont=false` leaves them out.
+#[test]
+fn timechart_span_and_cont() {
+    let r = run_spl("* | timechart span=1h count", &hosts());
+    assert_eq!(
+        col(&r, "_time"),
+        ["1699988400", "1699992000", "1699995600", "1699999200"]
+    );
+    assert_eq!(col(&r, "count"), ["1", "0", "2", "2"]);
+    let r = run_spl("* | timechart span=1h cont=false count", &hosts());
+    assert_eq!(col(&r, "count"), ["1", "2", "2"]);
+}
+
+// Search Reference, timechart: `limit` keeps the top series and `useother`
+// sums the rest into OTHER (`useother=f` drops them); `usenull=f` drops the
+// NULL series and `nullstr` names it.
+#[test]
+fn timechart_limit_useother_usenull_nullstr() {
+    let r = run_spl("* | timechart span=1h count BY host limit=1", &hosts());
+    assert_eq!(col(&r, "a"), ["1", "0", "1", "1"]);
+    assert_eq!(col(&r, "OTHER"), ["0", "0", "1", "1"]);
+    let r = run_spl(
+        "* | timechart span=1h count BY host limit=1 useother=f",
+        &hosts(),
+    );
+    assert_eq!(col(&r, "OTHER"), ["", "", "", ""]);
+    let r = run_spl("* | timechart span=1h count BY status usenull=f", &hosts());
+    assert!(r.iter().all(|row| row.get("NULL").is_none()), "{r:?}");
+    assert_eq!(col(&r, "200"), ["0", "0", "1", "1"]);
+    let r = run_spl(
+        "* | timechart span=1h count BY status nullstr=NONE",
+        &hosts(),
+    );
+    assert_eq!(col(&r, "NONE"), ["0", "0", "1", "0"]);
+}
+
+// Search Reference, chart: `chart count over host by status` (a NULL column
+// for results without status), and `chart avg(size) by host`.
+#[test]
+fn chart_over_by_and_by_one_field() {
+    let r = run_spl("* | chart count over host by status", &hosts());
+    assert_eq!(col(&r, "host"), ["a", "b", "c"]);
+    assert_eq!(col(&r, "200"), ["2", "0", "0"]);
+    assert_eq!(col(&r, "500"), ["1", "0", "0"]);
+    assert_eq!(col(&r, "NULL"), ["0", "0", "1"]);
+    let r = run_spl("* | chart avg(size) by host", &hosts());
+    assert_eq!(col(&r, "avg(size)"), ["30", "20", "40"]);
+}
+
+// Search Reference, bin: `span=` for numbers makes `lo-hi` ranges; `start`
+// and `end` widen the range; on `_time` the bin is the span's start.
+#[test]
+fn bin_numeric_span_start_end_and_time() {
+    let r = run_spl("* | bin size span=25 | stats count BY size", &hosts());
+    assert_eq!(col(&r, "size"), ["0-25", "25-50", "50-75"]);
+    assert_eq!(col(&r, "count"), ["2", "2", "1"]);
+    let r = run_spl(
+        "* | bin start=0 end=100 size span=50 | stats count BY size",
+        &hosts(),
+    );
+    assert_eq!(col(&r, "size"), ["0-50", "50-100"]);
+    assert_eq!(col(&r, "count"), ["4", "1"]);
+    let r = run_spl("* | bin _time span=1h | stats count BY _time", &hosts());
+    assert_eq!(col(&r, "_time"), ["1699988400", "1699995600", "1699999200"]);
+    assert_eq!(col(&r, "count"), ["1", "2", "2"]);
+}
+
+// Search Reference, tstats, Examples over indexed fields: `tstats count
+// where index=* by index`, `values(sourcetype) … by host`, `dc(host)`, and
+// `by _time span=1h`.
+#[test]
+fn tstats_over_indexed_fields() {
+    let input = ndjson(&[
+        json!({"_time": 1700000000, "index": "main", "sourcetype": "st1", "host": "a"}),
+        json!({"_time": 1699999990, "index": "main", "sourcetype": "st2", "host": "b"}),
+        json!({"_time": 1699996400, "index": "other", "sourcetype": "st1", "host": "a"}),
+    ]);
+    let r = run_spl("| tstats count where index=* by index", &input);
+    assert_eq!(col(&r, "index"), ["main", "other"]);
+    assert_eq!(col(&r, "count"), ["2", "1"]);
+    let r = run_spl(
+        "| tstats values(sourcetype) AS st where index=main by host",
+        &input,
+    );
+    assert_eq!(col(&r, "host"), ["a", "b"]);
+    assert_eq!(col(&r, "st"), ["st1", "st2"]);
+    let r = run_spl(
+        "| tstats dc(host) AS hosts where index=* by sourcetype",
+        &input,
+    );
+    assert_eq!(col(&r, "hosts"), ["1", "1"]);
+    let r = run_spl("| tstats count where index=* by _time span=1h", &input);
+    assert_eq!(col(&r, "_time"), ["1699995600", "1699999200"]);
+    assert_eq!(col(&r, "count"), ["1", "2"]);
+}
+
+// ---- more examples -----------------------------------------------------------------------
+
+// Search Reference, top and rare: without `limit` at most 10 values ("The
+// default is 10").
+#[test]
+fn top_and_rare_default_limit_is_ten() {
+    for spl in [
+        "| makeresults count=12 | streamstats count AS n | top n",
+        "| makeresults count=12 | streamstats count AS n | rare n",
+    ] {
+        let r = run_spl(spl, "");
+        assert_eq!(r.len(), 10, "{spl}");
+        assert_eq!(col(&r, "count"), ["1"; 10], "{spl}");
+    }
+}
+
+// Search Reference, eval, Example "Use eval to categorize values with case"
+// (the earthquake depths: Shallow, Mid, Deep): the first true condition wins
+// and the boundaries follow the comparisons; with no true condition (no
+// depth) the field is null.
+#[test]
+fn eval_case_categories() {
+    let input = in_order(&[
+        json!({"depth": "70"}),
+        json!({"depth": "71"}),
+        json!({"depth": "300"}),
+        json!({"depth": "301"}),
+        json!({"other": "1"}),
+    ]);
+    let r = run_spl(
+        "* | eval description=case(depth<=70, \"Shallow\", depth>70 AND depth<=300, \"Mid\", \
+         depth>300, \"Deep\")",
+        &input,
+    );
+    assert_eq!(
+        col(&r, "description"),
+        ["Shallow", "Mid", "Mid", "Deep", ""]
+    );
+}
+
+// Search Reference, chart, Example "Chart the ratio of the average … "size"
+// to the maximum "delay"" (`chart eval(avg(size)/max(delay)) AS ratio BY host
+// user`), and the same form in timechart and stats: an eval expression over
+// aggregations is not supported here; planning says so (grammar/README.md).
+#[test]
+fn eval_expression_over_aggregations_is_refused() {
+    for spl in [
+        "| makeresults | chart eval(avg(size)/max(delay)) AS ratio BY host",
+        "| makeresults | timechart span=1h eval(round(avg(size),1)) AS x",
+        "| makeresults | stats eval(avg(size)*2) AS y",
+    ] {
+        let (code, err) = fails(spl);
+        assert_ne!(code, 0, "{spl}");
+        assert!(
+            err.contains("unknown stats function 'eval'"),
+            "{spl}: {err}"
+        );
+    }
+    // The equivalent with stats and eval.
+    let input = in_order(&[
+        json!({"host": "a", "size": "10", "delay": "5"}),
+        json!({"host": "a", "size": "30", "delay": "2"}),
+        json!({"host": "b", "size": "20", "delay": "10"}),
+    ]);
+    let r = run_spl(
+        "* | stats avg(size) AS s, max(delay) AS d BY host | eval ratio=s/d | fields host ratio",
+        &input,
+    );
+    assert_eq!(col(&r, "ratio"), ["4", "2"]);
 }
