@@ -9,6 +9,26 @@
 use crate::common::{col, fails, in_order, ndjson, run_spl};
 use serde_json::{json, Value};
 
+/// One `makeresults` row with `eval <assignments>`; `_time` is dropped.
+fn ev(assignments: &str) -> Value {
+    let r = run_spl(
+        &format!("| makeresults | eval {assignments} | fields - _time"),
+        "",
+    );
+    assert_eq!(r.len(), 1, "{assignments}");
+    r[0].clone()
+}
+
+/// A field of a row as text ("" when missing), like `col`.
+fn txt(row: &Value, field: &str) -> String {
+    col(std::slice::from_ref(row), field).remove(0)
+}
+
+/// A field of [`ev`]'s row as text.
+fn one(assignments: &str, field: &str) -> String {
+    txt(&ev(assignments), field)
+}
+
 // ---- stats --------------------------------------------------------------------
 
 /// Web access events: host, method, the two delay fields, bytes, status.
@@ -653,6 +673,372 @@ fn tstats_over_indexed_fields() {
     assert_eq!(col(&r, "count"), ["1", "2"]);
 }
 
+// ---- Conversion functions ------------------------------------------------------------
+
+// Search Reference, "Conversion functions", tostring: "hex" (`0xF` style),
+// "commas" (rounded to two decimals), "duration" (`615` is `00:10:15`; days
+// as `D+`).
+#[test]
+fn tostring_hex_commas_duration() {
+    let r = ev(
+        "a=tostring(255,\"hex\"), b=tostring(1234567.891,\"commas\"), c=tostring(615,\"duration\"), \
+         d=tostring(2*86400+3661,\"duration\"), e=tostring(12345,\"commas\")",
+    );
+    assert_eq!(
+        r,
+        json!({"a": "0xFF", "b": "1,234,567.89", "c": "00:10:15", "d": "2+01:01:01", "e": "12,345"})
+    );
+}
+
+// Search Reference, "Conversion functions", tonumber: the base argument
+// (`tonumber("0A4",16)` is 164, base 2), and a value that is not a number is
+// null.
+#[test]
+fn tonumber_with_base() {
+    assert_eq!(one("n=tonumber(\"0A4\",16)", "n"), "164");
+    assert_eq!(one("n=tonumber(\"101\",2)", "n"), "5");
+    assert_eq!(one("n=tonumber(\"1.5e2\")", "n"), "150");
+    assert_eq!(one("n=tonumber(\"ff\")", "n"), "");
+}
+
+// Search Reference, "Conversion functions", printf: flags `-` `+` `0` space
+// and `'` (thousands), width and precision (also `*`), and %d %i %s %f %e %x
+// %X %o %c %%.
+#[test]
+fn printf_formats() {
+    let r = ev(
+        "a=printf(\"%04d|%-5s|%.2f|%x|%5.1f%%\",42,\"ab\",3.14159,255,12.345), \
+         b=printf(\"%'d\", 12345), c=printf(\"%+d|% d\", 5, 5), d=printf(\"%*d|\", 5, 42), \
+         e=printf(\"%X %o %c %i\", 255, 8, 65, 7.9), f=printf(\"%.3e\", 12345.678)",
+    );
+    assert_eq!(
+        r,
+        json!({
+            "a": "0042|ab   |3.14|ff| 12.3%",
+            "b": "12,345",
+            "c": "+5| 5",
+            "d": "   42|",
+            "e": "FF 10 A 7",
+            "f": "1.235e+04",
+        })
+    );
+}
+
+// ---- Text functions ---------------------------------------------------------------
+
+// Search Reference, "Text functions": len, lower, upper, and ltrim/rtrim/trim
+// with a set of characters (`ltrim("  ZZZZabcZZ ", " Z")` is `abcZZ `) or
+// spaces by default.
+#[test]
+fn text_len_case_and_trims() {
+    let r = ev(
+        "a=len(\"hello\"), b=lower(\"ABC\"), c=upper(\"abc\"), d=ltrim(\"  ZZZZabcZZ \", \" Z\"), \
+         e=rtrim(\"  ZZZZabcZZ \", \" Z\"), f=trim(\"  ZZZZabcZZ \", \" Z\"), g=trim(\"  x  \"), \
+         h=len(\"héllo\")",
+    );
+    assert_eq!(
+        r,
+        json!({"a": 5, "b": "abc", "c": "ABC", "d": "abcZZ ", "e": "  ZZZZabc", "f": "abc", "g": "x", "h": 5})
+    );
+}
+
+// Search Reference, "Text functions": replace with back-references (the
+// page's month/day swap `replace(date, "^(\d{1,2})/(\d{1,2})/", "\2/\1/")`),
+// substr with a negative start (`substr("splendid", -3)` is `did`), split,
+// urldecode (the page's splunk.com URL).
+#[test]
+fn text_replace_substr_split_urldecode() {
+    let r = ev(
+        "a=replace(\"1/14/2023\",\"^(\\d{1,2})/(\\d{1,2})/\",\"\\2/\\1/\"), b=substr(\"splendid\",1,3), \
+         c=substr(\"splendid\",-3), d=substr(\"splendid\",-3,2), e=split(\"a;b;c\",\";\"), \
+         f=urldecode(\"http%3A%2F%2Fwww.splunk.com%2Fdownload%3Fr%3Dheader\")",
+    );
+    assert_eq!(
+        r,
+        json!({
+            "a": "14/1/2023",
+            "b": "spl",
+            "c": "did",
+            "d": "di",
+            "e": ["a", "b", "c"],
+            "f": "http://www.splunk.com/download?r=header",
+        })
+    );
+}
+
+// ---- Date and time functions ----------------------------------------------------------
+
+// Search Reference, "Date and time functions", strftime with "Date and time
+// format variables": %s, %Y-%m-%dT%H:%M:%S.%3N %z, %Q, %6N, %I %p, %a %b %j.
+#[test]
+fn strftime_format_variables() {
+    let r = ev(
+        "t=1700000000.123456, a=strftime(t,\"%Y-%m-%dT%H:%M:%S.%3N %z\"), b=strftime(t,\"%s\"), \
+         c=strftime(t,\"%Q|%6N\"), d=strftime(t,\"%I:%M %p %a %d %b %Y %j\"), e=strftime(0,\"%F %T\")",
+    );
+    assert_eq!(txt(&r, "a"), "2023-11-14T22:13:20.123 +0000");
+    assert_eq!(txt(&r, "b"), "1700000000");
+    assert_eq!(txt(&r, "c"), "123|123456");
+    assert_eq!(txt(&r, "d"), "10:13 PM Tue 14 Nov 2023 318");
+    assert_eq!(txt(&r, "e"), "1970-01-01 00:00:00");
+}
+
+// Search Reference, "Date and time functions", strptime: the format's
+// variables read back (with subseconds and a %z offset).
+#[test]
+fn strptime_examples() {
+    assert_eq!(
+        one(
+            "t=strptime(\"2023-11-14T22:13:20\",\"%Y-%m-%dT%H:%M:%S\")",
+            "t"
+        ),
+        "1700000000"
+    );
+    assert_eq!(
+        one(
+            "t=strptime(\"11/14/2023 22:13:20.250 +0100\",\"%m/%d/%Y %H:%M:%S.%3N %z\")",
+            "t"
+        ),
+        "1699996400.25"
+    );
+    assert_eq!(
+        one(
+            "t=strptime(\"14/Nov/2023:22:13:20 +0100\",\"%d/%b/%Y:%H:%M:%S %z\")",
+            "t"
+        ),
+        "1699996400"
+    );
+}
+
+// Search Reference, "Date and time functions", relative_time with snap-to
+// (`relative_time(now(), "-1d@d")` is yesterday's midnight), `@d`, `+1h@h`,
+// `@w0` (Sunday), `-1mon@mon`; now() and time() are the run's fixed now
+// (grammar/README.md).
+#[test]
+fn relative_time_snaps_and_now() {
+    let r = ev(
+        "t=1700000000.123, a=relative_time(t,\"@d\"), b=relative_time(t,\"-1d@d\"), \
+         c=relative_time(t,\"+1h@h\"), d=relative_time(t,\"@w0\"), e=relative_time(t,\"-1mon@mon\"), \
+         f=now(), g=time()",
+    );
+    assert_eq!(txt(&r, "a"), "1699920000");
+    assert_eq!(txt(&r, "b"), "1699833600");
+    assert_eq!(txt(&r, "c"), "1700002800");
+    assert_eq!(txt(&r, "d"), "1699747200");
+    assert_eq!(txt(&r, "e"), "1696118400");
+    assert_eq!(txt(&r, "f"), "1700000000");
+    assert_eq!(txt(&r, "g"), "1700000000");
+}
+
+// ---- JSON functions -------------------------------------------------------------------
+
+// Search Reference, "JSON functions": json_object (key/value pairs, numbers
+// stay numbers), json_array, and json_extract with a path into an array
+// (`{N}` from 0) or without a path (the whole value).
+#[test]
+fn json_object_array_extract() {
+    let r = ev(
+        "a=json_object(\"name\",\"maria\",\"age\",30), b=json_array(\"a\",1,\"true\"), \
+         c=json_extract(\"{\\\"a\\\":{\\\"b\\\":[1,2,{\\\"c\\\":3}]}}\",\"a.b{2}.c\"), \
+         d=json_extract(\"{\\\"a\\\":{\\\"b\\\":[1,2]}}\",\"a.b\"), e=json_extract(\"{\\\"a\\\":1}\"), \
+         f=json_object(\"k\", json_array(1,2))",
+    );
+    assert_eq!(
+        r,
+        json!({
+            "a": r#"{"name":"maria","age":30}"#,
+            "b": r#"["a",1,"true"]"#,
+            "c": 3,
+            "d": "[1,2]",
+            "e": r#"{"a":1}"#,
+            "f": r#"{"k":[1,2]}"#,
+        })
+    );
+}
+
+// Search Reference, "JSON functions": json_keys (top-level keys as a JSON
+// array), json_set (overwrites and adds), json_valid (a Boolean, so inside
+// if), json_array_to_mv (with `true()` keeping the quotes).
+#[test]
+fn json_keys_set_valid_array_to_mv() {
+    let r = ev(
+        "a=json_keys(\"{\\\"x\\\":1,\\\"y\\\":{\\\"z\\\":2}}\"), \
+         b=json_set(\"{\\\"a\\\":1}\",\"a\",\"2\",\"b.c\",3), \
+         c=if(json_valid(\"{\\\"a\\\":1}\"),\"y\",\"n\"), d=if(json_valid(\"{a:1}\"),\"y\",\"n\"), \
+         e=json_array_to_mv(\"[\\\"x\\\",\\\"y\\\",1]\"), f=json_array_to_mv(\"[\\\"x\\\",\\\"y\\\"]\", true())",
+    );
+    assert_eq!(
+        r,
+        json!({
+            "a": r#"["x","y"]"#,
+            "b": r#"{"a":"2","b":{"c":3}}"#,
+            "c": "y",
+            "d": "n",
+            "e": ["x", "y", "1"],
+            "f": ["\"x\"", "\"y\""],
+        })
+    );
+    // json_valid's Boolean cannot be assigned to a field (eval, Usage).
+    let (code, err) = fails("| makeresults | eval v=json_valid(\"{}\")");
+    assert_ne!(code, 0);
+    assert!(err.contains("boolean"), "{err}");
+}
+
+// ---- Multivalue eval functions ------------------------------------------------------------
+
+// Search Reference, "Multivalue eval functions": mvcount, mvindex (negative
+// counts from the end; a range is inclusive), mvfilter, mvfind (the page's
+// `"err\d+"`, 0-based; no match is null), mvjoin.
+#[test]
+fn multivalue_count_index_filter_find_join() {
+    let r = ev(
+        "m=split(\"a,b,c,b\",\",\"), a=mvcount(m), b=mvindex(m,-1), c=mvindex(m,1,2), \
+         d=mvindex(m,-2,-1), e=mvfilter(match(m,\"b\")), f=mvfind(split(\"ab,err42,cd\",\",\"), \"err\\d+\"), \
+         g=mvfind(m,\"z\"), h=mvjoin(m,\";\") | fields - m",
+    );
+    assert_eq!(
+        r,
+        json!({
+            "a": 4,
+            "b": "b",
+            "c": ["b", "c"],
+            "d": ["c", "b"],
+            "e": ["b", "b"],
+            "f": 1,
+            "h": "a;b;c;b",
+        })
+    );
+}
+
+// Search Reference, "Multivalue eval functions": mvsort (lexicographic:
+// numbers before letters, upper case before lower), mvdedup, mvzip (shortest
+// wins; a delimiter), mvappend, mvrange (the page's `mvrange(1,11,2)` and a
+// `7d` time step), mv_to_json_array.
+#[test]
+fn multivalue_sort_dedup_zip_append_range_json() {
+    let r = ev(
+        "a=mvsort(split(\"10,9,b,A\",\",\")), b=mvdedup(split(\"a,b,a,c\",\",\")), \
+         c=mvzip(split(\"1,2,3\",\",\"),split(\"x,y\",\",\")), d=mvzip(split(\"1,2\",\",\"),split(\"x,y\",\",\"),\"|\"), \
+         e=mvappend(\"x\",split(\"a,b\",\",\"),\"y\"), f=mvrange(1,11,2), \
+         g=mvrange(1236194323, 1236803123, \"7d\"), h=mv_to_json_array(split(\"1,x\",\",\"))",
+    );
+    assert_eq!(
+        r,
+        json!({
+            "a": ["10", "9", "A", "b"],
+            "b": ["a", "b", "c"],
+            "c": ["1,x", "2,y"],
+            "d": ["1|x", "2|y"],
+            "e": ["x", "a", "b", "y"],
+            "f": [1, 3, 5, 7, 9],
+            "g": [1236194323, 1236799123],
+            "h": r#"["1","x"]"#,
+        })
+    );
+}
+
+// ---- Comparison and Conditional functions ----------------------------------------------------
+
+// Search Reference, "Comparison and Conditional functions": coalesce (the
+// first non-null value; an empty string is a value), in, like (`%` any run,
+// `_` one character, case-sensitive), match (a regex anywhere), case with a
+// `true()` default.
+#[test]
+fn coalesce_in_like_match_case() {
+    let r = ev(
+        "x=\"abc\", a=coalesce(nofield,null(),\"\",x), a2=coalesce(nofield,x), \
+         b=if(in(x,\"a\",\"abc\"),1,0), c=if(like(x,\"a_c\"),1,0), d=if(like(x,\"a%\"),1,0), \
+         e=if(like(x,\"A%\"),1,0), f=if(match(x,\"^a.c$\"),1,0), g=if(match(x,\"b\"),1,0), \
+         h=case(x==\"q\",1,true(),\"dflt\") | fields - x",
+    );
+    assert_eq!(
+        r,
+        json!({"a": "", "a2": "abc", "b": 1, "c": 1, "d": 1, "e": 0, "f": 1, "g": 1, "h": "dflt"})
+    );
+}
+
+// Search Reference, "Comparison and Conditional functions": searchmatch (a
+// search string over the event), validate (the first failing condition's
+// message, the page's port check; null when all hold), cidrmatch (IPv4 and
+// IPv6).
+#[test]
+fn searchmatch_validate_cidrmatch() {
+    let input = in_order(&[
+        json!({"x": "abc", "port": "80"}),
+        json!({"x": "abd", "port": "70000"}),
+        json!({"x": "zzz", "port": "x"}),
+    ]);
+    let r = run_spl(
+        "* | eval s=if(searchmatch(\"x=ab*\"),1,0), \
+         v=validate(isint(port), \"ERROR: Port is not an integer\", port >= 1 AND port <= 65535, \
+         \"ERROR: Port is out of range\")",
+        &input,
+    );
+    assert_eq!(col(&r, "s"), ["1", "1", "0"]);
+    assert_eq!(
+        col(&r, "v"),
+        [
+            "",
+            "ERROR: Port is out of range",
+            "ERROR: Port is not an integer"
+        ]
+    );
+    let r = ev(
+        "a=if(cidrmatch(\"192.0.2.0/24\",\"192.0.2.5\"),1,0), b=if(cidrmatch(\"192.0.2.0/24\",\"192.0.3.5\"),1,0), \
+         c=if(cidrmatch(\"2001:db8::/32\",\"2001:db8::1\"),1,0)",
+    );
+    assert_eq!(r, json!({"a": 1, "b": 0, "c": 1}));
+}
+
+// ---- Mathematical functions -------------------------------------------------------------
+
+// Search Reference, "Mathematical functions": abs, ceiling/ceil, floor, round
+// (`round(3.5)` is 4, `round(2.555, 2)` is 2.56, negative digits), sqrt
+// (`sqrt(9)` is 3), pow, exp (`exp(3)`), ln, log (base 10 by default; a
+// base), pi; out-of-domain results are null.
+#[test]
+fn math_functions() {
+    let r = ev(
+        "a=abs(-5.5), b=ceiling(1.2), b2=ceil(-1.2), c=floor(1.9), d=round(3.5), d2=round(2.555,2), \
+         d3=round(1234.5678,-2), e=sqrt(9), f=pow(2,10), g=exp(3), h=ln(exp(2)), i=log(100), \
+         j=log(8,2), k=pi(), l=sqrt(-1), m=ln(0)",
+    );
+    assert_eq!(
+        r,
+        json!({
+            "a": 5.5, "b": 2, "b2": -1, "c": 1, "d": 4, "d2": 2.56, "d3": 1200, "e": 3, "f": 1024,
+            "g": 20.085536923187668, "h": 2, "i": 2, "j": 3, "k": std::f64::consts::PI,
+        })
+    );
+}
+
+// Search Reference, "Mathematical functions", exact and sigfig: exact keeps
+// full precision; sigfig would round to the operands' significant figures
+// (`sigfig(1.00*1111)` is 1110), which an evaluated number no longer
+// carries, so spleval returns the value unchanged (grammar/README.md).
+#[test]
+fn exact_and_sigfig() {
+    assert_eq!(one("n=exact(3.14*2)", "n"), "6.28");
+    assert_eq!(one("n=exact(0.1+0.2)", "n"), "0.30000000000000004");
+    assert_eq!(one("n=sigfig(1.00*1111)", "n"), "1111");
+    assert_eq!(one("n=sigfig(\"x\")", "n"), "");
+}
+
+// ---- Statistical eval functions ------------------------------------------------------------
+
+// Search Reference, "Statistical eval functions": max/min over numbers and
+// strings ("strings are greater than numbers"); random() is an integer from
+// 0 to 2^31-1 (`random() % 100` is 0 … 99).
+#[test]
+fn statistical_eval_max_min_random() {
+    let r = ev(
+        "m=max(1,\"abc\",3), n=min(1,\"abc\",3), p=min(2,\"10\"), r=random(), \
+         ok=if(r>=0 AND r<=2147483647 AND r==floor(r),1,0), q=random() % 100, \
+         ok2=if(q>=0 AND q<100,1,0) | fields m n p ok ok2",
+    );
+    assert_eq!(r, json!({"m": "abc", "n": 1, "p": 2, "ok": 1, "ok2": 1}));
+}
+
 // ---- more examples -----------------------------------------------------------------------
 
 // Search Reference, top and rare: without `limit` at most 10 values ("The
@@ -722,4 +1108,41 @@ fn eval_expression_over_aggregations_is_refused() {
         &input,
     );
     assert_eq!(col(&r, "ratio"), ["4", "2"]);
+}
+
+// Search Reference, "Informational functions", typeof: "Number", "String",
+// "Boolean", and "Invalid" for a field that does not exist.
+#[test]
+fn typeof_examples() {
+    let r = ev("a=typeof(12), b=typeof(\"s\"), c=typeof(1==2), d=typeof(badfield)");
+    assert_eq!(
+        r,
+        json!({"a": "Number", "b": "String", "c": "Boolean", "d": "Invalid"})
+    );
+}
+
+// Search Reference, "Multivalue eval functions", mvmap: the expression runs
+// once per value (`mvmap(results, results*10)`).
+#[test]
+fn mvmap_example() {
+    let r = ev("results=split(\"1,2,3\",\",\"), t=mvmap(results, results*10) | fields t");
+    assert_eq!(r, json!({"t": [10, 20, 30]}));
+}
+
+// Search Reference, "JSON functions": json_append adds to an array,
+// json_extend adds an array's elements, json_delete removes a key,
+// json_has_key_exact and json_extract_exact take a key with a period as one
+// key.
+#[test]
+fn json_append_extend_delete_exact() {
+    let r = ev(
+        "a=json_append(\"{\\\"a\\\":[1]}\",\"a\",2), b=json_extend(\"{\\\"a\\\":[1]}\",\"a\",\"[2,3]\"), \
+         c=json_delete(\"{\\\"a\\\":1,\\\"b\\\":2}\",\"a\"), \
+         d=if(json_has_key_exact(\"{\\\"a.b\\\":1}\",\"a.b\"),1,0), \
+         e=json_extract_exact(\"{\\\"a.b\\\":5}\",\"a.b\")",
+    );
+    assert_eq!(
+        r,
+        json!({"a": r#"{"a":[1,2]}"#, "b": r#"{"a":[1,2,3]}"#, "c": r#"{"b":2}"#, "d": 1, "e": 5})
+    );
 }
