@@ -1146,3 +1146,52 @@ fn json_append_extend_delete_exact() {
         json!({"a": r#"{"a":[1,2]}"#, "b": r#"{"a":[1,2,3]}"#, "c": r#"{"b":2}"#, "d": 1, "e": 5})
     );
 }
+
+// Search Reference, "Conversion functions": tostring of a Boolean is "True"
+// or "False"; ipmask applies a mask to an IPv4 address
+// (`ipmask("255.255.255.0", "192.0.2.5")` style).
+#[test]
+fn tostring_boolean_and_ipmask() {
+    let r = ev(
+        "a=tostring(1==1), b=tostring(1==2), c=ipmask(\"255.255.255.0\",\"192.0.2.5\"), \
+         d=ipmask(\"255.255.0.0\",\"192.168.33.4\")",
+    );
+    assert_eq!(
+        r,
+        json!({"a": "True", "b": "False", "c": "192.0.2.0", "d": "192.168.0.0"})
+    );
+}
+
+// Search Reference, "Cryptographic functions": md5, sha1 and sha256 give the
+// lower-case hex digest (the standard "abc" test vectors).
+#[test]
+fn cryptographic_functions() {
+    let r = ev("a=md5(\"abc\"), b=sha1(\"abc\"), c=sha256(\"abc\")");
+    assert_eq!(
+        r,
+        json!({
+            "a": "900150983cd24fb0d6963f7d28e17f72",
+            "b": "a9993e364706816aba3e25717850c26c9cd0d89d",
+            "c": "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+        })
+    );
+}
+
+// Search Reference, timechart, limit: `limit=top<N>` is `limit=<N>`;
+// `limit=bottom<N>` keeps the series with the smallest totals.
+#[test]
+fn timechart_limit_top_and_bottom() {
+    let r = run_spl(
+        "* | timechart span=1h cont=false count BY host limit=top1",
+        &hosts(),
+    );
+    assert_eq!(col(&r, "a"), ["1", "1", "1"]);
+    assert_eq!(col(&r, "OTHER"), ["0", "1", "1"]);
+    let r = run_spl(
+        "* | timechart span=1h cont=false count BY host limit=bottom2 useother=f",
+        &hosts(),
+    );
+    assert!(r.iter().all(|row| row.get("a").is_none()), "{r:?}");
+    assert_eq!(col(&r, "b"), ["0", "0", "1"]);
+    assert_eq!(col(&r, "c"), ["0", "1", "0"]);
+}
