@@ -1195,3 +1195,29 @@ fn timechart_limit_top_and_bottom() {
     assert_eq!(col(&r, "b"), ["0", "0", "1"]);
     assert_eq!(col(&r, "c"), ["0", "1", "0"]);
 }
+
+// Search Reference, bin: a log span (`span=log` is base 10, `span=2log4` a
+// coefficient and a base) gives `lo-hi` ranges of powers; `AS` writes the
+// bin to a new field; `aligntime=@d+3h` aligns time spans to 03:00.
+#[test]
+fn bin_log_spans_as_and_aligntime() {
+    let input = in_order(&[
+        json!({"size": "10"}),
+        json!({"size": "30"}),
+        json!({"size": "150"}),
+    ]);
+    let r = run_spl("* | bin size span=log | table size", &input);
+    assert_eq!(col(&r, "size"), ["10-100", "10-100", "100-1000"]);
+    let r = run_spl("* | bin size span=2log4 | table size", &input);
+    assert_eq!(col(&r, "size"), ["8-32", "8-32", "128-512"]);
+    let r = run_spl("* | bin size AS sz span=100 | table size sz", &input);
+    assert_eq!(col(&r, "size"), ["10", "30", "150"]);
+    assert_eq!(col(&r, "sz"), ["0-100", "0-100", "100-200"]);
+    // 1700000000 is 2023-11-14 22:13:20 UTC: the 12h bins start at 03:00
+    // and 15:00, so this one starts at 15:00 (1699974000).
+    let r = run_spl(
+        "| makeresults | eval _time=1700000000 | bin _time span=12h aligntime=@d+3h AS tb",
+        "",
+    );
+    assert_eq!(col(&r, "tb"), ["1699974000"]);
+}
