@@ -1013,14 +1013,24 @@ fn math_functions() {
 }
 
 // Search Reference, "Mathematical functions", exact and sigfig: exact keeps
-// full precision; sigfig would round to the operands' significant figures
-// (`sigfig(1.00*1111)` is 1110), which an evaluated number no longer
-// carries, so spleval returns the value unchanged (grammar/README.md).
+// full precision; sigfig rounds a product or quotient to the fewest
+// significant figures of its operands (`sigfig(1.00*1111)` is 1110) and a
+// sum or difference to the fewest decimal places (123.0 + 4.567 is 127.6).
+// An operand's precision is its text as written (a literal, or a field's
+// value); a lone value is returned unchanged.
 #[test]
 fn exact_and_sigfig() {
     assert_eq!(one("n=exact(3.14*2)", "n"), "6.28");
     assert_eq!(one("n=exact(0.1+0.2)", "n"), "0.30000000000000004");
-    assert_eq!(one("n=sigfig(1.00*1111)", "n"), "1111");
+    let r = ev(
+        "f=\"1.00\", a=sigfig(1.00*1111), b=sigfig(123.0 + 4.567), c=sigfig(f*1111), \
+         d=sigfig(15.0/3), e=sigfig(0.0123*2.0), g=sigfig(10-0.55), h=sigfig(-1.00*1111), \
+         i=sigfig(1111), j=sigfig(nofield*2) | fields - f",
+    );
+    assert_eq!(
+        r,
+        json!({"a": 1110, "b": 127.6, "c": 1110, "d": 5, "e": 0.025, "g": 9, "h": -1110, "i": 1111})
+    );
     assert_eq!(one("n=sigfig(\"x\")", "n"), "");
 }
 
