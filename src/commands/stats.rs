@@ -7,7 +7,9 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::fmt;
 
-use super::support::fields::{at_keyword, field_list, field_ref, join_fields, FieldRef};
+use super::support::fields::{
+    at_keyword, field_list, field_ref, join_fields, wildcard_captures, wildcard_fill, FieldRef,
+};
 use super::{CommandSpec, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
@@ -255,6 +257,9 @@ impl Command for StatsCmd {
             .any(|a| stats::lookup(&a.func).is_some_and(|(f, _)| f.order_sensitive))
     }
     fn columns(&self, _before: Option<Vec<String>>) -> Option<Vec<String>> {
+        if self.aggs.iter().any(is_wildcard) {
+            return None;
+        }
         let mut cols: Vec<String> = self.by.iter().map(|f| f.name.clone()).collect();
         for a in &self.aggs {
             let name = a.output_name();
@@ -291,11 +296,26 @@ impl Command for StatsCmd {
 
 impl ToOperator for StatsCmd {
     fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        // Search Reference, stats, Example "…of any unique field that ends
+        // with the string "lay"": `avg(*lay)` aggregates every field the
+        // pattern matches, one column each (`values(*) AS *`).
+        let (wild, fixed): (Vec<&Agg>, Vec<&Agg>) = self.aggs.iter().partition(|a| is_wildcard(a));
         let mut op = StatsOp::new(
-            AggSpec::plan(&self.aggs, ctx)?,
+            AggSpec::plan_refs(&fixed, ctx)?,
             self.by.iter().map(|f| f.name.clone()).collect(),
             ctx.fn_ctx.clone(),
         );
+        op.wild = wild
+            .into_iter()
+            .map(|a| Wild {
+                func: a.func.clone(),
+                pattern: match &a.arg {
+                    Some(AggArg::Field(f)) => f.name.clone(),
+                    _ => unreachable!("is_wildcard"),
+                },
+                alias: a.alias.as_ref().map(|f| f.name.clone()),
+            })
+            .collect();
         // Search Reference, stats: "allnum: If true, computes numerical
         // statistics on each field if and only if all of the values of that
         // field are numerical."
@@ -321,8 +341,27 @@ pub struct AggSpec {
     pub items: Vec<(String, String, Input)>,
 }
 
+/// Whether an aggregation names its field with a `*` wildcard (`avg(*lay)`).
+pub(crate) fn is_wildcard(a: &Agg) -> bool {
+    matches!(&a.arg, Some(AggArg::Field(f)) if f.name.contains('*'))
+}
+
 impl AggSpec {
+    /// Plans the aggregations; a wildcard field name is for `stats` only (it
+    /// expands them itself) and an error here.
     pub fn plan(aggs: &[Agg], ctx: &PlanCtx) -> Result<AggSpec> {
+        let refs: Vec<&Agg> = aggs.iter().collect();
+        if let Some(a) = refs.iter().find(|a| is_wildcard(a)) {
+            return Err(SplError::plan(format!(
+                "a wildcard field name in {}(…) is supported by stats only",
+                a.func
+            ))
+            .at(a.span));
+        }
+        Self::plan_refs(&refs, ctx)
+    }
+
+    pub(crate) fn plan_refs(aggs: &[&Agg], ctx: &PlanCtx) -> Result<AggSpec> {
         let mut items = Vec::new();
         for a in aggs {
             if stats::make(&a.func).is_none() {
@@ -406,6 +445,18 @@ pub fn group_keys(ev: &Event, by: &[String]) -> Vec<Vec<Value>> {
 struct Group {
     key: Vec<Value>,
     accs: Vec<Box<dyn Accumulator>>,
+    /// The wildcard aggregations' accumulators, by (aggregation, field).
+    wild: std::collections::BTreeMap<(usize, String), Box<dyn Accumulator>>,
+}
+
+/// A `func(<pattern>) [AS <name>]` aggregation whose field has `*`s: one
+/// accumulator per matching field, named `func(field)` or the alias with the
+/// `*`s filled in. Internal `_` fields match only a pattern starting with
+/// `_`, and the BY fields are not aggregated.
+pub(crate) struct Wild {
+    func: String,
+    pattern: String,
+    alias: Option<String>,
 }
 
 pub(crate) struct StatsOp {
@@ -421,6 +472,8 @@ pub(crate) struct StatsOp {
     pub(crate) allnum: bool,
     /// With `allnum`, the fields seen with a value that is not a number.
     non_numeric: std::collections::HashSet<String>,
+    /// Aggregations over wildcard field names.
+    pub(crate) wild: Vec<Wild>,
 }
 
 /// Whether a stats function is a numerical statistic (for `allnum`): every
@@ -474,6 +527,42 @@ impl StatsOp {
             ctx,
             allnum: false,
             non_numeric: Default::default(),
+            wild: Vec::new(),
+        }
+    }
+
+    /// Feeds one event into a group's wildcard aggregations.
+    fn add_wild(
+        wild: &[Wild],
+        by: &[String],
+        allnum: bool,
+        non_numeric: &mut std::collections::HashSet<String>,
+        g: &mut Group,
+        ev: &Event,
+    ) {
+        let t = ev.time();
+        for (i, w) in wild.iter().enumerate() {
+            for (name, v) in ev.iter() {
+                if (name.starts_with('_') && !w.pattern.starts_with('_'))
+                    || by.contains(name)
+                    || wildcard_captures(&w.pattern, name).is_none()
+                {
+                    continue;
+                }
+                if allnum
+                    && numerical_fn(&w.func)
+                    && v.values().iter().any(|x| x.as_num().is_none())
+                {
+                    non_numeric.insert(name.clone());
+                }
+                let acc = g
+                    .wild
+                    .entry((i, name.clone()))
+                    .or_insert_with(|| stats::make(&w.func).expect("checked at parse time"));
+                for x in v.values() {
+                    acc.add(x, t);
+                }
+            }
         }
     }
 }
@@ -515,11 +604,17 @@ impl Operator for StatsOp {
                     crate::base::budget::GROUPS.check(self.groups.len() + 1, "stats")?;
                     let key = self.by.iter().filter_map(|f| ev.get(f).cloned()).collect();
                     let accs = self.spec.new_accumulators();
-                    self.groups
-                        .entry(self.scratch.clone())
-                        .or_insert(Group { key, accs })
+                    self.groups.entry(self.scratch.clone()).or_insert(Group {
+                        key,
+                        accs,
+                        wild: Default::default(),
+                    })
                 }
             };
+            if !self.wild.is_empty() {
+                let nn = &mut self.non_numeric;
+                Self::add_wild(&self.wild, &self.by, self.allnum, nn, g, &ev);
+            }
             return self.spec.add(&mut g.accs, &ev, &self.ctx);
         }
         for key in group_keys(&ev, &self.by) {
@@ -537,7 +632,12 @@ impl Operator for StatsOp {
                 .or_insert_with(|| Group {
                     key,
                     accs: spec.new_accumulators(),
+                    wild: Default::default(),
                 });
+            if !self.wild.is_empty() {
+                let nn = &mut self.non_numeric;
+                Self::add_wild(&self.wild, &self.by, self.allnum, nn, g, &ev);
+            }
             self.spec.add(&mut g.accs, &ev, &self.ctx)?;
         }
         Ok(())
@@ -551,6 +651,7 @@ impl Operator for StatsOp {
                 Group {
                     key: Vec::new(),
                     accs: self.spec.new_accumulators(),
+                    wild: Default::default(),
                 },
             );
         }
@@ -580,6 +681,20 @@ impl Operator for StatsOp {
                     }
                 }
                 row.set(name.clone(), acc.result());
+            }
+            for ((i, field), acc) in &g.wild {
+                let w = &self.wild[*i];
+                if self.allnum && numerical_fn(&w.func) && self.non_numeric.contains(field) {
+                    continue;
+                }
+                let name = match &w.alias {
+                    Some(a) => match wildcard_captures(&w.pattern, field) {
+                        Some(caps) => wildcard_fill(a, &caps),
+                        None => a.clone(),
+                    },
+                    None => stats::default_name(&w.func, Some(field)),
+                };
+                row.set(name, acc.result());
             }
             out(row)?;
         }

@@ -24,6 +24,13 @@ pub enum Special {
     MvFilter(String),
     MvMap(String),
     SearchMatch(Box<Matcher>),
+    /// `sigfig(a <op> b)`: the arguments are the whole expression and its two
+    /// operands; `muldiv` for `*` and `/` (else `+` and `-`); the operands'
+    /// precision when they are number literals (their text as written).
+    SigFig {
+        muldiv: bool,
+        lits: [Option<Precision>; 2],
+    },
     IsNull,
     IsNotNull,
     Null,
@@ -98,6 +105,34 @@ pub fn compile(e: &Expr, ctx: &FnCtx) -> Result<Compiled> {
                     } else {
                         Special::MvMap(target)
                     })
+                }
+                "sigfig" => {
+                    if let Some(Expr::Binary {
+                        op: op @ (BinOp::Mul | BinOp::Div | BinOp::Add | BinOp::Sub),
+                        left,
+                        right,
+                        ..
+                    }) = args.first()
+                    {
+                        if args.len() != 1 {
+                            return Err(SplError::plan("sigfig() takes one argument").at(*span));
+                        }
+                        let lit = |e: &Expr| match e {
+                            Expr::Num { text, .. } => Precision::of(text),
+                            _ => None,
+                        };
+                        let special = Special::SigFig {
+                            muldiv: matches!(op, BinOp::Mul | BinOp::Div),
+                            lits: [lit(left), lit(right)],
+                        };
+                        let cargs = vec![
+                            compile(&args[0], ctx)?,
+                            compile(left, ctx)?,
+                            compile(right, ctx)?,
+                        ];
+                        return Ok(Compiled::Special(special, cargs));
+                    }
+                    None
                 }
                 "searchmatch" => {
                     let Some(Expr::Str { value, span: s }) = args.first() else {
@@ -461,5 +496,118 @@ fn special(s: &Special, args: &[Compiled], ev: &dyn Fields, ctx: &FnCtx) -> Resu
             Value::multi(out)
         }
         Special::SearchMatch(m) => Value::Bool(m.matches(ev)?),
+        Special::SigFig { muldiv, lits } => {
+            let whole = eval(&args[0], ev, ctx)?;
+            let Some(x) = whole.as_num() else {
+                return Ok(Value::Null);
+            };
+            let mut precs = Vec::with_capacity(2);
+            for (lit, arg) in lits.iter().zip(&args[1..]) {
+                let p = match lit {
+                    Some(p) => Some(*p),
+                    None => eval_ref(arg, ev, ctx)?
+                        .as_text()
+                        .and_then(|t| Precision::of(t.trim())),
+                };
+                match p {
+                    Some(p) => precs.push(p),
+                    None => return Ok(Value::Num(x)),
+                }
+            }
+            Value::Num(if *muldiv {
+                round_sig(x, precs.iter().map(|p| p.figures).min().unwrap_or(0))
+            } else {
+                round_places(x, precs.iter().map(|p| p.places).min().unwrap_or(0))
+            })
+        }
     })
+}
+
+/// The precision of a number written as text, for `sigfig`: its significant
+/// figures (leading zeros, and trailing zeros of a whole number without a
+/// decimal point, do not count) and its decimal places.
+#[derive(Debug, Clone, Copy)]
+pub struct Precision {
+    figures: u32,
+    places: u32,
+}
+
+impl Precision {
+    pub fn of(text: &str) -> Option<Precision> {
+        crate::base::value::parse_number(text)?;
+        let t = text.trim().trim_start_matches(['+', '-']);
+        let mantissa = t.split(['e', 'E']).next().unwrap_or(t);
+        if !mantissa.chars().all(|c| c.is_ascii_digit() || c == '.') {
+            return None;
+        }
+        let (int, frac) = match mantissa.split_once('.') {
+            Some((i, f)) => (i, Some(f)),
+            None => (mantissa, None),
+        };
+        let digits: String = int.chars().chain(frac.unwrap_or("").chars()).collect();
+        let significant = digits.trim_start_matches('0');
+        let significant = if frac.is_none() {
+            significant.trim_end_matches('0')
+        } else {
+            significant
+        };
+        Some(Precision {
+            figures: (significant.len() as u32).max(1),
+            places: frac.map_or(0, |f| f.len() as u32),
+        })
+    }
+}
+
+/// Rounds to `n` significant figures.
+fn round_sig(x: f64, n: u32) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let magnitude = x.abs().log10().floor() as i32 + 1;
+    let shift = n as i32 - magnitude;
+    // Divide by a whole power of ten rather than multiply by a fraction, so
+    // 1111 to 3 figures is exactly 1110.
+    let r = if shift >= 0 {
+        let f = 10f64.powi(shift.min(300));
+        (x * f).round() / f
+    } else {
+        let f = 10f64.powi((-shift).min(300));
+        (x / f).round() * f
+    };
+    if r.is_finite() {
+        r
+    } else {
+        x
+    }
+}
+
+/// Rounds to `n` decimal places.
+fn round_places(x: f64, n: u32) -> f64 {
+    let f = 10f64.powi(n.min(15) as i32);
+    let r = (x * f).round() / f;
+    if r.is_finite() {
+        r
+    } else {
+        x
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn precision_of_written_numbers() {
+        let p = |t: &str| Precision::of(t).map(|p| (p.figures, p.places));
+        assert_eq!(p("1.00"), Some((3, 2)));
+        assert_eq!(p("1111"), Some((4, 0)));
+        assert_eq!(p("1110"), Some((3, 0)));
+        assert_eq!(p("0.0123"), Some((3, 4)));
+        assert_eq!(p("-4.567"), Some((4, 3)));
+        assert_eq!(p("0"), Some((1, 0)));
+        assert_eq!(p("x"), None);
+        assert_eq!(round_sig(1111.0, 3), 1110.0);
+        assert_eq!(round_sig(0.0246, 2), 0.025);
+        assert_eq!(round_places(127.567, 1), 127.6);
+    }
 }

@@ -177,9 +177,10 @@ fn exact(args: &[Value], _: &FnCtx) -> Result<Value, String> {
 }
 
 /// `sigfig(X)`: Splunk rounds the result of an expression to the significant
-/// figures of its operands (`sigfig(1.00*1111)` = 1110). Operand precision is
-/// not visible to a function that receives an evaluated number, so the value
-/// is returned unchanged.
+/// figures of its operands (`sigfig(1.00*1111)` = 1110). The eval compiler
+/// handles `sigfig(a <op> b)` itself (it needs the operands as written, see
+/// `eval::Special::SigFig`); any other argument reaches this function and is
+/// returned unchanged.
 fn sigfig(args: &[Value], _: &FnCtx) -> Result<Value, String> {
     Ok(map_num(&args[0], &|x| x))
 }

@@ -30,6 +30,7 @@ mod real_data;
 mod reference_commands;
 mod reference_eval;
 mod reference_pages;
+mod reference_pages2;
 mod reliability;
 mod repl;
 mod repl_terminal;
