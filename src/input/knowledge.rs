@@ -317,7 +317,10 @@ impl Knowledge {
                 .collect();
             for ((field, _), v) in s.rewrite.iter().zip(vals) {
                 if let Some(v) = v {
-                    let v = Value::Str(v.to_display("\n"));
+                    let v = match v {
+                        Value::Str(_) => v,
+                        other => Value::Str(other.to_display("\n")),
+                    };
                     if ev.get(field) != Some(&v) {
                         rewritten = true;
                     }
