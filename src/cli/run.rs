@@ -156,6 +156,12 @@ pub fn exec(a: RunArgs) -> Result<(), SplError> {
     finish_run(a.explain, &query, &report, started, None)
 }
 
+/// A search run that sends its results to the sink it is given.
+pub(crate) type Produce<'a> = dyn FnMut(
+        &mut dyn FnMut(crate::base::event::Event) -> Result<(), SplError>,
+    ) -> Result<run::RunReport, SplError>
+    + 'a;
+
 /// Writes a search's results to stdout in `format` (rows, or findings made
 /// of them with the RULE's metadata); `produce` runs the search, sending
 /// its results to the sink it is given (`run`, `merge`).
@@ -163,9 +169,7 @@ pub(crate) fn write_results(
     format: OutFormat,
     rule: Option<&Path>,
     ctx: &crate::commands::support::pipeline::PlanCtx,
-    produce: &mut dyn FnMut(
-        &mut dyn FnMut(crate::base::event::Event) -> Result<(), SplError>,
-    ) -> Result<run::RunReport, SplError>,
+    produce: &mut Produce<'_>,
 ) -> Result<run::RunReport, SplError> {
     let stdout = std::io::stdout();
     Ok(match (format.split(), rule) {

@@ -327,6 +327,13 @@ fn bad_line(path: &Path, line: usize, what: impl std::fmt::Display) -> SplError 
     ))
 }
 
+/// A JSON error on one line: the column (the line is the file's, given apart).
+fn not_json(e: &serde_json::Error) -> String {
+    let msg = e.to_string();
+    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+    format!("not JSON: {msg} (column {})", e.column())
+}
+
 fn open(path: &Path) -> Result<std::io::Lines<std::io::BufReader<std::fs::File>>> {
     let f = std::fs::File::open(path)
         .map_err(|e| SplError::input(format!("cannot read partial {}: {e}", path.display())))?;
@@ -345,7 +352,7 @@ fn read_header(path: &Path, search: &str, split: &Split) -> Result<PartialFile> 
             )))
         }
     };
-    let h: J = serde_json::from_str(&first).map_err(|e| bad_line(path, 1, e))?;
+    let h: J = serde_json::from_str(&first).map_err(|e| bad_line(path, 1, not_json(&e)))?;
     let Some(version) = h.get("spleval_partial") else {
         return Err(SplError::input(format!(
             "{}:1: not a spleval partial: the first line has no \"spleval_partial\" version",
@@ -422,7 +429,8 @@ fn body(f: &PartialFile) -> Result<impl Iterator<Item = Result<(usize, J)>> + '_
         .filter(|(_, l)| !l.as_ref().is_ok_and(|l| l.trim().is_empty()))
         .map(|(n, l)| {
             let l = l.map_err(|e| bad_line(&f.path, n + 1, e))?;
-            let j: J = serde_json::from_str(&l).map_err(|e| bad_line(&f.path, n + 1, e))?;
+            let j: J =
+                serde_json::from_str(&l).map_err(|e| bad_line(&f.path, n + 1, not_json(&e)))?;
             Ok((n + 1, j))
         }))
 }
