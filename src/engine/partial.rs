@@ -481,7 +481,8 @@ pub fn merge(
             )
             .map_err(|e| query.locate(e))?;
             let mut merged = StageStats {
-                name: "stats (merge of partial states)".into(),
+                // Rendered with its text (`stats count by …`); the split line above says it merges.
+                name: "stats".into(),
                 span: Some(node.span),
                 ..Default::default()
             };
