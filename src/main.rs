@@ -23,6 +23,22 @@ struct Cli {
 enum Cmd {
     /// Run a detection YAML's search (or --spl) over events
     Run(Box<cli::run::RunArgs>),
+    /// Merge shards' partial results (`run --partial`) into what one run over all their events prints
+    #[command(
+        long_about = "Merge partial results written by `spleval run --partial` (one per shard of the \
+events) into exactly what `spleval run` over all the shards' events prints, in any --format run \
+supports.\n\n\
+The search (RULE or --spl, and the macros) must be the one the partials were written with: each \
+partial's header carries the expanded search, and a partial of another search, of another \
+format version, or with a malformed line is refused (naming the file and line). Partials are \
+merged in the order of their header's inputs (then their file names), whatever order they are \
+given in, so results that depend on event order (first, last, list, ties) are those of one run \
+over the inputs in that order. Give the same --now and --tz as the shards.\n\n\
+--explain says where the search splits: at its first stats (shards ship each group's states), \
+or, when a command before it cannot run per shard, after the streaming commands (shards ship \
+rows and the merge runs the rest)."
+    )]
+    Merge(Box<cli::merge::MergeArgs>),
     /// Print the SPL with every macro expanded
     Expand(cli::search::SearchArgs),
     /// Load, expand, parse and (unless --parse-only) plan every detection under PATHS
@@ -123,6 +139,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.cmd {
         Cmd::Run(a) => cli::run::exec(*a),
+        Cmd::Merge(a) => cli::merge::exec(*a),
         Cmd::Expand(a) => cli::search::expand(a),
         Cmd::Check(a) => cli::check::exec(a),
         Cmd::Test(a) => cli::test::exec(a),

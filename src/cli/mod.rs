@@ -17,6 +17,7 @@ pub mod check;
 pub mod filter;
 pub mod hunt;
 pub mod macros;
+pub mod merge;
 pub mod repl;
 pub mod run;
 pub mod search;

@@ -55,6 +55,11 @@ pub struct RunArgs {
     /// Do not run the search: show the first event's fields and the rule that produced each
     #[arg(long)]
     pub explain_fields: bool,
+    /// Write this shard's partial result (NDJSON: a header, then the first
+    /// stats' states per group, or the rows of the streaming commands) to
+    /// stdout instead of results; `spleval merge` merges partials
+    #[arg(long, conflicts_with_all = ["format", "explain_fields"])]
+    pub partial: bool,
 }
 
 pub fn exec(a: RunArgs) -> Result<(), SplError> {
@@ -132,13 +137,45 @@ pub fn exec(a: RunArgs) -> Result<(), SplError> {
         now: a.clock.now,
         ..args::meta(&a.events, Some(knowledge))
     };
-    let stdout = std::io::stdout();
     let started = std::time::Instant::now();
     crate::commands::support::pipeline::set_stage_timing(a.explain);
-    let report = match (format.split(), &rule) {
+    if a.partial {
+        let stdout = std::io::stdout();
+        let (split, report) = crate::engine::partial::run_shard(
+            &query,
+            &ctx,
+            &sources,
+            &meta,
+            &mut std::io::BufWriter::new(stdout.lock()),
+        )?;
+        return finish_run(a.explain, &query, &report, started, Some(&split.why));
+    }
+    let report = write_results(format, rule.as_deref(), &ctx, &mut |sink| {
+        query.run(&ctx, &sources, &meta, sink)
+    })?;
+    finish_run(a.explain, &query, &report, started, None)
+}
+
+/// A search run that sends its results to the sink it is given.
+pub(crate) type Produce<'a> = dyn FnMut(
+        &mut dyn FnMut(crate::base::event::Event) -> Result<(), SplError>,
+    ) -> Result<run::RunReport, SplError>
+    + 'a;
+
+/// Writes a search's results to stdout in `format` (rows, or findings made
+/// of them with the RULE's metadata); `produce` runs the search, sending
+/// its results to the sink it is given (`run`, `merge`).
+pub(crate) fn write_results(
+    format: OutFormat,
+    rule: Option<&Path>,
+    ctx: &crate::commands::support::pipeline::PlanCtx,
+    produce: &mut Produce<'_>,
+) -> Result<run::RunReport, SplError> {
+    let stdout = std::io::stdout();
+    Ok(match (format.split(), rule) {
         (Ok(format), _) => {
             let mut writer = Writer::new(format, stdout.lock(), ctx.fn_ctx.tz);
-            let report = query.run(&ctx, &sources, &meta, &mut |ev| writer.push(ev))?;
+            let report = produce(&mut |ev| writer.push(ev))?;
             writer.declare_columns(report.columns.clone());
             let _ = writer.finish(report.returns_events)?;
             report
@@ -151,13 +188,29 @@ pub fn exec(a: RunArgs) -> Result<(), SplError> {
             let tz = ctx.fn_ctx.tz;
             let mut b = Builder::new(Arc::new(info), tz, ctx.fn_ctx.now);
             let mut w = findings::Writer::new(stdout.lock(), style, tz);
-            let report = query.run(&ctx, &sources, &meta, &mut |ev| w.push(&mut b, &ev))?;
+            let report = produce(&mut |ev| w.push(&mut b, &ev))?;
             let _ = w.finish()?;
             report
         }
-        (Err(_), None) => unreachable!("--format findings without a rule is refused above"),
-    };
-    if a.explain {
+        (Err(_), None) => return Err(SplError::usage(
+            "--format findings and --format ocsf need a RULE file: a --spl search is no detection",
+        )),
+    })
+}
+
+/// After a run: `--explain` (with where a split search splits, for
+/// `--partial` and `merge`), the malformed-input warning, unreadable inputs.
+pub(crate) fn finish_run(
+    explain: bool,
+    query: &run::Query,
+    report: &run::RunReport,
+    started: std::time::Instant,
+    split: Option<&str>,
+) -> Result<(), SplError> {
+    if explain {
+        if let Some(why) = split {
+            eprintln!("{why}");
+        }
         eprint!(
             "{}",
             crate::engine::explain::render(

@@ -296,6 +296,16 @@ impl Command for StatsCmd {
 
 impl ToOperator for StatsCmd {
     fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        let mut op = self.stats_op(ctx)?;
+        // A shard of a split search (`run --partial`): keep the groups' states.
+        op.partial = ctx.partial_stats.clone();
+        Ok(Box::new(op))
+    }
+}
+
+impl StatsCmd {
+    /// The operator, concrete (the merge side of a split search fills its groups).
+    pub(crate) fn stats_op(&self, ctx: &PlanCtx) -> Result<StatsOp> {
         // Search Reference, stats, Example "…of any unique field that ends
         // with the string "lay"": `avg(*lay)` aggregates every field the
         // pattern matches, one column each (`values(*) AS *`).
@@ -323,7 +333,7 @@ impl ToOperator for StatsCmd {
             .options
             .iter()
             .any(|o| o.key.eq_ignore_ascii_case("allnum") && o.as_bool() == Some(true));
-        Ok(Box::new(op))
+        Ok(op)
     }
 }
 
@@ -339,6 +349,10 @@ pub enum Input {
 /// The planned aggregations of a stats-like command.
 pub struct AggSpec {
     pub items: Vec<(String, String, Input)>,
+    /// Some function depends on event order (`first`, `last`, `list`): events
+    /// arrive in search order, and each value's arrival key is its event's
+    /// search time (see [`Accumulator::add_ordered`]).
+    pub ordered: bool,
 }
 
 /// Whether an aggregation names its field with a `*` wildcard (`avg(*lay)`).
@@ -376,7 +390,10 @@ impl AggSpec {
             };
             items.push((a.func.clone(), a.output_name(), input));
         }
-        Ok(AggSpec { items })
+        let ordered = items
+            .iter()
+            .any(|(f, _, _)| stats::lookup(f).is_some_and(|(fun, _)| fun.order_sensitive));
+        Ok(AggSpec { items, ordered })
     }
 
     pub fn new_accumulators(&self) -> Vec<Box<dyn Accumulator>> {
@@ -389,28 +406,43 @@ impl AggSpec {
     /// Feeds one event into a group's accumulators.
     pub fn add(&self, accs: &mut [Box<dyn Accumulator>], ev: &Event, ctx: &FnCtx) -> Result<()> {
         let t = ev.time();
+        let a = self.arrival(ev);
         for ((_, _, input), acc) in self.items.iter().zip(accs.iter_mut()) {
             match input {
-                Input::Event => acc.add(&Value::Bool(true), t),
+                Input::Event => acc.add_ordered(&Value::Bool(true), t, a),
                 Input::Field(name) => {
                     if let Some(v) = ev.get(name) {
                         for x in v.values() {
-                            acc.add(x, t);
+                            acc.add_ordered(x, t, a);
                         }
                     }
                 }
                 Input::Eval(c) => match eval::eval(c, ev, ctx)? {
-                    Value::Bool(true) => acc.add(&Value::Bool(true), t),
+                    Value::Bool(true) => acc.add_ordered(&Value::Bool(true), t, a),
                     Value::Bool(false) | Value::Null => {}
                     v => {
                         for x in v.values() {
-                            acc.add(x, t);
+                            acc.add_ordered(x, t, a);
                         }
                     }
                 },
             }
         }
         Ok(())
+    }
+}
+
+impl AggSpec {
+    /// An event's arrival key: its search order time when events arrive in
+    /// search order (newest first; no time sorts last), else 0 (input order).
+    pub fn arrival(&self, ev: &Event) -> f64 {
+        if !self.ordered {
+            0.0
+        } else if ev.orig_time.is_nan() {
+            f64::NEG_INFINITY
+        } else {
+            ev.orig_time
+        }
     }
 }
 
@@ -444,6 +476,8 @@ pub fn group_keys(ev: &Event, by: &[String]) -> Vec<Vec<Value>> {
 
 struct Group {
     key: Vec<Value>,
+    /// The arrival key of the event that made the group (its key values).
+    arrival: f64,
     accs: Vec<Box<dyn Accumulator>>,
     /// The wildcard aggregations' accumulators, by (aggregation, field).
     wild: std::collections::BTreeMap<(usize, String), Box<dyn Accumulator>>,
@@ -458,6 +492,20 @@ pub(crate) struct Wild {
     pattern: String,
     alias: Option<String>,
 }
+
+/// What a stats operator of a shard leaves (`run --partial`): each group's
+/// key, arrival key and accumulator states, sorted by key, and with
+/// `allnum`, the fields seen with a value that is not a number.
+#[derive(Default)]
+pub struct StatsPartial {
+    pub groups: Vec<(Vec<Value>, f64, Vec<serde_json::Value>)>,
+    pub non_numeric: Vec<String>,
+    /// Whether the stats hands values their search order (see [`AggSpec::ordered`]).
+    pub ordered: bool,
+}
+
+/// Where a shard's stats operator leaves its [`StatsPartial`].
+pub type PartialSlot = std::sync::Arc<std::sync::Mutex<Option<StatsPartial>>>;
 
 pub(crate) struct StatsOp {
     spec: AggSpec,
@@ -474,6 +522,8 @@ pub(crate) struct StatsOp {
     non_numeric: std::collections::HashSet<String>,
     /// Aggregations over wildcard field names.
     pub(crate) wild: Vec<Wild>,
+    /// A shard of a split search: `finish` leaves the states here and emits nothing.
+    pub(crate) partial: Option<PartialSlot>,
 }
 
 /// Whether a stats function is a numerical statistic (for `allnum`): every
@@ -528,6 +578,7 @@ impl StatsOp {
             allnum: false,
             non_numeric: Default::default(),
             wild: Vec::new(),
+            partial: None,
         }
     }
 
@@ -564,6 +615,67 @@ impl StatsOp {
                 }
             }
         }
+    }
+
+    /// Merges one group of a shard's partial (shards merged in their input
+    /// order): its key, the arrival key of the event that made it, and one
+    /// state per aggregation.
+    pub(crate) fn merge_group(
+        &mut self,
+        key: Vec<Value>,
+        arrival: f64,
+        states: &[serde_json::Value],
+    ) -> Result<()> {
+        if key.len() != self.by.len() || states.len() != self.spec.items.len() {
+            return Err(SplError::input(format!(
+                "a group has {} key value(s) and {} state(s); this stats has {} BY field(s) and {} aggregation(s)",
+                key.len(),
+                states.len(),
+                self.by.len(),
+                self.spec.items.len()
+            )));
+        }
+        self.scratch.clear();
+        for v in &key {
+            key_text(&mut self.scratch, v);
+        }
+        let g = match self.groups.get_mut(self.scratch.as_str()) {
+            Some(g) => {
+                // The group's key values are the first event's: a later
+                // shard's event came first only when strictly newer.
+                if arrival > g.arrival {
+                    g.key = key;
+                    g.arrival = arrival;
+                }
+                g
+            }
+            None => {
+                crate::base::budget::GROUPS.check(self.groups.len() + 1, "stats")?;
+                let accs = self.spec.new_accumulators();
+                self.groups.entry(self.scratch.clone()).or_insert(Group {
+                    key,
+                    arrival,
+                    accs,
+                    wild: Default::default(),
+                })
+            }
+        };
+        for ((acc, state), (func, name, _)) in g.accs.iter_mut().zip(states).zip(&self.spec.items) {
+            acc.merge(state).map_err(|e| {
+                SplError::input(format!("the state of {name} ({func}) does not read: {e}"))
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Merges a shard's `allnum` record: fields seen with a value that is not a number.
+    pub(crate) fn merge_non_numeric(&mut self, names: impl IntoIterator<Item = String>) {
+        self.non_numeric.extend(names);
+    }
+
+    /// Whether this stats hands values their search order.
+    pub(crate) fn ordered(&self) -> bool {
+        self.spec.ordered
     }
 }
 
@@ -604,8 +716,10 @@ impl Operator for StatsOp {
                     crate::base::budget::GROUPS.check(self.groups.len() + 1, "stats")?;
                     let key = self.by.iter().filter_map(|f| ev.get(f).cloned()).collect();
                     let accs = self.spec.new_accumulators();
+                    let arrival = self.spec.arrival(&ev);
                     self.groups.entry(self.scratch.clone()).or_insert(Group {
                         key,
+                        arrival,
                         accs,
                         wild: Default::default(),
                     })
@@ -631,6 +745,7 @@ impl Operator for StatsOp {
                 .entry(self.scratch.clone())
                 .or_insert_with(|| Group {
                     key,
+                    arrival: spec.arrival(&ev),
                     accs: spec.new_accumulators(),
                     wild: Default::default(),
                 });
@@ -644,31 +759,34 @@ impl Operator for StatsOp {
     }
 
     fn finish(&mut self, out: &mut Emit<'_>) -> Result<()> {
+        if let Some(slot) = self.partial.clone() {
+            let mut non_numeric: Vec<String> = self.non_numeric.iter().cloned().collect();
+            non_numeric.sort();
+            let groups = self
+                .sorted_groups()
+                .into_iter()
+                .map(|g| (g.key, g.arrival, g.accs.iter().map(|a| a.state()).collect()))
+                .collect();
+            *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(StatsPartial {
+                groups,
+                non_numeric,
+                ordered: self.spec.ordered,
+            });
+            return Ok(());
+        }
         if self.groups.is_empty() && self.by.is_empty() {
             // `stats count` over nothing is one row with count=0.
             self.groups.insert(
                 String::new(),
                 Group {
                     key: Vec::new(),
+                    arrival: 0.0,
                     accs: self.spec.new_accumulators(),
                     wild: Default::default(),
                 },
             );
         }
-        let mut groups: Vec<Group> = std::mem::take(&mut self.groups).into_values().collect();
-        groups.sort_by(|a, b| {
-            for (x, y) in a.key.iter().zip(&b.key) {
-                let o = sort_cmp(x, y);
-                if o != std::cmp::Ordering::Equal {
-                    return o;
-                }
-            }
-            // Keys equal as numbers ("1", "1.0") keep a fixed order.
-            let text =
-                |g: &Group| -> Vec<String> { g.key.iter().map(|v| v.to_display("\n")).collect() };
-            text(a).cmp(&text(b))
-        });
-        for (n, g) in groups.into_iter().enumerate() {
+        for (n, g) in self.sorted_groups().into_iter().enumerate() {
             let mut row = Event::with_capacity(self.by.len() + self.spec.items.len());
             row.seq = n as u64;
             for (f, v) in self.by.iter().zip(g.key) {
@@ -699,5 +817,25 @@ impl Operator for StatsOp {
             out(row)?;
         }
         Ok(())
+    }
+}
+
+impl StatsOp {
+    /// The groups, taken, sorted by their key values.
+    fn sorted_groups(&mut self) -> Vec<Group> {
+        let mut groups: Vec<Group> = std::mem::take(&mut self.groups).into_values().collect();
+        groups.sort_by(|a, b| {
+            for (x, y) in a.key.iter().zip(&b.key) {
+                let o = sort_cmp(x, y);
+                if o != std::cmp::Ordering::Equal {
+                    return o;
+                }
+            }
+            // Keys equal as numbers ("1", "1.0") keep a fixed order.
+            let text =
+                |g: &Group| -> Vec<String> { g.key.iter().map(|v| v.to_display("\n")).collect() };
+            text(a).cmp(&text(b))
+        });
+        groups
     }
 }

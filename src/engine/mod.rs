@@ -3,6 +3,7 @@
 //! it over sources, and explain where the time went.
 
 pub mod explain;
+pub mod partial;
 pub mod prefilter;
 pub mod projection;
 pub mod run;

@@ -294,7 +294,9 @@ pub fn eval(c: &Compiled, ev: &dyn Fields, ctx: &FnCtx) -> Result<Value> {
                 },
             }
         }
-        Compiled::Binary(op, l, r) => within_budget(binary(*op, l, r, ev, ctx)?, &|| "an operator".into())?,
+        Compiled::Binary(op, l, r) => {
+            within_budget(binary(*op, l, r, ev, ctx)?, &|| "an operator".into())?
+        }
         Compiled::In(x, list) => {
             let v = eval_ref(x, ev, ctx)?;
             let mut hit = false;

@@ -7,6 +7,7 @@
 //! `mvmap`, `searchmatch`, ...): those are evaluated by the evaluator itself
 //! and listed in [`SPECIAL_FORMS`] so the checker knows them.
 
+pub mod state;
 pub mod stats;
 
 use crate::base::value::Value;

@@ -61,6 +61,9 @@ pub struct PlanCtx {
     /// `outputlookup` may write lookup files (`run --write-lookups`); off, it
     /// says what it would write and leaves the rules' files alone.
     pub write_lookups: bool,
+    /// A shard of a split search (`run --partial`): its `stats` leaves the
+    /// groups' states here instead of emitting rows.
+    pub partial_stats: Option<crate::commands::stats::PartialSlot>,
 }
 
 impl PlanCtx {
@@ -73,6 +76,7 @@ impl PlanCtx {
             macros: None,
             datamodels: None,
             write_lookups: false,
+            partial_stats: None,
         }
     }
 
@@ -261,11 +265,37 @@ impl Operator for TimeOrder {
     }
 }
 
+/// Where a plan starts ([`Plan::build_part`]): a part of a split search.
+#[derive(Clone, Copy, Debug)]
+pub struct PartStart {
+    /// The rows arrive in their final order already (after a transforming command).
+    pub ordered: bool,
+    /// The rows are events (no transforming command ran before).
+    pub returns_events: bool,
+    /// Put events in search order at the end when nothing did (off for a
+    /// shard that ships its rows: the merge side orders them).
+    pub order_at_end: bool,
+}
+
 impl Plan {
     pub fn build(p: &Pipeline, ctx: &PlanCtx) -> Result<Plan> {
+        Plan::build_part(
+            p,
+            ctx,
+            PartStart {
+                ordered: false,
+                returns_events: true,
+                order_at_end: true,
+            },
+        )
+    }
+
+    /// Plans the commands of one part of a split search (`run --partial`,
+    /// `merge`), starting where the part starts.
+    pub fn build_part(p: &Pipeline, ctx: &PlanCtx, start: PartStart) -> Result<Plan> {
         let mut stages = Vec::new();
-        let mut ordered = false;
-        let mut returns_events = true;
+        let mut ordered = start.ordered;
+        let mut returns_events = start.returns_events;
         let mut columns = None;
         let generating = p
             .commands
@@ -331,7 +361,7 @@ impl Plan {
                 _ => {}
             }
         }
-        if !ordered && returns_events {
+        if !ordered && returns_events && start.order_at_end {
             stages.push(Stage {
                 op: Box::new(TimeOrder::new(None)),
                 stats: StageStats {
