@@ -41,5 +41,6 @@ mod roundtrip_lookup_join;
 mod roundtrip_stats_family;
 mod search_semantics;
 mod shared_flags;
+mod spark;
 mod test_runner;
 mod tstats;
