@@ -508,7 +508,7 @@ impl TstatsCmd {
     }
 
     /// A boolean option's value, when given.
-    fn option(&self, key: &str) -> Option<bool> {
+    pub(crate) fn option(&self, key: &str) -> Option<bool> {
         self.options
             .iter()
             .find(|o| o.key.eq_ignore_ascii_case(key))
@@ -671,14 +671,25 @@ impl ToOperator for TstatsCmd {
             tz: ctx.fn_ctx.tz,
             stats: (!prestats)
                 .then(|| {
-                    Ok::<_, SplError>(StatsOp::new(
-                        AggSpec::plan(&self.aggs, ctx)?,
-                        by.clone(),
-                        ctx.fn_ctx.clone(),
-                    ))
+                    let mut op = self.stats_op(ctx)?;
+                    // A shard of a split search (`run --partial`): keep the groups' states.
+                    op.partial = ctx.partial_stats.clone();
+                    Ok::<_, SplError>(op)
                 })
                 .transpose()?,
             by,
         }))
+    }
+}
+
+impl TstatsCmd {
+    /// The aggregation over the view's rows (the merge side of a split
+    /// search fills its groups from the shards' states).
+    pub(crate) fn stats_op(&self, ctx: &PlanCtx) -> Result<StatsOp> {
+        Ok(StatsOp::new(
+            AggSpec::plan(&self.aggs, ctx)?,
+            self.by.iter().map(|f| f.name.clone()).collect(),
+            ctx.fn_ctx.clone(),
+        ))
     }
 }

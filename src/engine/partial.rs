@@ -25,6 +25,7 @@ use crate::base::event::Event;
 use crate::commands::fillnull::FillnullCmd;
 use crate::commands::stats::{PartialSlot, StatsCmd};
 use crate::commands::support::pipeline::{Operator, PartStart, Plan, PlanCtx, StageStats};
+use crate::commands::tstats::TstatsCmd;
 use crate::engine::run::{self, Feed, FileFeed, Query, RunReport};
 use crate::functions::stats::{json_num, json_value, num_json, value_json};
 use crate::input::{Meta, Source, Summary};
@@ -131,6 +132,23 @@ pub fn split_point(p: &Pipeline) -> Split {
                 why: format!(
                     "no split at stats (command {}): a wildcard field name in its aggregations has no partial states; each shard runs the {i} command(s) before it and ships its rows, merge runs the rest",
                     i + 1
+                ),
+            };
+        }
+        // A leading tstats aggregates the view's rows as stats does (not
+        // with prestats=t, which passes the rows on).
+        let tstats = node
+            .cmd
+            .as_any()
+            .downcast_ref::<TstatsCmd>()
+            .is_some_and(|t| i == 0 && t.option("prestats") != Some(true));
+        if tstats {
+            return Split {
+                kind: SplitKind::Stats,
+                prefix: 0,
+                why: format!(
+                    "split at tstats (command 1): each shard runs it and ships its partial states per group; merge merges them and runs the {} command(s) after",
+                    p.commands.len() - 1
                 ),
             };
         }
@@ -478,14 +496,16 @@ pub fn merge(
     match split.kind {
         SplitKind::Stats => {
             let node = &query.pipeline.commands[split.prefix];
-            let cmd = node
-                .cmd
-                .as_any()
-                .downcast_ref::<StatsCmd>()
-                .expect("the split is at a stats command");
-            let mut op = cmd
-                .stats_op(ctx)
-                .map_err(|e| query.locate(e.at(node.span)))?;
+            let any = node.cmd.as_any();
+            let op = match (
+                any.downcast_ref::<StatsCmd>(),
+                any.downcast_ref::<TstatsCmd>(),
+            ) {
+                (Some(c), _) => c.stats_op(ctx),
+                (_, Some(t)) => t.stats_op(ctx),
+                _ => unreachable!("the split is at a stats or tstats command"),
+            };
+            let mut op = op.map_err(|e| query.locate(e.at(node.span)))?;
             let rest = part(query, split.prefix + 1..query.pipeline.commands.len())?;
             let mut plan = Plan::build_part(
                 &rest,
@@ -499,7 +519,7 @@ pub fn merge(
             .map_err(|e| query.locate(e))?;
             let mut merged = StageStats {
                 // Rendered with its text (`stats count by …`); the split line above says it merges.
-                name: "stats".into(),
+                name: node.cmd.name().into(),
                 span: Some(node.span),
                 ..Default::default()
             };

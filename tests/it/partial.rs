@@ -78,6 +78,18 @@ fn sp(dir: &Path, args: &[&str]) -> (bool, Vec<u8>, String) {
 /// merges the partials (in reversed order when asked) and compares with one
 /// run over all the shard files, in every row format.
 fn check_split(spl: &str, shards: &[Vec<String>], reversed: bool, formats: &[&str]) {
+    check_split_reading(spl, shards, reversed, formats, &[]);
+}
+
+/// [`check_split`] with flags for reading the events (`--sourcetype …`),
+/// given to the shards and to the one run.
+fn check_split_reading(
+    spl: &str,
+    shards: &[Vec<String>],
+    reversed: bool,
+    formats: &[&str],
+    reading: &[&str],
+) {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let mut files = Vec::new();
@@ -86,7 +98,10 @@ fn check_split(spl: &str, shards: &[Vec<String>], reversed: bool, formats: &[&st
         let f = format!("shard{k}.json");
         let body: String = lines.iter().map(|l| format!("{l}\n")).collect();
         std::fs::write(d.join(&f), body).unwrap();
-        let (ok, out, err) = sp(d, &["run", "--now", NOW, "--partial", "--spl", spl, &f]);
+        let mut args = vec!["run", "--now", NOW, "--partial"];
+        args.extend_from_slice(reading);
+        args.extend(["--spl", spl, &f]);
+        let (ok, out, err) = sp(d, &args);
         assert!(ok, "run --partial {spl:?} over {f}: {err}");
         let p = format!("part{k}.ndjson");
         std::fs::write(d.join(&p), out).unwrap();
@@ -97,7 +112,9 @@ fn check_split(spl: &str, shards: &[Vec<String>], reversed: bool, formats: &[&st
         partials.reverse();
     }
     for fmt in formats {
-        let mut run = vec!["run", "--now", NOW, "--format", fmt, "--spl", spl];
+        let mut run = vec!["run", "--now", NOW, "--format", fmt];
+        run.extend_from_slice(reading);
+        run.extend(["--spl", spl]);
         run.extend(files.iter().map(String::as_str));
         let (ok1, want, err1) = sp(d, &run);
         assert!(ok1, "run {spl:?}: {err1}");
@@ -366,7 +383,48 @@ fn partial_mordor_four_shards() {
         "EventID=1 | stats count dc(Image) values(User) avg(ProcessId) max(_time) by Hostname";
     let shards: Vec<Vec<String>> = lines.chunks(500).map(<[String]>::to_vec).collect();
     check_split(spl, &shards, true, &["json", "table"]);
-    // And the result is not empty.
+    // A leading tstats over a data model, with the windows:json knowledge:
+    // split at the tstats (its states per group).
+    let tstats = "| tstats count dc(Processes.process_name) values(Processes.user) latest(Processes.process) earliest(Processes.process) min(_time) from datamodel=Endpoint.Processes by Processes.dest Processes.parent_process_name";
+    let reading = ["--sourcetype", "windows:json"];
+    check_split_reading(tstats, &shards, true, &["json"], &reading);
+    // And the results are not empty.
+    let dir = tempfile::tempdir().unwrap();
+    let body: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    std::fs::write(dir.path().join("all.json"), body).unwrap();
+    let (ok, out, err) = sp(
+        dir.path(),
+        &[
+            "run",
+            "--partial",
+            "--sourcetype",
+            "windows:json",
+            "--spl",
+            tstats,
+            "all.json",
+        ],
+    );
+    assert!(ok, "{err}");
+    let header = String::from_utf8_lossy(&out);
+    assert!(header.contains("\"split\":\"stats\""), "{header}");
+    let (ok, out, err) = sp(
+        dir.path(),
+        &[
+            "run",
+            "--format",
+            "json",
+            "--sourcetype",
+            "windows:json",
+            "--spl",
+            tstats,
+            "all.json",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert!(
+        !crate::common::rows(&out).is_empty(),
+        "no Endpoint.Processes rows"
+    );
     let dir = tempfile::tempdir().unwrap();
     let body: String = lines.iter().map(|l| format!("{l}\n")).collect();
     std::fs::write(dir.path().join("all.json"), body).unwrap();
