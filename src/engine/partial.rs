@@ -15,6 +15,7 @@
 //! The partial file (`run --partial`) is NDJSON: a header, then one line per
 //! group or row; see README.md, "Partial results and merge".
 
+use std::collections::HashMap;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
@@ -256,10 +257,43 @@ pub fn run_shard(
         columns: full.columns.clone(),
         ..Default::default()
     };
+    // Rows before a plain `dedup`: only the first N per combination of its
+    // fields can be among the first N of all shards together (search
+    // order is time, then shard, then position), so only those are shipped.
+    let dedup = (split.kind == SplitKind::Rows)
+        .then(|| query.pipeline.commands.get(split.prefix))
+        .flatten()
+        .and_then(|node| {
+            node.cmd
+                .as_any()
+                .downcast_ref::<crate::commands::dedup::DedupCmd>()
+        })
+        .and_then(|d| d.keeps_first());
+    let mut per_key: HashMap<Vec<String>, Vec<Event>> = HashMap::new();
     let mut rows: Vec<String> = Vec::new();
     let mut sink = |ev: Event| -> Result<()> {
-        if split.kind == SplitKind::Rows {
+        if split.kind != SplitKind::Rows {
+            return Ok(());
+        }
+        let Some((fields, n, keepempty)) = &dedup else {
             rows.push(row_line(&ev));
+            return Ok(());
+        };
+        match crate::commands::dedup::dedup_key(&ev, fields) {
+            None if *keepempty => rows.push(row_line(&ev)),
+            None => {}
+            Some(key) => {
+                let kept = per_key.entry(key).or_default();
+                if kept.len() < *n {
+                    kept.push(ev);
+                } else if let Some(worst) = kept
+                    .iter_mut()
+                    .max_by(|a, b| Event::search_order(a, b))
+                    .filter(|w| Event::search_order(&ev, w).is_lt())
+                {
+                    *worst = ev;
+                }
+            }
         }
         Ok(())
     };
@@ -277,6 +311,9 @@ pub fn run_shard(
             .map_err(|e| query.locate(e))?;
     }
     plan.finish(&mut sink).map_err(|e| query.locate(e))?;
+    let mut kept: Vec<Event> = per_key.into_values().flatten().collect();
+    kept.sort_by(Event::search_order);
+    rows.extend(kept.iter().map(row_line));
     report.stages = plan.stats();
     let mut header = json!({
         "spleval_partial": VERSION,
@@ -284,7 +321,10 @@ pub fn run_shard(
         "split": split.kind.name(),
         "inputs": input_names(sources)?,
         "events": report.input.events,
-        "reason": split.why,
+        "reason": match &dedup {
+            Some((_, n, _)) => format!("{}; before dedup, the shard ships only the first {n} row(s) of each combination", split.why),
+            None => split.why.clone(),
+        },
     });
     let mut lines = rows;
     if split.kind == SplitKind::Stats {

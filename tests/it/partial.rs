@@ -246,6 +246,13 @@ fn partial_rows_when_no_stats_split() {
     // No stats at all: rows in search order.
     check_all_ways("* | eval x=pid*2 | where x > 230", 13, &["json", "table"]);
     check_all_ways("* | head 7", 14, &["json"]);
+    // Before a dedup, each shard ships only the first N rows per combination.
+    check_all_ways("* | dedup 2 user | table user pid host", 16, &["json"]);
+    check_all_ways(
+        "* | dedup host keepempty=true | table user host",
+        17,
+        &["json"],
+    );
     // A wildcard aggregation has no states: the shards ship rows.
     check_all_ways("* | stats values(*) as * by host", 15, &["json"]);
 }
