@@ -34,9 +34,10 @@ format version, or with a malformed line is refused (naming the file and line). 
 merged in the order of their header's inputs (then their file names), whatever order they are \
 given in, so results that depend on event order (first, last, list, ties) are those of one run \
 over the inputs in that order. Give the same --now and --tz as the shards.\n\n\
---explain says where the search splits: at its first stats (shards ship each group's states), \
-or, when a command before it cannot run per shard, after the streaming commands (shards ship \
-rows and the merge runs the rest)."
+--explain says where the search splits: at a leading tstats or at its first stats (shards ship \
+each group's states), or, when a command before it cannot run per shard, after the streaming \
+commands (shards ship rows, before a plain dedup only the first N of each combination, and the \
+merge runs the rest)."
     )]
     Merge(Box<cli::merge::MergeArgs>),
     /// Print the SPL with every macro expanded

@@ -55,9 +55,10 @@ pub struct RunArgs {
     /// Do not run the search: show the first event's fields and the rule that produced each
     #[arg(long)]
     pub explain_fields: bool,
-    /// Write this shard's partial result (NDJSON: a header, then the first
-    /// stats' states per group, or the rows of the streaming commands) to
-    /// stdout instead of results; `spleval merge` merges partials
+    /// Write this shard's partial result (NDJSON: a header, then a leading
+    /// tstats' or the first stats' states per group, or the rows of the
+    /// streaming commands) to stdout instead of results; `spleval merge`
+    /// merges partials
     #[arg(long, conflicts_with_all = ["format", "explain_fields"])]
     pub partial: bool,
 }
