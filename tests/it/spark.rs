@@ -62,7 +62,7 @@ fn spark_run_prints_the_rows_of_one_run() {
         spark
             .arg(root().join("examples/spark_run.py"))
             .args(["--master", "local[2]", "--bin"])
-            .arg(&bin)
+            .arg(bin)
             .args(["--now", "1700000000", "--spl", spl])
             .args(shards.iter().rev());
         let got = spark.output().unwrap();
