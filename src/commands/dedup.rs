@@ -225,6 +225,21 @@ pub(crate) fn dedup_key(ev: &Event, fields: &[String]) -> Option<Vec<String>> {
         .collect()
 }
 
+/// Keeps in `kept` the first `n` events in search order seen for one
+/// combination: `ev` is added while there are fewer, else it replaces the
+/// last one kept when it comes before it.
+pub(crate) fn keep_first(kept: &mut Vec<Event>, n: usize, ev: Event) {
+    if kept.len() < n {
+        kept.push(ev);
+    } else if let Some(worst) = kept
+        .iter_mut()
+        .max_by(|a, b| Event::search_order(a, b))
+        .filter(|w| Event::search_order(&ev, w).is_lt())
+    {
+        *worst = ev;
+    }
+}
+
 impl DedupOp {
     fn emit(&mut self, ev: Event, out: &mut Emit<'_>) -> Result<()> {
         if self.sortby.is_empty() {

@@ -283,16 +283,7 @@ pub fn run_shard(
             None if *keepempty => rows.push(row_line(&ev)),
             None => {}
             Some(key) => {
-                let kept = per_key.entry(key).or_default();
-                if kept.len() < *n {
-                    kept.push(ev);
-                } else if let Some(worst) = kept
-                    .iter_mut()
-                    .max_by(|a, b| Event::search_order(a, b))
-                    .filter(|w| Event::search_order(&ev, w).is_lt())
-                {
-                    *worst = ev;
-                }
+                crate::commands::dedup::keep_first(per_key.entry(key).or_default(), *n, ev)
             }
         }
         Ok(())

@@ -234,16 +234,7 @@ impl Operator for TimeOrder {
                 None if *keepempty => self.buf.push(ev),
                 None => {}
                 Some(key) => {
-                    let kept = self.keyed.entry(key).or_default();
-                    if kept.len() < *n {
-                        kept.push(ev);
-                    } else if let Some(worst) = kept
-                        .iter_mut()
-                        .max_by(|a, b| Event::search_order(a, b))
-                        .filter(|w| Event::search_order(&ev, w).is_lt())
-                    {
-                        *worst = ev;
-                    }
+                    crate::commands::dedup::keep_first(self.keyed.entry(key).or_default(), *n, ev)
                 }
             }
             return Ok(());
