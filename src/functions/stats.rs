@@ -948,6 +948,8 @@ pub fn default_name(func: &str, arg: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
 
     fn run(name: &str, xs: &[&str]) -> Value {
         let mut a = make(name).unwrap();
@@ -1003,20 +1005,6 @@ mod tests {
         assert!(lookup("nosuch").is_none());
     }
 
-    /// A small deterministic generator (xorshift), so the split tests need no crate.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-        fn below(&mut self, n: u64) -> u64 {
-            self.next() % n
-        }
-    }
-
     /// Every name the registry answers to, percentiles included.
     const ALL: &[&str] = &[
         "count",
@@ -1055,22 +1043,22 @@ mod tests {
     ];
 
     /// (value, _time, arrival key) items: numbers, strings, repeats, tied times.
-    fn items(rng: &mut Rng, n: usize) -> Vec<(Value, Option<f64>, f64)> {
+    fn items(rng: &mut StdRng, n: usize) -> Vec<(Value, Option<f64>, f64)> {
         (0..n)
             .map(|_| {
-                let v = match rng.below(6) {
-                    0 => Value::from(["a", "b", "c", "Z", "10"][rng.below(5) as usize]),
-                    1 => Value::Num(rng.below(8) as f64 + 0.5),
+                let v = match rng.random_range(0..6) {
+                    0 => Value::from(["a", "b", "c", "Z", "10"][rng.random_range(0..5) as usize]),
+                    1 => Value::Num(rng.random_range(0..8) as f64 + 0.5),
                     2 => Value::Null,
-                    _ => Value::Num(rng.below(40) as f64 - 5.0),
+                    _ => Value::Num(rng.random_range(0..40) as f64 - 5.0),
                 };
-                let t = if rng.below(10) == 0 {
+                let t = if rng.random_range(0..10) == 0 {
                     None
                 } else {
-                    Some(1_700_000_000.0 + 1800.0 * rng.below(12) as f64)
+                    Some(1_700_000_000.0 + 1800.0 * rng.random_range(0..12) as f64)
                 };
                 let arrival = match t {
-                    Some(t) if rng.below(3) > 0 => t,
+                    Some(t) if rng.random_range(0..3) > 0 => t,
                     _ => f64::NEG_INFINITY,
                 };
                 (v, t, arrival)
@@ -1082,17 +1070,17 @@ mod tests {
     /// (arrival key descending, stable) when `ordered`, else in input order.
     /// One accumulator over all items (in the same order over the whole
     /// input) must give what merging the shards' states in order gives.
-    fn split_check(name: &str, rng: &mut Rng, ordered: bool) {
-        let n = rng.below(60) as usize;
+    fn split_check(name: &str, rng: &mut StdRng, ordered: bool) {
+        let n = rng.random_range(0..60) as usize;
         let mut all = items(rng, n);
         if !ordered {
             for it in &mut all {
                 it.2 = 0.0;
             }
         }
-        let shards = 1 + rng.below(5) as usize;
+        let shards = 1 + rng.random_range(0..5) as usize;
         let mut cuts: Vec<usize> = (1..shards)
-            .map(|_| rng.below(n as u64 + 1) as usize)
+            .map(|_| rng.random_range(0..n as u64 + 1) as usize)
             .collect();
         cuts.push(0);
         cuts.push(n);
@@ -1130,7 +1118,7 @@ mod tests {
 
     #[test]
     fn merged_states_equal_one_accumulator() {
-        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut rng = StdRng::seed_from_u64(0x9e37_79b9_7f4a_7c15);
         for name in ALL {
             for _ in 0..200 {
                 split_check(name, &mut rng, false);

@@ -702,13 +702,9 @@ fn where_filters_with_eval_expressions() {
 /// order), then in that order.
 #[test]
 fn dedup_buffer_keeps_what_dedup_keeps() {
-    let mut seed = 0x9e37_79b9_u64;
-    let mut rnd = |m: u64| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed % m
-    };
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0x9e37_79b9);
+    let mut rnd = |m: u64| rng.random_range(0..m);
     let mut evs = Vec::new();
     for i in 0..400 {
         let mut o = serde_json::Map::new();

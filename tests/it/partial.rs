@@ -4,56 +4,51 @@
 
 use std::path::Path;
 
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
 use crate::common::spleval;
 
 const NOW: &str = "1700000000";
 
-/// A small deterministic generator (xorshift), so the tests need no crate.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 /// `n` events as NDJSON lines: tied times, hosts (some missing), users (some
 /// multivalue), numbers, a few strings where numbers are expected.
-fn events(rng: &mut Rng, n: usize) -> Vec<String> {
+fn events(rng: &mut StdRng, n: usize) -> Vec<String> {
     (0..n)
         .map(|i| {
             let mut o = serde_json::Map::new();
             o.insert(
                 "_time".into(),
-                serde_json::json!(1_699_990_000 + 600 * rng.below(15)),
+                serde_json::json!(1_699_990_000 + 600 * rng.random_range(0..15)),
             );
-            if rng.below(12) > 0 {
+            if rng.random_range(0..12) > 0 {
                 o.insert(
                     "host".into(),
                     serde_json::json!(
-                        ["web1", "web2", "db1", "DB1", "mail"][rng.below(5) as usize]
+                        ["web1", "web2", "db1", "DB1", "mail"][rng.random_range(0..5) as usize]
                     ),
                 );
             }
             let users = ["alice", "bob", "carol", "dave", "10", "9"];
             o.insert(
                 "user".into(),
-                if rng.below(10) == 0 {
-                    serde_json::json!([users[rng.below(6) as usize], users[rng.below(6) as usize]])
+                if rng.random_range(0..10) == 0 {
+                    serde_json::json!([
+                        users[rng.random_range(0..6) as usize],
+                        users[rng.random_range(0..6) as usize]
+                    ])
                 } else {
-                    serde_json::json!(users[rng.below(6) as usize])
+                    serde_json::json!(users[rng.random_range(0..6) as usize])
                 },
             );
-            o.insert("bytes".into(), serde_json::json!(rng.below(5000)));
-            if rng.below(15) == 0 {
+            o.insert("bytes".into(), serde_json::json!(rng.random_range(0..5000)));
+            if rng.random_range(0..15) == 0 {
                 o.insert("bytes".into(), serde_json::json!("n/a"));
             }
-            o.insert("pid".into(), serde_json::json!(100 + rng.below(30)));
+            o.insert(
+                "pid".into(),
+                serde_json::json!(100 + rng.random_range(0..30)),
+            );
             o.insert("i".into(), serde_json::json!(i));
             serde_json::Value::Object(o).to_string()
         })
@@ -134,9 +129,9 @@ fn check_split_reading(
 }
 
 /// Cuts `evs` into `n` shards at random points (some may be empty).
-fn cut(rng: &mut Rng, evs: &[String], n: usize) -> Vec<Vec<String>> {
+fn cut(rng: &mut StdRng, evs: &[String], n: usize) -> Vec<Vec<String>> {
     let mut at: Vec<usize> = (1..n)
-        .map(|_| rng.below(evs.len() as u64 + 1) as usize)
+        .map(|_| rng.random_range(0..evs.len() as u64 + 1) as usize)
         .collect();
     at.push(0);
     at.push(evs.len());
@@ -147,8 +142,8 @@ fn cut(rng: &mut Rng, evs: &[String], n: usize) -> Vec<Vec<String>> {
 /// Splits 30–300 events several ways: one shard, random cuts, a shard left
 /// empty, five shards merged in reversed order.
 fn check_all_ways(spl: &str, seed: u64, formats: &[&str]) {
-    let mut rng = Rng(seed);
-    let n = 30 + rng.below(271) as usize;
+    let mut rng = StdRng::seed_from_u64(seed);
+    let n = 30 + rng.random_range(0..271) as usize;
     let evs = events(&mut rng, n);
     check_split(spl, std::slice::from_ref(&evs), false, formats);
     let two = cut(&mut rng, &evs, 2);
