@@ -111,19 +111,7 @@ pub fn exec(a: HuntArgs) -> Result<(), SplError> {
         }
         bar
     };
-    let deferred = h.deferred();
-    let sub_started = std::time::Instant::now();
-    if deferred > 0 {
-        let bar = new_bar("subsearches");
-        h.run_subsearches(&files, &meta, &mut |size, events| {
-            bar.inc(size);
-            bar.set_message(format!("{events} events"));
-        })?;
-        bar.finish_and_clear();
-    }
-    let sub_time = sub_started.elapsed();
     let planned = started.elapsed();
-    let rereads = h.rereads();
     let bar = new_bar("hunt");
     let pass_started = std::time::Instant::now();
     let report = h.run(&files, &meta, &mut |size, events| {
@@ -132,6 +120,7 @@ pub fn exec(a: HuntArgs) -> Result<(), SplError> {
     })?;
     bar.finish_and_clear();
     let pass = pass_started.elapsed();
+    let rereads = h.rereads();
 
     // Results, by detection name.
     let order = h.by_name();
@@ -229,10 +218,15 @@ pub fn exec(a: HuntArgs) -> Result<(), SplError> {
         "  {keyed} filed under equality keys, {always} offered every event, {views} tstats gated on a shared data model view"
     );
     eprintln!(
-        "  {subsearch} with subsearches: {} distinct subsearch(es) ran together in {rereads} extra pass(es) over the input before the main one ({:.2}s)",
+        "  {subsearch} with subsearches: {} distinct subsearch(es) ran in the same pass, {} detection(s) then given the events recorded for them; {rereads} extra pass(es) over the input",
         h.batched_subsearches,
-        sub_time.as_secs_f64()
+        h.replayed
     );
+    if a.verbose {
+        for (name, why) in &h.read_again {
+            eprintln!("    read again: {name} ({why})");
+        }
+    }
     eprintln!(
         "events: {} read in one pass ({} pushed to detections{})",
         report.input.events,
@@ -304,7 +298,7 @@ pub fn exec(a: HuntArgs) -> Result<(), SplError> {
         }
     }
     eprintln!(
-        "elapsed: {:.2}s (planning and subsearches {:.2}s, main pass {:.2}s)",
+        "elapsed: {:.2}s (planning {:.2}s, reading and running {:.2}s)",
         started.elapsed().as_secs_f64(),
         planned.as_secs_f64(),
         pass.as_secs_f64()

@@ -537,3 +537,72 @@ fn rows_whose_fields_the_text_does_not_tell_are_unknown() {
         &mut names
     ));
 }
+
+/// Detections with subsearches take part in the one pass: their subsearches
+/// run batched beside the other detections while a recorder per detection
+/// keeps the events it takes, replayed once the subsearches are answered.
+/// Over the whole security_content pack and real events, the results and
+/// per-detection figures equal those of running the subsearches in a pass
+/// of their own first (`SPLEVAL_HUNT_NO_REPLAY`), and detections with
+/// subsearches do fire on these events.
+#[test]
+fn hunt_replays_detections_with_subsearches_as_a_pass_of_their_own_would() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let mordor = shared.join("datasets/mordor");
+    let data = [
+        mordor.join("schtask_create_2020-12-1907003032.json.gz"),
+        mordor.join("psh_mshta_html_application_execution_2020-10-2203521411.json.gz"),
+    ];
+    assert!(data.iter().all(|d| d.exists()), "{data:?}");
+    let sc = shared.join("security_content");
+    let tmp = tempfile::tempdir().unwrap();
+    let hunt = |replay: bool| {
+        let summary = tmp.path().join(format!("summary-{replay}.json"));
+        let mut cmd = spleval();
+        if replay {
+            cmd.env_remove("SPLEVAL_HUNT_NO_REPLAY");
+        } else {
+            cmd.env("SPLEVAL_HUNT_NO_REPLAY", "1");
+        }
+        let out = cmd
+            .args([
+                "hunt",
+                "-v",
+                "--format",
+                "json",
+                "--sourcetype",
+                "windows:json",
+            ])
+            .arg("--summary")
+            .arg(&summary)
+            .arg("--rules")
+            .arg(&sc)
+            .args(&data)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(out.status.success(), "{err}");
+        let doc: Value = serde_json::from_slice(&std::fs::read(&summary).unwrap()).unwrap();
+        (String::from_utf8(out.stdout).unwrap(), doc, err)
+    };
+    let (rows, doc, err) = hunt(true);
+    assert!(
+        err.contains("given the events recorded for them; 0 extra pass(es)"),
+        "{err}"
+    );
+    let (want_rows, want_doc, _) = hunt(false);
+    assert_eq!(rows, want_rows);
+    assert_eq!(doc["detections"], want_doc["detections"]);
+    assert_eq!(doc["events"], want_doc["events"]);
+    for name in [
+        "Detect Prohibited Applications Spawning cmd exe",
+        "Windows Credential Access From Browser Password Store",
+    ] {
+        assert!(
+            !rows_of(&common::rows(rows.as_bytes()), name).is_empty(),
+            "{name}"
+        );
+    }
+}

@@ -21,6 +21,10 @@ pub(crate) enum Gate {
         view: usize,
         where_: Option<crate::eval::matcher::Matcher>,
     },
+    /// Every event it is offered by the index (a recorder whose detection's
+    /// first command waits for a subsearch: the detection's own gate is
+    /// applied when the recorded events are replayed).
+    Any,
 }
 
 /// The requirements of a data model dataset's root constraint, which holds

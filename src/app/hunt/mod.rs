@@ -15,9 +15,10 @@
 //!    are cloned and pushed;
 //! 3. a plan that is done (`head` reached) takes no more events.
 //!
-//! Detections with subsearches run them while being planned (each subsearch
-//! reading the input once more, as `spleval run` does); their main search
-//! then takes part in the single pass. Searches that read no events
+//! Detections with subsearches take part in the same pass: their
+//! subsearches run in it, batched, while a recorder keeps the events each
+//! detection takes; after the pass each is planned with its subsearches'
+//! rows and given what was recorded ([`Hunt::run`]). Searches that read no events
 //! (`| makeresults`, `| inputlookup`, `| rest` …) are not run by a hunt.
 
 use std::collections::{BTreeMap, HashMap};
@@ -73,6 +74,12 @@ pub struct Hunter {
     /// The fields its gate reads ([`gate::gate_fields`]); used when it
     /// needs whole events (no `proj`).
     gate_fields: Option<Vec<String>>,
+    /// A recorder: it keeps the events its detection would take (its plan
+    /// is only the detection's first command, for the gate), to replay them
+    /// once the detection's subsearches are answered. None when it gave up
+    /// (too many events) or is not a recorder.
+    record: Option<Vec<Event>>,
+    recorder: bool,
 }
 
 impl Hunter {
@@ -85,7 +92,62 @@ impl Hunter {
     pub fn expanded_spl(&self) -> Option<&str> {
         self.query.as_ref().map(|q| q.expanded.text.as_str())
     }
+
+    /// Takes an event that passed its gate: pushes it through the plan (or
+    /// records it). True when it takes no more events (done, failed, or a
+    /// recorder past `room`, which then drops what it recorded).
+    fn take(&mut self, ev: Event, room: &mut u64) -> bool {
+        self.pushed += 1;
+        if self.recorder {
+            if let Some(buf) = &mut self.record {
+                if *room == 0 {
+                    self.record = None;
+                    self.stopped = true;
+                } else {
+                    *room -= 1;
+                    buf.push(ev);
+                }
+            }
+            return self.stopped;
+        }
+        let out = &mut self.rows;
+        let r = self.plan.push(ev, &mut |r| {
+            out.push(r);
+            Ok(())
+        });
+        if let Err(e) = r {
+            self.error = Some(match &self.query {
+                Some(q) => q.locate(e),
+                None => e,
+            });
+            self.stopped = true;
+        } else if self.plan.done() {
+            self.stopped = true;
+        }
+        self.stopped
+    }
+
+    /// Ends its input (nothing for a recorder or a failed member).
+    fn finish(&mut self) {
+        if self.error.is_some() || self.recorder {
+            return;
+        }
+        let out = &mut self.rows;
+        if let Err(e) = self.plan.finish(&mut |r| {
+            out.push(r);
+            Ok(())
+        }) {
+            self.error = Some(match &self.query {
+                Some(q) => q.locate(e),
+                None => e,
+            });
+        }
+    }
 }
+
+/// How many events recorders may keep in all before the one taking the
+/// next gives up (its detection then reads the input again after the pass).
+pub const RECORD_ROOM: u64 = 1_000_000;
 
 /// A detection that cannot run, and why.
 #[derive(Debug, Clone)]
@@ -120,6 +182,11 @@ pub struct Hunt {
     ctx: PlanCtx,
     /// Distinct subsearches run together in one pass.
     pub batched_subsearches: usize,
+    /// Detections with subsearches given the events recorded for them.
+    pub replayed: usize,
+    /// Detections with subsearches that read the input again after the
+    /// pass, and why.
+    pub read_again: Vec<(String, &'static str)>,
     /// Per batched subsearch: its text, the events it took, whether it
     /// copied only some fields of them, the rows it returned.
     pub subsearch_taken: Vec<(String, u64, bool, usize)>,
@@ -193,6 +260,8 @@ fn new_hunter(
         key: None,
         query: Some(query),
         stopped: false,
+        record: None,
+        recorder: false,
     }
 }
 
@@ -231,6 +300,8 @@ impl Hunt {
             feed,
             ctx: ctx.clone(),
             batched_subsearches: 0,
+            replayed: 0,
+            read_again: Vec::new(),
             subsearch_taken: Vec::new(),
         };
         // Reading, expanding and parsing ~1,700 rule files is independent
@@ -343,12 +414,28 @@ impl Hunt {
     }
 
     fn plan_one(&mut self, det: rules::Detection, query: Query) {
+        let mut main = std::mem::take(&mut self.main);
+        if let Some(h) = self.build(det, query, Some(&mut main)) {
+            main.add(h);
+        }
+        self.main = main;
+    }
+
+    /// Plans a detection into a member, gated in `pass` (None: one that is
+    /// given its events directly takes no gate); None when it cannot run
+    /// (recorded in [`Hunt::skipped`]).
+    fn build(
+        &mut self,
+        det: rules::Detection,
+        query: Query,
+        pass: Option<&mut Pass>,
+    ) -> Option<Hunter> {
         let c = self.det_ctx();
         let plan = match query.plan(&c) {
             Ok(p) => p,
             Err(e) => {
                 self.skip(&det.path, &det.name, "plan error", &e);
-                return;
+                return None;
             }
         };
         if plan.generating {
@@ -359,13 +446,15 @@ impl Hunt {
                 "reads no events (generating search)",
                 &e,
             );
-            return;
+            return None;
         }
-        let (gate, key) = self.main.gate(&query.pipeline, &c);
         let mut h = new_hunter(&det, plan, query, &c, &self.sub_results);
-        h.gate = gate;
-        h.key = key;
-        self.main.add(h);
+        if let Some(pass) = pass {
+            let (gate, key) = pass.gate(&h.query.as_ref()?.pipeline, &c);
+            h.gate = gate;
+            h.key = key;
+        }
+        Some(h)
     }
 
     /// Detections waiting for their subsearches.
@@ -373,20 +462,12 @@ impl Hunt {
         self.deferred.len()
     }
 
-    /// Runs the subsearches of the deferred detections together in one pass
-    /// over the input (those that read it; generating ones need none), then
-    /// plans those detections.
-    pub fn run_subsearches(
-        &mut self,
-        sources: &[Source],
-        meta: &Meta,
-        progress: &mut dyn FnMut(u64, u64),
-    ) -> Result<Option<PassReport>> {
-        let deferred = std::mem::take(&mut self.deferred);
-        let c = self.det_ctx();
-        let mut batch = Pass::default();
+    /// Adds to `pass` a member per distinct subsearch of `deferred` that
+    /// reads events (generating ones need no pass; nested ones are answered
+    /// by reading the input again).
+    fn add_subsearches(deferred: &[(rules::Detection, Query)], c: &PlanCtx, pass: &mut Pass) {
         let mut seen: Vec<String> = Vec::new();
-        for (_, q) in &deferred {
+        for (_, q) in deferred {
             for node in &q.pipeline.commands {
                 for p in node.cmd.input_subsearches() {
                     let text = p.to_string();
@@ -394,14 +475,13 @@ impl Hunt {
                         continue;
                     }
                     seen.push(text.clone());
-                    // Nested subsearches are answered by reading the input again.
-                    let Ok(plan) = Plan::build(p, &c) else {
+                    let Ok(plan) = Plan::build(p, c) else {
                         continue;
                     };
                     if plan.generating {
                         continue;
                     }
-                    let (gate, key) = batch.gate(p, &c);
+                    let (gate, key) = pass.gate(p, c);
                     let h = Hunter {
                         name: text,
                         path: PathBuf::new(),
@@ -416,42 +496,73 @@ impl Hunt {
                         key,
                         query: None,
                         stopped: false,
-                        proj: projection::plan_with(p, &c),
-                        gate_fields: gate::gate_fields(p, &c, &HashMap::new()),
+                        proj: projection::plan_with(p, c),
+                        gate_fields: gate::gate_fields(p, c, &HashMap::new()),
                         pushed: 0,
+                        record: None,
+                        recorder: false,
                     };
-                    batch.add(h);
+                    pass.add(h);
                 }
             }
         }
-        self.batched_subsearches = batch.members.len();
-        let report = if batch.members.is_empty() {
-            None
-        } else {
-            self.rereads.fetch_add(1, Ordering::Relaxed);
-            let r = batch.run(sources, meta, progress)?;
-            let mut m = HashMap::new();
-            for h in batch.members {
-                self.subsearch_taken.push((
-                    h.name.clone(),
-                    h.pushed,
-                    h.proj.is_some(),
-                    h.rows.len(),
-                ));
-                // A failed subsearch is run again with its detection, which then reports it.
-                if h.error.is_none() {
-                    m.insert(h.name, h.rows);
-                }
-            }
-            self.sub_results = Arc::new(m);
-            Some(r)
-        };
-        for (det, q) in deferred {
-            self.plan_one(det, q);
-        }
-        Ok(report)
     }
 
+    /// A recorder for a detection with subsearches: it takes the events the
+    /// detection would (same gate, same fields) while its subsearches run in
+    /// the same pass. Its plan is the detection's with empty subsearch
+    /// results, used only for the gate (the first command's matcher). When
+    /// the first command itself has a subsearch, the gate is only the
+    /// index key it has without it (none: no recorder), and the detection's
+    /// own gate is applied at replay. None when it cannot be built.
+    fn recorder(&self, det: &rules::Detection, q: &Query, pass: &mut Pass) -> Option<Hunter> {
+        let first = q.pipeline.commands.first()?;
+        let mut c = self.ctx.clone();
+        c.subsearch = Some(Arc::new(|_: &Pipeline, _: &PlanCtx| Ok(Vec::new())));
+        let plan = Plan::build(&q.pipeline, &c).ok()?;
+        if plan.generating {
+            return None;
+        }
+        let (mut gate, key) = pass.gate(&q.pipeline, &c);
+        if !first.cmd.subsearches().is_empty() {
+            key.as_ref()?;
+            gate = Gate::Any;
+        }
+        Some(Hunter {
+            name: det.name.clone(),
+            path: det.path.clone(),
+            detection: None,
+            returns_events: false,
+            columns: None,
+            subsearch: true,
+            plan,
+            gate,
+            rows: Vec::new(),
+            error: None,
+            key,
+            query: None,
+            stopped: false,
+            proj: projection::plan_with(&q.pipeline, &c),
+            gate_fields: gate::gate_fields(&q.pipeline, &c, &HashMap::new()),
+            pushed: 0,
+            record: Some(Vec::new()),
+            recorder: true,
+        })
+    }
+
+    /// Keeps the rows of the batched subsearches that succeeded, by text
+    /// (a failed one is run again with its detection, which reports it).
+    fn keep_subsearch_results(&mut self, batch: Vec<Hunter>) {
+        let mut m = HashMap::new();
+        for h in batch {
+            self.subsearch_taken
+                .push((h.name.clone(), h.pushed, h.proj.is_some(), h.rows.len()));
+            if h.error.is_none() {
+                m.insert(h.name, h.rows);
+            }
+        }
+        self.sub_results = Arc::new(m);
+    }
     fn skip(&mut self, path: &Path, name: &str, reason: &str, e: &SplError) {
         self.skipped.push(Skipped {
             name: if name.is_empty() {
@@ -478,14 +589,13 @@ impl Hunt {
     /// Detections filed under an equality key / tested against every event /
     /// gated by a shared tstats view.
     pub fn indexed(&self) -> (usize, usize, usize) {
-        let always = self.main.index.always.len();
-        let views = self
-            .main
-            .members
+        let m = &self.main.members;
+        let always = m.iter().filter(|h| h.key.is_none()).count();
+        let views = m
             .iter()
             .filter(|h| matches!(h.gate, Gate::View { .. }))
             .count();
-        (self.main.members.len() - always, always, views)
+        (m.len() - always, always, views)
     }
 
     /// Skip counts by reason, most frequent first.
@@ -499,14 +609,122 @@ impl Hunt {
         v
     }
 
-    /// The main pass: every planned detection over the input, read once.
+    /// The hunt: every planned detection over the input, read once.
+    ///
+    /// Detections with subsearches (deferred) take part too: their
+    /// subsearches run in the same pass, batched, while a recorder per
+    /// detection keeps the events the detection takes; once the pass ends,
+    /// each is planned with its subsearches' rows and given what was
+    /// recorded, in order. A detection that cannot be recorded (a subsearch
+    /// in its first command, or past [`RECORD_ROOM`]) runs in a second pass
+    /// after the first. `SPLEVAL_HUNT_NO_REPLAY=1` runs the subsearches in a
+    /// pass of their own first instead (the earlier design, for comparison).
     pub fn run(
         &mut self,
         sources: &[Source],
         meta: &Meta,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<PassReport> {
-        self.main.run(sources, meta, progress)
+        let deferred = std::mem::take(&mut self.deferred);
+        if deferred.is_empty() {
+            return self.main.run(sources, meta, progress);
+        }
+        let c = self.det_ctx();
+        if std::env::var_os("SPLEVAL_HUNT_NO_REPLAY").is_some() {
+            let mut batch = Pass::default();
+            Self::add_subsearches(&deferred, &c, &mut batch);
+            self.batched_subsearches = batch.members.len();
+            if !batch.members.is_empty() {
+                self.rereads.fetch_add(1, Ordering::Relaxed);
+                batch.run(sources, meta, progress)?;
+                self.keep_subsearch_results(batch.members);
+            }
+            for (det, q) in deferred {
+                self.plan_one(det, q);
+            }
+            return self.main.run(sources, meta, progress);
+        }
+        // One pass: detections, subsearches and recorders.
+        let first_sub = self.main.members.len();
+        let mut main = std::mem::take(&mut self.main);
+        Self::add_subsearches(&deferred, &c, &mut main);
+        let first_rec = main.members.len();
+        self.batched_subsearches = first_rec - first_sub;
+        let mut waiting: Vec<(rules::Detection, Query, Option<usize>)> = Vec::new();
+        for (det, q) in deferred {
+            let slot = match self.recorder(&det, &q, &mut main) {
+                Some(r) => {
+                    main.add(r);
+                    Some(main.members.len() - 1)
+                }
+                None => None,
+            };
+            waiting.push((det, q, slot));
+        }
+        let run = main.run(sources, meta, progress);
+        let mut tail = main.members.split_off(first_sub);
+        let recorders = tail.split_off(first_rec - first_sub);
+        self.main = main;
+        let mut report = run?;
+        // Counted: what detections take (recorders' when it is replayed),
+        // not what subsearches take.
+        report.pushed -= recorders.iter().chain(&tail).map(|r| r.pushed).sum::<u64>();
+        self.keep_subsearch_results(tail);
+
+        let mut recorded: Vec<(Option<Vec<Event>>, Option<(Gate, Option<Req>)>)> = recorders
+            .into_iter()
+            .map(|mut r| (r.record.take(), Some((r.gate, r.key))))
+            .collect();
+        // Replay, in the deferred detections' order; the rest read again.
+        let mut again = Pass::default();
+        for (det, q, slot) in waiting {
+            let rec = slot.map(|i| &mut recorded[i - first_rec]);
+            let Some((Some(events), gate)) = rec.map(|(e, g)| (e.take(), g.take())) else {
+                let why = match slot {
+                    Some(_) => "it took more events than recorders may keep",
+                    None => "a subsearch in its first command decides which events it takes, and it has no index key without it",
+                };
+                self.read_again.push((det.name.clone(), why));
+                if let Some(h) = self.build(det, q, Some(&mut again)) {
+                    again.add(h);
+                }
+                continue;
+            };
+            let Some(mut h) = self.build(det, q, None) else {
+                continue;
+            };
+            // For the summary: how it was gated in the pass.
+            let mut gate_kind = None;
+            if let Some((gate, key)) = gate {
+                if matches!(gate, Gate::Any) {
+                    gate_kind = Some(Gate::Any);
+                } else {
+                    h.gate = gate;
+                }
+                h.key = key;
+            }
+            let mut room = u64::MAX;
+            let own_gate = matches!(gate_kind, Some(Gate::Any));
+            for ev in events {
+                if own_gate && !h.plan.accepts(&ev) {
+                    continue;
+                }
+                report.pushed += 1;
+                if h.take(ev, &mut room) {
+                    break;
+                }
+            }
+            h.finish();
+            self.replayed += 1;
+            self.main.members.push(h);
+        }
+        if !again.members.is_empty() {
+            self.rereads.fetch_add(1, Ordering::Relaxed);
+            let r = again.run(sources, meta, progress)?;
+            report.pushed += r.pushed;
+            self.main.members.append(&mut again.members);
+        }
+        Ok(report)
     }
 }
 

@@ -99,6 +99,7 @@ impl Pass {
         let mut ids: Vec<u32> = Vec::new();
         let mut seq = 0u64;
         let mut pushed = 0u64;
+        let mut room = super::RECORD_ROOM;
         let full_knowledge = meta.knowledge();
         let (meta, wanted, completes) = self.reading(meta);
         let meta = &meta;
@@ -139,6 +140,7 @@ impl Pass {
                         }
                         let pass = match &h.gate {
                             Gate::Plan => h.plan.accepts(&ev),
+                            Gate::Any => true,
                             Gate::View { view, where_ } => {
                                 // The view's row, its fields computed as the
                                 // `where` reads them; an error (in a
@@ -163,7 +165,6 @@ impl Pass {
                             continue;
                         }
                         pushed += 1;
-                        h.pushed += 1;
                         // Plans may keep what they are given (time order, returned
                         // events): copy only the fields the search needs.
                         let copy = match &h.proj {
@@ -178,20 +179,7 @@ impl Pass {
                             }
                             None => ev.clone(),
                         };
-                        let out = &mut h.rows;
-                        let r = h.plan.push(copy, &mut |r| {
-                            out.push(r);
-                            Ok(())
-                        });
-                        if let Err(e) = r {
-                            h.error = Some(match &h.query {
-                                Some(q) => q.locate(e),
-                                None => e,
-                            });
-                            h.stopped = true;
-                        } else if h.plan.done() {
-                            h.stopped = true;
-                        }
+                        h.take(copy, &mut room);
                         if h.stopped {
                             live -= 1;
                         }
@@ -207,19 +195,7 @@ impl Pass {
             progress(size, report.input.events);
         }
         for h in &mut self.members {
-            if h.error.is_some() {
-                continue;
-            }
-            let out = &mut h.rows;
-            if let Err(e) = h.plan.finish(&mut |r| {
-                out.push(r);
-                Ok(())
-            }) {
-                h.error = Some(match &h.query {
-                    Some(q) => q.locate(e),
-                    None => e,
-                });
-            }
+            h.finish();
         }
         report.pushed = pushed;
         Ok(report)
