@@ -514,21 +514,29 @@ impl Hunt {
     /// results, used only for the gate (the first command's matcher). When
     /// the first command itself has a subsearch, the gate is only the
     /// index key it has without it (none: no recorder), and the detection's
-    /// own gate is applied at replay. None when it cannot be built.
-    fn recorder(&self, det: &rules::Detection, q: &Query, pass: &mut Pass) -> Option<Hunter> {
-        let first = q.pipeline.commands.first()?;
+    /// own gate is applied at replay. An error says why there is none.
+    fn recorder(
+        &self,
+        det: &rules::Detection,
+        q: &Query,
+        pass: &mut Pass,
+    ) -> std::result::Result<Hunter, &'static str> {
+        const UNPLANNED: &str = "it cannot be planned without its subsearches' rows";
+        let first = q.pipeline.commands.first().ok_or(UNPLANNED)?;
         let mut c = self.ctx.clone();
         c.subsearch = Some(Arc::new(|_: &Pipeline, _: &PlanCtx| Ok(Vec::new())));
-        let plan = Plan::build(&q.pipeline, &c).ok()?;
+        let plan = Plan::build(&q.pipeline, &c).map_err(|_| UNPLANNED)?;
         if plan.generating {
-            return None;
+            return Err(UNPLANNED);
         }
         let (mut gate, key) = pass.gate(&q.pipeline, &c);
         if !first.cmd.subsearches().is_empty() {
-            key.as_ref()?;
+            if key.is_none() {
+                return Err("a subsearch in its first command decides which events it takes, and it has no index key without it");
+            }
             gate = Gate::Any;
         }
-        Some(Hunter {
+        Ok(Hunter {
             name: det.name.clone(),
             path: det.path.clone(),
             detection: None,
@@ -650,15 +658,12 @@ impl Hunt {
         Self::add_subsearches(&deferred, &c, &mut main);
         let first_rec = main.members.len();
         self.batched_subsearches = first_rec - first_sub;
-        let mut waiting: Vec<(rules::Detection, Query, Option<usize>)> = Vec::new();
+        let mut waiting = Vec::new();
         for (det, q) in deferred {
-            let slot = match self.recorder(&det, &q, &mut main) {
-                Some(r) => {
-                    main.add(r);
-                    Some(main.members.len() - 1)
-                }
-                None => None,
-            };
+            let slot = self.recorder(&det, &q, &mut main).map(|r| {
+                main.add(r);
+                main.members.len() - 1
+            });
             waiting.push((det, q, slot));
         }
         let run = main.run(sources, meta, progress);
@@ -671,19 +676,20 @@ impl Hunt {
         report.pushed -= recorders.iter().chain(&tail).map(|r| r.pushed).sum::<u64>();
         self.keep_subsearch_results(tail);
 
-        let mut recorded: Vec<(Option<Vec<Event>>, Option<(Gate, Option<Req>)>)> = recorders
-            .into_iter()
-            .map(|mut r| (r.record.take(), Some((r.gate, r.key))))
-            .collect();
+        let mut recorders: Vec<Option<Hunter>> = recorders.into_iter().map(Some).collect();
         // Replay, in the deferred detections' order; the rest read again.
         let mut again = Pass::default();
         for (det, q, slot) in waiting {
-            let rec = slot.map(|i| &mut recorded[i - first_rec]);
-            let Some((Some(events), gate)) = rec.map(|(e, g)| (e.take(), g.take())) else {
-                let why = match slot {
-                    Some(_) => "it took more events than recorders may keep",
-                    None => "a subsearch in its first command decides which events it takes, and it has no index key without it",
-                };
+            let rec = match slot {
+                Ok(i) => recorders[i - first_rec].take(),
+                Err(_) => None,
+            };
+            let Some((events, gate, key)) =
+                rec.and_then(|mut r| Some((r.record.take()?, r.gate, r.key)))
+            else {
+                let why = slot
+                    .err()
+                    .unwrap_or("it took more events than recorders may keep");
                 self.read_again.push((det.name.clone(), why));
                 if let Some(h) = self.build(det, q, Some(&mut again)) {
                     again.add(h);
@@ -693,18 +699,14 @@ impl Hunt {
             let Some(mut h) = self.build(det, q, None) else {
                 continue;
             };
-            // For the summary: how it was gated in the pass.
-            let mut gate_kind = None;
-            if let Some((gate, key)) = gate {
-                if matches!(gate, Gate::Any) {
-                    gate_kind = Some(Gate::Any);
-                } else {
-                    h.gate = gate;
-                }
-                h.key = key;
+            // Its own gate at replay when the recorder's was only the key;
+            // for the summary, how it was gated in the pass.
+            let own_gate = matches!(gate, Gate::Any);
+            if !own_gate {
+                h.gate = gate;
             }
+            h.key = key;
             let mut room = u64::MAX;
-            let own_gate = matches!(gate_kind, Some(Gate::Any));
             for ev in events {
                 if own_gate && !h.plan.accepts(&ev) {
                     continue;
