@@ -237,6 +237,16 @@ pub fn exec(a: HuntArgs) -> Result<(), SplError> {
             String::new()
         }
     );
+    if a.verbose {
+        eprintln!(
+            "  reading {}",
+            if report.projected {
+                "only the fields the detections and subsearches read (and the knowledge deriving them)"
+            } else {
+                "whole events"
+            }
+        );
+    }
     let results: usize = h.hunters().iter().map(|d| d.rows.len()).sum();
     eprintln!("detections with results: {with_results} ({results} result(s))");
     for &i in &order {

@@ -530,11 +530,14 @@ impl Hunt {
             return Err(UNPLANNED);
         }
         let (mut gate, key) = pass.gate(&q.pipeline, &c);
+        let mut gate_fields = gate::gate_fields(&q.pipeline, &c, &HashMap::new());
         if !first.cmd.subsearches().is_empty() {
-            if key.is_none() {
+            // Offered the events filed under its key: it reads that field.
+            let Some(k) = &key else {
                 return Err("a subsearch in its first command decides which events it takes, and it has no index key without it");
-            }
+            };
             gate = Gate::Any;
+            gate_fields = Some(k.iter().map(|(f, _)| f.clone()).collect());
         }
         Ok(Hunter {
             name: det.name.clone(),
@@ -551,7 +554,7 @@ impl Hunt {
             query: None,
             stopped: false,
             proj: projection::plan_with(&q.pipeline, &c),
-            gate_fields: gate::gate_fields(&q.pipeline, &c, &HashMap::new()),
+            gate_fields,
             pushed: 0,
             record: Some(Vec::new()),
             recorder: true,

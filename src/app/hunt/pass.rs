@@ -27,6 +27,8 @@ pub struct PassReport {
     pub input: Summary,
     /// Events offered to a plan (passed its gate, cloned and pushed).
     pub pushed: u64,
+    /// Whether it read only the fields its members read (not whole events).
+    pub projected: bool,
 }
 
 /// Members offered the same events, with their index and shared views.
@@ -102,6 +104,7 @@ impl Pass {
         let mut room = super::RECORD_ROOM;
         let full_knowledge = meta.knowledge();
         let (meta, wanted, completes) = self.reading(meta);
+        report.projected = wanted.is_some();
         let meta = &meta;
         // Per event, its completed form (for members that need whole events).
         let mut whole: (u64, Option<Event>) = (u64::MAX, None);
