@@ -558,14 +558,17 @@ fn hunt_replays_detections_with_subsearches_as_a_pass_of_their_own_would() {
     assert!(data.iter().all(|d| d.exists()), "{data:?}");
     let sc = shared.join("security_content");
     let tmp = tempfile::tempdir().unwrap();
-    let hunt = |replay: bool| {
-        let summary = tmp.path().join(format!("summary-{replay}.json"));
+    // replay: recorders (with room for `room` events) or a pass of the
+    // subsearches first.
+    let hunt = |replay: bool, room: &str| {
+        let summary = tmp.path().join(format!("summary-{replay}-{room}.json"));
         let mut cmd = spleval();
         if replay {
             cmd.env_remove("SPLEVAL_HUNT_NO_REPLAY");
         } else {
             cmd.env("SPLEVAL_HUNT_NO_REPLAY", "1");
         }
+        cmd.env("SPLEVAL_HUNT_RECORD_ROOM", room);
         let out = cmd
             .args([
                 "hunt",
@@ -587,7 +590,7 @@ fn hunt_replays_detections_with_subsearches_as_a_pass_of_their_own_would() {
         let doc: Value = serde_json::from_slice(&std::fs::read(&summary).unwrap()).unwrap();
         (String::from_utf8(out.stdout).unwrap(), doc, err)
     };
-    let (rows, doc, err) = hunt(true);
+    let (rows, doc, err) = hunt(true, "1000000");
     assert!(
         err.contains("given the events recorded for them; 0 extra pass(es)"),
         "{err}"
@@ -595,10 +598,23 @@ fn hunt_replays_detections_with_subsearches_as_a_pass_of_their_own_would() {
     // Recorders read no more than the detections would: the pass still
     // reads only the fields wanted.
     assert!(err.contains("reading only the fields"), "{err}");
-    let (want_rows, want_doc, _) = hunt(false);
+    let (want_rows, want_doc, _) = hunt(false, "1000000");
     assert_eq!(rows, want_rows);
     assert_eq!(doc["detections"], want_doc["detections"]);
     assert_eq!(doc["events"], want_doc["events"]);
+    // With room for 10 recorded events, those that took more read the
+    // input again after the pass: the same results.
+    let (tight_rows, tight_doc, tight_err) = hunt(true, "10");
+    assert!(
+        tight_err.contains("given the events recorded for them; 1 extra pass(es)"),
+        "{tight_err}"
+    );
+    assert!(
+        tight_err.contains("(it took more events than recorders may keep)"),
+        "{tight_err}"
+    );
+    assert_eq!(tight_rows, want_rows);
+    assert_eq!(tight_doc["detections"], want_doc["detections"]);
     for name in [
         "Detect Prohibited Applications Spawning cmd exe",
         "Windows Credential Access From Browser Password Store",

@@ -149,6 +149,14 @@ impl Hunter {
 /// next gives up (its detection then reads the input again after the pass).
 pub const RECORD_ROOM: u64 = 1_000_000;
 
+/// [`RECORD_ROOM`], or `SPLEVAL_HUNT_RECORD_ROOM` when set to a number.
+pub fn record_room() -> u64 {
+    std::env::var("SPLEVAL_HUNT_RECORD_ROOM")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(RECORD_ROOM)
+}
+
 /// A detection that cannot run, and why.
 #[derive(Debug, Clone)]
 pub struct Skipped {

@@ -101,7 +101,8 @@ impl Pass {
         let mut ids: Vec<u32> = Vec::new();
         let mut seq = 0u64;
         let mut pushed = 0u64;
-        let mut room = super::RECORD_ROOM;
+        let mut room = super::record_room();
+        let mut dead: Vec<Event> = Vec::new();
         let full_knowledge = meta.knowledge();
         let (meta, wanted, completes) = self.reading(meta);
         report.projected = wanted.is_some();
@@ -130,9 +131,9 @@ impl Pass {
                     ev.seq = seq;
                     let n = seq;
                     seq += 1;
-                    // Per shared view, this event's row (built when first needed).
-                    let mut rows: std::collections::HashMap<usize, Option<Row<'_>>> =
-                        std::collections::HashMap::new();
+                    // Per shared view, this event's row (built when first
+                    // needed; an event meets few views: a list, no hashing).
+                    let mut rows: Vec<(usize, Option<Row<'_>>)> = Vec::new();
                     ids.clear();
                     self.index
                         .candidates(&ev, &mut stamp, n, &mut |id| ids.push(id));
@@ -149,13 +150,18 @@ impl Pass {
                                 // `where` reads them; an error (in a
                                 // constraint or a field's eval) lets the
                                 // event through, for the plan to report.
-                                let slot = rows.entry(*view).or_insert_with(|| {
-                                    match self.views[*view].lazy_row(&ev) {
-                                        Ok(r) => r.map(Row::Ok),
-                                        Err(_) => Some(Row::Failed),
+                                let at = match rows.iter().position(|(v, _)| v == view) {
+                                    Some(at) => at,
+                                    None => {
+                                        let row = match self.views[*view].lazy_row(&ev) {
+                                            Ok(r) => r.map(Row::Ok),
+                                            Err(_) => Some(Row::Failed),
+                                        };
+                                        rows.push((*view, row));
+                                        rows.len() - 1
                                     }
-                                });
-                                match (slot, where_) {
+                                };
+                                match (&rows[at].1, where_) {
                                     (None, _) => false,
                                     (Some(Row::Failed), _) | (Some(_), None) => true,
                                     (Some(Row::Ok(r)), Some(m)) => {
@@ -186,6 +192,14 @@ impl Pass {
                         if h.stopped {
                             live -= 1;
                         }
+                    }
+                    drop(rows);
+                    // Dropping an event with its derived fields is work of
+                    // its own: done on the pool, off this (serial) thread.
+                    dead.push(ev);
+                    if dead.len() >= 1024 {
+                        let batch = std::mem::take(&mut dead);
+                        rayon::spawn(move || drop(batch));
                     }
                     Ok(live > 0)
                 },
