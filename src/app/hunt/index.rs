@@ -85,6 +85,8 @@ pub(crate) struct Index {
     pub(crate) fields: Vec<String>,
     pub(crate) maps: Vec<FieldMap>,
     pub(crate) always: Vec<u32>,
+    /// Position in `fields` by name.
+    by_name: HashMap<String, usize, foldhash::fast::FixedState>,
 }
 
 impl Index {
@@ -94,11 +96,12 @@ impl Index {
             return;
         };
         for (field, values) in req {
-            let f = match self.fields.iter().position(|x| x == field) {
-                Some(f) => f,
+            let f = match self.by_name.get(field) {
+                Some(&f) => f,
                 None => {
                     self.fields.push(field.clone());
                     self.maps.push(FieldMap::default());
+                    self.by_name.insert(field.clone(), self.fields.len() - 1);
                     self.fields.len() - 1
                 }
             };
@@ -120,8 +123,7 @@ impl Index {
             f(id);
         }
         let mut buf = String::new();
-        for (n, field) in self.fields.iter().enumerate() {
-            let Some(v) = ev.get(field) else { continue };
+        let mut offer = |n: usize, v: &Value| {
             for x in v.values().iter() {
                 self.maps[n].find(x, &mut buf, &mut |ids| {
                     for &id in ids {
@@ -131,6 +133,22 @@ impl Index {
                         }
                     }
                 });
+            }
+        };
+        // Whichever is shorter is walked, the other looked up in (the
+        // order detections are found in does not matter: each is offered
+        // the event once).
+        if ev.len() < self.fields.len() {
+            for (name, v) in ev.iter() {
+                if let Some(&n) = self.by_name.get(name.as_str()) {
+                    offer(n, v);
+                }
+            }
+        } else {
+            for (n, field) in self.fields.iter().enumerate() {
+                if let Some(v) = ev.get(field) {
+                    offer(n, v);
+                }
             }
         }
     }
