@@ -273,6 +273,25 @@ fn join_alias_diagnostics() {
     }
 }
 
+/// `agg=<stats-agg-term>` on chart/timechart: unclosed, or not a function.
+#[test]
+fn chart_agg_diagnostics() {
+    for (name, spl) in [
+        (
+            "chart_agg_unclosed",
+            "* | timechart agg=max(size count by host",
+        ),
+        (
+            "chart_agg_not_a_function",
+            "* | chart agg=foo(size) count over a by b",
+        ),
+    ] {
+        let o = run(&["run", "--spl", spl]);
+        assert_eq!(o.code, 2, "{spl}");
+        insta::assert_snapshot!(name, o.stderr);
+    }
+}
+
 #[test]
 fn unterminated_quote() {
     let o = run(&["run", "--spl", "user=\"alice | stats count"]);

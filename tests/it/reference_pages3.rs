@@ -142,3 +142,93 @@ fn join_alias_errors() {
         assert!(err.contains(msg), "{spl}: {err}");
     }
 }
+
+// ---- timechart / chart agg= -----------------------------------------------------
+
+/// Host `a`: four small events; `b`: one large one; `c`: two middling ones.
+fn sizes() -> String {
+    in_order(&[
+        json!({"host": "a", "size": "10"}),
+        json!({"host": "a", "size": "5"}),
+        json!({"host": "a", "size": "7"}),
+        json!({"host": "a", "size": "3"}),
+        json!({"host": "b", "size": "1000"}),
+        json!({"host": "c", "size": "50"}),
+        json!({"host": "c", "size": "40"}),
+    ])
+}
+
+// Search Reference, timechart, options `limit=<chart-limit-opt>` and
+// `agg=<stats-agg-term>`: the series kept are the top `limit` by the `agg`
+// aggregation (the default ranks by the sum of the cells), e.g.
+// `timechart limit=5 agg=max(size) count by host`.
+#[test]
+fn timechart_agg_ranks_series() {
+    let data = sizes();
+    // Default: by the sum of the counts, host a (4 events) wins.
+    let r = run_spl("* | timechart span=1d limit=1 count by host", &data);
+    assert_eq!(col(&r, "a"), ["4"]);
+    assert_eq!(col(&r, "OTHER"), ["3"]);
+    assert!(r[0].get("b").is_none());
+    // agg=max(size): host b has the largest event.
+    let r = run_spl(
+        "* | timechart span=1d limit=1 agg=max(size) count by host",
+        &data,
+    );
+    assert_eq!(col(&r, "b"), ["1"]);
+    assert_eq!(col(&r, "OTHER"), ["6"]);
+    assert!(r[0].get("a").is_none());
+    // agg=sum(size) keeps b and c; limit=bottom1 with agg=avg(size) keeps a.
+    let r = run_spl(
+        "* | timechart span=1d limit=2 agg=sum(size) count by host",
+        &data,
+    );
+    assert_eq!(
+        (col(&r, "b"), col(&r, "c"), col(&r, "OTHER")),
+        (
+            vec!["1".to_string()],
+            vec!["2".to_string()],
+            vec!["4".to_string()]
+        )
+    );
+    let r = run_spl(
+        "* | timechart span=1d limit=bottom1 agg=avg(size) useother=f count by host",
+        &data,
+    );
+    assert_eq!(col(&r, "a"), ["4"]);
+    assert!(r[0].get("b").is_none() && r[0].get("OTHER").is_none());
+}
+
+// Search Reference, chart, the same `limit` and `agg=<stats-agg-term>`
+// options: `chart limit=1 agg=max(size) count over kind by host`.
+#[test]
+fn chart_agg_ranks_series() {
+    let data = sizes();
+    let r = run_spl(
+        "* | eval kind=\"k\" | chart limit=1 agg=max(size) count over kind by host",
+        &data,
+    );
+    assert_eq!(col(&r, "b"), ["1"]);
+    assert_eq!(col(&r, "OTHER"), ["6"]);
+    // agg=dc(size): host a has the most distinct sizes.
+    let r = run_spl(
+        "* | eval kind=\"k\" | fields kind host size | chart limit=1 agg=dc(size) count over kind by host",
+        &data,
+    );
+    assert_eq!(col(&r, "a"), ["4"]);
+}
+
+// agg= with a function is one aggregation term; it round-trips.
+#[test]
+fn agg_option_parses_and_prints() {
+    for spl in [
+        "a | timechart limit=5 agg=max(size) count by host",
+        "a | chart limit=top3 agg=avg(eval(bytes*2)) count over x by y",
+        "a | timechart agg=sum count by host",
+    ] {
+        crate::common::roundtrip(spl);
+    }
+    let (code, err) = fails("* | timechart agg=max(size count by host");
+    assert_eq!(code, 2);
+    assert!(err.contains("closing ')'"), "{err}");
+}
