@@ -232,3 +232,269 @@ fn agg_option_parses_and_prints() {
     assert_eq!(code, 2);
     assert!(err.contains("closing ')'"), "{err}");
 }
+
+// ---- rex ------------------------------------------------------------------------
+
+// Search Reference, rex, Example "Extract email values using regular
+// expressions": `rex field=_raw "From: <(?<from>.*)> To: <(?<to>.*)>"`.
+#[test]
+fn rex_from_to() {
+    let r = run_spl(
+        "* | rex field=_raw \"From: <(?<from>.*)> To: <(?<to>.*)>\" | table from to",
+        &in_order(&[json!({"_raw": "Date: x From: <alice@a.com> To: <bob@b.com>"})]),
+    );
+    assert_eq!(col(&r, "from"), ["alice@a.com"]);
+    assert_eq!(col(&r, "to"), ["bob@b.com"]);
+}
+
+// Search Reference, rex, Example "Extract from multi-valued fields using
+// max_match" and the savedsearch_id example: three groups from one field,
+// and `max_match=N` keeping at most N matches.
+#[test]
+fn rex_savedsearch_id_and_max_match() {
+    let r = run_spl(
+        "* | rex field=savedsearch_id \"(?<user>\\w+);(?<app>\\w+);(?<SavedSearchName>\\w+)\" | table user app SavedSearchName",
+        &in_order(&[json!({"savedsearch_id": "bob;search;my_saved_search"})]),
+    );
+    assert_eq!(col(&r, "user"), ["bob"]);
+    assert_eq!(col(&r, "app"), ["search"]);
+    assert_eq!(col(&r, "SavedSearchName"), ["my_saved_search"]);
+    let r = run_spl(
+        "* | rex field=s max_match=2 \"(?<n>\\d+)\" | eval k=mvcount(n) | table k",
+        &in_order(&[json!({"s": "1 22 333 4444"})]),
+    );
+    assert_eq!(col(&r, "k"), ["2"]);
+}
+
+// Search Reference, rex, sed-expression: `s/<regex>/<replacement>/<flags>`
+// (flags `g` or a number N, the Nth match) and `y/<chars>/<chars>/`
+// (transliteration).
+#[test]
+fn rex_sed_flags_and_y() {
+    let one = |sed: &str| {
+        let r = run_spl(
+            &format!("* | rex field=s mode=sed \"{sed}\" | table s"),
+            &in_order(&[json!({"s": "a1a2a3"})]),
+        );
+        col(&r, "s").remove(0)
+    };
+    assert_eq!(one("s/a/b/"), "b1a2a3");
+    assert_eq!(one("s/a/b/g"), "b1b2b3");
+    assert_eq!(one("s/a/b/2"), "a1b2a3");
+    assert_eq!(one("y/a1/xy/"), "xyx2x3");
+}
+
+// ---- makemv / mvexpand -------------------------------------------------------------
+
+// Search Reference, makemv, Example "Use a colon delimiter and allow empty
+// values": `makemv delim=":" allowempty=true my_values`; and setsv.
+#[test]
+fn makemv_colon_allowempty() {
+    let r = run_spl(
+        "| makeresults | eval my_values=\"345:339:23:::50\" | makemv delim=\":\" allowempty=true my_values | eval n=mvcount(my_values) | table n",
+        "",
+    );
+    assert_eq!(col(&r, "n"), ["6"]);
+    let r = run_spl(
+        "| makeresults | eval my_values=\"345:339:23:::50\" | makemv delim=\":\" my_values | eval n=mvcount(my_values) | table n",
+        "",
+    );
+    assert_eq!(col(&r, "n"), ["4"]);
+}
+
+// Search Reference, mvexpand, `limit=<int>`: "Specify the number of values of
+// <field> to use for each input event".
+#[test]
+fn mvexpand_limit() {
+    let r = run_spl(
+        "| makeresults | eval foo=split(\"a b c d\", \" \") | mvexpand foo limit=2 | table foo",
+        "",
+    );
+    assert_eq!(col(&r, "foo"), ["a", "b"]);
+}
+
+// ---- untable / reverse / accum / tail / makecontinuous -------------------------------
+
+// Search Reference, untable, Example: `untable _time FieldName FieldValue`
+// turns each (row, column) cell into a row.
+#[test]
+fn untable_example() {
+    let r = run_spl(
+        "* | table _time a b | untable _time FieldName FieldValue",
+        &crate::common::ndjson(&[
+            json!({"_time": 100, "a": "1", "b": "2"}),
+            json!({"_time": 200, "a": "3"}),
+        ]),
+    );
+    let cells: Vec<(String, String)> = col(&r, "FieldName")
+        .into_iter()
+        .zip(col(&r, "FieldValue"))
+        .collect();
+    assert!(cells.contains(&("a".into(), "1".into())));
+    assert!(cells.contains(&("b".into(), "2".into())));
+    assert!(cells.contains(&("a".into(), "3".into())));
+    assert_eq!(cells.len(), 3, "{r:?}");
+}
+
+// Search Reference, reverse and tail: `reverse` flips the order; `tail 2`
+// returns the last two results, last first.
+#[test]
+fn reverse_and_tail() {
+    let data = in_order(&[json!({"n": "1"}), json!({"n": "2"}), json!({"n": "3"})]);
+    assert_eq!(
+        col(&run_spl("* | reverse | table n", &data), "n"),
+        ["3", "2", "1"]
+    );
+    assert_eq!(
+        col(&run_spl("* | tail 2 | table n", &data), "n"),
+        ["3", "2"]
+    );
+}
+
+// Search Reference, accum, Example: `accum quantity AS total_quantity`.
+#[test]
+fn accum_as() {
+    let r = run_spl(
+        "* | accum quantity AS total_quantity | table quantity total_quantity",
+        &in_order(&[
+            json!({"quantity": "2"}),
+            json!({"quantity": "3"}),
+            json!({"quantity": "5"}),
+        ]),
+    );
+    assert_eq!(col(&r, "total_quantity"), ["2", "5", "10"]);
+    assert_eq!(col(&r, "quantity"), ["2", "3", "5"]);
+}
+
+// Search Reference, makecontinuous, Example: `makecontinuous _time span=10m`
+// fills the missing buckets.
+#[test]
+fn makecontinuous_span() {
+    let r = run_spl(
+        "* | table _time count | makecontinuous _time span=10m",
+        &crate::common::ndjson(&[
+            json!({"_time": 0, "count": "1"}),
+            json!({"_time": 1800, "count": "2"}),
+        ]),
+    );
+    assert_eq!(col(&r, "_time"), ["0", "600", "1200", "1800"]);
+    assert_eq!(col(&r, "count"), ["1", "", "", "2"]);
+}
+
+// ---- rename / replace / sort / dedup / regex ------------------------------------------
+
+// Search Reference, rename, Example "Rename a field with special
+// characters": `rename count AS "Count of Events"`; and `rename foo* AS bar*`.
+#[test]
+fn rename_quoted_and_wildcard() {
+    let r = run_spl(
+        "* | stats count | rename count AS \"Count of Events\"",
+        &in_order(&[json!({"a": "1"}), json!({"a": "2"})]),
+    );
+    assert_eq!(col(&r, "Count of Events"), ["2"]);
+    let r = run_spl(
+        "* | rename foo* AS bar* | table bar1 bar2 foo1",
+        &in_order(&[json!({"foo1": "x", "foo2": "y"})]),
+    );
+    assert_eq!(col(&r, "bar1"), ["x"]);
+    assert_eq!(col(&r, "bar2"), ["y"]);
+    assert_eq!(col(&r, "foo1"), [""]);
+}
+
+// Search Reference, replace, Examples: `replace 127.0.0.1 WITH localhost IN
+// host`, `replace aug WITH August IN start_month end_month`.
+#[test]
+fn replace_in_several_fields() {
+    let r = run_spl(
+        "* | replace aug WITH August IN start_month end_month | table start_month end_month",
+        &in_order(&[
+            json!({"start_month": "aug", "end_month": "aug"}),
+            json!({"start_month": "august", "end_month": "aug"}),
+        ]),
+    );
+    assert_eq!(col(&r, "start_month"), ["August", "august"]);
+    assert_eq!(col(&r, "end_month"), ["August", "August"]);
+}
+
+// Search Reference, sort, `ip()` and `auto()` sort-by functions and the
+// `limit=` form of the count.
+#[test]
+fn sort_ip_auto_limit() {
+    let data = in_order(&[
+        json!({"ip": "10.0.0.10"}),
+        json!({"ip": "10.0.0.9"}),
+        json!({"ip": "9.1.1.1"}),
+    ]);
+    assert_eq!(
+        col(&run_spl("* | sort ip(ip) | table ip", &data), "ip"),
+        ["9.1.1.1", "10.0.0.9", "10.0.0.10"]
+    );
+    assert_eq!(
+        col(&run_spl("* | sort str(ip) | table ip", &data), "ip"),
+        ["10.0.0.10", "10.0.0.9", "9.1.1.1"]
+    );
+    assert_eq!(
+        col(&run_spl("* | sort limit=1 -ip(ip) | table ip", &data), "ip"),
+        ["10.0.0.10"]
+    );
+}
+
+// Search Reference, regex, Example: `regex _raw="(?<!\d)10\.\d{1,3}\.\d{1,3}\.\d{1,3}(?!\d)"`
+// (lookaround) keeps the events with a 10.x.x.x address.
+#[test]
+fn regex_lookaround_example() {
+    let r = run_spl(
+        "* | regex _raw=\"(?<!\\d)10\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}(?!\\d)\" | table n",
+        &in_order(&[
+            json!({"n": "1", "_raw": "from 10.1.2.3 ok"}),
+            json!({"n": "2", "_raw": "from 110.1.2.3 no"}),
+            json!({"n": "3", "_raw": "from 192.168.0.1"}),
+        ]),
+    );
+    assert_eq!(col(&r, "n"), ["1"]);
+}
+
+// Search Reference, dedup, `sortby` with a sort function: `dedup source
+// sortby num(size)`.
+#[test]
+fn dedup_sortby_num() {
+    let r = run_spl(
+        "* | dedup source sortby num(size) | table source size",
+        &in_order(&[
+            json!({"source": "a", "size": "10"}),
+            json!({"source": "b", "size": "9"}),
+            json!({"source": "a", "size": "2"}),
+        ]),
+    );
+    assert_eq!(col(&r, "size"), ["9", "10"]);
+}
+
+// ---- convert ------------------------------------------------------------------------
+
+// Search Reference, convert, `dur2sec`, `memk`, `rmunit`, `rmcomma` and
+// `ctime(...) AS` with `timeformat=`.
+#[test]
+fn convert_functions() {
+    let r = run_spl(
+        "* | convert dur2sec(d) memk(m) rmunit(u) rmcomma(c) | convert timeformat=\"%Y-%m-%d\" ctime(t) AS day | table d m u c day",
+        &in_order(&[json!({"d": "01:02:03", "m": "2m", "u": "42kb", "c": "1,234,567", "t": "86400"})]),
+    );
+    assert_eq!(col(&r, "d"), ["3723"]);
+    assert_eq!(col(&r, "m"), ["2048"]);
+    assert_eq!(col(&r, "u"), ["42"]);
+    assert_eq!(col(&r, "c"), ["1234567"]);
+    assert_eq!(col(&r, "day"), ["1970-01-02"]);
+}
+
+// ---- eventstats ------------------------------------------------------------------------
+
+// Search Reference, eventstats, `allnum=<bool>`: with allnum=true a
+// statistic is computed only when every value of the field is numeric.
+#[test]
+fn eventstats_allnum() {
+    let data = in_order(&[json!({"x": "1"}), json!({"x": "abc"}), json!({"x": "3"})]);
+    let r = run_spl("* | eventstats sum(x) AS s | table s", &data);
+    assert_eq!(col(&r, "s"), ["4", "4", "4"]);
+    let r = run_spl("* | eventstats allnum=true sum(x) AS s | table s", &data);
+    assert_eq!(col(&r, "s"), ["", "", ""]);
+}
