@@ -498,3 +498,76 @@ fn eventstats_allnum() {
     let r = run_spl("* | eventstats allnum=true sum(x) AS s | table s", &data);
     assert_eq!(col(&r, "s"), ["", "", ""]);
 }
+
+// Search Reference, rex, Example "Extract values from a field using a <sed-expression>"
+// with back-references, `(?P<name>…)` groups (PCRE's Python form, as in the
+// page's `(?i) msg=(?P<msg>[^,]+)` example) and another sed delimiter.
+#[test]
+fn rex_backrefs_python_groups() {
+    let one = |spl: &str, f: &str| col(&run_spl(spl, ""), f).remove(0);
+    assert_eq!(
+        one("| makeresults | eval s=\"john smith\" | rex field=s mode=sed \"s/(\\w+) (\\w+)/\\2 \\1/\" | table s", "s"),
+        "smith john"
+    );
+    assert_eq!(
+        one("| makeresults | eval _raw=\"x MSG=hello, y\" | rex \"(?i) msg=(?P<msg>[^,]+)\" | table msg", "msg"),
+        "hello"
+    );
+}
+
+// ---- spath / filldown / convert ----------------------------------------------------------
+
+// Search Reference, spath, Example "Extract and expand XML events": XML
+// elements as dotted paths, attributes as `{@attr}`, repeated elements as
+// multivalues; and `path=...{@id} output=`.
+#[test]
+fn spath_xml_attributes() {
+    let xml = "<vendor><product id=\\\"7\\\"><desc>Mouse</desc></product><product id=\\\"8\\\"><desc>Pad</desc></product></vendor>";
+    let r = run_spl(
+        &format!("| makeresults | eval x=\"{xml}\" | spath input=x | eval n=mvcount('vendor.product.desc') | table n vendor.product{{@id}}"),
+        "",
+    );
+    assert_eq!(col(&r, "n"), ["2"]);
+    assert_eq!(col(&r, "vendor.product{@id}"), ["[\"7\",\"8\"]"]);
+    let r = run_spl(
+        &format!("| makeresults | eval x=\"{xml}\" | spath input=x path=vendor.product{{@id}} output=pid | eval k=mvindex(pid, 1) | table k"),
+        "",
+    );
+    assert_eq!(col(&r, "k"), ["8"]);
+}
+
+// Search Reference, filldown, `filldown <wc-field-list>`: a wildcard picks
+// the fields to fill.
+#[test]
+fn filldown_wildcard() {
+    let r = run_spl(
+        "* | filldown w_* | table v w_1",
+        &in_order(&[
+            json!({"v": "x1", "w_1": "y"}),
+            json!({"n": "2"}),
+            json!({"v": "x3", "w_1": "z"}),
+        ]),
+    );
+    assert_eq!(col(&r, "w_1"), ["y", "y", "z"]);
+    assert_eq!(col(&r, "v"), ["x1", "", "x3"]);
+}
+
+// Search Reference, convert, `mktime` with `timeformat=`, `mstime`
+// ("[MM:]SS.SSS" to seconds), and `none(a)` exempting `a` from a
+// wildcard conversion (`num(*)` removes what it cannot convert).
+#[test]
+fn convert_mktime_mstime_none() {
+    let r = run_spl(
+        "| makeresults | eval t=\"1970-01-02 00:00:10\", m=\"01:02.500\" | convert timeformat=\"%Y-%m-%d %H:%M:%S\" mktime(t) mstime(m) | table t m",
+        "",
+    );
+    assert_eq!(col(&r, "t"), ["86410"]);
+    assert_eq!(col(&r, "m"), ["62.5"]);
+    let r = run_spl(
+        "* | convert num(*) none(a) | table a b c",
+        &in_order(&[json!({"a": "x", "b": "y", "c": "3"})]),
+    );
+    assert_eq!(col(&r, "a"), ["x"]);
+    assert_eq!(col(&r, "b"), [""]);
+    assert_eq!(col(&r, "c"), ["3"]);
+}
