@@ -571,3 +571,32 @@ fn convert_mktime_mstime_none() {
     assert_eq!(col(&r, "b"), [""]);
     assert_eq!(col(&r, "c"), ["3"]);
 }
+
+// Search Reference, sort, `desc` — "Syntax: d | desc": the short form `d`
+// after the sort keys reverses the order too; `sort d` alone sorts by a
+// field named d.
+#[test]
+fn sort_d_short_for_desc() {
+    let data = in_order(&[
+        json!({"x": "2", "d": "b"}),
+        json!({"x": "3", "d": "a"}),
+        json!({"x": "1", "d": "c"}),
+    ]);
+    assert_eq!(
+        col(&run_spl("* | sort 0 x d | table x", &data), "x"),
+        ["3", "2", "1"]
+    );
+    assert_eq!(
+        col(&run_spl("* | sort x desc | table x", &data), "x"),
+        ["3", "2", "1"]
+    );
+    assert_eq!(
+        col(&run_spl("* | sort d | table x", &data), "x"),
+        ["3", "2", "1"]
+    );
+    assert_eq!(
+        col(&run_spl("* | sort -d | table x", &data), "x"),
+        ["1", "2", "3"]
+    );
+    crate::common::roundtrip("a | sort 0 x d");
+}
