@@ -600,3 +600,54 @@ fn sort_d_short_for_desc() {
     );
     crate::common::roundtrip("a | sort 0 x d");
 }
+
+// ---- transaction / regex / head and tail defaults ------------------------------------------
+
+// Search Reference, transaction, `<field-list>` "One field or more field
+// names" (the page writes `transaction host,cookie`): events agreeing on
+// both fields form one transaction with `eventcount` and `duration`.
+#[test]
+fn transaction_comma_field_list() {
+    let r = run_spl(
+        "* | transaction host,cookie | sort host | table host cookie eventcount duration",
+        &crate::common::ndjson(&[
+            json!({"_time": 1, "host": "a", "cookie": "c1"}),
+            json!({"_time": 4, "host": "a", "cookie": "c1"}),
+            json!({"_time": 3, "host": "b", "cookie": "c2"}),
+        ]),
+    );
+    assert_eq!(col(&r, "host"), ["a", "b"]);
+    assert_eq!(col(&r, "eventcount"), ["2", "1"]);
+    assert_eq!(col(&r, "duration"), ["3", "0"]);
+}
+
+// Search Reference, regex: without `<field>=` the regular expression
+// applies to `_raw`.
+#[test]
+fn regex_on_raw_by_default() {
+    let r = run_spl(
+        "* | regex \"^ERR\\d+\" | table n",
+        &in_order(&[
+            json!({"n": "1", "_raw": "ERR42 disk"}),
+            json!({"n": "2", "_raw": "ok ERR42"}),
+        ]),
+    );
+    assert_eq!(col(&r, "n"), ["1"]);
+}
+
+// Search Reference, head and tail: "If no options or limits are specified,
+// the head command returns the first 10 results" (tail: the last 10).
+#[test]
+fn head_tail_default_ten() {
+    let data = in_order(
+        &(1..=12)
+            .map(|n| json!({"n": n.to_string()}))
+            .collect::<Vec<_>>(),
+    );
+    let h = col(&run_spl("* | head | table n", &data), "n");
+    assert_eq!(h.len(), 10);
+    assert_eq!((h[0].as_str(), h[9].as_str()), ("1", "10"));
+    let t = col(&run_spl("* | tail | table n", &data), "n");
+    assert_eq!(t.len(), 10);
+    assert_eq!((t[0].as_str(), t[9].as_str()), ("12", "3"));
+}
