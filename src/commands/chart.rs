@@ -501,7 +501,7 @@ impl SeriesTable {
                         let v = accs
                             .get(k.as_str())
                             .and_then(|a| a[0].result().as_num())
-                            .unwrap_or(f64::NEG_INFINITY);
+                            .unwrap_or(f64::NAN);
                         (k.clone(), v)
                     })
                     .collect()
@@ -511,6 +511,8 @@ impl SeriesTable {
         ranked.sort_by(|a, b| {
             let o = b.1.partial_cmp(&a.1).unwrap_or(Ordering::Equal);
             let o = if self.opts.bottom { o.reverse() } else { o };
+            // A series the `agg=` aggregation gives no number ranks last either way.
+            let o = a.1.is_nan().cmp(&b.1.is_nan()).then(o);
             o.then_with(|| sort_cmp(&Value::Str(a.0.clone()), &Value::Str(b.0.clone())))
                 .then_with(|| a.0.cmp(&b.0))
         });

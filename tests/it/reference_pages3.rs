@@ -651,3 +651,34 @@ fn head_tail_default_ten() {
     assert_eq!(t.len(), 10);
     assert_eq!((t[0].as_str(), t[9].as_str()), ("12", "3"));
 }
+
+// timechart `agg=<fn>(<field>)` where a series has no value for the field:
+// it ranks last for both `limit=topN` and `limit=bottomN`.
+#[test]
+fn timechart_agg_series_without_values_rank_last() {
+    let data = in_order(&[
+        json!({"host": "a", "size": "10"}),
+        json!({"host": "b"}),
+        json!({"host": "c", "size": "50"}),
+    ]);
+    for (limit, kept) in [("limit=1", "c"), ("limit=bottom1", "a")] {
+        let r = run_spl(
+            &format!("* | timechart span=1d {limit} agg=max(size) useother=f count by host"),
+            &data,
+        );
+        assert_eq!(col(&r, kept), ["1"], "{limit}");
+        assert!(r[0].get("b").is_none(), "{limit}: {r:?}");
+    }
+}
+
+// mvexpand over a result without the field (the page is silent; see
+// grammar/README.md): the result is dropped, the others expand.
+#[test]
+fn mvexpand_missing_field_drops_the_result() {
+    let r = run_spl(
+        "* | eval f=if(n==\"1\", split(\"x y\", \" \"), null()) | mvexpand f | table n f",
+        &in_order(&[json!({"n": "1"}), json!({"n": "2"})]),
+    );
+    assert_eq!(col(&r, "n"), ["1", "1"]);
+    assert_eq!(col(&r, "f"), ["x", "y"]);
+}
