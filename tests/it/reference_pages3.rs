@@ -682,3 +682,24 @@ fn mvexpand_missing_field_drops_the_result() {
     assert_eq!(col(&r, "n"), ["1", "1"]);
     assert_eq!(col(&r, "f"), ["x", "y"]);
 }
+
+// Search Reference, join, `usetime`/`earlier` with the alias form, the
+// options written after the comparisons: only subsearch results at or before
+// the result's time join (at or after with earlier=f).
+#[test]
+fn join_aliases_usetime_after_where() {
+    let data = crate::common::ndjson(&[
+        json!({"_time": 10, "k": "1", "side": "main"}),
+        json!({"_time": 5, "k": "1", "tag": "old"}),
+        json!({"_time": 20, "k": "1", "tag": "new"}),
+    ]);
+    let run = |opts: &str| {
+        let r = run_spl(
+            &format!("side=main | join left=L right=R where L.k=R.k {opts} [search tag=*]"),
+            &data,
+        );
+        col(&r, "R.tag")
+    };
+    assert_eq!(run("usetime=t"), ["old"]);
+    assert_eq!(run("usetime=t earlier=f"), ["new"]);
+}
