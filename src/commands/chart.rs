@@ -76,6 +76,15 @@ pub(crate) fn check_series_option(o: &Opt) -> std::result::Result<(), nom::Err<P
         "useother" | "usenull" | "cont" | "partial" | "fixedrange" => {
             bool_value(o)?;
         }
+        "agg" if o.value.contains('(') && rank_agg(std::slice::from_ref(o)).is_none() => {
+            return Err(nom::Err::Failure(
+                PErr::spanning(
+                    o.span,
+                    "agg= takes one statistical function, e.g. agg=max(size)",
+                )
+                .with_help("or sum, max, min, avg of the first aggregation's cells"),
+            ));
+        }
         "limit" => {
             parse_limit(&o.value).ok_or_else(|| {
                 nom::Err::Failure(PErr::spanning(
@@ -87,6 +96,23 @@ pub(crate) fn check_series_option(o: &Opt) -> std::result::Result<(), nom::Err<P
         _ => {}
     }
     Ok(())
+}
+
+/// The `agg=<stats-agg-term>` option as an aggregation (`agg=max(size)`);
+/// None without one, or for the bare `agg=sum|max|min|avg`.
+pub(crate) fn rank_agg(options: &[Opt]) -> Option<Agg> {
+    let o = options
+        .iter()
+        .rev()
+        .find(|o| o.key.eq_ignore_ascii_case("agg") && o.value.contains('('))?;
+    let text = o.value.as_str();
+    let src = Src::new(text);
+    let (rest, mut agg) = parse_agg(&src, text).ok()?;
+    if !rest.trim().is_empty() || agg.alias.is_some() {
+        return None;
+    }
+    agg.span = o.span;
+    Some(agg)
 }
 
 /// `limit=10`, `limit=top5`, `limit=bottom 3`: (N, from the bottom).
@@ -243,8 +269,11 @@ impl Command for ChartCmd {
             .chain(&self.column)
             .map(|f| f.name.clone())
             .collect();
+        let rank: Vec<Agg> = rank_agg(&self.options).into_iter().collect();
         super::stats::agg_time(&self.aggs, &mut v);
-        if !super::stats::agg_fields(&self.aggs, &mut v) {
+        super::stats::agg_time(&rank, &mut v);
+        if !super::stats::agg_fields(&self.aggs, &mut v) || !super::stats::agg_fields(&rank, &mut v)
+        {
             return crate::spl::fields::Flow::Any;
         }
         crate::spl::fields::Flow::replaces(v)
@@ -265,7 +294,7 @@ impl ToOperator for ChartCmd {
                 .at(o.span));
             }
         }
-        let series = SeriesOpts::from_options(&self.options, &self.aggs)?;
+        let series = SeriesOpts::from_options(&self.options, ctx)?;
         Ok(Box::new(ChartOp {
             table: SeriesTable::new(AggSpec::plan(&self.aggs, ctx)?, series, ctx.fn_ctx.clone()),
             row: self.row.as_ref().map(|f| f.name.clone()),
@@ -286,10 +315,12 @@ pub(crate) struct SeriesOpts {
     pub format: Option<String>,
     /// The ranking function: sum, max, min or avg of the cells.
     pub rank_by: String,
+    /// `agg=<fn>(<field>)`: series are ranked by this aggregation over their events instead.
+    pub rank: Option<AggSpec>,
 }
 
 impl SeriesOpts {
-    pub fn from_options(options: &[Opt], _aggs: &[Agg]) -> Result<SeriesOpts> {
+    pub fn from_options(options: &[Opt], ctx: &PlanCtx) -> Result<SeriesOpts> {
         let mut s = SeriesOpts {
             limit: 10,
             bottom: false,
@@ -300,6 +331,10 @@ impl SeriesOpts {
             sep: ": ".into(),
             format: None,
             rank_by: "sum".into(),
+            rank: match rank_agg(options) {
+                Some(a) => Some(AggSpec::plan(std::slice::from_ref(&a), ctx)?),
+                None => None,
+            },
         };
         for o in options {
             let bad = || SplError::plan(format!("bad value for {}", o.key)).at(o.span);
@@ -315,6 +350,7 @@ impl SeriesOpts {
                 "nullstr" => s.nullstr = o.value.clone(),
                 "sep" => s.sep = o.value.clone(),
                 "format" => s.format = Some(o.value.clone()),
+                "agg" if o.value.contains('(') => {}
                 "agg" => {
                     let f = o.value.trim().to_ascii_lowercase();
                     if !["sum", "max", "min", "avg", "mean"].contains(&f.as_str()) {
@@ -337,6 +373,8 @@ struct Entry {
     row: Vec<String>,
     series: Option<String>,
     vals: Vec<Vec<Value>>,
+    /// The `agg=` aggregation's input, when there is one.
+    rank_vals: Vec<Vec<Value>>,
     time: Option<f64>,
 }
 
@@ -376,6 +414,10 @@ impl SeriesTable {
             },
         };
         let vals = extract(&self.spec, ev, &self.ctx)?;
+        let rank_vals = match &self.opts.rank {
+            Some(r) => extract(r, ev, &self.ctx)?,
+            None => Vec::new(),
+        };
         let rk = key_text(&row);
         self.rows.entry(rk.clone()).or_insert(row);
         let time = ev.time();
@@ -384,6 +426,7 @@ impl SeriesTable {
                 row: rk.clone(),
                 series: s,
                 vals: vals.clone(),
+                rank_vals: rank_vals.clone(),
                 time,
             });
         }
@@ -440,11 +483,36 @@ impl SeriesTable {
             "avg" | "mean" => x.0 / x.3.max(1) as f64,
             _ => x.0,
         };
-        let mut ranked: Vec<(String, f64)> =
-            scores.iter().map(|(k, v)| (k.clone(), score(v))).collect();
+        let mut ranked: Vec<(String, f64)> = match &self.opts.rank {
+            // `agg=<fn>(<field>)`: the aggregation over each series' events.
+            Some(r) => {
+                let mut accs: HashMap<&str, Vec<Box<dyn crate::functions::stats::Accumulator>>> =
+                    HashMap::new();
+                for e in &self.entries {
+                    let Some(s) = &e.series else { continue };
+                    let a = accs
+                        .entry(s.as_str())
+                        .or_insert_with(|| r.new_accumulators());
+                    feed(a, &e.rank_vals, e.time);
+                }
+                scores
+                    .keys()
+                    .map(|k| {
+                        let v = accs
+                            .get(k.as_str())
+                            .and_then(|a| a[0].result().as_num())
+                            .unwrap_or(f64::NAN);
+                        (k.clone(), v)
+                    })
+                    .collect()
+            }
+            None => scores.iter().map(|(k, v)| (k.clone(), score(v))).collect(),
+        };
         ranked.sort_by(|a, b| {
             let o = b.1.partial_cmp(&a.1).unwrap_or(Ordering::Equal);
             let o = if self.opts.bottom { o.reverse() } else { o };
+            // A series the `agg=` aggregation gives no number ranks last either way.
+            let o = a.1.is_nan().cmp(&b.1.is_nan()).then(o);
             o.then_with(|| sort_cmp(&Value::Str(a.0.clone()), &Value::Str(b.0.clone())))
                 .then_with(|| a.0.cmp(&b.0))
         });

@@ -21,7 +21,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     name: "sort",
     aliases: &[],
     parse,
-    syntax: "sort [<count>] [+|-]<field>|[+|-]auto|str|ip|num(<field>)[, …] [desc]",
+    syntax: "sort [<count>] [+|-]<field>|[+|-]auto|str|ip|num(<field>)[, …] [desc|d]",
     plan: super::planner::<SortCmd>,
 };
 
@@ -77,7 +77,14 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
         if lex::at_command_end(rest) {
             break;
         }
-        if let Some(r) = lex::keyword(rest, "desc") {
+        // `desc`, or its short form `d` after the sort keys (Search Reference,
+        // sort: "Syntax: d | desc"); a lone `d` is a field.
+        let short = if keys.is_empty() {
+            None
+        } else {
+            lex::keyword(rest, "d")
+        };
+        if let Some(r) = lex::keyword(rest, "desc").or(short) {
             if lex::at_command_end(r) {
                 desc = true;
                 rest = r;

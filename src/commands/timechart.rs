@@ -141,7 +141,9 @@ impl Command for TimechartCmd {
     fn field_flow(&self) -> crate::spl::fields::Flow {
         let mut v: Vec<String> = self.by.iter().map(|f| f.name.clone()).collect();
         v.push("_time".into());
-        if !super::stats::agg_fields(&self.aggs, &mut v) {
+        let rank: Vec<Agg> = super::chart::rank_agg(&self.options).into_iter().collect();
+        if !super::stats::agg_fields(&self.aggs, &mut v) || !super::stats::agg_fields(&rank, &mut v)
+        {
             return crate::spl::fields::Flow::Any;
         }
         crate::spl::fields::Flow::replaces(v)
@@ -172,7 +174,7 @@ impl ToOperator for TimechartCmd {
         Ok(Box::new(TimechartOp {
             table: SeriesTable::new(
                 AggSpec::plan(&self.aggs, ctx)?,
-                SeriesOpts::from_options(&self.options, &self.aggs)?,
+                SeriesOpts::from_options(&self.options, ctx)?,
                 ctx.fn_ctx.clone(),
             ),
             span: self.span.clone(),

@@ -223,6 +223,75 @@ fn wrong_function_arity() {
     insta::assert_snapshot!("wrong_function_arity_where", o.stderr);
 }
 
+/// The alias form of join (`left=L right=R where L.a=R.b`): each misuse.
+#[test]
+fn join_alias_diagnostics() {
+    let many: String = (0..=100).map(|n| format!(" L.a{n}=R.b{n}")).collect();
+    let many = format!("a | join left=L right=R where{many} [search b]");
+    for (name, spl) in [
+        (
+            "join_alias_incomplete",
+            "a | join left=L right=R [search b]",
+        ),
+        (
+            "join_alias_where_first",
+            "a | join where L.a=R.b [search b]",
+        ),
+        (
+            "join_alias_two_where",
+            "a | join left=L right=R where L.a=R.b where L.c=R.d [search b]",
+        ),
+        (
+            "join_alias_empty_where",
+            "a | join left=L right=R where [search b]",
+        ),
+        (
+            "join_alias_dotted",
+            "a | join left=L.x right=R where L.a=R.b [search b]",
+        ),
+        (
+            "join_alias_no_equals",
+            "a | join left=L right=R where L.a R.b [search b]",
+        ),
+        (
+            "join_alias_wrong_alias",
+            "a | join left=L right=R where L.a=X.b [search b]",
+        ),
+        (
+            "join_alias_same",
+            "a | join left=L right=L where L.a=L.b [search b]",
+        ),
+        (
+            "join_alias_and_fields",
+            "a | join k left=L right=R where L.a=R.b [search b]",
+        ),
+        ("join_alias_too_many", many.as_str()),
+    ] {
+        let o = run(&["run", "--spl", spl]);
+        assert_eq!(o.code, 2, "{spl}");
+        insta::assert_snapshot!(name, o.stderr);
+    }
+}
+
+/// `agg=<stats-agg-term>` on chart/timechart: unclosed, or not a function.
+#[test]
+fn chart_agg_diagnostics() {
+    for (name, spl) in [
+        (
+            "chart_agg_unclosed",
+            "* | timechart agg=max(size count by host",
+        ),
+        (
+            "chart_agg_not_a_function",
+            "* | chart agg=foo(size) count over a by b",
+        ),
+    ] {
+        let o = run(&["run", "--spl", spl]);
+        assert_eq!(o.code, 2, "{spl}");
+        insta::assert_snapshot!(name, o.stderr);
+    }
+}
+
 #[test]
 fn unterminated_quote() {
     let o = run(&["run", "--spl", "user=\"alice | stats count"]);

@@ -32,6 +32,7 @@ mod reference_commands;
 mod reference_eval;
 mod reference_pages;
 mod reference_pages2;
+mod reference_pages3;
 mod reliability;
 mod repl;
 mod repl_terminal;

@@ -66,6 +66,41 @@ pub fn known_option<'a>(
                 .with_help(format!("{command} takes {}", allowed.join("=, ") + "=")),
         ));
     }
+    // `agg=<stats-agg-term>` (chart/timechart): the value runs to the
+    // parenthesis that closes the function's, `agg=max(size)`.
+    if o.key.eq_ignore_ascii_case("agg") && !o.quoted && o.value.contains('(') {
+        let start = i.len() - r.len() - o.value.len();
+        let from = &i[start..];
+        let mut depth = 0usize;
+        let mut end = None;
+        for (n, c) in from.char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        end = Some(n + 1);
+                        break;
+                    }
+                }
+                c if c.is_whitespace() || c == '|' || c == '[' || c == ']' => break,
+                _ => {}
+            }
+        }
+        let Some(end) = end else {
+            return Err(nom::Err::Failure(PErr::spanning(
+                o.span,
+                "agg= needs a closing ')', e.g. agg=max(size)",
+            )));
+        };
+        let rest = &from[end..];
+        let o = Opt {
+            value: from[..end].to_string(),
+            span: src.span(i, rest),
+            ..o
+        };
+        return Ok(Some((rest, o)));
+    }
     Ok(Some((r, o)))
 }
 
