@@ -54,6 +54,19 @@ impl Event {
         }
     }
 
+    /// [`Event::set`] by a borrowed name: the name is copied only when the
+    /// event did not have the field (replacing a value or removing one
+    /// allocates nothing).
+    pub fn set_named(&mut self, name: &str, v: Value) {
+        if v.is_null() {
+            self.fields.shift_remove(name);
+        } else if let Some(slot) = self.fields.get_mut(name) {
+            *slot = v;
+        } else {
+            self.fields.insert(name.to_string(), v);
+        }
+    }
+
     pub fn remove(&mut self, name: &str) -> Option<Value> {
         self.fields.shift_remove(name)
     }

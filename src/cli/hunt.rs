@@ -114,7 +114,7 @@ pub fn exec(a: HuntArgs) -> Result<(), SplError> {
     let planned = started.elapsed();
     let bar = new_bar("hunt");
     let pass_started = std::time::Instant::now();
-    let report = h.run(&files, &meta, &mut |size, events| {
+    let report = h.run(&sources, &meta, &mut |size, events| {
         bar.inc(size);
         bar.set_message(format!("{events} events"));
     })?;

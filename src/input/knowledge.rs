@@ -324,7 +324,7 @@ impl Knowledge {
                     if ev.get(field) != Some(&v) {
                         rewritten = true;
                     }
-                    ev.set(field.clone(), v);
+                    ev.set_named(field, v);
                     note(&mut trace, field, || {
                         format!("{}: rewrite {field}", s.label())
                     });
@@ -360,7 +360,7 @@ impl Knowledge {
             let s = &self.stanzas[i];
             for (to, from) in &s.alias {
                 if let Some(v) = ev.get(from).cloned() {
-                    ev.set(to.clone(), v);
+                    ev.set_named(to, v);
                     note(&mut trace, to, || {
                         format!("{}: alias {to} = {from}", s.label())
                     });
@@ -388,7 +388,7 @@ impl Knowledge {
                 }
             }
             for (i, field, v) in out.drain(..) {
-                ev.set(field, v);
+                ev.set_named(field, v);
                 note(&mut trace, field, || {
                     format!("{}: eval {field}", self.stanzas[i].label())
                 });

@@ -7,6 +7,7 @@ use super::{expand_sources, Hunter};
 
 use crate::base::diag::Result;
 use crate::base::event::Event;
+use crate::base::value::Value;
 use crate::commands::support::pipeline::PlanCtx;
 use crate::engine::run::restrict_reading;
 use crate::input::jsonscan::Wanted;
@@ -109,107 +110,121 @@ impl Pass {
         let meta = &meta;
         // Per event, its completed form (for members that need whole events).
         let mut whole: (u64, Option<Event>) = (u64::MAX, None);
-        for src in expand_sources(sources)? {
-            if live == 0 {
-                break;
-            }
-            let size = match &src {
-                Source::File(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
-                _ => 0,
-            };
+        // The sources are read in one go, so compressed files are decoded
+        // ahead in parallel across files; progress is told when the
+        // events' `source` (the file they came from) changes.
+        let sizes: std::collections::HashMap<String, u64> = expand_sources(sources)?
+            .iter()
+            .filter_map(|s| match s {
+                Source::File(p) => Some((
+                    p.display().to_string(),
+                    std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+                )),
+                _ => None,
+            })
+            .collect();
+        let total: u64 = sizes.values().sum();
+        let mut told = 0u64;
+        let mut current = String::new();
+        {
             let shortcuts = input::Shortcuts {
                 prefilter: None,
                 wanted: wanted.as_ref(),
                 complete_with: completes.then_some(full_knowledge),
             };
-            let s = input::read_all_planned(
-                std::slice::from_ref(&src),
-                meta,
-                shortcuts,
-                &mut |mut ev| {
-                    // Numbered across all inputs, as one read of them all would.
-                    ev.seq = seq;
-                    let n = seq;
-                    seq += 1;
-                    // Per shared view, this event's row (built when first
-                    // needed; an event meets few views: a list, no hashing).
-                    let mut rows: Vec<(usize, Option<Row<'_>>)> = Vec::new();
-                    ids.clear();
-                    self.index
-                        .candidates(&ev, &mut stamp, n, &mut |id| ids.push(id));
-                    for &id in ids.iter() {
-                        let h = &mut self.members[id as usize];
-                        if h.stopped {
-                            continue;
+            let s = input::read_all_planned(sources, meta, shortcuts, &mut |mut ev| {
+                if let Some(Value::Str(src)) = ev.get("source") {
+                    if *src != current {
+                        if let Some(size) = sizes.get(&current) {
+                            told += size;
+                            progress(*size, seq);
                         }
-                        let pass = match &h.gate {
-                            Gate::Plan => h.plan.accepts(&ev),
-                            Gate::Any => true,
-                            Gate::View { view, where_ } => {
-                                // The view's row, its fields computed as the
-                                // `where` reads them; an error (in a
-                                // constraint or a field's eval) lets the
-                                // event through, for the plan to report.
-                                let at = match rows.iter().position(|(v, _)| v == view) {
-                                    Some(at) => at,
-                                    None => {
-                                        let row = match self.views[*view].lazy_row(&ev) {
-                                            Ok(r) => r.map(Row::Ok),
-                                            Err(_) => Some(Row::Failed),
-                                        };
-                                        rows.push((*view, row));
-                                        rows.len() - 1
-                                    }
-                                };
-                                match (&rows[at].1, where_) {
-                                    (None, _) => false,
-                                    (Some(Row::Failed), _) | (Some(_), None) => true,
-                                    (Some(Row::Ok(r)), Some(m)) => {
-                                        m.matches(r).unwrap_or(true) || r.failed.get()
-                                    }
+                        current.clear();
+                        current.push_str(src);
+                    }
+                }
+                // Numbered across all inputs, as one read of them all would.
+                ev.seq = seq;
+                let n = seq;
+                seq += 1;
+                // Per shared view, this event's row (built when first
+                // needed; an event meets few views: a list, no hashing).
+                let mut rows: Vec<(usize, Option<Row<'_>>)> = Vec::new();
+                ids.clear();
+                self.index
+                    .candidates(&ev, &mut stamp, n, &mut |id| ids.push(id));
+                for &id in ids.iter() {
+                    let h = &mut self.members[id as usize];
+                    if h.stopped {
+                        continue;
+                    }
+                    let pass = match &h.gate {
+                        Gate::Plan => h.plan.accepts(&ev),
+                        Gate::Any => true,
+                        Gate::View { view, where_ } => {
+                            // The view's row, its fields computed as the
+                            // `where` reads them; an error (in a
+                            // constraint or a field's eval) lets the
+                            // event through, for the plan to report.
+                            let at = match rows.iter().position(|(v, _)| v == view) {
+                                Some(at) => at,
+                                None => {
+                                    let row = match self.views[*view].lazy_row(&ev) {
+                                        Ok(r) => r.map(Row::Ok),
+                                        Err(_) => Some(Row::Failed),
+                                    };
+                                    rows.push((*view, row));
+                                    rows.len() - 1
+                                }
+                            };
+                            match (&rows[at].1, where_) {
+                                (None, _) => false,
+                                (Some(Row::Failed), _) | (Some(_), None) => true,
+                                (Some(Row::Ok(r)), Some(m)) => {
+                                    m.matches(r).unwrap_or(true) || r.failed.get()
                                 }
                             }
-                        };
-                        if !pass {
-                            continue;
                         }
-                        pushed += 1;
-                        // Plans may keep what they are given (time order, returned
-                        // events): copy only the fields the search needs.
-                        let copy = match &h.proj {
-                            Some(p) => p.apply(&ev),
-                            None if ev.record.is_some() => {
-                                if whole.0 != n {
-                                    whole = (n, input::complete(&ev, full_knowledge));
-                                }
-                                let mut full = whole.1.clone().unwrap_or_else(|| ev.clone());
-                                full.record = None;
-                                full
+                    };
+                    if !pass {
+                        continue;
+                    }
+                    pushed += 1;
+                    // Plans may keep what they are given (time order, returned
+                    // events): copy only the fields the search needs.
+                    let copy = match &h.proj {
+                        Some(p) => p.apply(&ev),
+                        None if ev.record.is_some() => {
+                            if whole.0 != n {
+                                whole = (n, input::complete(&ev, full_knowledge));
                             }
-                            None => ev.clone(),
-                        };
-                        h.take(copy, &mut room);
-                        if h.stopped {
-                            live -= 1;
+                            let mut full = whole.1.clone().unwrap_or_else(|| ev.clone());
+                            full.record = None;
+                            full
                         }
+                        None => ev.clone(),
+                    };
+                    h.take(copy, &mut room);
+                    if h.stopped {
+                        live -= 1;
                     }
-                    drop(rows);
-                    // Dropping an event with its derived fields is work of
-                    // its own: done on the pool, off this (serial) thread.
-                    dead.push(ev);
-                    if dead.len() >= 1024 {
-                        let batch = std::mem::take(&mut dead);
-                        rayon::spawn(move || drop(batch));
-                    }
-                    Ok(live > 0)
-                },
-            )?;
+                }
+                drop(rows);
+                // Dropping an event with its derived fields is work of
+                // its own: done on the pool, off this (serial) thread.
+                dead.push(ev);
+                if dead.len() >= 1024 {
+                    let batch = std::mem::take(&mut dead);
+                    rayon::spawn(move || drop(batch));
+                }
+                Ok(live > 0)
+            })?;
             report.input.events += s.events;
             report.input.malformed += s.malformed;
             report.input.unreadable += s.unreadable;
             report.input.binary += s.binary;
             report.input.files += s.files;
-            progress(size, report.input.events);
+            progress(total.saturating_sub(told), report.input.events);
         }
         for h in &mut self.members {
             h.finish();
