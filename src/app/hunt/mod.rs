@@ -93,6 +93,38 @@ impl Hunter {
         self.query.as_ref().map(|q| q.expanded.text.as_str())
     }
 
+    /// A member that is not a planned detection (a batched subsearch, a
+    /// recorder): no detection, no query, no known columns.
+    fn bare(
+        name: String,
+        path: PathBuf,
+        plan: Plan,
+        (gate, key): (Gate, Option<Req>),
+        proj: Option<Projection>,
+        gate_fields: Option<Vec<String>>,
+    ) -> Hunter {
+        Hunter {
+            name,
+            path,
+            detection: None,
+            returns_events: plan.returns_events,
+            columns: None,
+            subsearch: false,
+            plan,
+            gate,
+            rows: Vec::new(),
+            error: None,
+            key,
+            query: None,
+            stopped: false,
+            proj,
+            gate_fields,
+            pushed: 0,
+            record: None,
+            recorder: false,
+        }
+    }
+
     /// Takes an event that passed its gate: pushes it through the plan (or
     /// records it). True when it takes no more events (done, failed, or a
     /// recorder past `room`, which then drops what it recorded).
@@ -490,26 +522,9 @@ impl Hunt {
                         continue;
                     }
                     let (gate, key) = pass.gate(p, c);
-                    let h = Hunter {
-                        name: text,
-                        path: PathBuf::new(),
-                        detection: None,
-                        returns_events: plan.returns_events,
-                        columns: None,
-                        subsearch: false,
-                        plan,
-                        gate,
-                        rows: Vec::new(),
-                        error: None,
-                        key,
-                        query: None,
-                        stopped: false,
-                        proj: projection::plan_with(p, c),
-                        gate_fields: gate::gate_fields(p, c, &HashMap::new()),
-                        pushed: 0,
-                        record: None,
-                        recorder: false,
-                    };
+                    let proj = projection::plan_with(p, c);
+                    let fields = gate::gate_fields(p, c, &HashMap::new());
+                    let h = Hunter::bare(text, PathBuf::new(), plan, (gate, key), proj, fields);
                     pass.add(h);
                 }
             }
@@ -547,26 +562,20 @@ impl Hunt {
             gate = Gate::Any;
             gate_fields = Some(k.iter().map(|(f, _)| f.clone()).collect());
         }
-        Ok(Hunter {
-            name: det.name.clone(),
-            path: det.path.clone(),
-            detection: None,
-            returns_events: false,
-            columns: None,
-            subsearch: true,
+        let proj = projection::plan_with(&q.pipeline, &c);
+        let mut h = Hunter::bare(
+            det.name.clone(),
+            det.path.clone(),
             plan,
-            gate,
-            rows: Vec::new(),
-            error: None,
-            key,
-            query: None,
-            stopped: false,
-            proj: projection::plan_with(&q.pipeline, &c),
+            (gate, key),
+            proj,
             gate_fields,
-            pushed: 0,
-            record: Some(Vec::new()),
-            recorder: true,
-        })
+        );
+        h.subsearch = true;
+        h.returns_events = false;
+        h.recorder = true;
+        h.record = Some(Vec::new());
+        Ok(h)
     }
 
     /// Keeps the rows of the batched subsearches that succeeded, by text
