@@ -125,9 +125,47 @@ pub fn nest(i: &str) -> Result<Nested, nom::Err<PErr>> {
     })
 }
 
+/// The deepest subsearches may nest (`[search [search …]]`). Each level
+/// parses through a whole pipeline, its command and its search expression,
+/// many stack frames where a parenthesis takes one or two, so
+/// [`MAX_DEPTH`] levels of them would overflow a thread's stack. Splunk
+/// documents no limit; the corpus nests two at most.
+pub const MAX_SUBSEARCH_DEPTH: usize = 40;
+
+thread_local! {
+    static SUB_DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// One level of subsearch nesting, given back when dropped.
+pub struct NestedSub(());
+
+impl Drop for NestedSub {
+    fn drop(&mut self) {
+        SUB_DEPTH.with(|d| d.set(d.get().saturating_sub(1)));
+    }
+}
+
+/// Enters one more subsearch at `i`; fails past [`MAX_SUBSEARCH_DEPTH`].
+pub fn nest_subsearch(i: &str) -> Result<NestedSub, nom::Err<PErr>> {
+    SUB_DEPTH.with(|d| {
+        let n = d.get() + 1;
+        if n > MAX_SUBSEARCH_DEPTH {
+            return Err(nom::Err::Failure(PErr::at(
+                i,
+                format!(
+                    "subsearches nested too deeply: more than {MAX_SUBSEARCH_DEPTH} levels of [ … ]"
+                ),
+            )));
+        }
+        d.set(n);
+        Ok(NestedSub(()))
+    })
+}
+
 /// Starts a parse from the top: no nesting yet.
 pub fn reset_depth() {
     DEPTH.with(|d| d.set(0));
+    SUB_DEPTH.with(|d| d.set(0));
 }
 
 /// A recoverable failure (alternatives may still match).

@@ -62,6 +62,11 @@ const NO_COMMANDS: &str = "a search pipeline is not allowed here";
 pub const MAX_COMMANDS: usize = 1000;
 
 pub fn pipeline<'a>(src: &Src<'a>, i: &'a str, sub: bool) -> PResult<'a, Pipeline> {
+    let _level = if sub {
+        Some(super::lex::nest_subsearch(i)?)
+    } else {
+        None
+    };
     let start = ws(i);
     let mut commands = Vec::new();
     let mut rest = start;

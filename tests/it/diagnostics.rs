@@ -70,6 +70,16 @@ fn write(dir: &Path, rel: &str, text: &str) -> PathBuf {
     p
 }
 
+// ---- limits ----------------------------------------------------------------
+
+#[test]
+fn subsearches_nested_past_the_limit() {
+    let spl = format!("search {}a=1{}", "[search ".repeat(41), "]".repeat(41));
+    let o = run(&["parse", "--spl", &spl]);
+    assert_eq!(o.code, 2);
+    insta::assert_snapshot!(o.stderr);
+}
+
 // ---- macros ----------------------------------------------------------------
 
 #[test]

@@ -50,6 +50,12 @@ fn nesting_up_to_the_limit_works_on_a_small_stack_and_past_it_is_an_error() {
             drop(p);
             let nots = format!("search {}a=1", "NOT ".repeat(n));
             spleval::commands::parse_pipeline(&nots).unwrap();
+            // Subsearches take many frames a level: their own limit.
+            let k = spleval::spl::lex::MAX_SUBSEARCH_DEPTH;
+            let subs = |k: usize| format!("search {}a=1{}", "[search ".repeat(k), "]".repeat(k));
+            spleval::commands::parse_pipeline(&subs(k)).unwrap();
+            let e = spleval::commands::parse_pipeline(&subs(k + 1)).unwrap_err();
+            assert!(e.msg.contains("subsearches nested too deeply"), "{e:?}");
             // One level more.
             let e = spleval::eval::compile_text(&format!("(({parens}))")).unwrap_err();
             assert!(e.contains("nested too deeply"), "{e}");
