@@ -108,21 +108,39 @@ impl Drop for Nested {
     }
 }
 
-/// Enters one more level of nesting at `i`; fails past [`MAX_DEPTH`].
-pub fn nest(i: &str) -> Result<Nested, nom::Err<PErr>> {
-    DEPTH.with(|d| {
+/// One more level of `counter` at `i`: fails with `msg` past `max`; the
+/// guard `wrap` builds (only once the level is taken) gives it back when
+/// dropped.
+fn enter<G>(
+    counter: &'static std::thread::LocalKey<std::cell::Cell<usize>>,
+    max: usize,
+    i: &str,
+    msg: impl FnOnce() -> String,
+    wrap: fn() -> G,
+) -> Result<G, nom::Err<PErr>> {
+    counter.with(|d| {
         let n = d.get() + 1;
-        if n > MAX_DEPTH {
-            return Err(nom::Err::Failure(PErr::at(
-                i,
-                format!(
-                    "nested too deeply: more than {MAX_DEPTH} levels of parentheses, NOT, function calls, subsearches or chained operators"
-                ),
-            )));
+        if n > max {
+            return Err(nom::Err::Failure(PErr::at(i, msg())));
         }
         d.set(n);
-        Ok(Nested(()))
+        Ok(wrap())
     })
+}
+
+/// Enters one more level of nesting at `i`; fails past [`MAX_DEPTH`].
+pub fn nest(i: &str) -> Result<Nested, nom::Err<PErr>> {
+    enter(
+        &DEPTH,
+        MAX_DEPTH,
+        i,
+        || {
+            format!(
+        "nested too deeply: more than {MAX_DEPTH} levels of parentheses, NOT, function calls, subsearches or chained operators"
+    )
+        },
+        || Nested(()),
+    )
 }
 
 /// The deepest subsearches may nest (`[search [search …]]`). Each level
@@ -147,19 +165,17 @@ impl Drop for NestedSub {
 
 /// Enters one more subsearch at `i`; fails past [`MAX_SUBSEARCH_DEPTH`].
 pub fn nest_subsearch(i: &str) -> Result<NestedSub, nom::Err<PErr>> {
-    SUB_DEPTH.with(|d| {
-        let n = d.get() + 1;
-        if n > MAX_SUBSEARCH_DEPTH {
-            return Err(nom::Err::Failure(PErr::at(
-                i,
-                format!(
-                    "subsearches nested too deeply: more than {MAX_SUBSEARCH_DEPTH} levels of [ … ]"
-                ),
-            )));
-        }
-        d.set(n);
-        Ok(NestedSub(()))
-    })
+    enter(
+        &SUB_DEPTH,
+        MAX_SUBSEARCH_DEPTH,
+        i,
+        || {
+            format!(
+                "subsearches nested too deeply: more than {MAX_SUBSEARCH_DEPTH} levels of [ … ]"
+            )
+        },
+        || NestedSub(()),
+    )
 }
 
 /// Starts a parse from the top: no nesting yet.
