@@ -84,3 +84,12 @@ pub static GROUPS: Budget = Budget::new("SPLEVAL_MAX_GROUPS", 10_000_000, "group
 /// Rows one command holds at once (`sort`, `eventstats`, `streamstats`
 /// windows and groups).
 pub static ROWS: Budget = Budget::new("SPLEVAL_MAX_ROWS", 20_000_000, "rows held in memory");
+
+/// Estimated bytes of events one search-order buffer or `sort` holds in
+/// memory; past it they are sorted into runs on disk and merged at the end
+/// (not an error: the budget only bounds memory).
+pub static SORT_MEMORY: Budget = Budget::new(
+    "SPLEVAL_SORT_MEMORY",
+    256 << 20,
+    "bytes of events held in memory before sorting on disk",
+);

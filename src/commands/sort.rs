@@ -9,6 +9,7 @@ use std::fmt;
 use std::net::IpAddr;
 
 use super::support::fields::{field_ref, FieldRef};
+use super::support::spill::SpillSort;
 use super::{CommandSpec, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
@@ -232,22 +233,50 @@ impl Command for SortCmd {
 impl ToOperator for SortCmd {
     fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         let limit = self.limit_option.or(self.count).unwrap_or(DEFAULT_LIMIT);
-        Ok(Box::new(SortOp {
-            keys: self
-                .keys
+        let keys: std::sync::Arc<Vec<(String, bool, SortAs)>> = std::sync::Arc::new(
+            self.keys
                 .iter()
                 .map(|k| (k.field.name.clone(), k.descending != self.desc, k.as_))
                 .collect(),
-            limit: if limit == 0 { u64::MAX } else { limit },
+        );
+        let limit = if limit == 0 { u64::MAX } else { limit };
+        // Every row kept: past the memory budget, sorted on disk.
+        let all = (limit > KEEP_IN_MEMORY).then(|| {
+            let k = keys.clone();
+            SpillSort::new(
+                "sort",
+                crate::base::budget::SORT_MEMORY.get(),
+                std::sync::Arc::new(move |a: &Event, b: &Event| cmp_events(&k, a, b)),
+            )
+        });
+        Ok(Box::new(SortOp {
+            keys,
+            limit,
             buf: Vec::new(),
+            all,
         }))
     }
 }
 
+/// Up to this limit, `sort` keeps only the first `limit` rows in memory
+/// (cut down as they come); above it (`limit=0`: all), it keeps every row
+/// and sorts on disk past the memory budget ([`SpillSort`]).
+const KEEP_IN_MEMORY: u64 = 1_000_000;
+
 struct SortOp {
-    keys: Vec<(String, bool, SortAs)>,
+    keys: std::sync::Arc<Vec<(String, bool, SortAs)>>,
     limit: u64,
     buf: Vec<Event>,
+    all: Option<SpillSort>,
+}
+
+impl SortOp {
+    /// Sorts the buffer (stable: ties keep arrival order) and keeps the first `limit`.
+    fn trim(&mut self) {
+        let keys = &self.keys;
+        self.buf.sort_by(|a, b| cmp_events(keys, a, b));
+        self.buf.truncate(self.limit as usize);
+    }
 }
 
 fn cmp_as(a: &Value, b: &Value, as_: SortAs) -> Ordering {
@@ -277,17 +306,27 @@ fn cmp_as(a: &Value, b: &Value, as_: SortAs) -> Ordering {
 
 impl Operator for SortOp {
     fn push(&mut self, ev: Event, _out: &mut Emit<'_>) -> Result<()> {
-        crate::base::budget::ROWS.check(self.buf.len() + 1, "sort")?;
+        if let Some(all) = &mut self.all {
+            return all.push(ev);
+        }
         self.buf.push(ev);
+        if self.buf.len() as u64 >= (self.limit * 2).max(1024) {
+            self.trim();
+        }
         Ok(())
     }
     fn finish(&mut self, out: &mut Emit<'_>) -> Result<()> {
-        let keys = &self.keys;
-        self.buf.sort_by(|a, b| cmp_events(keys, a, b));
-        for ev in std::mem::take(&mut self.buf)
-            .into_iter()
-            .take(self.limit.min(usize::MAX as u64) as usize)
-        {
+        if let Some(all) = self.all.take() {
+            for ev in all
+                .finish()?
+                .take(self.limit.min(usize::MAX as u64) as usize)
+            {
+                out(ev?)?;
+            }
+            return Ok(());
+        }
+        self.trim();
+        for ev in std::mem::take(&mut self.buf) {
             out(ev)?;
         }
         Ok(())

@@ -129,3 +129,47 @@ fn explain_fields_names_the_rules() {
     assert!(line("sourcetype").contains("--sourcetype"));
     assert!(line("EventID").contains("input"));
 }
+
+/// A search that returns events gives them newest first, which needs every
+/// event before the first can go out. Past the memory budget the events are
+/// sorted into runs on disk and merged: the output is byte for byte the
+/// in-memory one, in search order, and no run file is left behind.
+#[test]
+fn returning_events_past_the_memory_budget_sorts_on_disk_with_the_same_output() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let mordor = shared.join("datasets/mordor");
+    let data = [
+        mordor.join("cmd_seatbelt_group_user_2020-11-0216391814.json.gz"),
+        mordor.join("empire_shell_rubeus_asktgt_ptt_2020-09-21223848.json.gz"),
+    ];
+    assert!(data.iter().all(|d| d.exists()), "{data:?}");
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |budget: &str| {
+        let out = common::spleval()
+            .args(["run", "--no-knowledge", "--format", "json", "--spl"])
+            .arg("search EventID=* | eval k=EventID*2 | fields _time EventID k Hostname")
+            .args(&data)
+            .env("SPLEVAL_SORT_MEMORY", budget)
+            .env("SPLEVAL_TMPDIR", tmp.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let in_memory = run("100000000000");
+    // About 50 KB of events per run: dozens of runs for these files.
+    let on_disk = run("50000");
+    let rows = common::rows(&in_memory);
+    assert!(rows.len() > 1000, "{} rows", rows.len());
+    assert!(in_memory == on_disk, "spilled output differs");
+    // Newest first across both files.
+    let times: Vec<String> = common::col(&rows, "_time");
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "not newest first");
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+}

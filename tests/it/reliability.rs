@@ -687,10 +687,6 @@ fn memory_budgets_stop_with_the_command_and_the_limit() {
         ),
         (
             &[("SPLEVAL_MAX_ROWS", "10")][..],
-            "| makeresults count=50 | streamstats count as n | sort - n",
-        ),
-        (
-            &[("SPLEVAL_MAX_ROWS", "10")][..],
             "| makeresults count=50 | eventstats count",
         ),
         (
@@ -728,6 +724,63 @@ fn memory_budgets_stop_with_the_command_and_the_limit() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(common::rows(&out.stdout)[0]["y"], 1_200_000);
+}
+
+/// `sort` holds no more rows than it returns: with a limit (Splunk's
+/// default 10,000) it keeps the first rows as they come; `sort 0` keeps
+/// all, sorted on disk past the memory budget. Either way the rows are
+/// those of a whole in-memory stable sort, ties in arrival order.
+#[test]
+fn sort_keeps_its_limit_or_sorts_on_disk_with_the_same_rows() {
+    let run = |budget: &str, spl: &str| {
+        let out = spleval()
+            .env("SPLEVAL_SORT_MEMORY", budget)
+            .args(["run", "--format", "json", "--spl", spl])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        common::rows(&out.stdout)
+    };
+    // 30,000 rows, keys with many ties (k), arrival order in n.
+    let spl = |sort: &str| {
+        format!(
+            "| makeresults count=30000 | streamstats count as n | eval k=(n*7919)%97, s=\"x\".(n%13) | {sort} | fields n k s"
+        )
+    };
+    let keys = |rows: &[serde_json::Value]| -> Vec<(i64, i64)> {
+        rows.iter()
+            .map(|r| (r["k"].as_i64().unwrap(), r["n"].as_i64().unwrap()))
+            .collect()
+    };
+    // What a whole stable sort gives: by k descending, then arrival.
+    let mut want: Vec<(i64, i64)> = (1..=30000).map(|n| ((n * 7919) % 97, n)).collect();
+    want.sort_by_key(|w| std::cmp::Reverse(w.0));
+    let all_mem = run("100000000000", &spl("sort 0 - k"));
+    let all_disk = run("100000", &spl("sort 0 - k"));
+    assert_eq!(keys(&all_mem), want);
+    assert_eq!(keys(&all_disk), want);
+    assert_eq!(all_mem, all_disk);
+    // The default limit: the first 10,000 of the same order.
+    let limited = run("100000000000", &spl("sort - k"));
+    assert_eq!(keys(&limited), want[..10_000].to_vec());
+    // Two keys, one of them text.
+    let two = run("100000", &spl("sort 0 s, -n"));
+    let mut want2: Vec<(String, i64)> = (1..=30000).map(|n| (format!("x{}", n % 13), n)).collect();
+    want2.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    let got2: Vec<(String, i64)> = two
+        .iter()
+        .map(|r| {
+            (
+                r["s"].as_str().unwrap().to_string(),
+                r["n"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(got2, want2);
 }
 
 /// Found by fuzzing (`macros`): a macro call whose `)` comes before its

@@ -1,11 +1,13 @@
 //! What commands plug into and share: the operator trait, the plan context
 //! and the operator chain (`pipeline`), field-name helpers (`fields`),
 //! option and field parsers (`xutil`), stats-family pieces
-//! (`stats_support`), and subsearch arguments (`sub`).
+//! (`stats_support`), subsearch arguments (`sub`), and sorting more
+//! events than fit in memory (`spill`).
 
 pub mod fields;
 pub mod pipeline;
 pub mod series;
+pub mod spill;
 pub mod stats_support;
 pub mod sub;
 pub mod unavailable;

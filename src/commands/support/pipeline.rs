@@ -149,9 +149,13 @@ pub struct Plan {
 /// first or last N in that order are read (`head N`, `tail N` right after),
 /// only those are kept; before a `dedup`, only the first N of each
 /// combination of its fields: memory stays flat however many events
-/// arrive (for dedup: grows with the combinations).
+/// arrive (for dedup: grows with the combinations). When every event is
+/// read, they are held up to a memory budget and then sorted on disk
+/// ([`super::spill`]), so memory stays flat too.
 struct TimeOrder {
     buf: Vec<Event>,
+    /// For [`Keep::All`].
+    all: Option<super::spill::SpillSort>,
     keep: Keep,
     /// For [`Keep::PerKey`]: per combination, its first events so far.
     keyed: std::collections::HashMap<Vec<String>, Vec<Event>>,
@@ -193,8 +197,16 @@ impl TimeOrder {
             },
             None => Keep::All,
         };
+        let all = matches!(keep, Keep::All).then(|| {
+            super::spill::SpillSort::new(
+                "(search order)",
+                crate::base::budget::SORT_MEMORY.get(),
+                std::sync::Arc::new(Event::search_order),
+            )
+        });
         TimeOrder {
             buf: Vec::new(),
+            all,
             keep,
             keyed: std::collections::HashMap::new(),
         }
@@ -224,6 +236,9 @@ impl TimeOrder {
 
 impl Operator for TimeOrder {
     fn push(&mut self, ev: Event, _out: &mut Emit<'_>) -> Result<()> {
+        if let Some(all) = &mut self.all {
+            return all.push(ev);
+        }
         if let Keep::PerKey {
             fields,
             n,
@@ -248,6 +263,12 @@ impl Operator for TimeOrder {
         Ok(())
     }
     fn finish(&mut self, out: &mut Emit<'_>) -> Result<()> {
+        if let Some(all) = self.all.take() {
+            for ev in all.finish()? {
+                out(ev?)?;
+            }
+            return Ok(());
+        }
         self.trim();
         for ev in std::mem::take(&mut self.buf) {
             out(ev)?;
