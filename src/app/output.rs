@@ -149,7 +149,7 @@ pub fn columns(rows: &[Event], returns_events: bool) -> Vec<String> {
     let mut cols: indexmap::IndexSet<String> = indexmap::IndexSet::new();
     for r in rows {
         for k in r.names() {
-            cols.insert(k.clone());
+            cols.insert(k.to_string());
         }
     }
     cols.into_iter().collect()
@@ -166,7 +166,7 @@ pub fn to_json(ev: &Event) -> serde_json::Value {
             },
             _ => v.to_json(),
         };
-        m.insert(k.clone(), j);
+        m.insert(k.to_string(), j);
     }
     serde_json::Value::Object(m)
 }

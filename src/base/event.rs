@@ -7,7 +7,11 @@ use crate::base::value::Value;
 
 /// Field maps hash with foldhash: field names are not attacker-chosen keys
 /// that need SipHash, and lookups are the evaluator's hottest path.
-type FieldMap = IndexMap<String, Value, foldhash::fast::RandomState>;
+type FieldMap = IndexMap<Name, Value, foldhash::fast::RandomState>;
+
+/// A field's name: names up to 24 bytes (nearly all) are kept inline,
+/// without an allocation of their own.
+pub type Name = compact_str::CompactString;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Event {
@@ -46,9 +50,9 @@ impl Event {
     }
 
     /// Sets a field; Null removes it (Splunk has no null-valued fields).
-    pub fn set(&mut self, name: impl Into<String>, v: Value) {
+    pub fn set(&mut self, name: impl Into<Name>, v: Value) {
         if v.is_null() {
-            self.fields.shift_remove(&name.into());
+            self.fields.shift_remove(name.into().as_str());
         } else {
             self.fields.insert(name.into(), v);
         }
@@ -63,7 +67,7 @@ impl Event {
         } else if let Some(slot) = self.fields.get_mut(name) {
             *slot = v;
         } else {
-            self.fields.insert(name.to_string(), v);
+            self.fields.insert(Name::from(name), v);
         }
     }
 
@@ -75,11 +79,11 @@ impl Event {
         self.fields.contains_key(name)
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &Value)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&Name, &Value)> {
         self.fields.iter()
     }
 
-    pub fn names(&self) -> impl Iterator<Item = &String> {
+    pub fn names(&self) -> impl Iterator<Item = &Name> {
         self.fields.keys()
     }
 
@@ -135,7 +139,7 @@ impl Event {
             let idx = self.fields.get_index_of(from).unwrap_or(idx);
             let (_, v) = self.fields.shift_remove_index(idx).expect("index exists");
             let pos = idx.min(self.fields.len());
-            self.fields.shift_insert(pos, to.to_string(), v);
+            self.fields.shift_insert(pos, Name::from(to), v);
         }
     }
 

@@ -135,7 +135,7 @@ impl Operator for AddtotalsOp {
             let mut total = 0.0;
             let mut any = false;
             for (k, v) in ev.iter() {
-                if k == &self.fieldname || !self.included(k) {
+                if *k == self.fieldname || !self.included(k) {
                     continue;
                 }
                 for n in numbers(v) {
@@ -148,7 +148,7 @@ impl Operator for AddtotalsOp {
             }
         }
         if self.col {
-            let names: Vec<String> = ev.names().cloned().collect();
+            let names: Vec<String> = ev.names().map(|n| n.to_string()).collect();
             for k in names {
                 let counted = self.included(&k) || (self.row && k == self.fieldname);
                 if !counted || Some(&k) == self.labelfield.as_ref() {

@@ -315,7 +315,7 @@ impl HistogramOp {
         for ev in &self.buf {
             for name in ev.names() {
                 if !name.starts_with('_') && !seen.contains(name.as_str()) {
-                    seen.insert(name.clone());
+                    seen.insert(name.to_string());
                 }
             }
         }

@@ -295,8 +295,8 @@ impl Operator for ConvertOp {
                             let to = alias
                                 .as_ref()
                                 .map(|a| wildcard_fill(a, &caps))
-                                .unwrap_or_else(|| n.clone());
-                            (n.clone(), to)
+                                .unwrap_or_else(|| n.to_string());
+                            (n.to_string(), to)
                         })
                     })
                     .collect()

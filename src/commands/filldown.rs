@@ -102,7 +102,7 @@ impl Operator for FilldownOp {
         let seen: Vec<(String, Value)> = ev
             .iter()
             .filter(|(n, _)| self.wanted(n))
-            .map(|(n, v)| (n.clone(), v.clone()))
+            .map(|(n, v)| (n.to_string(), v.clone()))
             .collect();
         for (n, v) in seen {
             self.last.insert(n, v);

@@ -97,8 +97,8 @@ impl Operator for FillnullOp {
     fn push(&mut self, mut ev: Event, out: &mut Emit<'_>) -> Result<()> {
         if self.fields.is_empty() {
             for n in ev.names() {
-                if !n.starts_with('_') && !self.seen.contains(n) {
-                    self.seen.insert(n.clone());
+                if !n.starts_with('_') && !self.seen.contains(n.as_str()) {
+                    self.seen.insert(n.to_string());
                 }
             }
             self.buf.push(ev);

@@ -363,7 +363,7 @@ impl ForeachOp {
                 let mut seen: Vec<(String, Vec<String>)> = Vec::new();
                 for p in &self.patterns {
                     if p.contains('*') {
-                        let mut names: Vec<&String> = ev
+                        let mut names: Vec<&crate::base::event::Name> = ev
                             .names()
                             .filter(|n| !n.starts_with('_') || p.starts_with('_'))
                             .collect();
@@ -371,7 +371,7 @@ impl ForeachOp {
                         for n in names {
                             if let Some(caps) = wildcard_captures(p, n) {
                                 if !seen.iter().any(|(s, _)| s == n) {
-                                    seen.push((n.clone(), caps));
+                                    seen.push((n.to_string(), caps));
                                 }
                             }
                         }

@@ -119,7 +119,7 @@ impl Operator for DatasetEvents {
             let names: Vec<String> = v
                 .names()
                 .filter(|n| !ev.contains(n) && n.contains('.'))
-                .cloned()
+                .map(|n| n.to_string())
                 .collect();
             for n in names {
                 let short = n.rsplit('.').next().unwrap_or(&n).to_string();

@@ -511,8 +511,8 @@ impl Operator for JoinOp {
         let mut mine: Vec<String> = Vec::new();
         for r in &main {
             for k in r.names() {
-                if !k.starts_with('_') && !mine.contains(k) {
-                    mine.push(k.clone());
+                if !k.starts_with('_') && !mine.iter().any(|m| m == k) {
+                    mine.push(k.to_string());
                 }
             }
         }

@@ -90,7 +90,7 @@ impl Operator for MvcombineOp {
         let mut key: Vec<(String, String)> = ev
             .iter()
             .filter(|(k, _)| !k.starts_with('_') && **k != self.field)
-            .map(|(k, v)| (k.clone(), v.to_display("\n")))
+            .map(|(k, v)| (k.to_string(), v.to_display("\n")))
             .collect();
         key.sort();
         let vals: Vec<Value> = ev

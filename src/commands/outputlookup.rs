@@ -161,8 +161,8 @@ impl OutputlookupOp {
         let mut cols = existing.fields.clone();
         for r in &self.rows {
             for k in r.names() {
-                if written(k) && !cols.contains(k) {
-                    cols.push(k.clone());
+                if written(k) && !cols.iter().any(|c| c == k) {
+                    cols.push(k.to_string());
                 }
             }
         }

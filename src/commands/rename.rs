@@ -149,7 +149,8 @@ impl Operator for RenameOp {
                 let moves: Vec<(String, String)> = ev
                     .names()
                     .filter_map(|n| {
-                        wildcard_captures(from, n).map(|caps| (n.clone(), wildcard_fill(to, &caps)))
+                        wildcard_captures(from, n)
+                            .map(|caps| (n.to_string(), wildcard_fill(to, &caps)))
                     })
                     .collect();
                 for (a, b) in moves {

@@ -191,7 +191,7 @@ impl Operator for ReplaceOp {
         let targets: Vec<String> = if self.fields.is_empty() {
             ev.names()
                 .filter(|n| !n.starts_with('_'))
-                .cloned()
+                .map(|n| n.to_string())
                 .collect()
         } else {
             super::support::xutil::matching_fields(&ev, &self.fields)

@@ -595,7 +595,7 @@ impl StatsOp {
         for (i, w) in wild.iter().enumerate() {
             for (name, v) in ev.iter() {
                 if (name.starts_with('_') && !w.pattern.starts_with('_'))
-                    || by.contains(name)
+                    || by.iter().any(|b| b == name)
                     || wildcard_captures(&w.pattern, name).is_none()
                 {
                     continue;
@@ -604,11 +604,11 @@ impl StatsOp {
                     && numerical_fn(&w.func)
                     && v.values().iter().any(|x| x.as_num().is_none())
                 {
-                    non_numeric.insert(name.clone());
+                    non_numeric.insert(name.to_string());
                 }
                 let acc = g
                     .wild
-                    .entry((i, name.clone()))
+                    .entry((i, name.to_string()))
                     .or_insert_with(|| stats::make(&w.func).expect("checked at parse time"));
                 for x in v.values() {
                     acc.add(x, t);

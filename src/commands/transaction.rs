@@ -539,11 +539,11 @@ impl TransactionOp {
                 if k == "_time" {
                     continue;
                 }
-                if !values.contains_key(k) {
-                    order.push(k.clone());
+                if !values.contains_key(k.as_str()) {
+                    order.push(k.to_string());
                 }
                 values
-                    .entry(k.clone())
+                    .entry(k.to_string())
                     .or_default()
                     .extend(v.values().iter().cloned());
             }

@@ -180,8 +180,8 @@ impl Operator for TransposeOp {
         let mut names: IndexSet<String> = IndexSet::new();
         for r in &self.rows {
             for n in r.names() {
-                if !n.starts_with('_') && Some(n) != self.header.as_ref() {
-                    names.insert(n.clone());
+                if !n.starts_with('_') && self.header.as_deref() != Some(n.as_str()) {
+                    names.insert(n.to_string());
                 }
             }
         }

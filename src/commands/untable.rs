@@ -119,7 +119,7 @@ impl Operator for UntableOp {
             if let Some(x) = &x {
                 row.set(self.x.clone(), x.clone());
             }
-            row.set(self.name.clone(), Value::Str(n.clone()));
+            row.set(self.name.clone(), Value::Str(n.to_string()));
             row.set(self.data.clone(), v.clone());
             out(row)?;
         }

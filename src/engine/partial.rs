@@ -353,7 +353,7 @@ fn row_line(ev: &Event) -> String {
     json!({
         "t": num_json(ev.orig_time),
         "seq": ev.seq,
-        "fields": ev.iter().map(|(k, v)| json!([k, value_json(v)])).collect::<Vec<_>>(),
+        "fields": ev.iter().map(|(k, v)| json!([k.as_str(), value_json(v)])).collect::<Vec<_>>(),
     })
     .to_string()
 }

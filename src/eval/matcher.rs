@@ -487,7 +487,7 @@ fn from_results(rows: &[Event], ctx: &dyn SearchCtx) -> Result<Matcher> {
                 .filter_map(|x| x.as_text().map(|t| exact_pattern(&t)))
                 .collect::<Vec<_>>();
             conds.push(Matcher::In {
-                field: k.clone(),
+                field: k.to_string(),
                 pats,
             });
         }

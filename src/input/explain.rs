@@ -35,16 +35,16 @@ pub fn explain_first(
                     .unwrap_or_else(|| name.clone());
                 let mut origin: IndexMap<String, String> = ev
                     .names()
-                    .map(|n| (n.clone(), format!("input ({short})")))
+                    .map(|n| (n.to_string(), format!("input ({short})")))
                     .collect();
                 InputMeta::new(fmeta, meta, &name).fill(&mut ev, &|_| true);
                 for n in ev.names() {
-                    if !origin.contains_key(n) {
+                    if !origin.contains_key(n.as_str()) {
                         let how = match n.as_str() {
                             "source" if meta.source.is_none() => "metadata (the file name)".into(),
                             other => format!("metadata (--{other})"),
                         };
-                        origin.insert(n.clone(), how);
+                        origin.insert(n.to_string(), how);
                     }
                 }
                 let mut trace = Vec::new();
@@ -56,9 +56,12 @@ pub fn explain_first(
                     .iter()
                     .map(|(k, v)| {
                         (
-                            k.clone(),
+                            k.to_string(),
                             v.to_display(" | "),
-                            origin.get(k).cloned().unwrap_or_else(|| "input".into()),
+                            origin
+                                .get(k.as_str())
+                                .cloned()
+                                .unwrap_or_else(|| "input".into()),
                         )
                     })
                     .collect::<Vec<_>>();

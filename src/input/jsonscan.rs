@@ -197,7 +197,7 @@ fn take(key: &str, v: &[u8], ev: &mut Event) -> Option<()> {
             crate::input::json::flatten(key, &j, &mut acc);
             for (k, vals) in acc {
                 for x in vals {
-                    add(ev, k.clone(), x);
+                    add(ev, &k, x);
                 }
             }
             return Some(());
@@ -205,15 +205,15 @@ fn take(key: &str, v: &[u8], ev: &mut Event) -> Option<()> {
         _ => return None,
     };
     if let Some(x) = value {
-        add(ev, key.to_string(), x);
+        add(ev, key, x);
     }
     Some(())
 }
 
 /// Sets a field, or appends to it (a name seen twice becomes a multivalue,
 /// as when flattening gives the same dotted name twice).
-fn add(ev: &mut Event, name: String, x: Value) {
-    match ev.remove(&name) {
+fn add(ev: &mut Event, name: &str, x: Value) {
+    match ev.remove(name) {
         None => ev.set(name, x),
         Some(prev) => {
             let mut vals = match prev {

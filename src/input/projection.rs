@@ -58,7 +58,9 @@ mod tests {
         ev.set("_raw", Value::from("line"));
         ev.set("a", Value::from("2"));
         ev.set("_time", Value::Num(5.0));
-        let names = |p: &Projection| -> Vec<String> { p.apply(&ev).names().cloned().collect() };
+        let names = |p: &Projection| -> Vec<String> {
+            p.apply(&ev).names().map(|n| n.to_string()).collect()
+        };
         let mut p = Projection {
             names: ["a".to_string()].into_iter().collect(),
             ..Default::default()

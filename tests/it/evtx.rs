@@ -142,7 +142,7 @@ fn fields_match_the_xml_path() {
             let fields = |e: &Event| {
                 let mut v: Vec<(String, String)> = e
                     .iter()
-                    .map(|(k, v)| (k.clone(), v.to_display("\n")))
+                    .map(|(k, v)| (k.to_string(), v.to_display("\n")))
                     .collect();
                 v.sort();
                 v

@@ -102,7 +102,7 @@ pub(crate) fn gate_fields(
             SearchExpr::Subsearch { pipeline, .. } => match subs.get(&pipeline.to_string()) {
                 Some(rows) => {
                     for r in rows {
-                        names.extend(r.iter().map(|(k, _)| k.clone()));
+                        names.extend(r.iter().map(|(k, _)| k.to_string()));
                     }
                     names.push("_raw".into());
                 }

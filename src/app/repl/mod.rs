@@ -168,8 +168,8 @@ impl Session {
         let mut fields: indexmap::IndexSet<String> = indexmap::IndexSet::new();
         for ev in self.events.iter() {
             for k in ev.names() {
-                if !fields.contains(k) {
-                    fields.insert(k.clone());
+                if !fields.contains(k.as_str()) {
+                    fields.insert(k.to_string());
                 }
             }
         }

@@ -236,9 +236,9 @@ pub fn matching_fields(ev: &crate::base::event::Event, patterns: &[String]) -> V
                     continue;
                 }
                 if crate::commands::support::fields::wildcard_captures(p, n).is_some()
-                    && !out.contains(n)
+                    && !out.iter().any(|o| o == n)
                 {
-                    out.push(n.clone());
+                    out.push(n.to_string());
                 }
             }
         } else if !out.contains(p) {
