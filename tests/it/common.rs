@@ -57,6 +57,16 @@ pub fn run_spl(spl: &str, events: &str) -> Vec<serde_json::Value> {
     rows(&out.stdout)
 }
 
+/// The stdout of a run that must have succeeded (else the test fails with its stderr).
+pub fn stdout_ok(out: std::process::Output) -> Vec<u8> {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
 /// Parses NDJSON output.
 pub fn rows(stdout: &[u8]) -> Vec<serde_json::Value> {
     String::from_utf8_lossy(stdout)

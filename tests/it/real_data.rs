@@ -155,12 +155,7 @@ fn returning_events_past_the_memory_budget_sorts_on_disk_with_the_same_output() 
             .env("SPLEVAL_TMPDIR", tmp.path())
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out.stdout
+        common::stdout_ok(out)
     };
     let in_memory = run("100000000000");
     // About 50 KB of events per run: dozens of runs for these files.

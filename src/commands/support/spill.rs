@@ -74,15 +74,6 @@ impl SpillSort {
         Ok(())
     }
 
-    /// Events taken so far.
-    pub fn len(&self) -> u64 {
-        self.buf.len() as u64 + self.runs.iter().map(|r| r.events).sum::<u64>()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// Runs written to disk so far.
     pub fn runs(&self) -> usize {
         self.runs.len()
