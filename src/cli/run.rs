@@ -138,6 +138,7 @@ pub fn exec(a: RunArgs) -> Result<(), SplError> {
         now: a.clock.now,
         ..args::meta(&a.events, Some(knowledge))
     };
+    ctx.time_range = (meta.earliest, meta.latest);
     let started = std::time::Instant::now();
     crate::commands::support::pipeline::set_stage_timing(a.explain);
     if a.partial {
@@ -178,6 +179,8 @@ pub(crate) fn write_results(
             let mut writer = Writer::new(format, stdout.lock(), ctx.fn_ctx.tz);
             let report = produce(&mut |ev| writer.push(ev))?;
             writer.declare_columns(report.columns.clone());
+            let mut report = report;
+            writer.declare_display(std::mem::take(&mut report.display), ctx.fn_ctx.clone());
             let _ = writer.finish(report.returns_events)?;
             report
         }

@@ -64,6 +64,8 @@ pub struct PlanCtx {
     /// A shard of a split search (`run --partial`): its `stats` leaves the
     /// groups' states here instead of emitting rows.
     pub partial_stats: Option<crate::commands::stats::PartialSlot>,
+    /// The run's time range (`--earliest`, `--latest`), for `addinfo`.
+    pub time_range: (Option<f64>, Option<f64>),
 }
 
 impl PlanCtx {
@@ -77,6 +79,7 @@ impl PlanCtx {
             datamodels: None,
             write_lookups: false,
             partial_stats: None,
+            time_range: (None, None),
         }
     }
 
