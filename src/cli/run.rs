@@ -37,10 +37,10 @@ pub struct RunArgs {
     pub format: Option<OutFormat>,
     #[command(flatten)]
     pub clock: ClockArgs,
-    /// Only events at or after this time (epoch, ISO-8601, or relative like -7d@d)
+    /// Only events at or after this time (epoch, ISO-8601, or relative like -7d@d); addinfo's info_min_time
     #[arg(long, value_name = "TIME")]
     pub earliest: Option<String>,
-    /// Only events before this time (epoch, ISO-8601, or relative like now or @d)
+    /// Only events before this time (epoch, ISO-8601, or relative like now or @d); addinfo's info_max_time
     #[arg(long, value_name = "TIME")]
     pub latest: Option<String>,
     /// After the results, print to stderr per command: rows in, rows out, time (its own, not later commands')
