@@ -18,6 +18,7 @@ pub mod conversion;
 pub mod hashing;
 pub mod json;
 pub mod json_path;
+pub mod lookup;
 pub mod math;
 pub mod multivalue;
 pub mod network;
@@ -33,6 +34,9 @@ pub struct FnCtx {
     pub now: f64,
     /// The zone `strftime`/`strptime` render and read local times in.
     pub tz: chrono_tz::Tz,
+    /// The rules root whose `lookups/` the `lookup()` function reads (set
+    /// from the plan's rules root when a search is planned).
+    pub rules_root: Option<std::sync::Arc<std::path::Path>>,
 }
 
 impl Default for FnCtx {
@@ -40,6 +44,7 @@ impl Default for FnCtx {
         FnCtx {
             now: 0.0,
             tz: chrono_tz::UTC,
+            rules_root: None,
         }
     }
 }
@@ -85,6 +90,7 @@ static TABLES: &[&[EvalFunction]] = &[
     trig::FUNCTIONS,
     bitwise::FUNCTIONS,
     conditional::FUNCTIONS,
+    lookup::FUNCTIONS,
 ];
 
 /// Looks a function up by name (Splunk's function names are lower case; we

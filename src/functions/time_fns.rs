@@ -89,6 +89,7 @@ mod tests {
         FnCtx {
             now: NOW,
             tz: chrono_tz::UTC,
+            ..Default::default()
         }
     }
 
@@ -125,6 +126,7 @@ mod tests {
         let other = FnCtx {
             now: 5.5,
             tz: chrono_tz::UTC,
+            ..Default::default()
         };
         assert_eq!(call_in("time", &[], &other), Value::Num(5.5));
     }
@@ -150,6 +152,7 @@ mod tests {
         let ny = FnCtx {
             now: NOW,
             tz: chrono_tz::America::New_York,
+            ..Default::default()
         };
         let v = call_in("relative_time", &[Value::Num(NOW), "@d".into()], &ny);
         assert_eq!(v, Value::Num(1714276800.0));

@@ -507,3 +507,122 @@ fn concurrency_errors() {
         diagnostic("* | concurrency duration=d extra")
     );
 }
+
+// ---- the eval function lookup() --------------------------------------------------
+
+/// A rules folder holding lookups/http_status.csv (the reference's table)
+/// and a case-insensitive definition of it.
+fn http_status_rules() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let lk = dir.path().join("lookups");
+    std::fs::create_dir_all(&lk).unwrap();
+    std::fs::write(
+        lk.join("http_status.csv"),
+        "status,status_description,status_type\n\
+         200,OK,Successful\n\
+         201,Created,Successful\n\
+         404,Not Found,Client Error\n\
+         503,Service Unavailable,Server Error\n",
+    )
+    .unwrap();
+    std::fs::write(
+        lk.join("status_ci.yml"),
+        "name: status_ci\nfilename: http_status.csv\ncase_sensitive_match: 'false'\n",
+    )
+    .unwrap();
+    dir
+}
+
+fn run_rules(dir: &std::path::Path, spl: &str) -> std::process::Output {
+    spleval()
+        .args(["run", "--now", "1700000000", "--format", "json", "--rules"])
+        .arg(dir)
+        .args(["--spl", spl])
+        .write_stdin("")
+        .output()
+        .expect("runs")
+}
+
+fn ok_rules(dir: &std::path::Path, spl: &str) -> Vec<serde_json::Value> {
+    let out = run_rules(dir, spl);
+    assert!(
+        out.status.success(),
+        "spleval failed for {spl:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    rows(&out.stdout)
+}
+
+// Search Reference, evaluation functions, lookup(<lookup_table>,
+// <json_object>, <json_array>): "performs a CSV lookup" and returns the
+// output fields "in the form of a JSON object"; the example looks up the
+// description of a status in http_status.csv: `| makeresults | eval
+// output=lookup("http_status.csv", json_object("status", "404"),
+// json_array("status_description"))`.
+#[test]
+fn eval_lookup_returns_a_json_object() {
+    let d = http_status_rules();
+    let r = ok_rules(
+        d.path(),
+        "| makeresults | eval output=lookup(\"http_status.csv\", json_object(\"status\", \"404\"), json_array(\"status_description\")) | table output",
+    );
+    assert_eq!(col(&r, "output"), ["{\"status_description\":\"Not Found\"}"]);
+    // The values to match may come from fields (numbers too); several
+    // output fields; every matching row's value (a JSON array).
+    let r = ok_rules(
+        d.path(),
+        "| makeresults | eval code=503, type=\"Successful\" \
+         | eval a=lookup(\"http_status.csv\", json_object(\"status\", code), json_array(\"status_description\", \"status_type\")), \
+                b=lookup(\"http_status.csv\", json_object(\"status_type\", type), json_array(\"status\")) \
+         | eval d=json_extract(a, \"status_description\") | table a b d",
+    );
+    assert_eq!(
+        col(&r, "a"),
+        ["{\"status_description\":\"Service Unavailable\",\"status_type\":\"Server Error\"}"]
+    );
+    assert_eq!(col(&r, "b"), ["{\"status\":[\"200\",\"201\"]}"]);
+    assert_eq!(col(&r, "d"), ["Service Unavailable"]);
+}
+
+// Without the array, every other field of the table is returned; no match
+// is null; the table may be a lookup definition (its match settings apply,
+// as for the lookup command).
+#[test]
+fn eval_lookup_all_fields_no_match_and_definitions() {
+    let d = http_status_rules();
+    let r = ok_rules(
+        d.path(),
+        "| makeresults | eval all=lookup(\"http_status.csv\", json_object(\"status\", \"201\")), \
+                             none=lookup(\"http_status.csv\", json_object(\"status\", \"999\")), \
+                             cs=lookup(\"http_status.csv\", json_object(\"status_type\", \"client error\"), json_array(\"status\")), \
+                             ci=lookup(\"status_ci\", json_object(\"status_type\", \"client error\"), json_array(\"status\")) \
+         | eval none_is_null=if(isnull(none), \"yes\", \"no\") | table all none_is_null cs ci",
+    );
+    assert_eq!(
+        col(&r, "all"),
+        ["{\"status_description\":\"Created\",\"status_type\":\"Successful\"}"]
+    );
+    assert_eq!(col(&r, "none_is_null"), ["yes"]);
+    assert_eq!(col(&r, "cs"), [""]);
+    assert_eq!(col(&r, "ci"), ["{\"status\":\"404\"}"]);
+}
+
+#[test]
+fn eval_lookup_errors() {
+    let d = http_status_rules();
+    let err = |spl: &str| {
+        let out = run_rules(d.path(), spl);
+        assert!(!out.status.success(), "{spl:?} succeeded");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let e = err("| makeresults | eval x=lookup(\"nosuch\", json_object(\"a\", \"1\"))");
+    assert!(e.contains("nosuch"), "{e}");
+    let e = err("| makeresults | eval x=lookup(\"http_status.csv\", json_object(\"status\", \"1\"), json_array(\"colour\"))");
+    assert!(e.contains("no field \"colour\""), "{e}");
+    let e = err("| makeresults | eval x=lookup(\"http_status.csv\", \"status\")");
+    assert!(e.contains("JSON object"), "{e}");
+    // Without --rules the lookups are the project's rules/lookups.
+    let (code, e) = fails("| makeresults | eval x=lookup(\"http_status.csv\", json_object(\"status\", \"1\"))");
+    assert_ne!(code, 0);
+    assert!(e.contains("no lookup named \"http_status.csv\""), "{e}");
+}

@@ -308,6 +308,16 @@ impl Plan {
     /// Plans the commands of one part of a split search (`run --partial`,
     /// `merge`), starting where the part starts.
     pub fn build_part(p: &Pipeline, ctx: &PlanCtx, start: PartStart) -> Result<Plan> {
+        // Eval's lookup() reads the lookups of the plan's rules root.
+        let synced;
+        let ctx = if ctx.fn_ctx.rules_root.as_deref() == ctx.rules_root.as_deref() {
+            ctx
+        } else {
+            let mut c = ctx.clone();
+            c.fn_ctx.rules_root = ctx.rules_root.as_deref().map(std::sync::Arc::from);
+            synced = c;
+            &synced
+        };
         let mut stages = Vec::new();
         let mut ordered = start.ordered;
         let mut returns_events = start.returns_events;
