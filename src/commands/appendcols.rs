@@ -26,7 +26,8 @@ pub const SPEC: CommandSpec = CommandSpec {
     name: "appendcols",
     aliases: &[],
     parse,
-    syntax: "appendcols [override=<bool>] [maxtime=<int>] [maxout=<int>] [timeout=<int>] <subsearch>",
+    syntax:
+        "appendcols [override=<bool>] [maxtime=<int>] [maxout=<int>] [timeout=<int>] <subsearch>",
     plan: super::planner::<AppendcolsCmd>,
 };
 
@@ -78,10 +79,6 @@ impl Command for AppendcolsCmd {
     }
     fn subsearches(&self) -> Vec<&Pipeline> {
         vec![&self.sub]
-    }
-    fn columns(&self, _before: Option<Vec<String>>) -> Option<Vec<String>> {
-        // The subsearch's fields are known only once it has run.
-        None
     }
     fn as_any(&self) -> &dyn Any {
         self

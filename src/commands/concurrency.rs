@@ -48,7 +48,10 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
         }
         let (r, o) = xutil::known_option(src, rest, "concurrency", OPTIONS)?;
         let Some(o) = o else {
-            return cut(fail(rest, "concurrency takes only duration=, start= and output="));
+            return cut(fail(
+                rest,
+                "concurrency takes only duration=, start= and output=",
+            ));
         };
         if o.value.is_empty() {
             return Err(nom::Err::Failure(PErr::spanning(

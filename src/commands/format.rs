@@ -97,7 +97,13 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
         ));
     }
     if rest.is_empty() || rest.starts_with('|') || rest.starts_with(']') {
-        return Ok((rest, Box::new(FormatCmd { options, positional })));
+        return Ok((
+            rest,
+            Box::new(FormatCmd {
+                options,
+                positional,
+            }),
+        ));
     }
     cut(fail(rest, "unexpected text in format"))
 }
@@ -141,7 +147,8 @@ impl Command for FormatCmd {
 
 impl ToOperator for FormatCmd {
     fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
-        let text = |k: &str, d: &str| get(&self.options, k).map_or(d.to_string(), |o| o.value.clone());
+        let text =
+            |k: &str, d: &str| get(&self.options, k).map_or(d.to_string(), |o| o.value.clone());
         let mut parts = DEFAULTS.map(str::to_string);
         for (n, (s, _)) in self.positional.iter().enumerate() {
             parts[n] = s.clone();
@@ -207,7 +214,8 @@ impl FormatOp {
             } else if texts.len() == 1 {
                 cols.push(format!("{k}={}", quoted(&texts[0])));
             } else {
-                let alts: Vec<String> = texts.iter().map(|t| format!("{k}={}", quoted(t))).collect();
+                let alts: Vec<String> =
+                    texts.iter().map(|t| format!("{k}={}", quoted(t))).collect();
                 cols.push(format!("( {} )", alts.join(&format!(" {} ", self.mvsep))));
             }
         }

@@ -69,9 +69,7 @@ fn lookup_fn(args: &[Value], ctx: &FnCtx) -> Result<Value, String> {
                         .into_iter()
                         .map(|i| match i {
                             J::String(s) => Ok(s),
-                            other => Err(format!(
-                                "the output fields must be names, not {other}"
-                            )),
+                            other => Err(format!("the output fields must be names, not {other}")),
                         })
                         .collect::<Result<_, _>>()?,
                 ),
@@ -85,12 +83,10 @@ fn lookup_fn(args: &[Value], ctx: &FnCtx) -> Result<Value, String> {
         }
     };
     let Some(root) = ctx.rules_root.as_deref() else {
-        return Err(
-            "needs a rules folder holding lookups/ (give --rules DIR)".into(),
-        );
+        return Err("needs a rules folder holding lookups/ (give --rules DIR)".into());
     };
-    let lk = Lookups::open(root).map_err(|e| format!("{}", e.msg))?;
-    let r = lk.resolve(&name).map_err(|e| format!("{}", e.msg))?;
+    let lk = Lookups::open(root).map_err(|e| e.msg.clone())?;
+    let r = lk.resolve(&name).map_err(|e| e.msg.clone())?;
     let columns: Vec<(usize, String)> = match &outputs {
         Some(names) => names
             .iter()
@@ -116,8 +112,7 @@ fn lookup_fn(args: &[Value], ctx: &FnCtx) -> Result<Value, String> {
         // An absent KV store collection: nothing matches.
         return Ok(Value::Null);
     }
-    let index =
-        LazyIndex::new(&r.def, &r.table, &fields).map_err(|e| format!("{}", e.msg))?;
+    let index = LazyIndex::new(&r.def, &r.table, &fields).map_err(|e| e.msg.clone())?;
     let key: Vec<&str> = values.iter().map(String::as_str).collect();
     let rows = index.get().map(|ix| ix.find(&key)).unwrap_or_default();
     let mut found: Vec<Vec<String>> = columns

@@ -185,6 +185,7 @@ mod tests {
         let la = FnCtx {
             now: NOW,
             tz: chrono_tz::America::Los_Angeles,
+            ..Default::default()
         };
         let v = call_in(
             "strftime",
@@ -231,6 +232,7 @@ mod tests {
         let ny = FnCtx {
             now: NOW,
             tz: chrono_tz::America::New_York,
+            ..Default::default()
         };
         let v = call_in(
             "strptime",
@@ -261,6 +263,7 @@ mod tests {
         let ny = FnCtx {
             now: NOW,
             tz: chrono_tz::America::New_York,
+            ..Default::default()
         };
         for t in [0.0, 1697108744.123456, 1710052200.5, -86399.25] {
             let text = call_in("strftime", &[Value::Num(t), fmt.clone()], &ny);

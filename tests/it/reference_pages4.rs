@@ -27,7 +27,15 @@ fn run_with(args: &[&str], spl: &str, events: &str) -> Vec<serde_json::Value> {
 /// Runs SPL and returns stdout as text (for `--format table` and `csv`).
 fn run_text(format: &str, spl: &str, events: &str) -> String {
     let out = spleval()
-        .args(["run", "--now", "1700000000", "--format", format, "--spl", spl])
+        .args([
+            "run",
+            "--now",
+            "1700000000",
+            "--format",
+            format,
+            "--spl",
+            spl,
+        ])
         .write_stdin(events.to_string())
         .output()
         .expect("runs");
@@ -308,7 +316,9 @@ fn format_default() {
     );
     assert_eq!(
         r,
-        [json!({"search": "( ( host=\"mylaptop\" AND source=\"syslog.log\" AND sourcetype=\"syslog\" ) OR ( host=\"bobslaptop\" AND source=\"bob-syslog.log\" AND sourcetype=\"syslog\" ) )"})]
+        [
+            json!({"search": "( ( host=\"mylaptop\" AND source=\"syslog.log\" AND sourcetype=\"syslog\" ) OR ( host=\"bobslaptop\" AND source=\"bob-syslog.log\" AND sourcetype=\"syslog\" ) )"})
+        ]
     );
 }
 
@@ -325,10 +335,7 @@ fn format_row_and_column_strings_and_maxresults() {
         col(&r, "search"),
         ["[ [ host=\"mylaptop\" && source=\"syslog.log\" && sourcetype=\"syslog\" ] || [ host=\"bobslaptop\" && source=\"bob-syslog.log\" && sourcetype=\"syslog\" ] ]"]
     );
-    let r = run_spl(
-        "* | fields host | format maxresults=1",
-        &syslog(),
-    );
+    let r = run_spl("* | fields host | format maxresults=1", &syslog());
     assert_eq!(col(&r, "search"), ["( ( host=\"mylaptop\" ) )"]);
 }
 
@@ -473,7 +480,10 @@ fn addcoltotals_unknown_option() {
 
 #[test]
 fn appendcols_errors() {
-    insta::assert_snapshot!("appendcols_needs_subsearch", diagnostic("* | appendcols override=t"));
+    insta::assert_snapshot!(
+        "appendcols_needs_subsearch",
+        diagnostic("* | appendcols override=t")
+    );
     insta::assert_snapshot!(
         "appendcols_bad_override",
         diagnostic("* | appendcols override=maybe [search x]")
@@ -496,12 +506,18 @@ fn format_errors() {
         "format_some_positional",
         diagnostic("* | format \"[\" \"[\" \"&&\"")
     );
-    insta::assert_snapshot!("format_bad_maxresults", diagnostic("* | format maxresults=all"));
+    insta::assert_snapshot!(
+        "format_bad_maxresults",
+        diagnostic("* | format maxresults=all")
+    );
 }
 
 #[test]
 fn concurrency_errors() {
-    insta::assert_snapshot!("concurrency_needs_duration", diagnostic("* | concurrency start=et"));
+    insta::assert_snapshot!(
+        "concurrency_needs_duration",
+        diagnostic("* | concurrency start=et")
+    );
     insta::assert_snapshot!(
         "concurrency_stray_argument",
         diagnostic("* | concurrency duration=d extra")
@@ -566,7 +582,10 @@ fn eval_lookup_returns_a_json_object() {
         d.path(),
         "| makeresults | eval output=lookup(\"http_status.csv\", json_object(\"status\", \"404\"), json_array(\"status_description\")) | table output",
     );
-    assert_eq!(col(&r, "output"), ["{\"status_description\":\"Not Found\"}"]);
+    assert_eq!(
+        col(&r, "output"),
+        ["{\"status_description\":\"Not Found\"}"]
+    );
     // The values to match may come from fields (numbers too); several
     // output fields; every matching row's value (a JSON array).
     let r = ok_rules(
@@ -622,7 +641,8 @@ fn eval_lookup_errors() {
     let e = err("| makeresults | eval x=lookup(\"http_status.csv\", \"status\")");
     assert!(e.contains("JSON object"), "{e}");
     // Without --rules the lookups are the project's rules/lookups.
-    let (code, e) = fails("| makeresults | eval x=lookup(\"http_status.csv\", json_object(\"status\", \"1\"))");
+    let (code, e) =
+        fails("| makeresults | eval x=lookup(\"http_status.csv\", json_object(\"status\", \"1\"))");
     assert_ne!(code, 0);
     assert!(e.contains("no lookup named \"http_status.csv\""), "{e}");
 }
