@@ -135,7 +135,7 @@ impl ClockArgs {
         Ok(FnCtx {
             now,
             tz,
-            rules_root: None,
+            lookups: None,
         })
     }
 }

@@ -15,8 +15,26 @@
 use serde_json::{Map, Value as J};
 
 use crate::base::value::Value;
-use crate::content::lookups::{LazyIndex, Lookups};
 use crate::functions::{EvalFunction, FnCtx};
+
+/// Where `lookup()` finds its tables: the content layer's lookups of a rules
+/// root (`content::lookups::RootTables`), given to the functions through
+/// [`FnCtx::lookups`] since functions sit below content.
+pub trait Tables: Send + Sync + std::fmt::Debug {
+    /// The rules root the tables come from.
+    fn root(&self) -> &std::path::Path;
+    /// The values of `outputs` (None: every field but the matched ones), in
+    /// that order, over the rows of `table` whose `fields` hold `values`
+    /// (the empty cells left out); None when no row matches.
+    #[allow(clippy::type_complexity)]
+    fn find(
+        &self,
+        table: &str,
+        fields: &[String],
+        values: &[String],
+        outputs: Option<&[String]>,
+    ) -> Result<Option<Vec<(String, Vec<String>)>>, String>;
+}
 
 pub static FUNCTIONS: &[EvalFunction] = &[EvalFunction {
     name: "lookup",
@@ -82,60 +100,14 @@ fn lookup_fn(args: &[Value], ctx: &FnCtx) -> Result<Value, String> {
             }
         }
     };
-    let Some(root) = ctx.rules_root.as_deref() else {
+    let Some(tables) = ctx.lookups.as_deref() else {
         return Err("needs a rules folder holding lookups/ (give --rules DIR)".into());
     };
-    let lk = Lookups::open(root).map_err(|e| e.msg.clone())?;
-    let r = lk.resolve(&name).map_err(|e| e.msg.clone())?;
-    let columns: Vec<(usize, String)> = match &outputs {
-        Some(names) => names
-            .iter()
-            .map(|n| match r.table.column(n) {
-                Some(c) => Ok((c, n.clone())),
-                None => Err(format!(
-                    "{:?} has no field {n:?} to return (its fields: {})",
-                    r.def.name,
-                    r.table.fields.join(", ")
-                )),
-            })
-            .collect::<Result<_, _>>()?,
-        None => r
-            .table
-            .fields
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| !fields.contains(f))
-            .map(|(c, f)| (c, f.clone()))
-            .collect(),
+    let Some(found) = tables.find(&name, &fields, &values, outputs.as_deref())? else {
+        return Ok(Value::Null);
     };
-    if r.path.is_none() {
-        // An absent KV store collection: nothing matches.
-        return Ok(Value::Null);
-    }
-    let index = LazyIndex::new(&r.def, &r.table, &fields).map_err(|e| e.msg.clone())?;
-    let key: Vec<&str> = values.iter().map(String::as_str).collect();
-    let rows = index.get().map(|ix| ix.find(&key)).unwrap_or_default();
-    let mut found: Vec<Vec<String>> = columns
-        .iter()
-        .map(|(c, _)| {
-            rows.iter()
-                .map(|&row| r.table.rows[row][*c].clone())
-                .filter(|v| !v.is_empty())
-                .collect()
-        })
-        .collect();
-    if rows.len() < r.def.min_matches && !r.def.default_match.is_empty() {
-        for f in found.iter_mut() {
-            for _ in rows.len()..r.def.min_matches {
-                f.push(r.def.default_match.clone());
-            }
-        }
-    }
-    if found.iter().all(Vec::is_empty) {
-        return Ok(Value::Null);
-    }
     let mut out = Map::new();
-    for ((_, name), mut vals) in columns.into_iter().zip(found) {
+    for (name, mut vals) in found {
         match vals.len() {
             0 => {}
             1 => {

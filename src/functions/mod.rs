@@ -34,9 +34,9 @@ pub struct FnCtx {
     pub now: f64,
     /// The zone `strftime`/`strptime` render and read local times in.
     pub tz: chrono_tz::Tz,
-    /// The rules root whose `lookups/` the `lookup()` function reads (set
-    /// from the plan's rules root when a search is planned).
-    pub rules_root: Option<std::sync::Arc<std::path::Path>>,
+    /// The lookup tables the `lookup()` function reads (those of the plan's
+    /// rules root, set when a search is planned; see [`lookup::Tables`]).
+    pub lookups: Option<std::sync::Arc<dyn lookup::Tables>>,
 }
 
 impl Default for FnCtx {
@@ -44,7 +44,7 @@ impl Default for FnCtx {
         FnCtx {
             now: 0.0,
             tz: chrono_tz::UTC,
-            rules_root: None,
+            lookups: None,
         }
     }
 }

@@ -310,11 +310,15 @@ impl Plan {
     pub fn build_part(p: &Pipeline, ctx: &PlanCtx, start: PartStart) -> Result<Plan> {
         // Eval's lookup() reads the lookups of the plan's rules root.
         let synced;
-        let ctx = if ctx.fn_ctx.rules_root.as_deref() == ctx.rules_root.as_deref() {
+        let have = ctx.fn_ctx.lookups.as_ref().map(|l| l.root());
+        let ctx = if have == ctx.rules_root.as_deref() {
             ctx
         } else {
             let mut c = ctx.clone();
-            c.fn_ctx.rules_root = ctx.rules_root.as_deref().map(std::sync::Arc::from);
+            c.fn_ctx.lookups = ctx.rules_root.clone().map(|root| {
+                std::sync::Arc::new(crate::content::lookups::RootTables { root })
+                    as std::sync::Arc<dyn crate::functions::lookup::Tables>
+            });
             synced = c;
             &synced
         };
