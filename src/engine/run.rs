@@ -195,6 +195,8 @@ impl Query {
         let mut plan = self.plan(&ctx)?;
         let mut report = RunReport {
             returns_events: plan.returns_events,
+            display: crate::commands::fieldformat::display_formats(&self.pipeline, &ctx.fn_ctx)
+                .map_err(|e| self.locate(e))?,
             ..Default::default()
         };
         if !plan.generating {

@@ -292,6 +292,23 @@ fn fieldformat_keeps_values_for_later_commands() {
     assert!(!t.contains("no"), "{t}");
 }
 
+// The REPL renders fieldformat as `run --format table` does.
+#[test]
+fn fieldformat_renders_in_the_repl() {
+    let xdg = tempfile::tempdir().unwrap();
+    let out = spleval()
+        .args(["repl", "--now", "1700000000"])
+        .env("XDG_DATA_HOME", xdg.path())
+        .write_stdin(
+            ".format table\n| makeresults | eval n=1234567 | fieldformat n=tostring(n, \"commas\") | table n\n",
+        )
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("1,234,567"), "{text}");
+}
+
 // ---- format --------------------------------------------------------------------
 
 /// Two results with host, source and sourcetype (the page's example data).
