@@ -190,6 +190,7 @@ pub fn ctx() -> PlanCtx {
     PlanCtx::new(FnCtx {
         now: 1_700_000_000.0,
         tz: chrono_tz::UTC,
+        ..Default::default()
     })
 }
 

@@ -26,6 +26,9 @@ pub struct Writer<W: Write> {
     pub count: u64,
     /// Columns the search declares; shown even when no result has a value.
     declared: Option<Vec<String>>,
+    /// How fields are shown in table output (`fieldformat`).
+    display: Vec<crate::commands::fieldformat::DisplayFormat>,
+    fn_ctx: crate::functions::FnCtx,
 }
 
 impl<W: Write> Writer<W> {
@@ -37,6 +40,8 @@ impl<W: Write> Writer<W> {
             tz,
             count: 0,
             declared: None,
+            display: Vec::new(),
+            fn_ctx: crate::functions::FnCtx::default(),
         }
     }
 
@@ -44,6 +49,17 @@ impl<W: Write> Writer<W> {
     /// table and CSV output show them, in order, before any other field.
     pub fn declare_columns(&mut self, cols: Option<Vec<String>>) {
         self.declared = cols;
+    }
+
+    /// Sets how fields are shown (`fieldformat`): table output renders
+    /// them; JSON and CSV, exports of the data, keep the values.
+    pub fn declare_display(
+        &mut self,
+        display: Vec<crate::commands::fieldformat::DisplayFormat>,
+        fn_ctx: crate::functions::FnCtx,
+    ) {
+        self.display = display;
+        self.fn_ctx = fn_ctx;
     }
 
     pub fn push(&mut self, ev: Event) -> Result<()> {
@@ -67,6 +83,15 @@ impl<W: Write> Writer<W> {
         match self.format {
             Format::Json => {}
             Format::Table => {
+                let rows: Vec<Event> = if self.display.is_empty() {
+                    rows
+                } else {
+                    rows.iter()
+                        .map(|r| {
+                            crate::commands::fieldformat::render(r, &self.display, &self.fn_ctx)
+                        })
+                        .collect()
+                };
                 let cols = self.columns_of(&rows, returns_events);
                 if rows.is_empty() {
                     eprintln!("No results found.");

@@ -132,7 +132,11 @@ impl ClockArgs {
                 .map(|d| d.as_secs_f64())
                 .unwrap_or(0.0)
         });
-        Ok(FnCtx { now, tz })
+        Ok(FnCtx {
+            now,
+            tz,
+            lookups: None,
+        })
     }
 }
 

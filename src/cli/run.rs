@@ -37,10 +37,10 @@ pub struct RunArgs {
     pub format: Option<OutFormat>,
     #[command(flatten)]
     pub clock: ClockArgs,
-    /// Only events at or after this time (epoch, ISO-8601, or relative like -7d@d)
+    /// Only events at or after this time (epoch, ISO-8601, or relative like -7d@d); addinfo's info_min_time
     #[arg(long, value_name = "TIME")]
     pub earliest: Option<String>,
-    /// Only events before this time (epoch, ISO-8601, or relative like now or @d)
+    /// Only events before this time (epoch, ISO-8601, or relative like now or @d); addinfo's info_max_time
     #[arg(long, value_name = "TIME")]
     pub latest: Option<String>,
     /// After the results, print to stderr per command: rows in, rows out, time (its own, not later commands')
@@ -138,6 +138,7 @@ pub fn exec(a: RunArgs) -> Result<(), SplError> {
         now: a.clock.now,
         ..args::meta(&a.events, Some(knowledge))
     };
+    ctx.time_range = (meta.earliest, meta.latest);
     let started = std::time::Instant::now();
     crate::commands::support::pipeline::set_stage_timing(a.explain);
     if a.partial {
@@ -178,6 +179,8 @@ pub(crate) fn write_results(
             let mut writer = Writer::new(format, stdout.lock(), ctx.fn_ctx.tz);
             let report = produce(&mut |ev| writer.push(ev))?;
             writer.declare_columns(report.columns.clone());
+            let mut report = report;
+            writer.declare_display(std::mem::take(&mut report.display), ctx.fn_ctx.clone());
             let _ = writer.finish(report.returns_events)?;
             report
         }

@@ -95,6 +95,27 @@ impl ToOperator for AddtotalsCmd {
     }
 }
 
+/// Column totals only (`addcoltotals`): a summary result after the last
+/// one, with the sum of each numeric field (the listed ones, wildcards
+/// allowed, or every field but the internal `_` ones) and `labelfield` set
+/// to `label` when given.
+pub(crate) fn column_totals(
+    labelfield: Option<String>,
+    label: String,
+    fields: Vec<String>,
+) -> Box<dyn Operator> {
+    Box::new(AddtotalsOp {
+        row: false,
+        col: true,
+        // No row total is written, so no field is kept out as one.
+        fieldname: String::new(),
+        labelfield,
+        label,
+        fields,
+        sums: IndexMap::new(),
+    })
+}
+
 struct AddtotalsOp {
     row: bool,
     col: bool,

@@ -53,9 +53,15 @@ pub mod where_;
 
 // reshaping and series commands
 pub mod accum;
+pub mod addcoltotals;
+pub mod addinfo;
+pub mod appendcols;
 pub mod autoregress;
+pub mod concurrency;
 pub mod delta;
+pub mod fieldformat;
 pub mod filldown;
+pub mod format;
 pub mod gentimes;
 pub mod makecontinuous;
 pub mod reverse;
@@ -164,6 +170,12 @@ pub static COMMANDS: &[CommandSpec] = &[
     filldown::SPEC,
     reverse::SPEC,
     accum::SPEC,
+    addinfo::SPEC,
+    addcoltotals::SPEC,
+    appendcols::SPEC,
+    fieldformat::SPEC,
+    format::SPEC,
+    concurrency::SPEC,
     delta::SPEC,
     autoregress::SPEC,
     xyseries::SPEC,

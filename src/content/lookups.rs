@@ -1047,3 +1047,79 @@ mod tests {
         assert!(l.file_path("x.csv").is_ok());
     }
 }
+
+/// The lookups of a rules root as the eval function `lookup()` reads them
+/// (see [`crate::functions::lookup::Tables`]): each call resolves the table
+/// as the `lookup` command does (definitions and tables are cached per
+/// process, indexes per table and fields).
+#[derive(Debug)]
+pub struct RootTables {
+    pub root: PathBuf,
+}
+
+impl crate::functions::lookup::Tables for RootTables {
+    fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn find(
+        &self,
+        table: &str,
+        fields: &[String],
+        values: &[String],
+        outputs: Option<&[String]>,
+    ) -> std::result::Result<Option<Vec<(String, Vec<String>)>>, String> {
+        let lk = Lookups::open(&self.root).map_err(|e| e.msg.clone())?;
+        let r = lk.resolve(table).map_err(|e| e.msg.clone())?;
+        let columns: Vec<(usize, String)> = match outputs {
+            Some(names) => names
+                .iter()
+                .map(|n| match r.table.column(n) {
+                    Some(c) => Ok((c, n.clone())),
+                    None => Err(format!(
+                        "{:?} has no field {n:?} to return (its fields: {})",
+                        r.def.name,
+                        r.table.fields.join(", ")
+                    )),
+                })
+                .collect::<std::result::Result<_, _>>()?,
+            None => r
+                .table
+                .fields
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| !fields.contains(f))
+                .map(|(c, f)| (c, f.clone()))
+                .collect(),
+        };
+        if r.path.is_none() {
+            // An absent KV store collection: nothing matches.
+            return Ok(None);
+        }
+        let index = LazyIndex::new(&r.def, &r.table, fields).map_err(|e| e.msg.clone())?;
+        let key: Vec<&str> = values.iter().map(String::as_str).collect();
+        let rows = index.get().map(|ix| ix.find(&key)).unwrap_or_default();
+        let mut found: Vec<(String, Vec<String>)> = columns
+            .into_iter()
+            .map(|(c, name)| {
+                let vals = rows
+                    .iter()
+                    .map(|&row| r.table.rows[row][c].clone())
+                    .filter(|v| !v.is_empty())
+                    .collect();
+                (name, vals)
+            })
+            .collect();
+        if rows.len() < r.def.min_matches && !r.def.default_match.is_empty() {
+            for (_, vals) in found.iter_mut() {
+                for _ in rows.len()..r.def.min_matches {
+                    vals.push(r.def.default_match.clone());
+                }
+            }
+        }
+        if found.iter().all(|(_, v)| v.is_empty()) {
+            return Ok(None);
+        }
+        Ok(Some(found))
+    }
+}

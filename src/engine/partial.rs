@@ -91,6 +91,7 @@ fn per_row(cmd: &dyn Command) -> std::result::Result<(), String> {
     let any = cmd.as_any();
     match cmd.name() {
         "eventstats" | "join" => Err("it looks at every result".into()),
+        "addcoltotals" => Err("it adds a row of totals over every result".into()),
         "fillnull"
             if any
                 .downcast_ref::<FillnullCmd>()

@@ -99,6 +99,8 @@ pub struct RunReport {
     pub returns_events: bool,
     /// The result columns the search declares (`table`, `stats`), when known.
     pub columns: Option<Vec<String>>,
+    /// How fields are shown (`fieldformat`), for table output.
+    pub display: Vec<crate::commands::fieldformat::DisplayFormat>,
 }
 
 impl Query {
@@ -157,6 +159,8 @@ impl Query {
         let mut report = RunReport {
             returns_events: plan.returns_events,
             columns: plan.columns.clone(),
+            display: crate::commands::fieldformat::display_formats(&self.pipeline, &ctx.fn_ctx)
+                .map_err(|e| self.locate(e))?,
             ..Default::default()
         };
         if !plan.generating {
@@ -191,6 +195,8 @@ impl Query {
         let mut plan = self.plan(&ctx)?;
         let mut report = RunReport {
             returns_events: plan.returns_events,
+            display: crate::commands::fieldformat::display_formats(&self.pipeline, &ctx.fn_ctx)
+                .map_err(|e| self.locate(e))?,
             ..Default::default()
         };
         if !plan.generating {

@@ -18,6 +18,7 @@ pub mod conversion;
 pub mod hashing;
 pub mod json;
 pub mod json_path;
+pub mod lookup;
 pub mod math;
 pub mod multivalue;
 pub mod network;
@@ -33,6 +34,9 @@ pub struct FnCtx {
     pub now: f64,
     /// The zone `strftime`/`strptime` render and read local times in.
     pub tz: chrono_tz::Tz,
+    /// The lookup tables the `lookup()` function reads (those of the plan's
+    /// rules root, set when a search is planned; see [`lookup::Tables`]).
+    pub lookups: Option<std::sync::Arc<dyn lookup::Tables>>,
 }
 
 impl Default for FnCtx {
@@ -40,6 +44,7 @@ impl Default for FnCtx {
         FnCtx {
             now: 0.0,
             tz: chrono_tz::UTC,
+            lookups: None,
         }
     }
 }
@@ -85,6 +90,7 @@ static TABLES: &[&[EvalFunction]] = &[
     trig::FUNCTIONS,
     bitwise::FUNCTIONS,
     conditional::FUNCTIONS,
+    lookup::FUNCTIONS,
 ];
 
 /// Looks a function up by name (Splunk's function names are lower case; we

@@ -716,6 +716,7 @@ mod tests {
         let ctx = FnCtx {
             now: 0.0,
             tz: chrono_tz::America::Los_Angeles,
+            ..Default::default()
         };
         let v = call_ctx(
             "mvrange",

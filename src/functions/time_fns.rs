@@ -89,6 +89,7 @@ mod tests {
         FnCtx {
             now: NOW,
             tz: chrono_tz::UTC,
+            ..Default::default()
         }
     }
 
@@ -125,6 +126,7 @@ mod tests {
         let other = FnCtx {
             now: 5.5,
             tz: chrono_tz::UTC,
+            ..Default::default()
         };
         assert_eq!(call_in("time", &[], &other), Value::Num(5.5));
     }
@@ -150,6 +152,7 @@ mod tests {
         let ny = FnCtx {
             now: NOW,
             tz: chrono_tz::America::New_York,
+            ..Default::default()
         };
         let v = call_in("relative_time", &[Value::Num(NOW), "@d".into()], &ny);
         assert_eq!(v, Value::Num(1714276800.0));
@@ -182,6 +185,7 @@ mod tests {
         let la = FnCtx {
             now: NOW,
             tz: chrono_tz::America::Los_Angeles,
+            ..Default::default()
         };
         let v = call_in(
             "strftime",
@@ -228,6 +232,7 @@ mod tests {
         let ny = FnCtx {
             now: NOW,
             tz: chrono_tz::America::New_York,
+            ..Default::default()
         };
         let v = call_in(
             "strptime",
@@ -258,6 +263,7 @@ mod tests {
         let ny = FnCtx {
             now: NOW,
             tz: chrono_tz::America::New_York,
+            ..Default::default()
         };
         for t in [0.0, 1697108744.123456, 1710052200.5, -86399.25] {
             let text = call_in("strftime", &[Value::Num(t), fmt.clone()], &ny);

@@ -62,6 +62,7 @@ fn run_over_example_logs(tstats: bool) {
     let mut ctx = PlanCtx::new(FnCtx {
         now: 1_700_000_000.0,
         tz: chrono_tz::UTC,
+        ..Default::default()
     });
     ctx.rules_root = Some(sc.clone());
     ctx.macros = Some(Arc::new(macros.clone()));

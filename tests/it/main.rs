@@ -33,6 +33,7 @@ mod reference_eval;
 mod reference_pages;
 mod reference_pages2;
 mod reference_pages3;
+mod reference_pages4;
 mod reliability;
 mod repl;
 mod repl_terminal;

@@ -339,8 +339,9 @@ impl Session {
         let query = run::prepare(origin, &self.macros())?;
         let stdout = std::io::stdout();
         let mut writer = Writer::new(self.format, stdout.lock(), self.ctx.fn_ctx.tz);
-        let report = query.run_events(&self.ctx, &self.events, &mut |ev| writer.push(ev))?;
+        let mut report = query.run_events(&self.ctx, &self.events, &mut |ev| writer.push(ev))?;
         let count = writer.count;
+        writer.declare_display(std::mem::take(&mut report.display), self.ctx.fn_ctx.clone());
         let _ = writer.finish(report.returns_events)?;
         let elapsed = started.elapsed();
         if explain {

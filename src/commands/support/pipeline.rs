@@ -64,6 +64,8 @@ pub struct PlanCtx {
     /// A shard of a split search (`run --partial`): its `stats` leaves the
     /// groups' states here instead of emitting rows.
     pub partial_stats: Option<crate::commands::stats::PartialSlot>,
+    /// The run's time range (`--earliest`, `--latest`), for `addinfo`.
+    pub time_range: (Option<f64>, Option<f64>),
 }
 
 impl PlanCtx {
@@ -77,6 +79,7 @@ impl PlanCtx {
             datamodels: None,
             write_lookups: false,
             partial_stats: None,
+            time_range: (None, None),
         }
     }
 
@@ -305,6 +308,20 @@ impl Plan {
     /// Plans the commands of one part of a split search (`run --partial`,
     /// `merge`), starting where the part starts.
     pub fn build_part(p: &Pipeline, ctx: &PlanCtx, start: PartStart) -> Result<Plan> {
+        // Eval's lookup() reads the lookups of the plan's rules root.
+        let synced;
+        let have = ctx.fn_ctx.lookups.as_ref().map(|l| l.root());
+        let ctx = if have == ctx.rules_root.as_deref() {
+            ctx
+        } else {
+            let mut c = ctx.clone();
+            c.fn_ctx.lookups = ctx.rules_root.clone().map(|root| {
+                std::sync::Arc::new(crate::content::lookups::RootTables { root })
+                    as std::sync::Arc<dyn crate::functions::lookup::Tables>
+            });
+            synced = c;
+            &synced
+        };
         let mut stages = Vec::new();
         let mut ordered = start.ordered;
         let mut returns_events = start.returns_events;
