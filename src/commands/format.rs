@@ -195,7 +195,8 @@ impl FormatOp {
     /// One result as `<column prefix> f="v" <column separator> … <column end>`,
     /// or None when it has no field to give.
     fn row(&self, ev: &Event) -> Option<String> {
-        let mut names: Vec<&String> = ev.names().filter(|k| !k.starts_with('_')).collect();
+        let mut names: Vec<&crate::base::event::Name> =
+            ev.names().filter(|k| !k.starts_with('_')).collect();
         names.sort();
         let mut cols = Vec::with_capacity(names.len());
         for k in names {
