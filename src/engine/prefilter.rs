@@ -4,29 +4,38 @@
 //! Each required item of the top-level conjunction of the leading search
 //! (or of a leading `tstats … where`, its data model fields mapped to the
 //! event fields they are copied from) contributes the longest literal piece
-//! of its value (between `*` wildcards): `field=value` with a non-numeric
-//! value, or a bare term. A field the metadata sets (`source`, `host`, …)
+//! of its value (between `*` wildcards): `field=value`, or a bare term.
+//! A number counts like any other value: `=` compares the value's text
+//! (`EventID=4104` does not match `4104.0` or `4.104e3`, as the Search
+//! Reference says of `=`, and as Splunk, which looks the term `4104` up in
+//! the raw text before it extracts fields), so a line without the digits
+//! cannot match. A field the metadata sets (`source`, `host`, …)
 //! is never used; a field the search-time knowledge derives only when the
 //! knowledge cuts it from the record's own text
 //! ([`Knowledge::text_visible`]): `process_name=whoami.exe` keeps the lines
 //! that contain `whoami.exe`, since `process_name` is the end of `Image`.
 
-use crate::base::value::parse_number;
 use crate::commands::search::SearchCmd;
 use crate::commands::support::pipeline::PlanCtx;
 use crate::commands::tstats::TstatsCmd;
 use crate::content::knowledge::Knowledge;
-use crate::input::prefilter::{usable, Prefilter};
+use crate::input::prefilter::{is_integer, usable, Prefilter};
 use crate::spl::ast::Pipeline;
 use crate::spl::search_expr::{CmpOp, SearchExpr};
 
 /// Fields set from outside the JSON line.
 const META_FIELDS: &[&str] = &["source", "sourcetype", "host", "index", "_time", "_raw"];
 
-/// The longest usable piece of a value with `*` wildcards.
-fn best_piece(text: &str) -> Option<String> {
+/// The longest usable piece of a value with `*` wildcards. An integer is
+/// usable only as the whole value of a field (`whole_value`).
+fn best_piece(text: &str, whole_value: bool) -> Option<String> {
+    // Shorter integers (Sysmon's `EventID=1`) are in nearly every line.
+    let whole_integer = whole_value
+        && !text.contains('*')
+        && is_integer(text)
+        && text.trim_start_matches('-').len() >= 3;
     text.split('*')
-        .filter(|p| usable(p))
+        .filter(|p| usable(p) && (whole_integer || !is_integer(p)))
         .max_by_key(|p| p.len())
         .map(|p| p.to_ascii_lowercase())
 }
@@ -64,12 +73,11 @@ fn collect(e: &SearchExpr, fields: &Fields<'_>, out: &mut Vec<String>) {
                     "earliest" | "latest" | "starttime" | "endtime"
                 )
                 || value.text == "*"
-                || parse_number(&value.text).is_some()
                 || value.text.parse::<ipnet::IpNet>().is_ok()
             {
                 return;
             }
-            if let Some(piece) = best_piece(&value.text) {
+            if let Some(piece) = best_piece(&value.text, true) {
                 if fields.knowledge.text_visible(&field, &piece) {
                     out.push(piece);
                 }
@@ -79,7 +87,7 @@ fn collect(e: &SearchExpr, fields: &Fields<'_>, out: &mut Vec<String>) {
             if !fields.terms || value.text == "*" {
                 return;
             }
-            if let Some(piece) = best_piece(&value.text) {
+            if let Some(piece) = best_piece(&value.text, false) {
                 if fields.knowledge.text_visible("_raw", &piece) {
                     out.push(piece);
                 }
@@ -130,10 +138,18 @@ mod tests {
     #[test]
     fn pieces() {
         assert_eq!(
-            best_piece("*powershell.exe").as_deref(),
+            best_piece("*powershell.exe", true).as_deref(),
             Some("powershell.exe")
         );
-        assert_eq!(best_piece("12*34"), None);
-        assert_eq!(best_piece("a\"b"), None);
+        assert_eq!(best_piece("12*34", true), None);
+        assert_eq!(best_piece("a\"b", true), None);
+        // An integer only as a field's whole value.
+        assert_eq!(best_piece("4104", true).as_deref(), Some("4104"));
+        assert_eq!(best_piece("-4104", true).as_deref(), Some("-4104"));
+        assert_eq!(best_piece("-5", true), None);
+        assert_eq!(best_piece("4104", false), None);
+        assert_eq!(best_piece("41*", true), None);
+        assert_eq!(best_piece("4104.5", true), None);
+        assert_eq!(best_piece("1e3", true), None);
     }
 }

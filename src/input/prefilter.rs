@@ -49,14 +49,27 @@ fn guards() -> &'static Guards {
 }
 
 /// Can this literal piece be found verbatim (up to ASCII case) in the JSON text?
+/// Text that reads as a number other than an integer cannot: a JSON float
+/// is shown in its shortest form (`4.104e3` is `4104.0`). An integer can
+/// (JSON writes integers one way, and a float always shows a `.` or an
+/// exponent), but only as a whole value: see [`is_integer`].
 pub fn usable(piece: &str) -> bool {
     !piece.is_empty()
         && piece
             .bytes()
             .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
-        && !piece
-            .chars()
-            .all(|c| c.is_ascii_digit() || "+-.eEinfatyINFATY ".contains(c))
+        && (is_integer(piece)
+            || !piece
+                .chars()
+                .all(|c| c.is_ascii_digit() || "+-.eEinfatyINFATY ".contains(c)))
+}
+
+/// `-?[0-9]+`: usable as a literal when it is a field's whole value
+/// (`EventID=4104`), not a piece of a wildcard or a bare term, which a
+/// float's digits (`41.0` from `4.1e1`) could match without being in the text.
+pub fn is_integer(piece: &str) -> bool {
+    let digits = piece.strip_prefix('-').unwrap_or(piece);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 impl Prefilter {

@@ -163,8 +163,13 @@ fn run_explain_prints_a_line_per_command() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(common::rows(stdout.as_bytes()).len(), 2);
     let lines: Vec<&str> = stderr.lines().collect();
-    let head = lines.iter().position(|l| l.starts_with("command")).unwrap();
-    assert!(lines[head].contains("rows in") && lines[head].contains("rows out"));
+    let top = lines.iter().position(|l| l.starts_with("command")).unwrap();
+    assert!(lines[top].contains("rows in") && lines[top].contains("rows out"));
+    // The search's `status.errorCode=65004` is a literal every matching
+    // line holds: the prefilter's line comes first (all 6 lines hold it).
+    let pf: Vec<&str> = lines[top + 1].split_whitespace().collect();
+    assert_eq!(pf, ["(prefilter", "\"65004\")", "6", "6", "-"]);
+    let head = top + 1;
     let cmds: Vec<&str> = lines[head + 1..head + 7]
         .iter()
         .map(|l| l.split_whitespace().next().unwrap())

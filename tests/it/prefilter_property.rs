@@ -48,6 +48,19 @@ fn value(rng: &mut StdRng, depth: u32) -> String {
         1 => format!("{}.0", rng.random_range(0..3)),
         2 => "1e0".into(),
         3 => "true".into(),
+        // The same number written as JSON can write it: only the integer
+        // holds the digits `4104` (and a string, and its escape).
+        6 => [
+            "4104",
+            "4104.0",
+            "4.104e3",
+            "41040e-1",
+            "41040",
+            "-4104",
+            "\"4104\"",
+            "\"\\u0034104\"",
+        ][rng.random_range(0..8)]
+        .into(),
         4 if depth < 2 => format!("{{\"Image\":{}}}", value(rng, depth + 1)),
         5 if depth < 2 => format!("[{},{}]", value(rng, depth + 1), value(rng, depth + 1)),
         _ => string(rng),
@@ -90,6 +103,10 @@ fn corpus(seed: u64, n: usize) -> String {
 const QUERIES: &[&str] = &[
     r#"Image="*powershell.exe""#,
     r#"EventID=1 Image="*powershell.exe" | stats count by Hostname"#,
+    "EventID=4104 | stats count by Image",
+    "EventID=-4104 | stats count",
+    "Image=4104 OR EventID=4104 | stats count",
+    "EventID=41* | stats count by EventID",
     "powershell",
     "kill",
     r#"Image="*skk*" User=*"#,
@@ -187,7 +204,8 @@ fn windows_corpus(seed: u64, n: usize) -> String {
                 fields.push(format!("\"{k}\":{v}"));
             }
         };
-        let ev = ["1", "4688", "\"1\"", "3", "8"][rng.random_range(0..5)].to_string();
+        let ev = ["1", "4688", "\"1\"", "3", "8", "4688.0", "4.688e3"][rng.random_range(0..7)]
+            .to_string();
         pick("EventID", ev, &mut rng);
         let ch = match rng.random_range(0..4) {
             3 => string(&mut rng),
@@ -217,6 +235,8 @@ const KNOWLEDGE_QUERIES: &[&str] = &[
     r#"process_path="*kill*" | table process_path process_name"#,
     r#"user="*kill*" | stats count by user"#,
     r#"EventCode=4688 process_name="*.exe" | stats count by process_name"#,
+    "EventCode=4688 | stats count by EventID",
+    "EventID=4688 | stats count by EventCode",
     r#"| tstats count min(_time) as t from datamodel=Endpoint.Processes where Processes.process_name="powershell.exe" by Processes.dest Processes.process Processes.user"#,
     r#"| tstats dc(Processes.dest) as d values(Processes.user) as u latest(Processes.process) as p from datamodel=Endpoint.Processes by Processes.process_name"#,
     r#"| tstats count from datamodel=Endpoint.Processes where Processes.process_name="*skk*" Processes.user=* by Processes.process_name"#,
@@ -289,7 +309,20 @@ fn prefilter_plans_literals() {
     let none = spleval::content::knowledge::Knowledge::empty();
     let pf = Prefilter::plan(&p, &ctx, &none).unwrap();
     assert_eq!(pf.literals(), ["powershell.exe"]);
+    // An integer is a literal as a field's whole value, from three digits
+    // (shorter ones are in nearly every line); not as a wildcard's piece.
     let p = spleval::commands::parse_pipeline("EventID=1 | stats count").unwrap();
+    assert!(Prefilter::plan(&p, &ctx, &none).is_none());
+    let p = spleval::commands::parse_pipeline("EventID=4688 | stats count").unwrap();
+    assert_eq!(
+        Prefilter::plan(&p, &ctx, &none).unwrap().literals(),
+        ["4688"]
+    );
+    let p = spleval::commands::parse_pipeline("EventID=4688* | stats count").unwrap();
+    assert!(Prefilter::plan(&p, &ctx, &none).is_none());
+    let p = spleval::commands::parse_pipeline("4688 | stats count").unwrap();
+    assert!(Prefilter::plan(&p, &ctx, &none).is_none());
+    let p = spleval::commands::parse_pipeline("EventID=4688.0 | stats count").unwrap();
     assert!(Prefilter::plan(&p, &ctx, &none).is_none());
     let p = spleval::commands::parse_pipeline("sourcetype=foo host=bar").unwrap();
     assert!(Prefilter::plan(&p, &ctx, &none).is_none());
