@@ -156,11 +156,20 @@ fn find_ignore_case(hay: &[u8], needle: &[u8]) -> Option<usize> {
     if hay.len() < needle.len() {
         return None;
     }
+    // Candidates are found by their first byte in either case (memchr2,
+    // SIMD), then compared whole.
     let first = needle[0];
-    (0..=hay.len() - needle.len()).find(|&i| {
-        hay[i].to_ascii_lowercase() == first
-            && hay[i..i + needle.len()].eq_ignore_ascii_case(needle)
-    })
+    let last_start = hay.len() - needle.len();
+    let mut from = 0;
+    while from <= last_start {
+        let at =
+            from + memchr::memchr2(first, first.to_ascii_uppercase(), &hay[from..=last_start])?;
+        if hay[at..at + needle.len()].eq_ignore_ascii_case(needle) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 impl Pattern {
@@ -543,6 +552,38 @@ fn term(value: &SValue, kind: TermKind, span: Span) -> Result<Matcher> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn find_ignore_case_is_the_first_match_in_either_case() {
+        let naive = |hay: &[u8], needle: &[u8]| {
+            (0..=hay.len().saturating_sub(needle.len())).find(|&i| {
+                i + needle.len() <= hay.len()
+                    && hay[i..i + needle.len()].eq_ignore_ascii_case(needle)
+            })
+        };
+        let hays: [&[u8]; 6] = [
+            b"C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
+            b"ppppowershell",
+            b"POWERSHELL",
+            b"xx-enc-ENC",
+            b"",
+            b"\\\\share\\c$",
+        ];
+        let needles: [&[u8]; 7] = [
+            b"powershell",
+            b"p",
+            b"-enc",
+            b"\\",
+            b"c$",
+            b"shell.exe",
+            b"zz",
+        ];
+        for h in hays {
+            for n in needles {
+                assert_eq!(find_ignore_case(h, n), naive(h, n), "{h:?} {n:?}");
+            }
+        }
+    }
     use super::*;
 
     fn pat(t: &str, v: &str) -> bool {
