@@ -13,7 +13,7 @@ use super::{CommandSpec, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
-use crate::spl::ast::{Command, CommandKind, Opt, Pipeline, Span};
+use crate::spl::ast::{Command, CommandKind, Pipeline};
 use crate::spl::lex::PResult;
 use crate::spl::lex::Src;
 
@@ -38,29 +38,17 @@ pub const APPEND_MAXOUT: u64 = 50_000;
 
 #[derive(Debug)]
 pub struct AppendCmd {
-    pub options: Vec<Opt>,
-    pub sub: Pipeline,
-    pub sub_span: Span,
+    pub syntax: sub::OptsAndSub,
 }
 
 fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
-    let (rest, options) = sub::options(src, i, "append", OPTIONS)?;
-    let (rest, (sub, sub_span)) = sub::subsearch(src, rest, "append")?;
-    Ok((
-        rest,
-        Box::new(AppendCmd {
-            options,
-            sub,
-            sub_span,
-        }),
-    ))
+    let (rest, syntax) = sub::OptsAndSub::parse(src, i, "append", OPTIONS)?;
+    Ok((rest, Box::new(AppendCmd { syntax })))
 }
 
 impl fmt::Display for AppendCmd {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("append")?;
-        sub::print_opts(f, &self.options)?;
-        write!(f, " [{}]", self.sub)
+        self.syntax.print(f, "append")
     }
 }
 
@@ -73,10 +61,10 @@ impl Command for AppendCmd {
         CommandKind::OrderSensitive
     }
     fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({ "options": self.options, "subsearch": self.sub.to_json() })
+        self.syntax.to_json()
     }
     fn subsearches(&self) -> Vec<&Pipeline> {
-        vec![&self.sub]
+        vec![&self.syntax.sub]
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -85,9 +73,7 @@ impl Command for AppendCmd {
 
 impl ToOperator for AppendCmd {
     fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
-        let maxout = sub::opt_uint(&self.options, "maxout", APPEND_MAXOUT) as usize;
-        let rows = sub::run_subsearch(ctx, &self.sub, maxout, "append")
-            .map_err(|e| e.at(self.sub_span))?;
+        let rows = self.syntax.rows(ctx, APPEND_MAXOUT, "append")?;
         Ok(Box::new(AppendOp { rows, seen: 0 }))
     }
 }

@@ -19,7 +19,7 @@ use super::{CommandSpec, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
-use crate::spl::ast::{Command, CommandKind, Opt, Pipeline, Span};
+use crate::spl::ast::{Command, CommandKind, Pipeline};
 use crate::spl::lex::{PResult, Src};
 
 pub const SPEC: CommandSpec = CommandSpec {
@@ -40,29 +40,17 @@ const OPTIONS: &[(&str, OptKind)] = &[
 
 #[derive(Debug)]
 pub struct AppendcolsCmd {
-    pub options: Vec<Opt>,
-    pub sub: Pipeline,
-    pub sub_span: Span,
+    pub syntax: sub::OptsAndSub,
 }
 
 fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
-    let (rest, options) = sub::options(src, i, "appendcols", OPTIONS)?;
-    let (rest, (sub, sub_span)) = sub::subsearch(src, rest, "appendcols")?;
-    Ok((
-        rest,
-        Box::new(AppendcolsCmd {
-            options,
-            sub,
-            sub_span,
-        }),
-    ))
+    let (rest, syntax) = sub::OptsAndSub::parse(src, i, "appendcols", OPTIONS)?;
+    Ok((rest, Box::new(AppendcolsCmd { syntax })))
 }
 
 impl fmt::Display for AppendcolsCmd {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("appendcols")?;
-        sub::print_opts(f, &self.options)?;
-        write!(f, " [{}]", self.sub)
+        self.syntax.print(f, "appendcols")
     }
 }
 
@@ -75,10 +63,10 @@ impl Command for AppendcolsCmd {
         CommandKind::OrderSensitive
     }
     fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({ "options": self.options, "subsearch": self.sub.to_json() })
+        self.syntax.to_json()
     }
     fn subsearches(&self) -> Vec<&Pipeline> {
-        vec![&self.sub]
+        vec![&self.syntax.sub]
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -87,9 +75,9 @@ impl Command for AppendcolsCmd {
 
 impl ToOperator for AppendcolsCmd {
     fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
-        let maxout = sub::opt_uint(&self.options, "maxout", super::append::APPEND_MAXOUT) as usize;
-        let rows = sub::run_subsearch(ctx, &self.sub, maxout, "appendcols")
-            .map_err(|e| e.at(self.sub_span))?;
+        let rows = self
+            .syntax
+            .rows(ctx, super::append::APPEND_MAXOUT, "appendcols")?;
         let rows = rows
             .into_iter()
             .map(|mut r| {
@@ -99,7 +87,7 @@ impl ToOperator for AppendcolsCmd {
             .collect::<Vec<_>>()
             .into_iter();
         Ok(Box::new(AppendcolsOp {
-            over: sub::opt_bool(&self.options, "override", false),
+            over: sub::opt_bool(&self.syntax.options, "override", false),
             rows,
             seen: 0,
         }))

@@ -36,13 +36,19 @@ pub const SEED_SAMPLE: &str = "rules/samples/o365_graph_signins.jsonl";
 
 /// Runs SPL over NDJSON given as a string; returns the result rows as JSON.
 pub fn run_spl(spl: &str, events: &str) -> Vec<serde_json::Value> {
+    rows(run_spl_as("json", spl, events).as_bytes())
+}
+
+/// Runs SPL over NDJSON given as a string, at a fixed clock, in `--format
+/// <format>`; returns stdout (the test fails with stderr if the run does).
+pub fn run_spl_as(format: &str, spl: &str, events: &str) -> String {
     let out = spleval()
         .args([
             "run",
             "--now",
             "1700000000",
             "--format",
-            "json",
+            format,
             "--spl",
             spl,
         ])
@@ -54,7 +60,7 @@ pub fn run_spl(spl: &str, events: &str) -> Vec<serde_json::Value> {
         "spleval failed for {spl:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    rows(&out.stdout)
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// The stdout of a run that must have succeeded (else the test fails with its stderr).

@@ -4,7 +4,7 @@
 //! Each test cites its page and example; examples over Splunk's sample data
 //! run over small inputs of the same shape.
 
-use crate::common::{col, fails, in_order, roundtrip, rows, run_spl, spleval};
+use crate::common::{col, fails, in_order, roundtrip, rows, run_spl, run_spl_as, spleval};
 use serde_json::json;
 
 /// Runs SPL over NDJSON with extra `run` arguments; returns the rows as JSON.
@@ -22,29 +22,6 @@ fn run_with(args: &[&str], spl: &str, events: &str) -> Vec<serde_json::Value> {
         String::from_utf8_lossy(&out.stderr)
     );
     rows(&out.stdout)
-}
-
-/// Runs SPL and returns stdout as text (for `--format table` and `csv`).
-fn run_text(format: &str, spl: &str, events: &str) -> String {
-    let out = spleval()
-        .args([
-            "run",
-            "--now",
-            "1700000000",
-            "--format",
-            format,
-            "--spl",
-            spl,
-        ])
-        .write_stdin(events.to_string())
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "spleval failed for {spl:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// A parse or plan error's rendered diagnostic (exit code 2).
@@ -261,12 +238,12 @@ fn totals() -> String {
 #[test]
 fn fieldformat_renders_in_table_output() {
     let spl = "* | fieldformat totalsales=\"$\".tostring(totalsales, \"commas\") | table product totalsales";
-    let t = run_text("table", spl, &totals());
+    let t = run_spl_as("table", spl, &totals());
     assert!(t.contains("$1,234,567"), "{t}");
     assert!(t.contains("$890"), "{t}");
     let r = run_spl(spl, &totals());
     assert_eq!(col(&r, "totalsales"), ["1234567", "890"]);
-    let csv = run_text("csv", spl, &totals());
+    let csv = run_spl_as("csv", spl, &totals());
     assert!(csv.contains("tee,1234567"), "{csv}");
 }
 
@@ -282,7 +259,7 @@ fn fieldformat_keeps_values_for_later_commands() {
         &totals(),
     );
     assert_eq!(col(&r, "later"), ["1700000001", "1700003662"]);
-    let t = run_text(
+    let t = run_spl_as(
         "table",
         "* | fieldformat start_time=\"no\" | fieldformat start_time=strftime(start_time, \"%H:%M:%S\") | where start_time > 1700000001 | table product start_time",
         &totals(),

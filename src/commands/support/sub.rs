@@ -102,6 +102,53 @@ pub fn print_opts(f: &mut std::fmt::Formatter<'_>, opts: &[Opt]) -> std::fmt::Re
     Ok(())
 }
 
+/// `<command> [<option>=<value>]… [subsearch]`: the syntax of `append` and
+/// `appendcols`, which differ only in what they do with the rows.
+#[derive(Debug)]
+pub struct OptsAndSub {
+    pub options: Vec<Opt>,
+    pub sub: Pipeline,
+    pub sub_span: Span,
+}
+
+impl OptsAndSub {
+    pub fn parse<'a>(
+        src: &Src<'a>,
+        i: &'a str,
+        cmd: &str,
+        known: &[(&str, OptKind)],
+    ) -> PResult<'a, OptsAndSub> {
+        let (rest, options) = options(src, i, cmd, known)?;
+        let (rest, (sub, sub_span)) = subsearch(src, rest, cmd)?;
+        Ok((
+            rest,
+            OptsAndSub {
+                options,
+                sub,
+                sub_span,
+            },
+        ))
+    }
+
+    /// Prints the command back: `cmd opts [subsearch]`.
+    pub fn print(&self, f: &mut std::fmt::Formatter<'_>, cmd: &str) -> std::fmt::Result {
+        f.write_str(cmd)?;
+        print_opts(f, &self.options)?;
+        write!(f, " [{}]", self.sub)
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({ "options": self.options, "subsearch": self.sub.to_json() })
+    }
+
+    /// The subsearch's rows (at most `maxout=`, else `default_maxout`); an
+    /// error points at the subsearch.
+    pub fn rows(&self, ctx: &PlanCtx, default_maxout: u64, cmd: &str) -> Result<Vec<Event>> {
+        let maxout = opt_uint(&self.options, "maxout", default_maxout) as usize;
+        run_subsearch(ctx, &self.sub, maxout, cmd).map_err(|e| e.at(self.sub_span))
+    }
+}
+
 /// A `[subsearch]` argument. Returns the pipeline and the span of the brackets.
 pub fn subsearch<'a>(src: &Src<'a>, i: &'a str, cmd: &str) -> PResult<'a, (Pipeline, Span)> {
     let start = ws(i);
