@@ -21,7 +21,7 @@ use std::fmt;
 use std::collections::HashMap;
 
 use super::support::fields::{field_ref, join_fields, FieldRef};
-use super::support::stats_support::{bool_value, known_option};
+use super::support::stats_support::{bool_value, known_option, quantile};
 use super::{CommandSpec, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
@@ -285,15 +285,6 @@ fn bin_of(x: f64, min: f64, width: f64, bins: usize) -> usize {
     } else {
         (i as usize).min(bins - 1)
     }
-}
-
-/// The q-quantile of sorted values, linear interpolation between closest
-/// ranks at position (n-1)·q.
-pub fn quantile(sorted: &[f64], q: f64) -> f64 {
-    let pos = (sorted.len() - 1) as f64 * q;
-    let lo = pos.floor() as usize;
-    let hi = pos.ceil() as usize;
-    sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
 }
 
 /// One event's score.

@@ -33,6 +33,7 @@ pub mod lookup;
 pub mod makeresults;
 pub mod map;
 pub mod mstats;
+pub mod outlier;
 pub mod outputlookup;
 pub mod rare;
 pub mod rename;
@@ -163,6 +164,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     timechart::SPEC,
     transaction::SPEC,
     anomalydetection::SPEC,
+    outlier::SPEC,
     tstats::SPEC,
     mstats::SPEC,
     datamodel::SPEC,

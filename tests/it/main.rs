@@ -34,6 +34,7 @@ mod reference_pages;
 mod reference_pages2;
 mod reference_pages3;
 mod reference_pages4;
+mod reference_pages5;
 mod reliability;
 mod repl;
 mod repl_terminal;

@@ -457,6 +457,15 @@ pub fn zero_when_empty(func: &str) -> bool {
     )
 }
 
+/// The q-quantile of sorted values, linear interpolation between closest
+/// ranks at position (n-1)·q.
+pub fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let pos = (sorted.len() - 1) as f64 * q;
+    let lo = pos.floor() as usize;
+    let hi = pos.ceil() as usize;
+    sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

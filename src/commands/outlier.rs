@@ -1,0 +1,268 @@
+//! `outlier [action=remove|rm|transform|tf] [mark=<bool>] [param=<num>]
+//! [uselower=<bool>] [type=iqr] [<field>…]`: removes or truncates outlying
+//! numerical values (Search Reference, "outlier").
+//!
+//! As the reference describes it: per field, the inter-quartile range (IQR)
+//! is the 75th percentile minus the 25th of the field's numerical values; a
+//! value above `75th + param·IQR` (or, with `uselower=true`, below
+//! `25th − param·IQR`) is an outlier. `action=transform` (the default)
+//! replaces it with the threshold it crossed, prefixed with `000` when
+//! `mark=true`; `action=remove` drops every event holding an outlier. With no
+//! fields named, every non-internal field is processed. The percentiles are
+//! the ones `perc25`/`perc75` give (linear interpolation between closest
+//! ranks); grammar/README.md lists that choice under "Differences we chose".
+
+use std::any::Any;
+use std::fmt;
+
+use super::support::fields::{field_ref, join_fields, FieldRef};
+use super::support::stats_support::{bool_value, known_option, quantile};
+use super::{CommandSpec, ToOperator};
+use crate::base::diag::Result;
+use crate::base::event::Event;
+use crate::base::value::Value;
+use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
+use crate::spl::ast::{Command, CommandKind, Opt};
+use crate::spl::lex::{self, ws, PErr, PResult, Src};
+
+pub const SPEC: CommandSpec = CommandSpec {
+    name: "outlier",
+    aliases: &[],
+    parse,
+    syntax: "outlier [action=remove|transform] [mark=<bool>] [param=<num>] [uselower=<bool>] \
+             [<field>…]",
+    plan: super::planner::<OutlierCmd>,
+};
+
+const OPTIONS: &[&str] = &["action", "mark", "param", "uselower", "type"];
+
+#[derive(Debug)]
+pub struct OutlierCmd {
+    pub options: Vec<Opt>,
+    pub fields: Vec<FieldRef>,
+}
+
+fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
+    let mut options = Vec::new();
+    let mut fields = Vec::new();
+    let mut rest = ws(i);
+    loop {
+        rest = ws(rest);
+        if lex::at_command_end(rest) {
+            break;
+        }
+        if let Some((r, o)) = known_option(src, rest, OPTIONS, "outlier")? {
+            let v = o.value.to_ascii_lowercase();
+            let ok = match o.key.to_ascii_lowercase().as_str() {
+                "action" => ["remove", "rm", "transform", "tf"].contains(&v.as_str()),
+                "param" => v.parse::<f64>().is_ok_and(|p| p.is_finite() && p >= 0.0),
+                "type" => v == "iqr",
+                _ => bool_value(&o).is_ok(),
+            };
+            if !ok {
+                let want = match o.key.to_ascii_lowercase().as_str() {
+                    "action" => "remove, rm, transform or tf",
+                    "param" => "a number, 0 or more",
+                    "type" => "iqr",
+                    _ => "true or false",
+                };
+                return Err(nom::Err::Failure(PErr::spanning(
+                    o.span,
+                    format!("bad value for outlier {}: expected {want}", o.key),
+                )));
+            }
+            options.push(o);
+            rest = r;
+            continue;
+        }
+        let (r, f) = field_ref(src, rest)?;
+        fields.push(f);
+        rest = ws(r);
+        if let Some(r) = rest.strip_prefix(',') {
+            rest = r;
+        }
+    }
+    Ok((rest, Box::new(OutlierCmd { options, fields })))
+}
+
+impl fmt::Display for OutlierCmd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("outlier")?;
+        for o in &self.options {
+            write!(f, " {o}")?;
+        }
+        if !self.fields.is_empty() {
+            write!(f, " {}", join_fields(&self.fields))?;
+        }
+        Ok(())
+    }
+}
+
+impl OutlierCmd {
+    /// The last value given for an option (lower case), if any.
+    fn option(&self, key: &str) -> Option<&Opt> {
+        self.options
+            .iter()
+            .rev()
+            .find(|o| o.key.eq_ignore_ascii_case(key))
+    }
+
+    fn flag(&self, key: &str) -> bool {
+        self.option(key).and_then(|o| o.as_bool()).unwrap_or(false)
+    }
+}
+
+impl Command for OutlierCmd {
+    fn name(&self) -> &'static str {
+        "outlier"
+    }
+    fn kind(&self) -> CommandKind {
+        CommandKind::Transforming
+    }
+    fn needs_time_order(&self) -> bool {
+        // The events it returns keep their order: Splunk's search order.
+        true
+    }
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({ "options": self.options, "fields": self.fields })
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl ToOperator for OutlierCmd {
+    fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        let remove = self
+            .option("action")
+            .is_some_and(|o| matches!(o.value.to_ascii_lowercase().as_str(), "remove" | "rm"));
+        let param = self
+            .option("param")
+            .and_then(|o| o.value.parse::<f64>().ok())
+            .unwrap_or(2.5);
+        Ok(Box::new(OutlierOp {
+            fields: self.fields.iter().map(|f| f.name.clone()).collect(),
+            remove,
+            mark: self.flag("mark"),
+            param,
+            uselower: self.flag("uselower"),
+            buf: Vec::new(),
+        }))
+    }
+}
+
+/// Buffers every event; finds each field's thresholds and applies them in `finish`.
+struct OutlierOp {
+    /// The fields named; empty: every field of the events except internal ones.
+    fields: Vec<String>,
+    remove: bool,
+    mark: bool,
+    param: f64,
+    uselower: bool,
+    buf: Vec<Event>,
+}
+
+/// The number a value counts as (single numerical values only).
+fn num_of(v: &Value) -> Option<f64> {
+    match v {
+        Value::Multi(_) => None,
+        other => other.as_num().filter(|n| n.is_finite()),
+    }
+}
+
+/// One field's bounds: values outside `[lo, hi]` are outliers (`lo` is
+/// minus infinity without `uselower`).
+struct Bounds {
+    field: String,
+    lo: f64,
+    hi: f64,
+}
+
+impl OutlierOp {
+    /// The fields processed: those named, or every non-internal field in
+    /// order of first appearance.
+    fn processed_fields(&self) -> Vec<String> {
+        if !self.fields.is_empty() {
+            return self.fields.clone();
+        }
+        let mut seen = indexmap::IndexSet::new();
+        for ev in &self.buf {
+            for name in ev.names() {
+                if !name.starts_with('_') && !seen.contains(name.as_str()) {
+                    seen.insert(name.to_string());
+                }
+            }
+        }
+        seen.into_iter().collect()
+    }
+
+    fn bounds(&self) -> Vec<Bounds> {
+        let mut out = Vec::new();
+        for field in self.processed_fields() {
+            let mut xs: Vec<f64> = self
+                .buf
+                .iter()
+                .filter_map(|e| e.get(&field).and_then(num_of))
+                .collect();
+            if xs.is_empty() {
+                continue;
+            }
+            xs.sort_by(f64::total_cmp);
+            let q1 = quantile(&xs, 0.25);
+            let q3 = quantile(&xs, 0.75);
+            let iqr = q3 - q1;
+            let lo = if self.uselower {
+                q1 - self.param * iqr
+            } else {
+                f64::NEG_INFINITY
+            };
+            out.push(Bounds {
+                field,
+                lo,
+                hi: q3 + self.param * iqr,
+            });
+        }
+        out
+    }
+}
+
+impl Operator for OutlierOp {
+    fn push(&mut self, ev: Event, _out: &mut Emit<'_>) -> Result<()> {
+        crate::base::budget::ROWS.check(self.buf.len() + 1, "outlier")?;
+        self.buf.push(ev);
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut Emit<'_>) -> Result<()> {
+        let bounds = self.bounds();
+        for mut ev in std::mem::take(&mut self.buf) {
+            let mut outlying = false;
+            for b in &bounds {
+                let Some(x) = ev.get(&b.field).and_then(num_of) else {
+                    continue;
+                };
+                let limit = if x > b.hi {
+                    b.hi
+                } else if x < b.lo {
+                    b.lo
+                } else {
+                    continue;
+                };
+                outlying = true;
+                if self.remove {
+                    break;
+                }
+                let v = if self.mark {
+                    Value::Str(format!("000{}", Value::Num(limit).to_display("\n")))
+                } else {
+                    Value::Num(limit)
+                };
+                ev.set(b.field.as_str(), v);
+            }
+            if !(outlying && self.remove) {
+                out(ev)?;
+            }
+        }
+        Ok(())
+    }
+}
