@@ -1,8 +1,9 @@
 //! `anomalydetection [method=histogram|zscore|iqr] [action=filter|annotate|summary|transform|remove]
 //! [pthresh=<num>] [cutoff=<bool>] [<field>…]`.
 //!
-//! `method=histogram` (the default) runs; `zscore` (like `anomalousvalue`)
-//! and `iqr` (like `outlier`) are parsed but not run.
+//! `method=histogram` (the default) runs, and `method=iqr`, which the
+//! reference says "performs like the outlier command", runs as `outlier`
+//! with its defaults; `zscore` (like `anomalousvalue`) is parsed but not run.
 //!
 //! Histogram method, as Splunk's Search Reference describes it: each event's
 //! probability is the product over the fields of the frequency of the
@@ -112,10 +113,19 @@ impl AnomalydetectionCmd {
     /// Why this form of the command is not run (None: it runs).
     fn not_run_reason(&self) -> Option<String> {
         let method = self.option("method").unwrap_or_else(|| "histogram".into());
+        if method == "iqr" {
+            return match self.option("action") {
+                Some(a) if !["remove", "transform"].contains(&a.as_str()) => Some(format!(
+                    "anomalydetection action={a} applies to method=histogram or zscore; \
+                     method=iqr takes remove or transform"
+                )),
+                _ => None,
+            };
+        }
         if method != "histogram" {
             return Some(format!(
                 "anomalydetection method={method} is parsed but not run \
-                 (only method=histogram is implemented)"
+                 (method=histogram and method=iqr are implemented)"
             ));
         }
         if let Some(a) = self.option("action") {
@@ -156,6 +166,13 @@ impl ToOperator for AnomalydetectionCmd {
     fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         if let Some(why) = self.not_run_reason() {
             return Err(SplError::plan(why));
+        }
+        if self.option("method").as_deref() == Some("iqr") {
+            // "When method=iqr, performs like the outlier command": its
+            // defaults (param 2.5, upper side only, no mark).
+            let remove = self.option("action").as_deref() == Some("remove");
+            let fields = self.fields.iter().map(|f| f.name.clone()).collect();
+            return Ok(super::outlier::operator(fields, remove, false, 2.5, false));
         }
         let action = match self.option("action").as_deref() {
             Some("annotate") => Action::Annotate,

@@ -140,15 +140,34 @@ impl ToOperator for OutlierCmd {
             .option("param")
             .and_then(|o| o.value.parse::<f64>().ok())
             .unwrap_or(2.5);
-        Ok(Box::new(OutlierOp {
-            fields: self.fields.iter().map(|f| f.name.clone()).collect(),
+        Ok(operator(
+            self.fields.iter().map(|f| f.name.clone()).collect(),
             remove,
-            mark: self.flag("mark"),
+            self.flag("mark"),
             param,
-            uselower: self.flag("uselower"),
-            buf: Vec::new(),
-        }))
+            self.flag("uselower"),
+        ))
     }
+}
+
+/// The operator: over `fields` (empty: every non-internal field), removes
+/// (`remove`) or truncates the outlying values. Also `anomalydetection
+/// method=iqr`, which the reference says "performs like the outlier command".
+pub(crate) fn operator(
+    fields: Vec<String>,
+    remove: bool,
+    mark: bool,
+    param: f64,
+    uselower: bool,
+) -> Box<dyn Operator> {
+    Box::new(OutlierOp {
+        fields,
+        remove,
+        mark,
+        param,
+        uselower,
+        buf: Vec::new(),
+    })
 }
 
 /// Buffers every event; finds each field's thresholds and applies them in `finish`.

@@ -280,16 +280,49 @@ fn the_security_content_shape_runs() {
     assert_eq!(all.len(), 21);
 }
 
+// Search Reference, anomalydetection, method: "When method=iqr, performs
+// like the outlier command"; its actions are remove and transform.
 #[test]
-fn zscore_and_iqr_are_parsed_but_not_run() {
+fn iqr_runs_like_outlier() {
+    let ev: String = [1, 2, 3, 4, 100]
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            format!(
+                "{{\"_time\": {}, \"n\": \"e{i}\", \"count\": {c}}}\n",
+                1_700_000_100 - i
+            )
+        })
+        .collect();
+    for (spl, want) in [
+        (
+            "* | anomalydetection method=iqr count",
+            vec!["1", "2", "3", "4", "9"],
+        ),
+        (
+            "* | anomalydetection method=iqr action=transform count",
+            vec!["1", "2", "3", "4", "9"],
+        ),
+        ("* | outlier count", vec!["1", "2", "3", "4", "9"]),
+        (
+            "* | anomalydetection method=iqr action=remove count",
+            vec!["1", "2", "3", "4"],
+        ),
+    ] {
+        assert_eq!(col(&run_spl(spl, &ev), "count"), want, "{spl}");
+    }
+}
+
+#[test]
+fn zscore_and_mismatched_actions_are_parsed_but_not_run() {
     for (spl, msg) in [
         (
             "* | anomalydetection method=zscore action=filter pthresh=0.05",
             "method=zscore",
         ),
         (
-            "* | anomalydetection method=iqr action=transform",
-            "method=iqr",
+            "* | anomalydetection method=iqr action=filter",
+            "method=iqr takes remove or transform",
         ),
         ("* | anomalydetection action=remove", "action=remove"),
     ] {
