@@ -21,15 +21,15 @@ use std::fmt;
 
 use std::collections::HashMap;
 
-use super::support::fields::{field_ref, join_fields, FieldRef};
-use super::support::stats_support::{bool_value, known_option, quantile};
+use super::support::scoring::{fields_or_all, num_of, OptsAndFields};
+use super::support::stats_support::{bool_value, quantile};
 use super::{CommandSpec, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
 use crate::base::value::Value;
 use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt};
-use crate::spl::lex::{self, ws, PErr, PResult, Src};
+use crate::spl::lex::{PResult, Src};
 
 pub const SPEC: CommandSpec = CommandSpec {
     name: "anomalydetection",
@@ -43,71 +43,35 @@ pub const SPEC: CommandSpec = CommandSpec {
 const OPTIONS: &[&str] = &["method", "action", "pthresh", "cutoff"];
 
 #[derive(Debug)]
-pub struct AnomalydetectionCmd {
-    pub options: Vec<Opt>,
-    pub fields: Vec<FieldRef>,
-}
+pub struct AnomalydetectionCmd(pub OptsAndFields);
 
 fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
-    let mut options = Vec::new();
-    let mut fields = Vec::new();
-    let mut rest = ws(i);
-    loop {
-        rest = ws(rest);
-        if lex::at_command_end(rest) {
-            break;
-        }
-        if let Some((r, o)) = known_option(src, rest, OPTIONS, "anomalydetection")? {
-            let v = o.value.to_ascii_lowercase();
-            let ok = match o.key.to_ascii_lowercase().as_str() {
-                "method" => ["histogram", "zscore", "iqr"].contains(&v.as_str()),
-                "action" => {
-                    ["filter", "annotate", "summary", "transform", "remove"].contains(&v.as_str())
-                }
-                "pthresh" => v.parse::<f64>().is_ok(),
-                _ => bool_value(&o).is_ok(),
-            };
-            if !ok {
-                return Err(nom::Err::Failure(PErr::spanning(
-                    o.span,
-                    format!("bad value for anomalydetection {}", o.key),
-                )));
-            }
-            options.push(o);
-            rest = r;
-            continue;
-        }
-        let (r, f) = field_ref(src, rest)?;
-        fields.push(f);
-        rest = ws(r);
-        if let Some(r) = rest.strip_prefix(',') {
-            rest = r;
-        }
-    }
-    Ok((rest, Box::new(AnomalydetectionCmd { options, fields })))
+    let (rest, of) = OptsAndFields::parse(src, i, "anomalydetection", OPTIONS, check)?;
+    Ok((rest, Box::new(AnomalydetectionCmd(of))))
+}
+
+/// The error for a value an option does not take.
+fn check(o: &Opt) -> Option<String> {
+    let v = o.value.to_ascii_lowercase();
+    let ok = match o.key.to_ascii_lowercase().as_str() {
+        "method" => ["histogram", "zscore", "iqr"].contains(&v.as_str()),
+        "action" => ["filter", "annotate", "summary", "transform", "remove"].contains(&v.as_str()),
+        "pthresh" => v.parse::<f64>().is_ok(),
+        _ => bool_value(o).is_ok(),
+    };
+    (!ok).then(|| format!("bad value for anomalydetection {}", o.key))
 }
 
 impl fmt::Display for AnomalydetectionCmd {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("anomalydetection")?;
-        for o in &self.options {
-            write!(f, " {o}")?;
-        }
-        if !self.fields.is_empty() {
-            write!(f, " {}", join_fields(&self.fields))?;
-        }
-        Ok(())
+        self.0.print(f, "anomalydetection")
     }
 }
 
 impl AnomalydetectionCmd {
     /// The last value given for an option (lower case), if any.
     fn option(&self, key: &str) -> Option<String> {
-        self.options
-            .iter()
-            .rev()
-            .find(|o| o.key.eq_ignore_ascii_case(key))
-            .map(|o| o.value.to_ascii_lowercase())
+        self.0.value(key)
     }
 
     /// Why this form of the command is not run (None: it runs).
@@ -152,7 +116,7 @@ impl Command for AnomalydetectionCmd {
         true
     }
     fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({ "options": self.options, "fields": self.fields })
+        self.0.to_json()
     }
     fn runnable(&self) -> bool {
         self.not_run_reason().is_none()
@@ -171,7 +135,7 @@ impl ToOperator for AnomalydetectionCmd {
             // "When method=iqr, performs like the outlier command": its
             // defaults (param 2.5, upper side only, no mark).
             let remove = self.option("action").as_deref() == Some("remove");
-            let fields = self.fields.iter().map(|f| f.name.clone()).collect();
+            let fields = self.0.names();
             return Ok(super::outlier::operator(fields, remove, false, 2.5, false));
         }
         let action = match self.option("action").as_deref() {
@@ -181,14 +145,12 @@ impl ToOperator for AnomalydetectionCmd {
         };
         let pthresh = self.option("pthresh").and_then(|v| v.parse::<f64>().ok());
         let cutoff = self
-            .options
-            .iter()
-            .rev()
-            .find(|o| o.key.eq_ignore_ascii_case("cutoff"))
+            .0
+            .option("cutoff")
             .and_then(|o| o.as_bool())
             .unwrap_or(true);
         Ok(Box::new(HistogramOp {
-            fields: self.fields.iter().map(|f| f.name.clone()).collect(),
+            fields: self.0.names(),
             action,
             pthresh,
             cutoff,
@@ -230,14 +192,6 @@ enum FieldModel {
 /// joined with newlines.
 fn cat_key(v: &Value) -> String {
     v.to_display("\n")
-}
-
-/// The number a value counts as in a numerical field (single values only).
-fn num_of(v: &Value) -> Option<f64> {
-    match v {
-        Value::Multi(_) => None,
-        other => other.as_num().filter(|n| n.is_finite()),
-    }
 }
 
 /// Number of histogram bins for `n` values: Sturges' rule, ceil(log2 n) + 1.
@@ -313,26 +267,9 @@ struct Score {
 }
 
 impl HistogramOp {
-    /// The fields scored: those named, or every non-internal field in
-    /// order of first appearance.
-    fn scored_fields(&self) -> Vec<String> {
-        if !self.fields.is_empty() {
-            return self.fields.clone();
-        }
-        let mut seen = indexmap::IndexSet::new();
-        for ev in &self.buf {
-            for name in ev.names() {
-                if !name.starts_with('_') && !seen.contains(name.as_str()) {
-                    seen.insert(name.to_string());
-                }
-            }
-        }
-        seen.into_iter().collect()
-    }
-
     fn scores(&self) -> Vec<Score> {
         let n = self.buf.len() as f64;
-        let fields = self.scored_fields();
+        let fields = fields_or_all(&self.fields, &self.buf);
         let models: Vec<FieldModel> = fields
             .iter()
             .map(|f| {

@@ -15,15 +15,15 @@
 use std::any::Any;
 use std::fmt;
 
-use super::support::fields::{field_ref, join_fields, FieldRef};
-use super::support::stats_support::{bool_value, known_option, quantile};
+use super::support::scoring::{fields_or_all, num_of, OptsAndFields};
+use super::support::stats_support::{bool_value, quantile};
 use super::{CommandSpec, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::base::value::Value;
 use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt};
-use crate::spl::lex::{self, ws, PErr, PResult, Src};
+use crate::spl::lex::{PResult, Src};
 
 pub const SPEC: CommandSpec = CommandSpec {
     name: "outlier",
@@ -37,78 +37,34 @@ pub const SPEC: CommandSpec = CommandSpec {
 const OPTIONS: &[&str] = &["action", "mark", "param", "uselower", "type"];
 
 #[derive(Debug)]
-pub struct OutlierCmd {
-    pub options: Vec<Opt>,
-    pub fields: Vec<FieldRef>,
-}
+pub struct OutlierCmd(pub OptsAndFields);
 
 fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
-    let mut options = Vec::new();
-    let mut fields = Vec::new();
-    let mut rest = ws(i);
-    loop {
-        rest = ws(rest);
-        if lex::at_command_end(rest) {
-            break;
-        }
-        if let Some((r, o)) = known_option(src, rest, OPTIONS, "outlier")? {
-            let v = o.value.to_ascii_lowercase();
-            let ok = match o.key.to_ascii_lowercase().as_str() {
-                "action" => ["remove", "rm", "transform", "tf"].contains(&v.as_str()),
-                "param" => v.parse::<f64>().is_ok_and(|p| p.is_finite() && p >= 0.0),
-                "type" => v == "iqr",
-                _ => bool_value(&o).is_ok(),
-            };
-            if !ok {
-                let want = match o.key.to_ascii_lowercase().as_str() {
-                    "action" => "remove, rm, transform or tf",
-                    "param" => "a number, 0 or more",
-                    "type" => "iqr",
-                    _ => "true or false",
-                };
-                return Err(nom::Err::Failure(PErr::spanning(
-                    o.span,
-                    format!("bad value for outlier {}: expected {want}", o.key),
-                )));
-            }
-            options.push(o);
-            rest = r;
-            continue;
-        }
-        let (r, f) = field_ref(src, rest)?;
-        fields.push(f);
-        rest = ws(r);
-        if let Some(r) = rest.strip_prefix(',') {
-            rest = r;
-        }
-    }
-    Ok((rest, Box::new(OutlierCmd { options, fields })))
+    let (rest, of) = OptsAndFields::parse(src, i, "outlier", OPTIONS, check)?;
+    Ok((rest, Box::new(OutlierCmd(of))))
+}
+
+/// The error for a value an option does not take.
+fn check(o: &Opt) -> Option<String> {
+    let v = o.value.to_ascii_lowercase();
+    let (ok, want) = match o.key.to_ascii_lowercase().as_str() {
+        "action" => (
+            ["remove", "rm", "transform", "tf"].contains(&v.as_str()),
+            "remove, rm, transform or tf",
+        ),
+        "param" => (
+            v.parse::<f64>().is_ok_and(|p| p.is_finite() && p >= 0.0),
+            "a number, 0 or more",
+        ),
+        "type" => (v == "iqr", "iqr"),
+        _ => (bool_value(o).is_ok(), "true or false"),
+    };
+    (!ok).then(|| format!("bad value for outlier {}: expected {want}", o.key))
 }
 
 impl fmt::Display for OutlierCmd {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("outlier")?;
-        for o in &self.options {
-            write!(f, " {o}")?;
-        }
-        if !self.fields.is_empty() {
-            write!(f, " {}", join_fields(&self.fields))?;
-        }
-        Ok(())
-    }
-}
-
-impl OutlierCmd {
-    /// The last value given for an option (lower case), if any.
-    fn option(&self, key: &str) -> Option<&Opt> {
-        self.options
-            .iter()
-            .rev()
-            .find(|o| o.key.eq_ignore_ascii_case(key))
-    }
-
-    fn flag(&self, key: &str) -> bool {
-        self.option(key).and_then(|o| o.as_bool()).unwrap_or(false)
+        self.0.print(f, "outlier")
     }
 }
 
@@ -124,7 +80,7 @@ impl Command for OutlierCmd {
         true
     }
     fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({ "options": self.options, "fields": self.fields })
+        self.0.to_json()
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -133,19 +89,18 @@ impl Command for OutlierCmd {
 
 impl ToOperator for OutlierCmd {
     fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
-        let remove = self
-            .option("action")
-            .is_some_and(|o| matches!(o.value.to_ascii_lowercase().as_str(), "remove" | "rm"));
-        let param = self
+        let of = &self.0;
+        let remove = matches!(of.value("action").as_deref(), Some("remove" | "rm"));
+        let param = of
             .option("param")
             .and_then(|o| o.value.parse::<f64>().ok())
             .unwrap_or(2.5);
         Ok(operator(
-            self.fields.iter().map(|f| f.name.clone()).collect(),
+            of.names(),
             remove,
-            self.flag("mark"),
+            of.flag("mark"),
             param,
-            self.flag("uselower"),
+            of.flag("uselower"),
         ))
     }
 }
@@ -181,14 +136,6 @@ struct OutlierOp {
     buf: Vec<Event>,
 }
 
-/// The number a value counts as (single numerical values only).
-fn num_of(v: &Value) -> Option<f64> {
-    match v {
-        Value::Multi(_) => None,
-        other => other.as_num().filter(|n| n.is_finite()),
-    }
-}
-
 /// One field's bounds: values outside `[lo, hi]` are outliers (`lo` is
 /// minus infinity without `uselower`).
 struct Bounds {
@@ -198,26 +145,9 @@ struct Bounds {
 }
 
 impl OutlierOp {
-    /// The fields processed: those named, or every non-internal field in
-    /// order of first appearance.
-    fn processed_fields(&self) -> Vec<String> {
-        if !self.fields.is_empty() {
-            return self.fields.clone();
-        }
-        let mut seen = indexmap::IndexSet::new();
-        for ev in &self.buf {
-            for name in ev.names() {
-                if !name.starts_with('_') && !seen.contains(name.as_str()) {
-                    seen.insert(name.to_string());
-                }
-            }
-        }
-        seen.into_iter().collect()
-    }
-
     fn bounds(&self) -> Vec<Bounds> {
         let mut out = Vec::new();
-        for field in self.processed_fields() {
+        for field in fields_or_all(&self.fields, &self.buf) {
             let mut xs: Vec<f64> = self
                 .buf
                 .iter()

@@ -6,6 +6,7 @@
 
 pub mod fields;
 pub mod pipeline;
+pub mod scoring;
 pub mod series;
 pub mod spill;
 pub mod stats_support;
