@@ -242,10 +242,24 @@ impl Grammar for Registry {
         let prov = generic::provenance(name)?;
         Some(generic::parse(src, name, prov, args))
     }
-    fn is_builtin(&self, name: &str) -> bool {
-        lookup(name).is_some()
+    fn may_generate(&self, name: &str) -> bool {
+        GENERATING.iter().any(|g| g.eq_ignore_ascii_case(name))
     }
 }
+
+/// The registry's commands that can be generating commands (their
+/// `Command::kind`): the ones a subsearch may start with, without a `|`.
+pub const GENERATING: &[&str] = &[
+    "datamodel",
+    "from",
+    "gentimes",
+    "inputlookup",
+    "makeresults",
+    "metadata",
+    "mstats",
+    "rest",
+    "tstats",
+];
 
 /// Parses a complete search with the registry's commands.
 pub fn parse_pipeline(text: &str) -> std::result::Result<Pipeline, PErr> {

@@ -178,6 +178,59 @@ pub fn nest_subsearch(i: &str) -> Result<NestedSub, nom::Err<PErr>> {
     )
 }
 
+thread_local! {
+    /// The text of the parse under way (start address, length).
+    static TOP: std::cell::Cell<(usize, usize)> = const { std::cell::Cell::new((0, 0)) };
+    /// Subsearch bodies that failed in this parse, by address, and how.
+    static FAILED_SUBS: std::cell::RefCell<std::collections::HashMap<usize, nom::Err<PErr>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// One parse of a whole search text: what is remembered about its
+/// subsearches lives as long as this, and a parse nested in it (a search
+/// string given as an option) starts afresh and gives the outer one back
+/// what it had when done.
+pub struct ParseScope {
+    top: (usize, usize),
+    failed: std::collections::HashMap<usize, nom::Err<PErr>>,
+}
+
+impl ParseScope {
+    pub fn enter(text: &str) -> ParseScope {
+        let top = TOP.with(|t| t.replace((text.as_ptr() as usize, text.len())));
+        let failed = FAILED_SUBS.with(|f| std::mem::take(&mut *f.borrow_mut()));
+        ParseScope { top, failed }
+    }
+}
+
+impl Drop for ParseScope {
+    fn drop(&mut self) {
+        TOP.with(|t| t.set(self.top));
+        FAILED_SUBS.with(|f| *f.borrow_mut() = std::mem::take(&mut self.failed));
+    }
+}
+
+/// The address of `i` when it lies in the text being parsed (only there
+/// is an address a position: other strings come and go).
+fn top_addr(i: &str) -> Option<usize> {
+    let at = i.as_ptr() as usize;
+    let (start, len) = TOP.with(|t| t.get());
+    (at >= start && at + i.len() == start + len).then_some(at)
+}
+
+/// How the subsearch body at `i` failed before in this parse, if it did.
+pub fn failed_sub(i: &str) -> Option<nom::Err<PErr>> {
+    let at = top_addr(i)?;
+    FAILED_SUBS.with(|f| f.borrow().get(&at).cloned())
+}
+
+/// Remembers that the subsearch body at `i` failed with `e`.
+pub fn remember_failed_sub(i: &str, e: &nom::Err<PErr>) {
+    if let Some(at) = top_addr(i) {
+        FAILED_SUBS.with(|f| f.borrow_mut().insert(at, e.clone()));
+    }
+}
+
 /// Starts a parse from the top: no nesting yet.
 pub fn reset_depth() {
     DEPTH.with(|d| d.set(0));

@@ -16,15 +16,18 @@ pub trait Grammar: Sync {
         name: &'a str,
         args: &'a str,
     ) -> Option<PResult<'a, Box<dyn Command>>>;
-    /// Whether `name` is one of Splunk's commands that the grammar implements
-    /// (a subsearch may start with such a generating command without a `|`).
-    fn is_builtin(&self, name: &str) -> bool;
+    /// Whether `name` is a command the grammar implements that can be a
+    /// generating command: a subsearch may start with one without a `|`
+    /// (`[inputlookup x]`); any other first word is a search term, so it is
+    /// not parsed as a command first.
+    fn may_generate(&self, name: &str) -> bool;
 }
 
 /// Parses a complete search whose commands come from `grammar`. The error
 /// carries an absolute offset.
 pub fn parse_pipeline(text: &str, grammar: &dyn Grammar) -> Result<Pipeline, PErr> {
     super::lex::reset_depth();
+    let _scope = super::lex::ParseScope::enter(text);
     let src = Src::with_grammar(text, grammar);
     match pipeline(&src, text, false) {
         Ok((rest, p)) => {
@@ -119,12 +122,36 @@ pub fn pipeline<'a>(src: &Src<'a>, i: &'a str, sub: bool) -> PResult<'a, Pipelin
     Ok((rest, Pipeline { commands, span }))
 }
 
+/// A subsearch's body after its `[`, up to and past its `]`. A body that
+/// failed once fails the same way again: the failure is remembered by
+/// position for the rest of the parse, so a parser that tries a second
+/// reading of the text around it (a subsearch's first word as a generating
+/// command, then as a search term) does not parse nested subsearches again
+/// at every level, which took time exponential in the nesting.
+pub fn bracketed<'a>(src: &Src<'a>, body: &'a str) -> PResult<'a, Pipeline> {
+    if let Some(e) = super::lex::failed_sub(body) {
+        return Err(e);
+    }
+    let r = (|| {
+        let (rest, p) = cut(pipeline(src, body, true))?;
+        let r = ws(rest);
+        let Some(rest) = r.strip_prefix(']') else {
+            return cut(fail(r, "expected ']' to close the subsearch"));
+        };
+        Ok((rest, p))
+    })();
+    if let Err(e) = &r {
+        super::lex::remember_failed_sub(body, e);
+    }
+    r
+}
+
 /// A subsearch written `[inputlookup x]` / `[tstats …]`: Splunk runs a
 /// generating command named first without a `|`. Any other first word is a
 /// search term.
 fn generating_first<'a>(src: &Src<'a>, i: &'a str) -> Option<(&'a str, CommandNode)> {
     let (_, name) = lex::ident(i).ok()?;
-    if name.eq_ignore_ascii_case("search") || !src.grammar.is_some_and(|g| g.is_builtin(name)) {
+    if name.eq_ignore_ascii_case("search") || !src.grammar.is_some_and(|g| g.may_generate(name)) {
         return None;
     }
     match command(src, i) {

@@ -501,11 +501,7 @@ fn primary<'a>(src: &Src<'a>, i: &'a str, opts: &SearchOpts<'_>) -> PResult<'a, 
     }
     if let Some(after) = i.strip_prefix('[') {
         let _level = super::lex::nest(i)?;
-        let (rest, pipeline) = cut(super::parser::pipeline(src, after, true))?;
-        let r = ws(rest);
-        let Some(rest) = r.strip_prefix(']') else {
-            return cut(fail(r, "expected ']' to close the subsearch"));
-        };
+        let (rest, pipeline) = super::parser::bracketed(src, after)?;
         return Ok((
             rest,
             SearchExpr::Subsearch {

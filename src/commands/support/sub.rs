@@ -155,11 +155,7 @@ pub fn subsearch<'a>(src: &Src<'a>, i: &'a str, cmd: &str) -> PResult<'a, (Pipel
     let Some(body) = start.strip_prefix('[') else {
         return cut(fail(start, format!("{cmd} needs a [subsearch]")));
     };
-    let (rest, p) = cut(crate::spl::parser::pipeline(src, body, true))?;
-    let r = ws(rest);
-    let Some(rest) = r.strip_prefix(']') else {
-        return cut(fail(r, "expected ']' to close the subsearch"));
-    };
+    let (rest, p) = crate::spl::parser::bracketed(src, body)?;
     Ok((rest, (p, src.span(start, rest))))
 }
 
