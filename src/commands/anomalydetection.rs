@@ -328,6 +328,7 @@ fn is_anomalous(log_prob: f64, thresh: f64, pthresh: Option<f64>) -> bool {
 
 impl Operator for HistogramOp {
     fn push(&mut self, ev: Event, _out: &mut Emit<'_>) -> Result<()> {
+        crate::base::budget::ROWS.check(self.buf.len() + 1, "anomalydetection")?;
         self.buf.push(ev);
         Ok(())
     }

@@ -694,6 +694,14 @@ fn memory_budgets_stop_with_the_command_and_the_limit() {
             "| makeresults count=50 | streamstats window=100 count",
         ),
         (
+            &[("SPLEVAL_MAX_ROWS", "10")][..],
+            "| makeresults count=50 | streamstats count as n | outlier n",
+        ),
+        (
+            &[("SPLEVAL_MAX_ROWS", "10")][..],
+            "| makeresults count=50 | streamstats count as n | anomalydetection n",
+        ),
+        (
             &[("SPLEVAL_MAX_GROUPS", "10")][..],
             "| makeresults count=50 | streamstats count as n | eventstats count by n",
         ),
