@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use super::sort::{cmp_events, sort_key, SortAs, SortKey};
-use super::support::fields::{at_keyword, field_ref, FieldRef};
+use super::support::fields::{at_keyword, list_item, FieldRef};
 use super::{CommandSpec, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
@@ -88,12 +88,9 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
             rest = r;
             continue;
         }
-        let (r, f) = field_ref(src, rest)?;
+        let (r, f) = list_item(src, rest)?;
         fields.push(f);
-        rest = ws(r);
-        if let Some(r) = rest.strip_prefix(',') {
-            rest = r;
-        }
+        rest = r;
     }
     if fields.is_empty() {
         return cut(fail(rest, "dedup needs at least one field"));

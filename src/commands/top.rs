@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use super::stats::group_keys;
-use super::support::fields::{at_keyword, field_ref, join_fields, FieldRef};
+use super::support::fields::{at_keyword, join_fields, list_item, FieldRef};
 use super::support::stats_support::{bool_value, by_fields, key_text, known_option, uint_value};
 use super::{CommandSpec, ToOperator};
 use crate::base::diag::Result;
@@ -116,12 +116,9 @@ pub fn parse_args<'a>(src: &Src<'a>, i: &'a str, rare: bool) -> PResult<'a, Box<
                 format!("unexpected input after the {command} BY clause"),
             ));
         }
-        let (r, f) = field_ref(src, rest)?;
+        let (r, f) = list_item(src, rest)?;
         fields.push(f);
-        rest = ws(r);
-        if let Some(r) = rest.strip_prefix(',') {
-            rest = r;
-        }
+        rest = r;
     }
     if fields.is_empty() {
         return cut(fail(rest, format!("{command} needs at least one field")));

@@ -35,7 +35,7 @@ use std::any::Any;
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
-use super::support::fields::{field_ref, join_fields, FieldRef};
+use super::support::fields::{join_fields, list_item, FieldRef};
 use super::support::stats_support::{
     bool_value, duration_value, known_option, option_key, uint_value,
 };
@@ -246,12 +246,9 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
             rest = r;
             continue;
         }
-        let (r, f) = field_ref(src, rest)?;
+        let (r, f) = list_item(src, rest)?;
         fields.push(f);
-        rest = ws(r);
-        if let Some(r) = rest.strip_prefix(',') {
-            rest = r;
-        }
+        rest = r;
     }
     Ok((
         rest,

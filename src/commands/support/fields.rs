@@ -17,6 +17,14 @@ impl std::fmt::Display for FieldRef {
     }
 }
 
+/// One item of a field list written with spaces or commas: a field name,
+/// then the blanks and the one `,` that may follow it.
+pub fn list_item<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, FieldRef> {
+    let (r, f) = field_ref(src, i)?;
+    let r = ws(r);
+    Ok((r.strip_prefix(',').unwrap_or(r), f))
+}
+
 /// One field name.
 pub fn field_ref<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, FieldRef> {
     let i = ws(i);

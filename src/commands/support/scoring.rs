@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use super::fields::{field_ref, join_fields, FieldRef};
+use super::fields::{join_fields, list_item, FieldRef};
 use super::stats_support::known_option;
 use crate::base::event::Event;
 use crate::base::value::Value;
@@ -45,12 +45,9 @@ impl OptsAndFields {
                 rest = r;
                 continue;
             }
-            let (r, f) = field_ref(src, rest)?;
+            let (r, f) = list_item(src, rest)?;
             fields.push(f);
-            rest = ws(r);
-            if let Some(r) = rest.strip_prefix(',') {
-                rest = r;
-            }
+            rest = r;
         }
         Ok((rest, OptsAndFields { options, fields }))
     }
