@@ -3,6 +3,7 @@
 //! regexes and search strings prepared); evaluation then only walks it.
 
 pub mod analysis;
+mod bind;
 pub mod matcher;
 
 use std::borrow::Cow;
@@ -15,7 +16,7 @@ use crate::eval::matcher::Matcher;
 use crate::functions::{self, EvalImpl, FnCtx};
 use crate::spl::expr::{BinOp, Expr, UnOp};
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Special {
     If,
     Case,
@@ -23,7 +24,7 @@ pub enum Special {
     Validate,
     MvFilter(String),
     MvMap(String),
-    SearchMatch(Box<Matcher>),
+    SearchMatch(std::sync::Arc<Matcher>),
     /// `sigfig(a <op> b)`: the arguments are the whole expression and its two
     /// operands; `muldiv` for `*` and `/` (else `+` and `-`); the operands'
     /// precision when they are number literals (their text as written).
@@ -44,7 +45,7 @@ pub enum Special {
     Match(std::sync::Arc<crate::base::regex_util::Regex>),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Compiled {
     Lit(Value),
     Field(String),
@@ -141,7 +142,7 @@ pub fn compile(e: &Expr, ctx: &FnCtx) -> Result<Compiled> {
                         );
                     };
                     let m = Matcher::from_search_text(value, ctx).map_err(|e| e.at(*s))?;
-                    Some(Special::SearchMatch(Box::new(m)))
+                    Some(Special::SearchMatch(std::sync::Arc::new(m)))
                 }
                 // A literal regex is compiled here, once; one that does not
                 // compile is left to the call, which reports it per event as before.

@@ -11,6 +11,7 @@ use regex::Regex;
 
 use crate::base::event::Event;
 use crate::base::value::Value;
+use crate::content::knowledge::specialise::{KeyValue, Program, SetPrograms};
 use crate::content::knowledge::{Extract, ExtractKind, Knowledge, KvMode, TimeRule};
 use crate::eval;
 use crate::functions::FnCtx;
@@ -18,16 +19,36 @@ use crate::functions::FnCtx;
 /// (sourcetype, source, host).
 type MetaKey = (String, String, String);
 
-/// Per-reader caches (which stanzas match which metadata), and the clock
+/// Per-reader caches (which stanzas match which metadata, and their evals
+/// specialised per value of the field they test most), and the clock
 /// timestamps without a year or a date are read against.
 #[derive(Default)]
 pub struct State {
-    cache: HashMap<MetaKey, Arc<[usize]>>,
+    cache: HashMap<MetaKey, Arc<Matched>>,
     /// The few most recent keys (an event is matched before and after its
     /// metadata rewrite), checked before the map.
-    recent: Vec<(MetaKey, Arc<[usize]>)>,
+    recent: Vec<(MetaKey, Arc<Matched>)>,
     /// Fixed by [`State::set_now`] (`--now`); else the wall clock, read once.
     now: Option<f64>,
+    /// Numbers the [`Matched`] sets, so a program is never taken for another set's.
+    sets: u64,
+    /// The programs this reader used, by set and key value: the shared
+    /// ones ([`SetPrograms`]) are behind a lock.
+    programs: HashMap<(u64, KeyValue), Arc<Program>>,
+}
+
+/// The stanzas matching some metadata, in order, and their specialised evals.
+struct Matched {
+    id: u64,
+    stanzas: Vec<usize>,
+    programs: Arc<SetPrograms>,
+}
+
+impl std::ops::Deref for Matched {
+    type Target = [usize];
+    fn deref(&self) -> &[usize] {
+        &self.stanzas
+    }
 }
 
 impl State {
@@ -372,17 +393,31 @@ impl Knowledge {
             .map(|&i| self.stanzas[i].eval.len())
             .max()
             .unwrap_or(0);
+        let program = self.program(&matched, ev, state, &ctx);
         let mut out: Vec<(usize, &str, Value)> = Vec::new();
         for g in 0..groups {
             out.clear();
-            for &i in matched.iter() {
-                let Some(group) = self.stanzas[i].eval.get(g) else {
-                    continue;
-                };
-                for (field, c) in group {
-                    if let Ok(v) = eval::eval(c, ev, &ctx) {
-                        if !v.is_null() && !matches!(v, Value::Bool(_)) {
-                            out.push((i, field, v));
+            let mut keep = |i: usize, field, v: crate::base::diag::Result<Value>| {
+                if let Ok(v) = v {
+                    if !v.is_null() && !matches!(v, Value::Bool(_)) {
+                        out.push((i, field, v));
+                    }
+                }
+            };
+            match &program {
+                Some(p) => {
+                    for (i, j, c) in &p.groups[g] {
+                        let field = &self.stanzas[*i].eval[g][*j].0;
+                        keep(*i, field, eval::eval(c, ev, &ctx));
+                    }
+                }
+                None => {
+                    for &i in matched.iter() {
+                        let Some(group) = self.stanzas[i].eval.get(g) else {
+                            continue;
+                        };
+                        for (field, c) in group {
+                            keep(i, field, eval::eval(c, ev, &ctx));
                         }
                     }
                 }
@@ -419,8 +454,31 @@ impl Knowledge {
         }
     }
 
-    /// Indices of the stanzas matching the event's sourcetype, source and host.
-    fn matching(&self, ev: &Event, state: &mut State) -> Arc<[usize]> {
+    /// The matched set's evals specialised to the event's value of the
+    /// set's key field; None when the set has no key or the value is a
+    /// multivalue.
+    fn program(
+        &self,
+        matched: &Matched,
+        ev: &Event,
+        state: &mut State,
+        ctx: &FnCtx,
+    ) -> Option<Arc<Program>> {
+        let value = ev.get(matched.programs.key()?);
+        let slot = (matched.id, KeyValue::of(value)?);
+        if let Some(p) = state.programs.get(&slot) {
+            return Some(p.clone());
+        }
+        let p = self.program_for(&matched.programs, &matched.stanzas, &slot.1, value, ctx);
+        if state.programs.len() >= 4096 {
+            state.programs.clear();
+        }
+        state.programs.insert(slot, p.clone());
+        Some(p)
+    }
+
+    /// The stanzas matching the event's sourcetype, source and host.
+    fn matching(&self, ev: &Event, state: &mut State) -> Arc<Matched> {
         let text = |k: &str| {
             ev.get(k)
                 .and_then(|v| v.as_text())
@@ -438,13 +496,19 @@ impl Knowledge {
         let v = match state.cache.get(&key) {
             Some(v) => v.clone(),
             None => {
-                let v: Arc<[usize]> = self
+                let stanzas: Vec<usize> = self
                     .stanzas
                     .iter()
                     .enumerate()
                     .filter(|(_, s)| s.matches(&key.0, &key.1, &key.2))
                     .map(|(i, _)| i)
                     .collect();
+                state.sets += 1;
+                let v = Arc::new(Matched {
+                    id: state.sets,
+                    programs: self.set_programs(&stanzas),
+                    stanzas,
+                });
                 if state.cache.len() > 10_000 {
                     state.cache.clear();
                 }

@@ -144,20 +144,35 @@ fn needs_a_data_sources_folder() {
 }
 
 /// The whole corpus, in seconds (timed by the CI log, not asserted): a
-/// summary line, and the CrowdStrike process events in Endpoint.Processes.
+/// summary line, the CrowdStrike process events in Endpoint.Processes, and
+/// the same report with knowledge evals specialised or not.
 #[test]
 fn corpus_lint_runs() {
     let Some(shared) = common::shared() else {
         return;
     };
     let sc = shared.join("security_content");
-    let out = spleval()
-        .args(["check", "--data-sources", "--format", "json", "--rules"])
-        .arg(&sc)
-        .arg(sc.join("detections"))
-        .output()
-        .unwrap();
+    let lint = |specialise: bool| {
+        let mut cmd = spleval();
+        if specialise {
+            cmd.env_remove("SPLEVAL_NO_SPECIALISE");
+        } else {
+            cmd.env("SPLEVAL_NO_SPECIALISE", "1");
+        }
+        cmd.args(["check", "--data-sources", "--format", "json", "--rules"])
+            .arg(&sc)
+            .arg(sc.join("detections"))
+            .output()
+            .unwrap()
+    };
+    let out = lint(true);
     assert!(out.status.success());
+    // Every example log gets the same fields with the knowledge's evals
+    // specialised per key value as without (content::knowledge::specialise).
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&lint(false).stdout)
+    );
     let rows = common::rows(&out.stdout);
     let summary = &rows.last().unwrap()["summary"];
     assert!(summary["detections"].as_u64().unwrap() > 1000, "{summary}");

@@ -294,7 +294,7 @@ fn hunt_over_a_mordor_slice_matches_run() {
         return;
     }
     let sc = shared.join("security_content");
-    let out = hunt_pack(&sc, &data, false);
+    let out = hunt_pack(&sc, &data, None);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
     let got = rows(&out.stdout);
@@ -443,13 +443,15 @@ fn hunt_lists_failed_detections_and_exits_0_unless_strict() {
 }
 
 /// `spleval hunt --format json` of the rules pack `sc` over Mordor `data`
-/// read as windows:json; `whole`: with `SPLEVAL_NO_PROJECTION`.
-fn hunt_pack(sc: &Path, data: &[std::path::PathBuf], whole: bool) -> std::process::Output {
+/// read as windows:json, with the environment switch `off` set when given.
+fn hunt_pack(sc: &Path, data: &[std::path::PathBuf], off: Option<&str>) -> std::process::Output {
     let mut cmd = spleval();
-    if whole {
-        cmd.env("SPLEVAL_NO_PROJECTION", "1");
-    } else {
-        cmd.env_remove("SPLEVAL_NO_PROJECTION");
+    for switch in ["SPLEVAL_NO_PROJECTION", "SPLEVAL_NO_SPECIALISE"] {
+        if off == Some(switch) {
+            cmd.env(switch, "1");
+        } else {
+            cmd.env_remove(switch);
+        }
     }
     cmd.args([
         "hunt",
@@ -471,7 +473,7 @@ fn hunt_pack(sc: &Path, data: &[std::path::PathBuf], whole: bool) -> std::proces
 /// reading every event whole (`SPLEVAL_NO_PROJECTION`), over the whole
 /// security_content pack and real events.
 #[test]
-fn hunt_results_do_not_depend_on_projection() {
+fn hunt_results_do_not_depend_on_projection_or_specialisation() {
     let Some(shared) = common::shared() else {
         return;
     };
@@ -483,8 +485,8 @@ fn hunt_results_do_not_depend_on_projection() {
     ];
     assert!(data.iter().all(|d| d.exists()), "{data:?}");
     let sc = shared.join("security_content");
-    let hunt = |whole: bool| {
-        let out = hunt_pack(&sc, &data, whole);
+    let hunt = |off: Option<&str>| {
+        let out = hunt_pack(&sc, &data, off);
         assert!(
             out.status.success(),
             "{}",
@@ -492,9 +494,12 @@ fn hunt_results_do_not_depend_on_projection() {
         );
         String::from_utf8(out.stdout).unwrap()
     };
-    let projected = hunt(false);
+    let projected = hunt(None);
     assert!(projected.lines().count() > 10, "{projected}");
-    assert_eq!(projected, hunt(true));
+    assert_eq!(projected, hunt(Some("SPLEVAL_NO_PROJECTION")));
+    // Knowledge evals specialised per event code give what the whole
+    // `case(EventCode=…)` chains give (see content::knowledge::specialise).
+    assert_eq!(projected, hunt(Some("SPLEVAL_NO_SPECIALISE")));
 }
 
 // What a subsearch's rows hold, told from its text: a hunt reads only

@@ -226,8 +226,11 @@ impl Pass {
             report.input.files += s.files;
             progress(total.saturating_sub(told), report.input.events);
         }
-        for h in &mut self.members {
-            h.finish();
+        // What plans held back (stats groups, sorted rows) is finished on
+        // all cores: nothing is read any more.
+        {
+            use rayon::prelude::*;
+            self.members.par_iter_mut().for_each(|h| h.finish());
         }
         report.pushed = pushed;
         Ok(report)

@@ -71,6 +71,7 @@ use std::sync::{Arc, OnceLock};
 
 mod extract;
 mod plan;
+pub(crate) mod specialise;
 
 pub use extract::{clean_key, split_delimited, MAX_DELIM_FIELDS, MAX_REGEX_LEN};
 pub(crate) use extract::{Extract, ExtractKind};
@@ -154,6 +155,8 @@ pub const SHIPPED: &[(&str, &str)] = &[
 #[derive(Debug, Default)]
 pub struct Knowledge {
     pub(crate) stanzas: Vec<Stanza>,
+    /// Evals specialised per value of their key field, made as events need them.
+    pub(crate) specialised: specialise::Specialised,
 }
 
 #[derive(Debug, Clone)]
@@ -377,6 +380,7 @@ impl Knowledge {
                 };
                 error_at(file, text, line as usize, format!("{who}: {}", e.msg))
             })?;
+            self.specialised = Default::default();
             if let Some(old) = self.stanzas.iter_mut().find(|x| x.name == st.name) {
                 *old = st;
             } else {

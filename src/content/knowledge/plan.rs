@@ -156,7 +156,10 @@ impl Knowledge {
         if !search_reads_raw {
             needed.remove("_raw");
         }
-        Some(Knowledge { stanzas })
+        Some(Knowledge {
+            stanzas,
+            ..Default::default()
+        })
     }
 
     /// For each pair of stanzas, whether both may apply to one event: not
