@@ -13,7 +13,7 @@ type FieldMap = IndexMap<Name, Value, foldhash::fast::RandomState>;
 /// without an allocation of their own.
 pub type Name = compact_str::CompactString;
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Event {
     fields: FieldMap,
     /// `_time` as read (epoch seconds; NaN when the event had none).
@@ -24,6 +24,19 @@ pub struct Event {
     /// record's fields (a hunt completes it for searches that need whole
     /// events; see `input::complete`). None otherwise.
     pub record: Option<Box<str>>,
+    /// Where a reader's worker found the event should go, when a consumer
+    /// asked it to ([`crate::input::Shortcuts::route`]: a hunt's members
+    /// whose gates it passed). Not part of the event (`==` ignores it).
+    pub route: Option<Box<[u32]>>,
+}
+
+impl PartialEq for Event {
+    fn eq(&self, other: &Event) -> bool {
+        self.fields == other.fields
+            && self.orig_time == other.orig_time
+            && self.seq == other.seq
+            && self.record == other.record
+    }
 }
 
 impl Event {
@@ -33,6 +46,7 @@ impl Event {
             orig_time: f64::NAN,
             seq: 0,
             record: None,
+            route: None,
         }
     }
 
@@ -42,6 +56,7 @@ impl Event {
             orig_time: f64::NAN,
             seq: 0,
             record: None,
+            route: None,
         }
     }
 
@@ -126,6 +141,7 @@ impl Event {
             orig_time: self.orig_time,
             seq: self.seq,
             record: None,
+            route: None,
         }
     }
 

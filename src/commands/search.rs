@@ -2,11 +2,12 @@
 
 use std::any::Any;
 use std::fmt;
+use std::sync::Arc;
 
 use super::{CommandSpec, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
-use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
+use crate::commands::support::pipeline::{Accepts, Emit, Operator, PlanCtx};
 use crate::eval::matcher::Matcher;
 use crate::spl::ast::{Command, CommandKind, Pipeline};
 use crate::spl::lex::{PResult, Src};
@@ -85,12 +86,12 @@ impl ToOperator for SearchCmd {
             Some(e) => Matcher::compile(e, ctx)?,
             None => Matcher::All,
         };
-        Ok(Box::new(Filter { m }))
+        Ok(Box::new(Filter { m: Arc::new(m) }))
     }
 }
 
 struct Filter {
-    m: Matcher,
+    m: Arc<Matcher>,
 }
 
 impl Operator for Filter {
@@ -102,5 +103,9 @@ impl Operator for Filter {
     }
     fn accepts(&self, ev: &Event) -> bool {
         self.m.matches(ev).unwrap_or(true)
+    }
+    fn shared_accepts(&self) -> Option<Accepts> {
+        let m = self.m.clone();
+        Some(Arc::new(move |ev: &Event| m.matches(ev).unwrap_or(true)))
     }
 }

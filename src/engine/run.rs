@@ -267,6 +267,7 @@ impl Feed for FileFeed {
                 prefilter: r.prefilter.as_ref(),
                 wanted: r.wanted.as_ref(),
                 complete_with: None,
+                route: None,
             },
             f,
         )

@@ -171,7 +171,14 @@ pub struct Shortcuts<'a> {
     /// completed later ([`complete`]); events read whole get this knowledge
     /// (the meta's applies to projected events only).
     pub complete_with: Option<&'a Knowledge>,
+    /// Run on the parse workers once an event is ready; what it returns is
+    /// the event's [`Event::route`]. An event read otherwise (not NDJSON)
+    /// comes without one.
+    pub route: Option<&'a Route<'a>>,
 }
+
+/// See [`Shortcuts::route`].
+pub type Route<'a> = dyn Fn(&Event) -> Box<[u32]> + Sync + 'a;
 
 /// [`read_all`] with the shortcuts a planned search allows.
 pub fn read_all_planned(
@@ -212,6 +219,9 @@ pub fn read_all_planned(
                 } else {
                     input_meta.fill(ev, &|_| true);
                     whole_knowledge.apply(ev, false, state);
+                }
+                if let Some(route) = shortcuts.route {
+                    ev.route = Some(route(ev));
                 }
             };
             let mut emit = |item: Item| -> Result<bool> {

@@ -19,7 +19,7 @@ pub(crate) enum Gate {
     /// dataset and built once per event, and the tstats `where` on it.
     View {
         view: usize,
-        where_: Option<crate::eval::matcher::Matcher>,
+        where_: Option<std::sync::Arc<crate::eval::matcher::Matcher>>,
     },
     /// Every event it is offered by the index (a recorder whose detection's
     /// first command waits for a subsearch: the detection's own gate is
@@ -200,7 +200,7 @@ pub(crate) fn gate_and_key(
         None => None,
         Some(_) if has_sub => return (Gate::Plan, best_req(reqs)),
         Some(w) => match crate::eval::matcher::Matcher::compile(w, ctx) {
-            Ok(m) => Some(m),
+            Ok(m) => Some(std::sync::Arc::new(m)),
             Err(_) => return (Gate::Plan, best_req(reqs)),
         },
     };

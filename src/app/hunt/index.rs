@@ -111,33 +111,19 @@ impl Index {
         }
     }
 
-    /// Calls `f` with each detection that may want the event (each once).
-    pub(crate) fn candidates(
-        &self,
-        ev: &Event,
-        stamp: &mut [u64],
-        now: u64,
-        f: &mut dyn FnMut(u32),
-    ) {
+    /// Calls `f` with each detection that may want the event (one may be
+    /// given more than once).
+    pub(crate) fn candidates(&self, ev: &Event, f: &mut dyn FnMut(u32)) {
         for &id in &self.always {
             f(id);
         }
         let mut buf = String::new();
         let mut offer = |n: usize, v: &Value| {
             for x in v.values().iter() {
-                self.maps[n].find(x, &mut buf, &mut |ids| {
-                    for &id in ids {
-                        if stamp[id as usize] != now {
-                            stamp[id as usize] = now;
-                            f(id);
-                        }
-                    }
-                });
+                self.maps[n].find(x, &mut buf, &mut |ids| ids.iter().for_each(|&id| f(id)));
             }
         };
-        // Whichever is shorter is walked, the other looked up in (the
-        // order detections are found in does not matter: each is offered
-        // the event once).
+        // Whichever is shorter is walked, the other looked up in.
         if ev.len() < self.fields.len() {
             for (name, v) in ev.iter() {
                 if let Some(&n) = self.by_name.get(name.as_str()) {

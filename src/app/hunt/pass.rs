@@ -22,6 +22,91 @@ enum Row<'a> {
     Failed,
 }
 
+/// How an event reaches the members: the index finds the candidates, each
+/// candidate's gate admits it or not. Read on the parse workers (each event
+/// gets its [`Event::route`] there) while the members take events here.
+struct Router<'a> {
+    index: &'a Index,
+    views: &'a [crate::content::datamodels::View],
+    admit: Vec<Admit>,
+}
+
+/// A member's gate as the parse workers test it.
+enum Admit {
+    Always,
+    /// Its plan's first stage, shared ([`crate::commands::support::pipeline::Plan::shared_accepts`]).
+    Shared(crate::commands::support::pipeline::Accepts),
+    View {
+        view: usize,
+        where_: Option<std::sync::Arc<crate::eval::matcher::Matcher>>,
+    },
+    /// Only its plan can tell, on the thread that pushes to it: routed, and
+    /// tested there.
+    Plan,
+}
+
+impl Router<'_> {
+    fn new<'a>(
+        members: &[Hunter],
+        index: &'a Index,
+        views: &'a [crate::content::datamodels::View],
+    ) -> Router<'a> {
+        let admit = members
+            .iter()
+            .map(|h| match &h.gate {
+                Gate::Any => Admit::Always,
+                Gate::View { view, where_ } => Admit::View {
+                    view: *view,
+                    where_: where_.clone(),
+                },
+                Gate::Plan => h.plan.shared_accepts().map_or(Admit::Plan, Admit::Shared),
+            })
+            .collect();
+        Router {
+            index,
+            views,
+            admit,
+        }
+    }
+
+    /// The members the event goes to, ascending, each once.
+    fn route(&self, ev: &Event) -> Box<[u32]> {
+        let mut ids = Vec::new();
+        self.index.candidates(ev, &mut |id| ids.push(id));
+        ids.sort_unstable();
+        ids.dedup();
+        // Per shared view, this event's row (built when first needed; an
+        // event meets few views: a list, no hashing).
+        let mut rows: Vec<(usize, Option<Row<'_>>)> = Vec::new();
+        ids.retain(|&id| match &self.admit[id as usize] {
+            Admit::Always | Admit::Plan => true,
+            Admit::Shared(accepts) => accepts(ev),
+            Admit::View { view, where_ } => {
+                // The view's row, its fields computed as the `where` reads
+                // them; an error (in a constraint or a field's eval) lets
+                // the event through, for the plan to report.
+                let at = match rows.iter().position(|(v, _)| v == view) {
+                    Some(at) => at,
+                    None => {
+                        let row = match self.views[*view].lazy_row(ev) {
+                            Ok(r) => r.map(Row::Ok),
+                            Err(_) => Some(Row::Failed),
+                        };
+                        rows.push((*view, row));
+                        rows.len() - 1
+                    }
+                };
+                match (&rows[at].1, where_) {
+                    (None, _) => false,
+                    (Some(Row::Failed), _) | (Some(_), None) => true,
+                    (Some(Row::Ok(r)), Some(m)) => m.matches(r).unwrap_or(true) || r.failed.get(),
+                }
+            }
+        });
+        ids.into_boxed_slice()
+    }
+}
+
 /// What a pass over the input read.
 #[derive(Debug, Default, Clone)]
 pub struct PassReport {
@@ -98,8 +183,6 @@ impl Pass {
     ) -> Result<PassReport> {
         let mut report = PassReport::default();
         let mut live = self.members.len();
-        let mut stamp = vec![u64::MAX; self.members.len()];
-        let mut ids: Vec<u32> = Vec::new();
         let mut seq = 0u64;
         let mut pushed = 0u64;
         let mut room = super::record_room();
@@ -127,10 +210,19 @@ impl Pass {
         let mut told = 0u64;
         let mut current = String::new();
         {
+            let Pass {
+                members,
+                index,
+                views,
+                ..
+            } = self;
+            let router = Router::new(members, index, views);
+            let route = |ev: &Event| router.route(ev);
             let shortcuts = input::Shortcuts {
                 prefilter: None,
                 wanted: wanted.as_ref(),
                 complete_with: completes.then_some(full_knowledge),
+                route: Some(&route),
             };
             let s = input::read_all_planned(sources, meta, shortcuts, &mut |mut ev| {
                 if let Some(Value::Str(src)) = ev.get("source") {
@@ -147,46 +239,14 @@ impl Pass {
                 ev.seq = seq;
                 let n = seq;
                 seq += 1;
-                // Per shared view, this event's row (built when first
-                // needed; an event meets few views: a list, no hashing).
-                let mut rows: Vec<(usize, Option<Row<'_>>)> = Vec::new();
-                ids.clear();
-                self.index
-                    .candidates(&ev, &mut stamp, n, &mut |id| ids.push(id));
+                // Routed on a parse worker, or (not NDJSON) here.
+                let ids = ev.route.take().unwrap_or_else(|| router.route(&ev));
                 for &id in ids.iter() {
-                    let h = &mut self.members[id as usize];
+                    let h = &mut members[id as usize];
                     if h.stopped {
                         continue;
                     }
-                    let pass = match &h.gate {
-                        Gate::Plan => h.plan.accepts(&ev),
-                        Gate::Any => true,
-                        Gate::View { view, where_ } => {
-                            // The view's row, its fields computed as the
-                            // `where` reads them; an error (in a
-                            // constraint or a field's eval) lets the
-                            // event through, for the plan to report.
-                            let at = match rows.iter().position(|(v, _)| v == view) {
-                                Some(at) => at,
-                                None => {
-                                    let row = match self.views[*view].lazy_row(&ev) {
-                                        Ok(r) => r.map(Row::Ok),
-                                        Err(_) => Some(Row::Failed),
-                                    };
-                                    rows.push((*view, row));
-                                    rows.len() - 1
-                                }
-                            };
-                            match (&rows[at].1, where_) {
-                                (None, _) => false,
-                                (Some(Row::Failed), _) | (Some(_), None) => true,
-                                (Some(Row::Ok(r)), Some(m)) => {
-                                    m.matches(r).unwrap_or(true) || r.failed.get()
-                                }
-                            }
-                        }
-                    };
-                    if !pass {
+                    if matches!(router.admit[id as usize], Admit::Plan) && !h.plan.accepts(&ev) {
                         continue;
                     }
                     pushed += 1;
@@ -209,7 +269,6 @@ impl Pass {
                         live -= 1;
                     }
                 }
-                drop(rows);
                 // Dropping an event with its derived fields is work of
                 // its own: done on the pool, off this (serial) thread.
                 dead.push(ev);

@@ -36,7 +36,15 @@ pub trait Operator: Send {
     fn accepts(&self, _ev: &Event) -> bool {
         true
     }
+    /// [`Operator::accepts`] as a test other threads may run while this
+    /// operator takes events; None when it cannot be shared.
+    fn shared_accepts(&self) -> Option<Accepts> {
+        None
+    }
 }
+
+/// A shareable [`Operator::accepts`].
+pub type Accepts = std::sync::Arc<dyn Fn(&Event) -> bool + Send + Sync>;
 
 /// Runs a subsearch over the same input as the main search; returns its results.
 pub type SubsearchRunner = dyn Fn(&Pipeline, &PlanCtx) -> Result<Vec<Event>> + Send + Sync;
@@ -424,6 +432,15 @@ impl Plan {
     /// stage (a leading search, a tstats data model view) drops it.
     pub fn accepts(&self, ev: &Event) -> bool {
         self.stages.first().is_none_or(|s| s.op.accepts(ev))
+    }
+
+    /// [`Plan::accepts`] as a test other threads may run while the plan
+    /// takes events; None when its first stage cannot give one.
+    pub fn shared_accepts(&self) -> Option<Accepts> {
+        match self.stages.first() {
+            Some(s) => s.op.shared_accepts(),
+            None => Some(std::sync::Arc::new(|_: &Event| true)),
+        }
     }
 
     /// Ends the input: every stage flushes, in order.
