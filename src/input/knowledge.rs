@@ -37,6 +37,9 @@ pub struct State {
     programs: HashMap<(u64, KeyValue), Arc<Program>>,
 }
 
+/// Programs a reader keeps at hand; past it they are looked up again.
+const LOCAL_PROGRAMS: usize = 4096;
+
 /// The stanzas matching some metadata, in order, and their specialised evals.
 struct Matched {
     id: u64,
@@ -470,7 +473,7 @@ impl Knowledge {
             return Some(p.clone());
         }
         let p = self.program_for(&matched.programs, &matched.stanzas, &slot.1, value, ctx);
-        if state.programs.len() >= 4096 {
+        if state.programs.len() >= LOCAL_PROGRAMS {
             state.programs.clear();
         }
         state.programs.insert(slot, p.clone());

@@ -630,3 +630,54 @@ fn hunt_replays_detections_with_subsearches_as_a_pass_of_their_own_would() {
         );
     }
 }
+
+/// NDJSON events are routed to the detections on the parse workers; other
+/// formats (a JSON array here) on the thread that offers them. The same
+/// events give the same rows either way, over the whole pack.
+#[test]
+fn hunt_routes_the_same_on_the_workers_and_the_offering_thread() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let file = shared.join("datasets/mordor/cmd_seatbelt_group_user_2020-11-0216391814.json.gz");
+    let mut text = String::new();
+    std::io::Read::read_to_string(
+        &mut flate2::read::GzDecoder::new(std::fs::File::open(&file).unwrap()),
+        &mut text,
+    )
+    .unwrap();
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert!(lines.len() > 100, "{}", lines.len());
+    let tmp = tempfile::tempdir().unwrap();
+    let (nd, arr) = (tmp.path().join("nd"), tmp.path().join("arr"));
+    std::fs::create_dir_all(&nd).unwrap();
+    std::fs::create_dir_all(&arr).unwrap();
+    std::fs::write(nd.join("events.json"), lines.join("\n")).unwrap();
+    std::fs::write(arr.join("events.json"), format!("[{}]", lines.join(",\n"))).unwrap();
+    let sc = shared.join("security_content");
+    let hunt = |dir: &Path| {
+        let out = spleval()
+            .current_dir(dir)
+            .args([
+                "hunt",
+                "--format",
+                "json",
+                "--sourcetype",
+                "windows:json",
+                "--rules",
+            ])
+            .arg(&sc)
+            .arg("events.json")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let routed_on_workers = hunt(&nd);
+    assert!(routed_on_workers.lines().count() > 5, "{routed_on_workers}");
+    assert_eq!(routed_on_workers, hunt(&arr));
+}
