@@ -94,8 +94,13 @@ pub(crate) fn read_ndjson(
 ) -> Result<()> {
     let mut carry: Vec<u8> = Vec::new();
     let mut eof = false;
-    let next = move || -> Option<Result<Cow<'static, [u8]>>> {
-        let mut buf = std::mem::take(&mut carry);
+    // The batch before this one comes back as `spare`: its buffer is
+    // reused, not freed and faulted in again.
+    let next = move |spare: Option<Vec<u8>>| -> Option<Result<Cow<'static, [u8]>>> {
+        let mut buf = spare.unwrap_or_default();
+        buf.clear();
+        buf.extend_from_slice(&carry);
+        carry.clear();
         while !eof && (buf.len() < NDJSON_BATCH || memchr::memrchr(b'\n', &buf).is_none()) {
             let old = buf.len();
             buf.resize(old + (1 << 20), 0);
@@ -113,7 +118,7 @@ pub(crate) fn read_ndjson(
         }
         if !eof {
             if let Some(i) = memchr::memrchr(b'\n', &buf) {
-                carry = buf[i + 1..].to_vec();
+                carry.extend_from_slice(&buf[i + 1..]);
                 buf.truncate(i + 1);
             }
         }
@@ -131,7 +136,7 @@ pub(crate) fn read_ndjson_data(
     emit: &mut Emit<'_>,
 ) -> Result<()> {
     let mut pos = 0;
-    let next = move || -> Option<Result<Cow<'_, [u8]>>> {
+    let next = move |_: Option<Vec<u8>>| -> Option<Result<Cow<'_, [u8]>>> {
         // The batches before `pos` are parsed: their pages may go.
         if let Some(r) = release {
             r(0, pos);
@@ -154,19 +159,21 @@ pub(crate) fn read_ndjson_data(
 pub(crate) const NDJSON_PIECE: usize = 256 << 10;
 
 /// Runs the NDJSON pipeline: a thread takes batches of whole lines from
-/// `next` and has rayon workers filter and parse pieces of each; events are
-/// emitted here, in input order, while the next batch is being parsed.
+/// `next` (handing it back the last batch's buffer, when it owned one) and
+/// has rayon workers filter and parse pieces of each; events are emitted
+/// here, in input order, while the next batch is being parsed.
 pub(crate) fn ndjson_batches<'d>(
     nd: Option<&Ndjson<'_>>,
     emit: &mut Emit<'_>,
-    mut next: impl FnMut() -> Option<Result<Cow<'d, [u8]>>> + Send,
+    mut next: impl FnMut(Option<Vec<u8>>) -> Option<Result<Cow<'d, [u8]>>> + Send,
 ) -> Result<()> {
     let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Piece>>(2);
     std::thread::scope(|scope| {
         scope.spawn(move || {
             // Lines before the current batch.
             let mut before = 0u64;
-            while let Some(batch) = next() {
+            let mut spare = None;
+            while let Some(batch) = next(spare.take()) {
                 let batch = match batch {
                     Ok(b) => b,
                     Err(e) => {
@@ -175,6 +182,9 @@ pub(crate) fn ndjson_batches<'d>(
                     }
                 };
                 let parsed = parse_batch(&batch, before, nd);
+                if let Cow::Owned(b) = batch {
+                    spare = Some(b);
+                }
                 before += parsed.lines;
                 if tx.send(Ok(parsed)).is_err() {
                     // The search stopped reading.
