@@ -90,10 +90,10 @@ fn streaming_only(p: &Pipeline) -> std::result::Result<(), nom::Err<PErr>> {
     let Some((name, span, kind)) = bad else {
         return Ok(());
     };
-    let what = match kind {
-        CommandKind::Generating => "a generating command",
-        CommandKind::OrderSensitive => "not a purely streaming command (it depends on order)",
-        _ => "not a streaming command",
+    let what = if kind == CommandKind::Generating {
+        "a generating command"
+    } else {
+        "not a streaming command"
     };
     Err(nom::Err::Failure(
         PErr::spanning(
