@@ -78,16 +78,17 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
 }
 
 /// Splunk runs a multisearch's subsearches as streaming searches: any
-/// other command in one (or in a subsearch nested in one) is an error at
-/// the command's name.
+/// other command in one is an error at the command's name. A subsearch
+/// nested in one of its commands (`[search a [search b | stats …]]`, a
+/// filter built before the search runs) is not part of the stream and may
+/// hold any command.
 fn streaming_only(p: &Pipeline) -> std::result::Result<(), nom::Err<PErr>> {
-    let mut bad = None;
-    p.walk(&mut |node| {
-        if bad.is_none() && node.cmd.kind() != CommandKind::Streaming {
-            bad = Some((node.cmd.name(), node.name_span, node.cmd.kind()));
-        }
-    });
-    let Some((name, span, kind)) = bad else {
+    let Some((name, span, kind)) = p
+        .commands
+        .iter()
+        .find(|node| node.cmd.kind() != CommandKind::Streaming)
+        .map(|node| (node.cmd.name(), node.name_span, node.cmd.kind()))
+    else {
         return Ok(());
     };
     let what = if kind == CommandKind::Generating {

@@ -405,6 +405,13 @@ fn multisearch_results_feed_the_rest_of_the_search() {
     assert_eq!(col(&r, "index"), ["a", "b"]);
     assert_eq!(col(&r, "count"), ["2", "2"]);
     assert_eq!(col(&r, "total"), ["10", "7"]);
+    // A subsearch nested in a multisearch subsearch is a filter built
+    // before it runs; it may hold any command.
+    let r = run_spl(
+        "| multisearch [search index=a [search index=b | stats max(n) as top | eval n=top+1 | fields n]] [search index=c]",
+        &three_indexes(),
+    );
+    assert_eq!(col(&r, "n"), ["6", "3"]);
     // A subsearch may start with it, as with other generating commands.
     let r = run_spl(
         "index=c | append [multisearch [search index=a n=1] [search index=b n=2]]",
