@@ -24,6 +24,7 @@ pub mod dedup;
 pub mod eval;
 pub mod eventstats;
 pub mod fields;
+pub mod fieldsummary;
 pub mod from;
 pub mod generic;
 pub mod head;
@@ -33,6 +34,7 @@ pub mod lookup;
 pub mod makeresults;
 pub mod map;
 pub mod mstats;
+pub mod multisearch;
 pub mod outlier;
 pub mod outputlookup;
 pub mod rare;
@@ -165,6 +167,8 @@ pub static COMMANDS: &[CommandSpec] = &[
     transaction::SPEC,
     anomalydetection::SPEC,
     outlier::SPEC,
+    fieldsummary::SPEC,
+    multisearch::SPEC,
     tstats::SPEC,
     mstats::SPEC,
     datamodel::SPEC,
@@ -257,6 +261,7 @@ pub const GENERATING: &[&str] = &[
     "makeresults",
     "metadata",
     "mstats",
+    "multisearch",
     "rest",
     "tstats",
 ];

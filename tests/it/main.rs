@@ -35,6 +35,7 @@ mod reference_pages2;
 mod reference_pages3;
 mod reference_pages4;
 mod reference_pages5;
+mod reference_pages6;
 mod reliability;
 mod repl;
 mod repl_terminal;
