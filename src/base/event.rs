@@ -73,11 +73,6 @@ impl Event {
         }
     }
 
-    /// Makes room for `n` more fields.
-    pub fn reserve(&mut self, n: usize) {
-        self.fields.reserve(n);
-    }
-
     /// [`Event::set`] by a borrowed name: the name is copied only when the
     /// event did not have the field (replacing a value or removing one
     /// allocates nothing).

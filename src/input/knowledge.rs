@@ -45,8 +45,6 @@ struct Matched {
     id: u64,
     stanzas: Vec<usize>,
     programs: Arc<SetPrograms>,
-    /// Fields its aliases and evals may add: room made for them at once.
-    adds: usize,
 }
 
 impl std::ops::Deref for Matched {
@@ -382,7 +380,6 @@ impl Knowledge {
                 extract(ev, x, &mut trace, &|| s.label());
             }
         }
-        ev.reserve(matched.adds);
         for &i in matched.iter() {
             let s = &self.stanzas[i];
             for (to, from) in &s.alias {
@@ -510,18 +507,10 @@ impl Knowledge {
                     .map(|(i, _)| i)
                     .collect();
                 state.sets += 1;
-                let adds = stanzas
-                    .iter()
-                    .map(|&i| {
-                        let s = &self.stanzas[i];
-                        s.alias.len() + s.eval.iter().map(Vec::len).sum::<usize>()
-                    })
-                    .sum();
                 let v = Arc::new(Matched {
                     id: state.sets,
                     programs: self.set_programs(&stanzas),
                     stanzas,
-                    adds,
                 });
                 if state.cache.len() > 10_000 {
                     state.cache.clear();
