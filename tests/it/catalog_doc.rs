@@ -67,3 +67,95 @@ fn every_registered_command_and_function_is_in_the_table() {
         assert!(doc.contains(&format!("| `{n}` | runs |")), "{n}");
     }
 }
+
+/// One row of a ledger in `grammar/examples/`: (file, page, example, test).
+type LedgerRow = (String, String, String, String);
+
+fn ledger_rows() -> Vec<LedgerRow> {
+    let dir = root().join("grammar/examples");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("grammar/examples exists")
+        .map(|e| e.expect("reads grammar/examples").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .filter(|p| p.file_name().is_some_and(|n| n != "README.md"))
+        .collect();
+    files.sort();
+    let mut rows = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).expect("reads a ledger");
+        let name = f.file_name().unwrap().to_string_lossy().to_string();
+        let mut page = String::new();
+        for line in text.lines() {
+            if let Some(p) = line.strip_prefix("## ") {
+                page = p.trim().to_string();
+                continue;
+            }
+            let l = line.trim();
+            if !l.starts_with('|') || l.starts_with("| example") || l.starts_with("|---") {
+                continue;
+            }
+            // The test is the last cell; the example may itself hold `|`.
+            let inner = l.trim_matches('|');
+            let (example, test) = inner.rsplit_once('|').unwrap_or((inner, ""));
+            assert!(
+                !page.is_empty(),
+                "{name}: a row before any `## page`: {line}"
+            );
+            rows.push((
+                name.clone(),
+                page.clone(),
+                example.trim().to_string(),
+                test.trim().to_string(),
+            ));
+        }
+    }
+    rows
+}
+
+/// Every row of the example ledgers names a test that exists, or a
+/// difference that grammar/README.md explains under the page's name.
+#[test]
+fn example_ledgers_name_real_tests() {
+    let rows = ledger_rows();
+    assert!(!rows.is_empty(), "grammar/examples holds no rows");
+    let readme = std::fs::read_to_string(root().join("grammar/README.md")).unwrap();
+    let differences = readme
+        .split("## Differences we chose")
+        .nth(1)
+        .expect("grammar/README.md has Differences we chose")
+        .split("\n## ")
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let mut bad = Vec::new();
+    for (file, page, example, test) in &rows {
+        let ok = match test.as_str() {
+            "difference" => {
+                differences.contains(&format!("**{page}**"))
+                    || differences.contains(&format!("`{page}`"))
+                    || differences.contains(&format!("{page}("))
+            }
+            "none" => example.starts_with("(no worked example"),
+            t => match t.rsplit_once("::") {
+                Some((path, func)) => {
+                    let file_path = if path.starts_with("src/") {
+                        root().join(path)
+                    } else {
+                        root().join("tests/it").join(format!("{path}.rs"))
+                    };
+                    std::fs::read_to_string(&file_path)
+                        .is_ok_and(|src| src.contains(&format!("fn {func}(")))
+                }
+                None => false,
+            },
+        };
+        if !ok {
+            bad.push(format!("{file} ## {page}: {example} → {test}"));
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "ledger rows whose test does not exist (or whose difference grammar/README.md does not explain):\n{}",
+        bad.join("\n")
+    );
+}
