@@ -306,33 +306,39 @@ fn fieldsummary_feeds_later_commands() {
     assert_eq!(col(&r, "field"), ["price", "quantity"]);
 }
 
-// The distinct values held are bounded by the row budget.
-#[test]
-fn fieldsummary_respects_the_row_budget() {
-    let events: Vec<Value> = (0..50).map(|k| json!({"_time": k, "id": k})).collect();
-    let out = spleval()
-        .env("SPLEVAL_MAX_ROWS", "20")
-        .args(["run", "--spl", "* | fieldsummary id"])
-        .write_stdin(ndjson(&events))
-        .output()
-        .expect("runs");
+/// `spl` over `events` under a row budget of `low` (fails, naming `what`
+/// and the variable) and of `high` (succeeds); the JSON rows of the latter.
+fn under_row_budget(spl: &str, events: &[Value], what: &str, low: &str, high: &str) -> Vec<Value> {
+    let run = |budget: &str| {
+        spleval()
+            .env("SPLEVAL_MAX_ROWS", budget)
+            .args(["run", "--format", "json", "--spl", spl])
+            .write_stdin(ndjson(events))
+            .output()
+            .expect("runs")
+    };
+    let out = run(low);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("fieldsummary") && err.contains("SPLEVAL_MAX_ROWS"),
+        err.contains(what) && err.contains("SPLEVAL_MAX_ROWS"),
         "{err}"
     );
-    let out = spleval()
-        .env("SPLEVAL_MAX_ROWS", "100")
-        .args(["run", "--spl", "* | fieldsummary id"])
-        .write_stdin(ndjson(&events))
-        .output()
-        .expect("runs");
+    let out = run(high);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    crate::common::rows(&out.stdout)
+}
+
+// The distinct values held are bounded by the row budget.
+#[test]
+fn fieldsummary_respects_the_row_budget() {
+    let events: Vec<Value> = (0..50).map(|k| json!({"_time": k, "id": k})).collect();
+    let rows = under_row_budget("* | fieldsummary id", &events, "fieldsummary", "20", "100");
+    assert_eq!(rows.len(), 1);
 }
 
 #[test]
@@ -470,28 +476,6 @@ fn multisearch_respects_the_row_budget() {
         .map(|k| json!({"_time": 1_700_000_000 + k, "index": if k % 2 == 0 { "a" } else { "b" }}))
         .collect();
     let spl = "| multisearch [search index=a] [search index=b]";
-    let out = spleval()
-        .env("SPLEVAL_MAX_ROWS", "20")
-        .args(["run", "--spl", spl])
-        .write_stdin(ndjson(&events))
-        .output()
-        .expect("runs");
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("multisearch") && err.contains("SPLEVAL_MAX_ROWS"),
-        "{err}"
-    );
-    let out = spleval()
-        .env("SPLEVAL_MAX_ROWS", "40")
-        .args(["run", "--format", "json", "--spl", spl])
-        .write_stdin(ndjson(&events))
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(crate::common::rows(&out.stdout).len(), 30);
+    let rows = under_row_budget(spl, &events, "multisearch", "20", "40");
+    assert_eq!(rows.len(), 30);
 }
