@@ -557,3 +557,78 @@ fn chart_example_get_and_post_by_host() {
     assert_eq!(col(&r, "GET"), ["1", "1"]);
     assert_eq!(col(&r, "POST"), ["1", "0"]);
 }
+
+// ---- concurrency -----------------------------------------------------------------
+
+// Search Reference, concurrency, Usage: when events carry their completion
+// time, subtract the duration first: `... | eval new_start = start - duration
+// | concurrency start=new_start duration=duration`. b (80–90) starts inside
+// a (50–100), so b counts two events in progress, a one.
+#[test]
+fn concurrency_example_start_from_completion_time() {
+    let input = in_order(&[
+        json!({"id": "a", "start": 100, "duration": 50}),
+        json!({"id": "b", "start": 90, "duration": 10}),
+    ]);
+    let r = run_spl(
+        "* | eval new_start = start - duration | concurrency start=new_start duration=duration \
+         | table id new_start concurrency",
+        &input,
+    );
+    let by_id = |id: &str| r.iter().find(|e| e["id"] == id).unwrap().clone();
+    assert_eq!(by_id("a")["new_start"], json!(50));
+    assert_eq!(by_id("a")["concurrency"], json!(1));
+    assert_eq!(by_id("b")["new_start"], json!(80));
+    assert_eq!(by_id("b")["concurrency"], json!(2));
+}
+
+// Search Reference, concurrency, Example "Calculate the number of concurrent
+// events for each event and emit as field 'foo'": `... | concurrency
+// duration=total_time output=foo`.
+#[test]
+fn concurrency_example_output_foo() {
+    let input = ndjson(&[
+        json!({"_time": 200, "id": "c", "total_time": 5}),
+        json!({"_time": 130, "id": "b", "total_time": 10}),
+        json!({"_time": 100, "id": "a", "total_time": 50}),
+    ]);
+    let r = run_spl(
+        "* | concurrency duration=total_time output=foo | table id foo",
+        &input,
+    );
+    let by_id = |id: &str| r.iter().find(|e| e["id"] == id).unwrap()["foo"].clone();
+    assert_eq!(by_id("a"), json!(1));
+    assert_eq!(by_id("b"), json!(2));
+    assert_eq!(by_id("c"), json!(1));
+    assert!(r.iter().all(|e| e.get("concurrency").is_none()), "{r:?}");
+}
+
+// ---- fromjson --------------------------------------------------------------------
+
+// Search Reference, fromjson, Example 1 "Expand a JSON object to create new
+// fields": `| makeresults | eval object=json_object("name", "Albert", "age",
+// 63) | fromjson object` — name and age become fields, object stays.
+#[test]
+fn fromjson_example_expand_object() {
+    let r = run_spl(
+        "| makeresults | eval object=json_object(\"name\", \"Albert\", \"age\", 63) | fromjson object",
+        "",
+    );
+    assert_eq!(col(&r, "name"), ["Albert"]);
+    assert_eq!(col(&r, "age"), ["63"]);
+    assert_eq!(col(&r, "object"), ["{\"name\":\"Albert\",\"age\":63}"]);
+}
+
+// Search Reference, fromjson, Example 2 "Prepend the name of extracted
+// fields": `... | fromjson object prefix=json_` gives json_name and json_age.
+#[test]
+fn fromjson_example_prefix_json() {
+    let r = run_spl(
+        "| makeresults | eval object=json_object(\"name\", \"Albert\", \"age\", 63) \
+         | fromjson object prefix=json_",
+        "",
+    );
+    assert_eq!(col(&r, "json_name"), ["Albert"]);
+    assert_eq!(col(&r, "json_age"), ["63"]);
+    assert!(r[0].get("name").is_none(), "{r:?}");
+}
