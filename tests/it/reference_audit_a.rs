@@ -632,3 +632,29 @@ fn fromjson_example_prefix_json() {
     assert_eq!(col(&r, "json_age"), ["63"]);
     assert!(r[0].get("name").is_none(), "{r:?}");
 }
+
+// ---- rename and fields, examples in the Usage sections -----------------------------
+
+// Search Reference, rename, Usage "Rename with a phrase": `... | rename
+// SESSIONID AS "The session ID"`.
+#[test]
+fn rename_usage_session_id_phrase() {
+    let input = in_order(&[json!({"SESSIONID": "s1"})]);
+    let r = run_spl(
+        "* | rename SESSIONID AS \"The session ID\" | table *",
+        &input,
+    );
+    assert_eq!(col(&r, "The session ID"), ["s1"]);
+    assert!(r[0].get("SESSIONID").is_none(), "{r:?}");
+}
+
+// Search Reference, fields, Usage "Internal fields and Splunk Web": to exclude
+// a specific internal field, name it: `... | fields - _raw`; `_time` stays.
+#[test]
+fn fields_usage_remove_raw_only() {
+    let input = ndjson(&[json!({"_time": 5, "a": "x"})]);
+    let r = run_spl("* | fields - _raw", &input);
+    assert!(r[0].get("_raw").is_none(), "{r:?}");
+    assert_eq!(r[0]["_time"], json!(5));
+    assert_eq!(r[0]["a"], json!("x"));
+}
