@@ -326,6 +326,10 @@ fn timechart_average_by_host_per_span() {
     assert_eq!(r[1], json!({"_time": B + 60, "b": 4}));
     assert_eq!(r[2], json!({"_time": B + 120}));
     assert_eq!(r[7], json!({"_time": B + 420, "a": 8}));
+    // SPL2 examples, 1 (`count()` is SPL1's `count`): the events per host
+    // and hour.
+    let r = run_spl("* | timechart span=1h count BY host", &cpu_events());
+    assert_eq!(r, [json!({"_time": 1_699_999_200, "a": 3, "b": 1})]);
     let r = run_spl("* | timechart span=5m avg(thruput) BY host", &cpu_events());
     assert_eq!(
         r,
@@ -401,4 +405,112 @@ fn mvexpand_limit_first_and_rex_every_match() {
         &in_order(&[json!({ "_raw": raw })]),
     );
     assert_eq!(col(&r, "iplist"), ["192.0.2.1", "192.0.2.2", "192.0.2.3"]);
+}
+
+// ---- mvcombine / nomv ---------------------------------------------------------------------
+
+/// Hosts with their byte counts; a and b have the same max and min.
+fn host_bytes() -> String {
+    in_order(&[
+        json!({"host": "a", "bytes": 5}),
+        json!({"host": "b", "bytes": 5}),
+        json!({"host": "c", "bytes": 9}),
+        json!({"host": "c", "bytes": 1}),
+    ])
+}
+
+// Search Reference, mvcombine, Example "Creating a multivalue field":
+// `... | stats max(bytes) AS max, min(bytes) AS min BY host | mvcombine
+// host`: rows identical but for host become one row whose host is
+// multivalue.
+#[test]
+fn mvcombine_hosts_with_the_same_statistics() {
+    let r = run_spl(
+        "* | stats max(bytes) AS max, min(bytes) AS min BY host | mvcombine host",
+        &host_bytes(),
+    );
+    assert_eq!(
+        r,
+        [
+            json!({"host": ["a", "b"], "max": 5, "min": 5}),
+            json!({"host": "c", "max": 9, "min": 1}),
+        ]
+    );
+}
+
+// Search Reference, mvcombine, delim: values "1", "2" and "3" combined with
+// `delim=";"` read 1;2;3 once `nomv` comes right after ("To use the delim
+// argument, you must use the nomv command immediately after the mvcombine
+// command"). Elsewhere, and without delim, nomv joins with newlines.
+#[test]
+fn mvcombine_delim_then_nomv_joins_with_the_delimiter() {
+    let three = "| makeresults count=3 | streamstats count | fields - _time";
+    let r = run_spl(
+        &format!("{three} | mvcombine delim=\";\" count | nomv count"),
+        "",
+    );
+    assert_eq!(r, [json!({"count": "1;2;3"})]);
+    let r = run_spl(&format!("{three} | mvcombine count | nomv count"), "");
+    assert_eq!(r, [json!({"count": "1\n2\n3"})]);
+    // Not immediately after: the delimiter no longer applies.
+    let r = run_spl(
+        &format!("{three} | mvcombine delim=\";\" count | eval x=1 | nomv count | fields count"),
+        "",
+    );
+    assert_eq!(r, [json!({"count": "1\n2\n3"})]);
+    // Another field's nomv is not affected.
+    let r = run_spl(
+        &format!("{three} | eval m=split(\"x,y\", \",\") | mvcombine delim=\";\" count | nomv m | fields m"),
+        "",
+    );
+    assert_eq!(col(&r, "m"), ["x\ny"]);
+}
+
+// ---- makeresults (continued) --------------------------------------------------------------
+
+// Search Reference, makeresults, Example "Add a field with string values":
+// `| makeresults | eval test="buttercup rarity tenderhoof dash mcintosh
+// fleetfoot mistmane" | makemv delim=" " test | mvexpand test`: one result
+// per name.
+#[test]
+fn makeresults_string_values_expanded() {
+    let r = run_spl(
+        r#"| makeresults | eval test="buttercup rarity tenderhoof dash mcintosh fleetfoot mistmane" | makemv delim=" " test | mvexpand test | table test"#,
+        "",
+    );
+    assert_eq!(
+        col(&r, "test"),
+        [
+            "buttercup",
+            "rarity",
+            "tenderhoof",
+            "dash",
+            "mcintosh",
+            "fleetfoot",
+            "mistmane"
+        ]
+    );
+}
+
+// ---- map ------------------------------------------------------------------------------------
+
+// Search Reference, map, Extended example: `sourcetype=syslog sudo | stats
+// count by user host | map search="search index=ad_summary username=$user$
+// type_logon=ad_last_logon"`: one search per user, each result's `$user$`
+// substituted.
+#[test]
+fn map_one_search_per_sudo_user() {
+    let evs = crate::common::ndjson(&[
+        json!({"_time": 10, "sourcetype": "syslog", "_raw": "sudo: alice : COMMAND=/bin/ls", "user": "alice", "host": "h1"}),
+        json!({"_time": 9, "sourcetype": "syslog", "_raw": "sudo: bob : COMMAND=/bin/ls", "user": "bob", "host": "h2"}),
+        json!({"_time": 8, "sourcetype": "syslog", "_raw": "sshd: carol login", "user": "carol", "host": "h1"}),
+        json!({"_time": 7, "index": "ad_summary", "username": "alice", "type_logon": "ad_last_logon", "last": "2023-11-01"}),
+        json!({"_time": 6, "index": "ad_summary", "username": "carol", "type_logon": "ad_last_logon", "last": "2023-10-01"}),
+        json!({"_time": 5, "index": "ad_summary", "username": "bob", "type_logon": "other", "last": "2023-09-01"}),
+    ]);
+    let r = run_spl(
+        r#"sourcetype=syslog sudo | stats count by user host | map search="search index=ad_summary username=$user$ type_logon=ad_last_logon" | table username last"#,
+        &evs,
+    );
+    assert_eq!(r, [json!({"username": "alice", "last": "2023-11-01"})]);
 }
