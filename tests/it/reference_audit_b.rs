@@ -514,3 +514,67 @@ fn map_one_search_per_sudo_user() {
     );
     assert_eq!(r, [json!({"username": "alice", "last": "2023-11-01"})]);
 }
+
+// ---- sort (continued) ---------------------------------------------------------------------
+
+/// Response times on three hosts over two hours.
+fn response_times() -> String {
+    crate::common::ndjson(&[
+        json!({"_time": 1_700_000_000, "host": "a", "time_taken": 10}),
+        json!({"_time": 1_700_000_000, "host": "c", "time_taken": 30}),
+        json!({"_time": 1_699_996_500, "host": "b", "time_taken": 70}),
+        json!({"_time": 1_699_996_400, "host": "b", "time_taken": 50}),
+    ])
+}
+
+// Search Reference, sort, Example "Sort results by the _time field in
+// ascending order and then by the host value in descending order": `... |
+// sort _time, -host`.
+#[test]
+fn sort_time_ascending_then_host_descending() {
+    let r = run_spl(
+        "* | sort _time, -host | table _time host",
+        &response_times(),
+    );
+    assert_eq!(col(&r, "host"), ["b", "b", "c", "a"]);
+    assert_eq!(
+        col(&r, "_time"),
+        ["1699996400", "1699996500", "1700000000", "1700000000"]
+    );
+}
+
+// Search Reference, sort, Example "Change the time format of the events and
+// sort in descending order": `... | bin _time span=60m | eval
+// Time=strftime(_time, "%m/%d %H:%M %Z") | stats avg(time_taken) AS
+// AverageResponseTime BY Time | sort - AverageResponseTime`.
+#[test]
+fn sort_hourly_average_response_time_descending() {
+    let out = crate::common::spleval()
+        .args([
+            "run",
+            "--now",
+            "1700000000",
+            "--tz",
+            "UTC",
+            "--format",
+            "json",
+            "--spl",
+            r#"* | bin _time span=60m | eval Time=strftime(_time, "%m/%d %H:%M %Z") | stats avg(time_taken) AS AverageResponseTime BY Time | sort - AverageResponseTime"#,
+        ])
+        .write_stdin(response_times())
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r = crate::common::rows(&out.stdout);
+    assert_eq!(
+        r,
+        [
+            json!({"Time": "11/14 21:00 UTC", "AverageResponseTime": 60}),
+            json!({"Time": "11/14 22:00 UTC", "AverageResponseTime": 20}),
+        ]
+    );
+}
