@@ -3,8 +3,9 @@
 //! arrival order). Internal `_` fields are not compared; the merged result
 //! keeps those of the first result of its group. Groups come out in the
 //! order their first result arrived. `delim` is Splunk's separator for the
-//! single-value rendering; spleval keeps the values as a multivalue field
-//! (use `nomv` or `mvjoin()` for a single value).
+//! single-value rendering; spleval keeps the values as a multivalue field,
+//! and a `nomv` of the field right after joins them with `delim` (as the
+//! Search Reference says to use it).
 
 use std::any::Any;
 use std::collections::HashMap;

@@ -1,5 +1,8 @@
 //! `nomv <field>`: a multivalue field becomes one value, its values joined
-//! with newlines.
+//! with newlines; right after `mvcombine delim=<string> <field>` (the same
+//! field), joined with that delimiter, as the mvcombine page says ("to use
+//! the delim argument, you must use the nomv command immediately after the
+//! mvcombine command").
 
 use std::any::Any;
 use std::fmt;
@@ -54,20 +57,41 @@ impl Command for NomvCmd {
 
 impl ToOperator for NomvCmd {
     fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
-        Ok(Box::new(NomvOp {
-            field: self.field.name.clone(),
-        }))
+        Ok(self.op_with_delim("\n"))
     }
+}
+
+impl NomvCmd {
+    /// The operator, joining the values with `delim`.
+    pub fn op_with_delim(&self, delim: &str) -> Box<dyn Operator> {
+        Box::new(NomvOp {
+            field: self.field.name.clone(),
+            delim: delim.to_string(),
+        })
+    }
+}
+
+/// The delimiter `nomv` joins with when it comes right after `prev`: the
+/// `delim=` of an `mvcombine` of the same field.
+pub fn delim_after(prev: &dyn Command, nomv: &NomvCmd) -> Option<String> {
+    let m = prev
+        .as_any()
+        .downcast_ref::<super::mvcombine::MvcombineCmd>()?;
+    if m.field.name != nomv.field.name {
+        return None;
+    }
+    super::support::xutil::get(&m.options, "delim").map(|o| o.value.clone())
 }
 
 struct NomvOp {
     field: String,
+    delim: String,
 }
 
 impl Operator for NomvOp {
     fn push(&mut self, mut ev: Event, out: &mut Emit<'_>) -> Result<()> {
         if let Some(v @ Value::Multi(_)) = ev.get(&self.field) {
-            let joined = Value::Str(v.to_display("\n"));
+            let joined = Value::Str(v.to_display(&self.delim));
             ev.set(self.field.clone(), joined);
         }
         out(ev)

@@ -29,6 +29,7 @@ mod partial;
 mod prefilter_property;
 mod real_data;
 mod reference_audit_a;
+mod reference_audit_b;
 mod reference_commands;
 mod reference_eval;
 mod reference_pages;

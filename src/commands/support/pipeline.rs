@@ -378,7 +378,18 @@ impl Plan {
                 });
                 ordered = true;
             }
-            let op = crate::commands::plan(&**cmd, ctx).map_err(|e| e.at(node.span))?;
+            // `nomv` right after `mvcombine delim=…` of its field joins with
+            // that delimiter (the mvcombine page's rule).
+            let nomv = cmd
+                .as_any()
+                .downcast_ref::<crate::commands::nomv::NomvCmd>();
+            let delim = nomv.zip(n.checked_sub(1)).and_then(|(nomv, prev)| {
+                crate::commands::nomv::delim_after(&*p.commands[prev].cmd, nomv)
+            });
+            let op = match (nomv, delim) {
+                (Some(nomv), Some(d)) => nomv.op_with_delim(&d),
+                _ => crate::commands::plan(&**cmd, ctx).map_err(|e| e.at(node.span))?,
+            };
             columns = cmd.columns(columns);
             stages.push(Stage {
                 op,
