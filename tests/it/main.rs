@@ -28,6 +28,7 @@ mod macro_tools;
 mod partial;
 mod prefilter_property;
 mod real_data;
+mod reference_audit_fns;
 mod reference_commands;
 mod reference_eval;
 mod reference_pages;
