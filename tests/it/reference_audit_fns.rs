@@ -776,3 +776,26 @@ fn count_eval_get_post_by_host_and_dc_device() {
     let r = run_spl("* | stats dc(device)", &ev);
     assert_eq!(col(&r, "dc(device)"), ["3"]);
 }
+
+// "Informational functions", isarray: `| makeresults | eval result =
+// if(isarray("[1, 2, 3]"), "True", "False")` is True, and with `isarray(1)`
+// False. The is-functions also filter directly in where (`... | where
+// isint(field)`, `... | where isnull(field)`, and so on).
+#[test]
+fn isarray_examples_and_is_functions_in_where() {
+    let r = ev(
+        "a = if(isarray(\"[1, 2, 3]\"), \"True\", \"False\"), b = if(isarray(1), \"True\", \"False\")",
+    );
+    assert_eq!(r, json!({"a": "True", "b": "False"}));
+    let ev = ndjson(&[
+        json!({"id": 1, "field": 42}),
+        json!({"id": 2, "field": "abc"}),
+        json!({"id": 3}),
+    ]);
+    let ids = |cond: &str| col(&run_spl(&format!("* | where {cond} | table id"), &ev), "id");
+    assert_eq!(ids("isint(field)"), ["1"]);
+    assert_eq!(ids("isnum(field)"), ["1"]);
+    assert_eq!(ids("isstr(field)"), ["2"]);
+    assert_eq!(ids("isnull(field)"), ["3"]);
+    assert_eq!(ids("isnotnull(field)"), ["1", "2"]);
+}
