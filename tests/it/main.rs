@@ -30,6 +30,7 @@ mod prefilter_property;
 mod real_data;
 mod reference_audit_a;
 mod reference_audit_b;
+mod reference_audit_fns;
 mod reference_commands;
 mod reference_eval;
 mod reference_pages;
