@@ -42,16 +42,20 @@ pub fn run_spl(spl: &str, events: &str) -> Vec<serde_json::Value> {
 /// Runs SPL over NDJSON given as a string, at a fixed clock, in `--format
 /// <format>`; returns stdout (the test fails with stderr if the run does).
 pub fn run_spl_as(format: &str, spl: &str, events: &str) -> String {
+    run_spl_args(format, &[], spl, events)
+}
+
+/// [`run_spl`] with extra `spleval run` flags (`--sourcetype x`, `--rules
+/// DIR`, …).
+pub fn run_spl_with(flags: &[&str], spl: &str, events: &str) -> Vec<serde_json::Value> {
+    rows(run_spl_args("json", flags, spl, events).as_bytes())
+}
+
+fn run_spl_args(format: &str, flags: &[&str], spl: &str, events: &str) -> String {
     let out = spleval()
-        .args([
-            "run",
-            "--now",
-            "1700000000",
-            "--format",
-            format,
-            "--spl",
-            spl,
-        ])
+        .args(["run", "--now", "1700000000", "--format", format])
+        .args(flags)
+        .args(["--spl", spl])
         .write_stdin(events.to_string())
         .output()
         .expect("runs");

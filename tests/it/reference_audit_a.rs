@@ -4,26 +4,8 @@
 //! and quotes the example's SPL; the events are small ones built here, not
 //! Splunk's tutorial data. The ledger is grammar/examples/commands-a.md.
 
-use crate::common::{col, in_order, ndjson, rows, run_spl, spleval};
-use serde_json::{json, Value};
-
-/// Runs `spl` over NDJSON with extra `spleval run` flags (a source, a
-/// sourcetype, an index …) at a fixed clock; returns the rows.
-fn run_with(flags: &[&str], spl: &str, events: &str) -> Vec<Value> {
-    let out = spleval()
-        .args(["run", "--now", "1700000000", "--format", "json"])
-        .args(flags)
-        .args(["--spl", spl])
-        .write_stdin(events.to_string())
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "spleval failed for {spl:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    rows(&out.stdout)
-}
+use crate::common::{col, in_order, ndjson, run_spl, run_spl_with as run_with};
+use serde_json::json;
 
 // ---- eval ----------------------------------------------------------------------
 

@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use crate::common::{col, fails, rows, run_spl, spleval};
+use crate::common::{col, fails, run_spl};
 use serde_json::{json, Value};
 
 /// Events at the given times with the given fields, in the order given.
@@ -37,27 +37,8 @@ fn rules(files: &[(&str, &str)]) -> tempfile::TempDir {
 
 /// Runs `spl` with `--rules dir --write-lookups`; must succeed.
 fn run_in(dir: &Path, spl: &str, events: &str) -> Vec<Value> {
-    let out = spleval()
-        .args([
-            "run",
-            "--write-lookups",
-            "--now",
-            "1700000000",
-            "--format",
-            "json",
-            "--rules",
-        ])
-        .arg(dir)
-        .args(["--spl", spl])
-        .write_stdin(events.to_string())
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "spleval failed for {spl:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    rows(&out.stdout)
+    let dir = dir.to_str().expect("a UTF-8 temp path");
+    crate::common::run_spl_with(&["--write-lookups", "--rules", dir], spl, events)
 }
 
 // ---- stats --------------------------------------------------------------------
