@@ -296,7 +296,11 @@ impl ToOperator for ChartCmd {
         }
         let series = SeriesOpts::from_options(&self.options, ctx)?;
         Ok(Box::new(ChartOp {
-            table: SeriesTable::new(AggSpec::plan(&self.aggs, ctx)?, series, ctx.fn_ctx.clone()),
+            table: SeriesTable::new(
+                AggSpec::plan_series(&self.aggs, ctx)?,
+                series,
+                ctx.fn_ctx.clone(),
+            ),
             row: self.row.as_ref().map(|f| f.name.clone()),
             column: self.column.as_ref().map(|f| f.name.clone()),
         }))

@@ -129,8 +129,7 @@ pub(crate) fn agg_exprs(aggs: &[Agg]) -> Vec<&Expr> {
 
 /// True when an aggregation's result depends on arrival order.
 pub(crate) fn aggs_order_sensitive(aggs: &[Agg]) -> bool {
-    aggs.iter()
-        .any(|a| stats::lookup(&a.func).is_some_and(|(f, _)| f.order_sensitive))
+    aggs.iter().any(Agg::order_sensitive)
 }
 
 impl fmt::Display for EventstatsCmd {

@@ -36,7 +36,15 @@ const OPTIONS: &[&str] = &["allnum", "delim", "partitions", "dedup_splitvals"];
 #[serde(tag = "type")]
 pub enum AggArg {
     Field(FieldRef),
-    Eval { expr: Expr },
+    Eval {
+        expr: Expr,
+    },
+    /// `eval(<expression over aggregations>)` in place of a function, for
+    /// `chart` and `timechart` (`eval(avg(size)/max(delay)) AS ratio`); the
+    /// aggregation's `func` is `eval`.
+    Over {
+        expr: Expr,
+    },
 }
 
 #[derive(Debug, serde::Serialize)]
@@ -54,7 +62,7 @@ pub struct Agg {
 /// `latest_time`, `rate`, …), so that a search reading only some fields
 /// still reads it.
 pub(crate) fn agg_time(aggs: &[Agg], out: &mut Vec<String>) {
-    if aggs.iter().any(|a| stats::reads_time(&a.func)) {
+    if aggs.iter().any(Agg::reads_time) {
         out.push("_time".into());
     }
 }
@@ -63,10 +71,12 @@ pub(crate) fn agg_fields(aggs: &[Agg], out: &mut Vec<String>) -> bool {
     for a in aggs {
         match &a.arg {
             Some(AggArg::Field(f)) => out.push(f.name.clone()),
-            Some(AggArg::Eval { expr }) if !crate::spl::fields::expr_fields(expr, out) => {
+            Some(AggArg::Eval { expr } | AggArg::Over { expr })
+                if !crate::spl::fields::expr_fields(expr, out) =>
+            {
                 return false;
             }
-            Some(AggArg::Eval { .. }) | None => {}
+            Some(AggArg::Eval { .. } | AggArg::Over { .. }) | None => {}
         }
     }
     true
@@ -82,17 +92,53 @@ impl Agg {
             None => self.func.clone(),
             Some(AggArg::Field(f)) => stats::default_name(&self.func, Some(&f.name)),
             Some(AggArg::Eval { expr }) => format!("{}(eval({expr}))", self.func),
+            Some(AggArg::Over { expr }) => format!("eval({expr})"),
+        }
+    }
+
+    /// Whether the result depends on the order events arrive in (`first`,
+    /// `list`, … or an eval over one of them).
+    pub fn order_sensitive(&self) -> bool {
+        let sensitive = |f: &str| stats::lookup(f).is_some_and(|(fun, _)| fun.order_sensitive);
+        match &self.arg {
+            Some(AggArg::Over { expr }) => {
+                let mut found = false;
+                expr.walk(&mut |e| {
+                    if let Expr::Call { name, .. } = e {
+                        found |= sensitive(name);
+                    }
+                });
+                found
+            }
+            _ => sensitive(&self.func),
+        }
+    }
+
+    /// Whether it reads the events' `_time` (`earliest`, `rate`, …, or an
+    /// eval over one of them).
+    pub fn reads_time(&self) -> bool {
+        match &self.arg {
+            Some(AggArg::Over { expr }) => {
+                let mut found = false;
+                expr.walk(&mut |e| {
+                    if let Expr::Call { name, .. } = e {
+                        found |= stats::lookup(name).is_some() && stats::reads_time(name);
+                    }
+                });
+                found
+            }
+            _ => stats::reads_time(&self.func),
         }
     }
 }
 
 impl fmt::Display for Agg {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.func)?;
         match &self.arg {
-            None => {}
-            Some(AggArg::Field(x)) => write!(f, "({x})")?,
-            Some(AggArg::Eval { expr }) => write!(f, "(eval({expr}))")?,
+            None => f.write_str(&self.func)?,
+            Some(AggArg::Field(x)) => write!(f, "{}({x})", self.func)?,
+            Some(AggArg::Eval { expr }) => write!(f, "{}(eval({expr}))", self.func)?,
+            Some(AggArg::Over { expr }) => write!(f, "eval({expr})")?,
         }
         if let Some(a) = &self.alias {
             write!(f, " AS {a}")?;
@@ -141,6 +187,29 @@ pub fn parse_agg<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Agg> {
         }
         _ => (r, name),
     };
+    // Search Reference, chart and timechart: an aggregation may be
+    // `eval(<eval-expression>)` over stats functions, renamed with AS.
+    if name.eq_ignore_ascii_case("eval") && r.starts_with('(') {
+        let over = src.with_agg(lex::AggMode::Over);
+        let (after, expr) = cut(parse_expr(&over, &r[1..]))?;
+        let (after, _) = cut(lex::expect_char(after, ')'))?;
+        let (after, alias) = match at_keyword(after, &["as"]) {
+            Some(a) => {
+                let (a, alias) = cut(field_ref(src, a))?;
+                (a, Some(alias))
+            }
+            None => (after, None),
+        };
+        return Ok((
+            after,
+            Agg {
+                func: "eval".to_string(),
+                arg: Some(AggArg::Over { expr }),
+                alias,
+                span: src.span(start, after),
+            },
+        ));
+    }
     if stats::lookup(name).is_none() {
         return Err(nom::Err::Failure(PErr::spanning(
             src.span(rest, r),
@@ -252,9 +321,7 @@ impl Command for StatsCmd {
         CommandKind::Transforming
     }
     fn needs_time_order(&self) -> bool {
-        self.aggs
-            .iter()
-            .any(|a| stats::lookup(&a.func).is_some_and(|(f, _)| f.order_sensitive))
+        self.aggs.iter().any(Agg::order_sensitive)
     }
     fn columns(&self, _before: Option<Vec<String>>) -> Option<Vec<String>> {
         if self.aggs.iter().any(is_wildcard) {
@@ -344,6 +411,176 @@ pub enum Input {
     Field(String),
     /// `count(eval(x))`: the expression's value; a true boolean counts, false/null do not.
     Eval(Compiled),
+    /// `eval(<expression over aggregations>)` (chart, timechart).
+    Over(Box<Over>),
+}
+
+/// A planned `eval(…)` over aggregations: the aggregations it names, each
+/// fed like a plain one, and the expression computed over their results
+/// once the group is complete.
+pub struct Over {
+    /// Each aggregation's function and input, in the order they are written.
+    inner: Vec<(String, Input)>,
+    /// The expression with each aggregation replaced by a field holding its
+    /// result (named by [`over_field`]).
+    prog: std::sync::Arc<Compiled>,
+    ctx: FnCtx,
+}
+
+/// The name the expression of an [`Over`] reads its `i`th aggregation's
+/// result under (a name no event or search can spell).
+fn over_field(i: usize) -> String {
+    format!("\u{1}agg{i}")
+}
+
+impl Over {
+    /// The inputs of the aggregations it names, in order.
+    pub(crate) fn inputs(&self) -> impl Iterator<Item = &Input> {
+        self.inner.iter().map(|(_, i)| i)
+    }
+
+    /// Plans `eval(<expr>)`: each outermost call of a stats function is an
+    /// aggregation over a field (`avg(size)`), `eval(<expr>)` (`count(eval(x>1))`)
+    /// or nothing (`count()`); a field anywhere else is an error at its
+    /// position, since a group has no single value of it.
+    fn plan(expr: &Expr, ctx: &PlanCtx) -> Result<Over> {
+        let mut inner = Vec::new();
+        let lifted = Self::lift(expr, &mut inner, ctx)?;
+        Ok(Over {
+            inner,
+            prog: std::sync::Arc::new(eval::compile(&lifted, &ctx.fn_ctx)?),
+            ctx: ctx.fn_ctx.clone(),
+        })
+    }
+
+    fn lift(e: &Expr, inner: &mut Vec<(String, Input)>, ctx: &PlanCtx) -> Result<Expr> {
+        Ok(match e {
+            Expr::Num { .. } | Expr::Str { .. } => e.clone(),
+            Expr::Field { name, span, .. } => {
+                return Err(SplError::plan(format!(
+                    "field '{name}' is outside an aggregation: an eval over aggregations reads \
+                     fields through stats functions, e.g. avg({name})"
+                ))
+                .at(*span))
+            }
+            Expr::Call { name, args, span } if stats::lookup(name).is_some() => {
+                let (fun, _) = stats::lookup(name).expect("checked");
+                let input = match args.as_slice() {
+                    [] if fun.arg_optional => Input::Event,
+                    [Expr::Field { name, .. }] => Input::Field(name.clone()),
+                    [Expr::Call { name: e, args, .. }]
+                        if e.eq_ignore_ascii_case("eval") && args.len() == 1 =>
+                    {
+                        Input::Eval(eval::compile(&args[0], &ctx.fn_ctx)?)
+                    }
+                    _ => {
+                        return Err(SplError::plan(format!(
+                            "{name}() in an eval over aggregations takes one field, e.g. \
+                             {name}(size)"
+                        ))
+                        .at(*span))
+                    }
+                };
+                inner.push((name.clone(), input));
+                Expr::Field {
+                    name: over_field(inner.len() - 1),
+                    quoted: true,
+                    span: *span,
+                }
+            }
+            Expr::Call { name, args, span } => Expr::Call {
+                name: name.clone(),
+                args: args
+                    .iter()
+                    .map(|x| Self::lift(x, inner, ctx))
+                    .collect::<Result<_>>()?,
+                span: *span,
+            },
+            Expr::Unary { op, expr, span } => Expr::Unary {
+                op: *op,
+                expr: Box::new(Self::lift(expr, inner, ctx)?),
+                span: *span,
+            },
+            Expr::Binary {
+                op,
+                left,
+                right,
+                span,
+            } => Expr::Binary {
+                op: *op,
+                left: Box::new(Self::lift(left, inner, ctx)?),
+                right: Box::new(Self::lift(right, inner, ctx)?),
+                span: *span,
+            },
+            Expr::In { expr, list, span } => Expr::In {
+                expr: Box::new(Self::lift(expr, inner, ctx)?),
+                list: list
+                    .iter()
+                    .map(|x| Self::lift(x, inner, ctx))
+                    .collect::<Result<_>>()?,
+                span: *span,
+            },
+        })
+    }
+}
+
+/// The accumulator of an [`Over`]: one accumulator per aggregation it names,
+/// and the expression computed over their results.
+struct OverAcc {
+    inner: Vec<Box<dyn Accumulator>>,
+    prog: std::sync::Arc<Compiled>,
+    ctx: FnCtx,
+}
+
+/// The results of an [`OverAcc`]'s aggregations, as the fields its
+/// expression reads (a null result is a missing field).
+struct OverFields(Vec<(String, Value)>);
+
+impl crate::base::event::Fields for OverFields {
+    fn field(&self, name: &str) -> Option<&Value> {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+    fn each(&self, f: &mut dyn FnMut(&str, &Value)) {
+        for (n, v) in &self.0 {
+            f(n, v)
+        }
+    }
+}
+
+impl Accumulator for OverAcc {
+    fn add(&mut self, _v: &Value, _time: Option<f64>) {}
+    fn parts(&self) -> Option<usize> {
+        Some(self.inner.len())
+    }
+    fn add_inner(&mut self, i: usize, v: &Value, time: Option<f64>, arrival: f64) {
+        self.inner[i].add_ordered(v, time, arrival);
+    }
+    fn result(&self) -> Value {
+        let fields = OverFields(
+            self.inner
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (over_field(i), a.result()))
+                .filter(|(_, v)| !matches!(v, Value::Null))
+                .collect(),
+        );
+        // An expression that fails on these results (a type error the plan
+        // could not see) gives no value, as eval's null.
+        eval::eval(&self.prog, &fields, &self.ctx).unwrap_or(Value::Null)
+    }
+    fn state(&self) -> serde_json::Value {
+        serde_json::Value::Array(self.inner.iter().map(|a| a.state()).collect())
+    }
+    fn merge(&mut self, state: &serde_json::Value) -> std::result::Result<(), String> {
+        let parts = state
+            .as_array()
+            .filter(|p| p.len() == self.inner.len())
+            .ok_or("an eval over aggregations: state is not one entry per aggregation")?;
+        for (a, p) in self.inner.iter_mut().zip(parts) {
+            a.merge(p)?;
+        }
+        Ok(())
+    }
 }
 
 /// The planned aggregations of a stats-like command.
@@ -362,8 +599,19 @@ pub(crate) fn is_wildcard(a: &Agg) -> bool {
 
 impl AggSpec {
     /// Plans the aggregations; a wildcard field name is for `stats` only (it
-    /// expands them itself) and an error here.
+    /// expands them itself) and an error here, and an eval over aggregations
+    /// is for `chart` and `timechart` ([`AggSpec::plan_series`]).
     pub fn plan(aggs: &[Agg], ctx: &PlanCtx) -> Result<AggSpec> {
+        Self::plan_wild_refused(aggs, ctx, false)
+    }
+
+    /// [`AggSpec::plan`] for `chart` and `timechart`, which also take
+    /// `eval(<expression over aggregations>)`.
+    pub fn plan_series(aggs: &[Agg], ctx: &PlanCtx) -> Result<AggSpec> {
+        Self::plan_wild_refused(aggs, ctx, true)
+    }
+
+    fn plan_wild_refused(aggs: &[Agg], ctx: &PlanCtx, over: bool) -> Result<AggSpec> {
         let refs: Vec<&Agg> = aggs.iter().collect();
         if let Some(a) = refs.iter().find(|a| is_wildcard(a)) {
             return Err(SplError::plan(format!(
@@ -372,12 +620,28 @@ impl AggSpec {
             ))
             .at(a.span));
         }
-        Self::plan_refs(&refs, ctx)
+        Self::plan_aggs(&refs, ctx, over)
     }
 
     pub(crate) fn plan_refs(aggs: &[&Agg], ctx: &PlanCtx) -> Result<AggSpec> {
+        Self::plan_aggs(aggs, ctx, false)
+    }
+
+    fn plan_aggs(aggs: &[&Agg], ctx: &PlanCtx, over: bool) -> Result<AggSpec> {
         let mut items = Vec::new();
         for a in aggs {
+            if let Some(AggArg::Over { expr }) = &a.arg {
+                if !over {
+                    return Err(SplError::plan(
+                        "an eval expression over aggregations, eval(…), is supported by chart \
+                         and timechart only",
+                    )
+                    .at(a.span));
+                }
+                let input = Input::Over(Box::new(Over::plan(expr, ctx)?));
+                items.push((a.func.clone(), a.output_name(), input));
+                continue;
+            }
             if stats::make(&a.func).is_none() {
                 return Err(
                     SplError::plan(format!("unknown stats function '{}'", a.func)).at(a.span),
@@ -387,19 +651,29 @@ impl AggSpec {
                 None => Input::Event,
                 Some(AggArg::Field(f)) => Input::Field(f.name.clone()),
                 Some(AggArg::Eval { expr }) => Input::Eval(eval::compile(expr, &ctx.fn_ctx)?),
+                Some(AggArg::Over { .. }) => unreachable!("handled above"),
             };
             items.push((a.func.clone(), a.output_name(), input));
         }
-        let ordered = items
-            .iter()
-            .any(|(f, _, _)| stats::lookup(f).is_some_and(|(fun, _)| fun.order_sensitive));
+        let ordered = aggs.iter().any(|a| a.order_sensitive());
         Ok(AggSpec { items, ordered })
     }
 
     pub fn new_accumulators(&self) -> Vec<Box<dyn Accumulator>> {
         self.items
             .iter()
-            .map(|(f, _, _)| stats::make(f).expect("checked at plan time"))
+            .map(|(f, _, input)| match input {
+                Input::Over(o) => Box::new(OverAcc {
+                    inner: o
+                        .inner
+                        .iter()
+                        .map(|(f, _)| stats::make(f).expect("checked at plan time"))
+                        .collect(),
+                    prog: o.prog.clone(),
+                    ctx: o.ctx.clone(),
+                }) as Box<dyn Accumulator>,
+                _ => stats::make(f).expect("checked at plan time"),
+            })
             .collect()
     }
 
@@ -409,27 +683,46 @@ impl AggSpec {
         let a = self.arrival(ev);
         for ((_, _, input), acc) in self.items.iter().zip(accs.iter_mut()) {
             match input {
-                Input::Event => acc.add_ordered(&Value::Bool(true), t, a),
-                Input::Field(name) => {
-                    if let Some(v) = ev.get(name) {
-                        for x in v.values() {
-                            acc.add_ordered(x, t, a);
-                        }
+                Input::Over(o) => {
+                    for (i, (_, input)) in o.inner.iter().enumerate() {
+                        feed_input(input, ev, ctx, |x| acc.add_inner(i, x, t, a))?;
                     }
                 }
-                Input::Eval(c) => match eval::eval(c, ev, ctx)? {
-                    Value::Bool(true) => acc.add_ordered(&Value::Bool(true), t, a),
-                    Value::Bool(false) | Value::Null => {}
-                    v => {
-                        for x in v.values() {
-                            acc.add_ordered(x, t, a);
-                        }
-                    }
-                },
+                _ => feed_input(input, ev, ctx, |x| acc.add_ordered(x, t, a))?,
             }
         }
         Ok(())
     }
+}
+
+/// Hands `add` the values one event gives an aggregation's input.
+pub(crate) fn feed_input(
+    input: &Input,
+    ev: &Event,
+    ctx: &FnCtx,
+    mut add: impl FnMut(&Value),
+) -> Result<()> {
+    match input {
+        Input::Event => add(&Value::Bool(true)),
+        Input::Field(name) => {
+            if let Some(v) = ev.get(name) {
+                for x in v.values() {
+                    add(x);
+                }
+            }
+        }
+        Input::Eval(c) => match eval::eval(c, ev, ctx)? {
+            Value::Bool(true) => add(&Value::Bool(true)),
+            Value::Bool(false) | Value::Null => {}
+            v => {
+                for x in v.values() {
+                    add(x);
+                }
+            }
+        },
+        Input::Over(_) => unreachable!("an eval over aggregations is fed per aggregation"),
+    }
+    Ok(())
 }
 
 impl AggSpec {

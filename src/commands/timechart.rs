@@ -173,7 +173,7 @@ impl ToOperator for TimechartCmd {
         }
         Ok(Box::new(TimechartOp {
             table: SeriesTable::new(
-                AggSpec::plan(&self.aggs, ctx)?,
+                AggSpec::plan_series(&self.aggs, ctx)?,
                 SeriesOpts::from_options(&self.options, ctx)?,
                 ctx.fn_ctx.clone(),
             ),

@@ -29,6 +29,15 @@ pub trait Accumulator: Send {
         let _ = arrival;
         self.add(v, time)
     }
+    /// Adds a value to the `i`th aggregation of a composite accumulator (an
+    /// eval over aggregations); others have no parts and ignore it.
+    fn add_inner(&mut self, i: usize, v: &Value, time: Option<f64>, arrival: f64) {
+        let _ = (i, v, time, arrival);
+    }
+    /// The number of aggregations of a composite accumulator (None: a plain one).
+    fn parts(&self) -> Option<usize> {
+        None
+    }
     fn result(&self) -> Value;
     /// The state, as JSON, for a partial result.
     fn state(&self) -> J;

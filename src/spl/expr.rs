@@ -6,7 +6,7 @@ use std::fmt;
 use serde::Serialize;
 
 use super::ast::Span;
-use super::lex::{self, cut, dquoted, fail, squoted, ws, PErr, PResult, Src};
+use super::lex::{self, cut, dquoted, fail, squoted, ws, AggMode, PErr, PResult, Src};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum BinOp {
@@ -510,8 +510,21 @@ fn primary<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Expr> {
     }
     if let Some(args_in) = after.strip_prefix('(') {
         let name_span = src.span(i, rest);
-        let (rest, args) = cut(call_args(src, args_in))?;
-        check_function(name, args.len(), name_span).map_err(nom::Err::Failure)?;
+        // In an eval over aggregations a stats function is a call whose
+        // argument is a field or `eval(<expr>)`.
+        let (inner, checked) = match src.agg {
+            AggMode::Over if crate::functions::stats::lookup(name).is_some() => {
+                (src.with_agg(AggMode::Arg), false)
+            }
+            AggMode::Arg if name.eq_ignore_ascii_case("eval") => {
+                (src.with_agg(AggMode::Off), false)
+            }
+            _ => (src.with_agg(src.agg), true),
+        };
+        let (rest, args) = cut(call_args(&inner, args_in))?;
+        if checked {
+            check_function(name, args.len(), name_span).map_err(nom::Err::Failure)?;
+        }
         return Ok((
             rest,
             Expr::Call {

@@ -262,6 +262,20 @@ pub fn cut<T>(r: PResult<'_, T>) -> PResult<'_, T> {
 pub struct Src<'a> {
     pub text: &'a str,
     pub grammar: Option<&'a dyn super::parser::Grammar>,
+    /// Whether eval expressions may call stats functions (see [`AggMode`]).
+    pub agg: AggMode,
+}
+
+/// Where in an eval over aggregations (`chart eval(avg(size)/max(delay))`)
+/// an expression is being read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AggMode {
+    /// A plain eval expression: only eval functions.
+    Off,
+    /// The expression over aggregations: stats functions are calls too.
+    Over,
+    /// The argument of such a stats function: a field, or `eval(<expr>)`.
+    Arg,
 }
 
 impl<'a> Src<'a> {
@@ -270,6 +284,7 @@ impl<'a> Src<'a> {
         Src {
             text,
             grammar: None,
+            agg: AggMode::Off,
         }
     }
     /// Search text whose pipelines and subsearches name the grammar's commands.
@@ -277,6 +292,15 @@ impl<'a> Src<'a> {
         Src {
             text,
             grammar: Some(grammar),
+            agg: AggMode::Off,
+        }
+    }
+    /// The same text read in another [`AggMode`].
+    pub fn with_agg(&self, agg: AggMode) -> Src<'a> {
+        Src {
+            text: self.text,
+            grammar: self.grammar,
+            agg,
         }
     }
     pub fn pos(&self, rest: &str) -> usize {

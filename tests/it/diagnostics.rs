@@ -302,6 +302,27 @@ fn chart_agg_diagnostics() {
     }
 }
 
+/// An eval over aggregations: outside chart/timechart, a field outside an
+/// aggregation, an aggregation with two arguments.
+#[test]
+fn eval_over_aggregations_diagnostics() {
+    for (name, spl) in [
+        ("over_aggs_in_stats", "* | stats eval(avg(size) * 2) AS y"),
+        (
+            "over_aggs_bare_field",
+            "* | chart eval(avg(size) / delay) AS r BY host",
+        ),
+        (
+            "over_aggs_two_args",
+            "* | timechart eval(max(size, delay)) AS m",
+        ),
+    ] {
+        let o = run(&["run", "--spl", spl]);
+        assert_eq!(o.code, 2, "{spl}");
+        insta::assert_snapshot!(name, o.stderr);
+    }
+}
+
 #[test]
 fn unterminated_quote() {
     let o = run(&["run", "--spl", "user=\"alice | stats count"]);

@@ -39,6 +39,7 @@ mod reference_pages3;
 mod reference_pages4;
 mod reference_pages5;
 mod reference_pages6;
+mod reference_pages7;
 mod reliability;
 mod repl;
 mod repl_terminal;

@@ -1091,33 +1091,42 @@ fn eval_case_categories() {
 
 // Search Reference, chart, Example "Chart the ratio of the average … "size"
 // to the maximum "delay"" (`chart eval(avg(size)/max(delay)) AS ratio BY host
-// user`), and the same form in timechart and stats: an eval expression over
-// aggregations is not supported here; planning says so (grammar/README.md).
+// user`): an eval expression over aggregations, computed per cell; it gives
+// what stats then eval gives. `stats` itself takes no such term (its syntax
+// lists only `<stats-func>(<field>)`), and says so at planning.
 #[test]
-fn eval_expression_over_aggregations_is_refused() {
-    for spl in [
-        "| makeresults | chart eval(avg(size)/max(delay)) AS ratio BY host",
-        "| makeresults | timechart span=1h eval(round(avg(size),1)) AS x",
-        "| makeresults | stats eval(avg(size)*2) AS y",
-    ] {
-        let (code, err) = fails(spl);
-        assert_ne!(code, 0, "{spl}");
-        assert!(
-            err.contains("unknown stats function 'eval'"),
-            "{spl}: {err}"
-        );
-    }
-    // The equivalent with stats and eval.
+fn eval_expression_over_aggregations_in_chart() {
     let input = in_order(&[
-        json!({"host": "a", "size": "10", "delay": "5"}),
-        json!({"host": "a", "size": "30", "delay": "2"}),
-        json!({"host": "b", "size": "20", "delay": "10"}),
+        json!({"host": "a", "user": "u1", "size": "10", "delay": "5"}),
+        json!({"host": "a", "user": "u1", "size": "30", "delay": "2"}),
+        json!({"host": "a", "user": "u2", "size": "9", "delay": "3"}),
+        json!({"host": "b", "user": "u1", "size": "20", "delay": "10"}),
     ]);
     let r = run_spl(
-        "* | stats avg(size) AS s, max(delay) AS d BY host | eval ratio=s/d | fields host ratio",
+        "* | chart eval(avg(size)/max(delay)) AS ratio BY host user",
         &input,
     );
-    assert_eq!(col(&r, "ratio"), ["4", "2"]);
+    // a/u1: avg 20 / max 5 = 4; a/u2: 9/3 = 3; b/u1: 20/10 = 2; b/u2: none.
+    assert_eq!(
+        r,
+        [
+            json!({"host": "a", "u1": 4, "u2": 3}),
+            json!({"host": "b", "u1": 2}),
+        ]
+    );
+    // The same numbers from stats, then eval.
+    let r = run_spl(
+        "* | stats avg(size) AS s, max(delay) AS d BY host user | eval ratio=s/d \
+         | fields host user ratio",
+        &input,
+    );
+    assert_eq!(col(&r, "ratio"), ["4", "3", "2"]);
+    let (code, err) = fails("| makeresults | stats eval(avg(size)*2) AS y");
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("supported by chart and timechart only"),
+        "{err}"
+    );
 }
 
 // Search Reference, "Informational functions", typeof: "Number", "String",

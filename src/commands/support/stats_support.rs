@@ -12,9 +12,8 @@ use chrono_tz::Tz;
 use crate::base::diag::Result;
 use crate::base::event::Event;
 use crate::base::value::Value;
-use crate::commands::stats::{AggSpec, Input};
+use crate::commands::stats::{feed_input, AggSpec, Input};
 use crate::commands::support::fields::{field_ref, FieldRef};
-use crate::eval;
 use crate::functions::stats::Accumulator;
 use crate::functions::FnCtx;
 use crate::spl::ast::Opt;
@@ -415,31 +414,46 @@ pub fn duration_value(o: &Opt) -> std::result::Result<Option<f64>, nom::Err<PErr
 
 /// The values each aggregation of `spec` reads from one event (what
 /// [`AggSpec::add`] would feed), so they can be kept and fed again later
-/// (windows, `OTHER` series).
+/// (windows, `OTHER` series): one list per plain aggregation, and one per
+/// aggregation named inside an eval over aggregations.
 pub fn extract(spec: &AggSpec, ev: &Event, ctx: &FnCtx) -> Result<Vec<Vec<Value>>> {
     let mut out = Vec::with_capacity(spec.items.len());
+    let mut take = |input: &Input| -> Result<()> {
+        let mut vals = Vec::new();
+        feed_input(input, ev, ctx, |x| vals.push(x.clone()))?;
+        out.push(vals);
+        Ok(())
+    };
     for (_, _, input) in &spec.items {
-        out.push(match input {
-            Input::Event => vec![Value::Bool(true)],
-            Input::Field(name) => ev
-                .get(name)
-                .map(|v| v.values().to_vec())
-                .unwrap_or_default(),
-            Input::Eval(c) => match eval::eval(c, ev, ctx)? {
-                Value::Bool(true) => vec![Value::Bool(true)],
-                Value::Bool(false) | Value::Null => Vec::new(),
-                v => v.values().to_vec(),
-            },
-        });
+        match input {
+            Input::Over(o) => {
+                for part in o.inputs() {
+                    take(part)?;
+                }
+            }
+            _ => take(input)?,
+        }
     }
     Ok(out)
 }
 
-/// Feeds extracted values into accumulators.
+/// Feeds values [`extract`]ed with the same spec into accumulators.
 pub fn feed(accs: &mut [Box<dyn Accumulator>], vals: &[Vec<Value>], time: Option<f64>) {
-    for (acc, vs) in accs.iter_mut().zip(vals) {
-        for v in vs {
-            acc.add(v, time);
+    let mut vals = vals.iter();
+    for acc in accs.iter_mut() {
+        match acc.parts() {
+            None => {
+                for v in vals.next().into_iter().flatten() {
+                    acc.add(v, time);
+                }
+            }
+            Some(n) => {
+                for i in 0..n {
+                    for v in vals.next().into_iter().flatten() {
+                        acc.add_inner(i, v, time, 0.0);
+                    }
+                }
+            }
         }
     }
 }
