@@ -59,7 +59,7 @@ fn collect(e: &SearchExpr, fields: &Fields<'_>, out: &mut Vec<String>) {
         }
         SearchExpr::Compare {
             field,
-            op: CmpOp::Eq,
+            op: CmpOp::Eq | CmpOp::Indexed,
             value,
             ..
         } => {
@@ -70,7 +70,7 @@ fn collect(e: &SearchExpr, fields: &Fields<'_>, out: &mut Vec<String>) {
             if META_FIELDS.contains(&lower.as_str())
                 || matches!(
                     lower.as_str(),
-                    "earliest" | "latest" | "starttime" | "endtime"
+                    "earliest" | "latest" | "starttime" | "endtime" | "starttimeu" | "endtimeu"
                 )
                 || value.text == "*"
                 || value.text.parse::<ipnet::IpNet>().is_ok()

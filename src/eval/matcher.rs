@@ -313,13 +313,7 @@ impl SearchCtx for FnCtx {
 }
 
 /// Fields in the search language whose meaning is a time bound, not a field test.
-fn time_bound(field: &str) -> Option<bool> {
-    match field.to_ascii_lowercase().as_str() {
-        "earliest" | "starttime" => Some(true),
-        "latest" | "endtime" => Some(false),
-        _ => None,
-    }
-}
+use crate::spl::search_expr::time_modifier as time_bound;
 
 impl Matcher {
     pub fn compile(e: &SearchExpr, ctx: &dyn SearchCtx) -> Result<Matcher> {
@@ -354,7 +348,7 @@ impl Matcher {
                     });
                 }
                 match op {
-                    CmpOp::Eq => Matcher::Eq {
+                    CmpOp::Eq | CmpOp::Indexed => Matcher::Eq {
                         field: field.clone(),
                         pat: Pattern::with_kind(&value.text, *kind)
                             .map_err(|e| e.at(value.span))?,
@@ -438,7 +432,7 @@ impl Matcher {
                         CmpOp::Le => o.is_le(),
                         CmpOp::Gt => o.is_gt(),
                         CmpOp::Ge => o.is_ge(),
-                        CmpOp::Eq => o.is_eq(),
+                        CmpOp::Eq | CmpOp::Indexed => o.is_eq(),
                         CmpOp::Ne => o.is_ne(),
                     }
                 })

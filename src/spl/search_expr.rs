@@ -18,6 +18,20 @@ pub enum CmpOp {
     Le,
     Gt,
     Ge,
+    /// `name::value`, the indexed-field form: spleval has no index, so it
+    /// tests the field as `=` does.
+    Indexed,
+}
+
+/// The time modifiers of the search language, whose `=` (or `::`) sets a
+/// bound on `_time` instead of testing a field: Some(true) for a lower bound
+/// (`earliest`, `starttime`, `starttimeu`), Some(false) for an upper one.
+pub fn time_modifier(field: &str) -> Option<bool> {
+    match field.to_ascii_lowercase().as_str() {
+        "earliest" | "starttime" | "starttimeu" => Some(true),
+        "latest" | "endtime" | "endtimeu" => Some(false),
+        _ => None,
+    }
 }
 
 impl CmpOp {
@@ -29,6 +43,7 @@ impl CmpOp {
             CmpOp::Le => "<=",
             CmpOp::Gt => ">",
             CmpOp::Ge => ">=",
+            CmpOp::Indexed => "::",
         }
     }
 }
@@ -418,6 +433,39 @@ fn bare_token(i: &str) -> Option<(&str, &str)> {
     }
 }
 
+/// `name::value` at the start of `i`: the input after `::` and the name.
+/// Not when the token is an IPv6 address (`fe80::1`, `::1`, `2001:db8::/32`)
+/// or the name could be one's group (up to four hex digits, `fe80::*`), so
+/// those stay plain terms.
+fn indexed_field(i: &str) -> Option<(&str, &str)> {
+    let end = i
+        .find(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '[' | ']' | '|' | '"'))
+        .unwrap_or(i.len());
+    let token = &i[..end];
+    let at = token.find("::")?;
+    let name = &token[..at];
+    let mut chars = name.chars();
+    if !chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        || !chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+        || name.len() <= 4 && name.chars().all(|c| c.is_ascii_hexdigit())
+        || ipv6_like(token)
+    {
+        return None;
+    }
+    Some((&i[at + 2..], name))
+}
+
+/// An IPv6 address or subnet, possibly with a wildcard.
+fn ipv6_like(token: &str) -> bool {
+    let addr = token.split('/').next().unwrap_or(token);
+    addr.parse::<std::net::Ipv6Addr>().is_ok()
+        || addr
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() || matches!(c, ':' | '.' | '*'))
+}
+
 /// A field name on the left of a comparison: stops at an operator.
 fn cmp_field(i: &str) -> Option<(&str, &str)> {
     let end = i
@@ -515,6 +563,27 @@ fn primary<'a>(src: &Src<'a>, i: &'a str, opts: &SearchOpts<'_>) -> PResult<'a, 
         return Ok((
             rest,
             SearchExpr::Term {
+                value,
+                kind,
+                span: src.span(start, rest),
+            },
+        ));
+    }
+    // field::value (indexed-field syntax)
+    if let Some((after_op, field)) = indexed_field(i) {
+        let (rest, value, kind) = if at_end(after_op) || after_op.starts_with(')') {
+            return cut(fail(after_op, format!("expected a value after {field}::")));
+        } else if let Some(d) = directive(src, after_op)? {
+            d
+        } else {
+            let (rest, value) = cut(svalue(src, after_op))?;
+            (rest, value, TermKind::Plain)
+        };
+        return Ok((
+            rest,
+            SearchExpr::Compare {
+                field: field.to_string(),
+                op: CmpOp::Indexed,
                 value,
                 kind,
                 span: src.span(start, rest),

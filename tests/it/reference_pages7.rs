@@ -1,5 +1,7 @@
 //! Search Reference forms that earlier audits recorded as gaps, now run:
-//! eval expressions over aggregations in `chart` and `timechart`.
+//! eval expressions over aggregations in `chart` and `timechart`, and the
+//! `name::value` indexed-field terms (with the `starttimeu::`/`endtimeu::`
+//! time modifiers).
 
 use crate::common::{ndjson, roundtrip, run_spl};
 use serde_json::json;
@@ -80,4 +82,65 @@ fn eval_over_aggregations_round_trips() {
         let p = roundtrip(spl);
         assert_eq!(p.to_string(), spl);
     }
+}
+
+/// Events on two hosts; `src` and `_raw` hold IPv6 addresses.
+fn hosts() -> String {
+    ndjson(&[
+        json!({"_time": 300, "host": "WWW1", "src": "10.0.0.1", "_raw": "e"}),
+        json!({"_time": 200, "host": "www2", "src": "::1", "_raw": "c ::1 d"}),
+        json!({"_time": 100, "host": "www1", "src": "fe80::1", "_raw": "a fe80::1 b"}),
+    ])
+}
+
+// Search Reference, search, "Use the `field::value` syntax to search indexed
+// fields": spleval has no index, so `host::www1` tests the field as
+// `host=www1` does (case-insensitive, wildcards). A token that is an IPv6
+// address (`fe80::1`, `::1`) stays a plain term ("The search command
+// supports IPv4 and IPv6 addresses").
+#[test]
+fn indexed_field_terms_test_the_field() {
+    let hosts_of = |spl: &str| crate::common::col(&run_spl(spl, &hosts()), "host");
+    assert_eq!(hosts_of("host::www1"), ["WWW1", "www1"]);
+    assert_eq!(hosts_of("host::www*"), ["WWW1", "www2", "www1"]);
+    assert_eq!(hosts_of("NOT host::www1"), ["www2"]);
+    assert_eq!(hosts_of("host::CASE(www1)"), ["www1"]);
+    assert_eq!(
+        hosts_of("host::www1 OR host::www2"),
+        ["WWW1", "www2", "www1"]
+    );
+    // IPv6 terms search the raw text, as before.
+    assert_eq!(hosts_of("fe80::1"), ["www1"]);
+    assert_eq!(hosts_of("::1"), ["www2"]);
+    assert_eq!(hosts_of("src=fe80::1"), ["www1"]);
+    // The form prints back as it parses, the IPv6 term too.
+    let p = roundtrip("search host::www1 fe80::1 NOT sourcetype::\"a b\"");
+    assert_eq!(
+        p.to_string(),
+        "search host::www1 fe80::1 NOT sourcetype::\"a b\""
+    );
+    // Nothing after `::` is an error at that position.
+    let (code, err) = crate::common::fails("host:: | stats count");
+    assert_eq!(code, 2);
+    assert!(err.contains("expected a value after host::"), "{err}");
+}
+
+// Search Reference, search, time modifiers: `starttimeu=<integer>` and
+// `endtimeu=<integer>` bound `_time` in epoch seconds, written with `::` in
+// the map page's example (`... | map search="search starttimeu::$start$
+// endtimeu::$end$" maxsearches=10`).
+#[test]
+fn starttimeu_and_endtimeu_bound_the_time() {
+    let hosts_of = |spl: &str| crate::common::col(&run_spl(spl, &hosts()), "host");
+    assert_eq!(hosts_of("starttimeu::150 endtimeu::250"), ["www2"]);
+    assert_eq!(hosts_of("starttimeu=150"), ["WWW1", "www2"]);
+    assert_eq!(hosts_of("endtimeu=150"), ["www1"]);
+    // map: one search per result, each with its own window.
+    let r = run_spl(
+        "| makeresults count=2 | streamstats count AS n | eval start=if(n=1, 50, 250), \
+         end=if(n=1, 150, 350) | map search=\"search starttimeu::$start$ endtimeu::$end$\" \
+         maxsearches=10 | table host",
+        &hosts(),
+    );
+    assert_eq!(crate::common::col(&r, "host"), ["www1", "WWW1"]);
 }

@@ -157,7 +157,7 @@ pub(crate) fn required(e: &SearchExpr) -> Vec<Req> {
         !field.contains('*')
             && !matches!(
                 field.to_ascii_lowercase().as_str(),
-                "earliest" | "latest" | "starttime" | "endtime"
+                "earliest" | "latest" | "starttime" | "endtime" | "starttimeu" | "endtimeu"
             )
             && !text.contains('*')
             && (!text.contains('/') || text.parse::<ipnet::IpNet>().is_err())
@@ -166,7 +166,7 @@ pub(crate) fn required(e: &SearchExpr) -> Vec<Req> {
         SearchExpr::And { items, .. } => items.iter().flat_map(required).collect(),
         SearchExpr::Compare {
             field,
-            op: CmpOp::Eq,
+            op: CmpOp::Eq | CmpOp::Indexed,
             value,
             ..
         } if exact(field, &value.text) => vec![vec![(field.clone(), vec![value.text.clone()])]],
