@@ -204,8 +204,11 @@ impl Operator for MapOp {
     }
     fn finish(&mut self, out: &mut Emit<'_>) -> Result<()> {
         let macros = self.ctx.macros.clone().unwrap_or_default();
-        for row in std::mem::take(&mut self.rows) {
-            let text = substitute(&self.template, &row);
+        for (n, row) in std::mem::take(&mut self.rows).into_iter().enumerate() {
+            // Search Reference, map: `$_serial_id$` is the number of the
+            // search being run, 1 for the first (the page's examples 3 and 4).
+            let template = self.template.replace("$_serial_id$", &(n + 1).to_string());
+            let text = substitute(&template, &row);
             let mapped = macros::expand(
                 &Mapped::from_origin(Origin {
                     label: "map search".into(),

@@ -492,7 +492,10 @@ impl Accumulator for MomentsAs {
             MomentKind::Range => m.max.unwrap_or(0.0) - m.min.unwrap_or(0.0),
             MomentKind::Varp => ss / n,
             MomentKind::Stdevp => (ss / n).sqrt(),
-            MomentKind::Var | MomentKind::Stdev if m.n < 2 => return Value::Null,
+            // One value: 0, as the Search Reference's mean() extended example
+            // shows for a magnitude type with a single quake (MbLg: count 1,
+            // stdev 0, var 0).
+            MomentKind::Var | MomentKind::Stdev if m.n < 2 => 0.0,
             MomentKind::Var => ss / (n - 1.0),
             MomentKind::Stdev => (ss / (n - 1.0)).sqrt(),
         };

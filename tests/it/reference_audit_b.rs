@@ -543,10 +543,11 @@ fn sort_time_ascending_then_host_descending() {
     );
 }
 
-// Search Reference, sort, Example "Change the time format of the events and
-// sort in descending order": `... | bin _time span=60m | eval
-// Time=strftime(_time, "%m/%d %H:%M %Z") | stats avg(time_taken) AS
-// AverageResponseTime BY Time | sort - AverageResponseTime`.
+// Search Reference, sort, Basic example 4 "Changing the time format of
+// events for sorting": `... | bin _time span=60m | eval Time=strftime(_time,
+// "%m/%d %H:%M %Z") | stats avg(time_taken) AS AverageResponseTime BY Time |
+// sort - Time` (descending by the new Time field; the averages here rise
+// the other way, so sorting by them instead would fail).
 #[test]
 fn sort_hourly_average_response_time_descending() {
     let out = crate::common::spleval()
@@ -559,7 +560,7 @@ fn sort_hourly_average_response_time_descending() {
             "--format",
             "json",
             "--spl",
-            r#"* | bin _time span=60m | eval Time=strftime(_time, "%m/%d %H:%M %Z") | stats avg(time_taken) AS AverageResponseTime BY Time | sort - AverageResponseTime"#,
+            r#"* | bin _time span=60m | eval Time=strftime(_time, "%m/%d %H:%M %Z") | stats avg(time_taken) AS AverageResponseTime BY Time | sort - Time"#,
         ])
         .write_stdin(response_times())
         .output()
@@ -573,8 +574,8 @@ fn sort_hourly_average_response_time_descending() {
     assert_eq!(
         r,
         [
-            json!({"Time": "11/14 21:00 UTC", "AverageResponseTime": 60}),
             json!({"Time": "11/14 22:00 UTC", "AverageResponseTime": 20}),
+            json!({"Time": "11/14 21:00 UTC", "AverageResponseTime": 60}),
         ]
     );
 }
