@@ -470,6 +470,15 @@ fn primary<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Expr> {
             },
         ));
     }
+    if let Some((rest, value)) = json_literal(i) {
+        return Ok((
+            rest,
+            Expr::Str {
+                value,
+                span: src.span(start, rest),
+            },
+        ));
+    }
     if i.starts_with('\'') {
         let (rest, s) = squoted(i)?;
         return Ok((
@@ -542,6 +551,20 @@ fn primary<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Expr> {
             span: src.span(start, rest),
         },
     ))
+}
+
+/// A JSON object or array written in the expression (`{"a": [1, 2]}`,
+/// `["SSN", "accounts"]`), as the JSON functions page's `json_delete`
+/// examples write them: its compact JSON text, the form `json_object` and
+/// `json_array` give. None when the text there is not one JSON value.
+fn json_literal(i: &str) -> Option<(&str, String)> {
+    if !i.starts_with(['{', '[']) {
+        return None;
+    }
+    let mut values = serde_json::Deserializer::from_str(i).into_iter::<serde_json::Value>();
+    let value = values.next()?.ok()?;
+    let rest = &i[values.byte_offset()..];
+    Some((rest, serde_json::to_string(&value).ok()?))
 }
 
 /// Eval identifiers: letters, digits, `_`; braces allowed inside (`tags{}`).
@@ -618,4 +641,39 @@ pub fn check_function(name: &str, argc: usize, span: Span) -> Result<(), PErr> {
         span,
         format!("function '{name}' takes {want} argument(s), got {argc}"),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Expr {
+        crate::spl::lex::reset_depth();
+        let src = Src::new(text);
+        let (rest, e) = parse_expr(&src, text).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+        assert!(rest.trim().is_empty(), "{text}: left {rest:?}");
+        e
+    }
+
+    #[test]
+    fn json_object_and_array_literals() {
+        let Expr::Str { value, .. } = parse(r#"{"name":"Wei Zhang", "accounts":["a", "b"]}"#)
+        else {
+            panic!("not a literal")
+        };
+        assert_eq!(value, r#"{"name":"Wei Zhang","accounts":["a","b"]}"#);
+        let Expr::Call { name, args, .. } = parse(r#"json_delete(object, ["SSN", "accounts"])"#)
+        else {
+            panic!("not a call")
+        };
+        assert_eq!(name, "json_delete");
+        assert!(
+            matches!(&args[1], Expr::Str { value, .. } if value == r#"["SSN","accounts"]"#),
+            "{args:?}"
+        );
+        // Not JSON: still an error, as before.
+        crate::spl::lex::reset_depth();
+        assert!(parse_expr(&Src::new("{cities: 3}"), "{cities: 3}").is_err());
+        assert!(parse_expr(&Src::new("[1, 2"), "[1, 2").is_err());
+    }
 }

@@ -31,6 +31,7 @@ mod real_data;
 mod reference_audit_a;
 mod reference_audit_b;
 mod reference_audit_fns;
+mod reference_audit_fns2;
 mod reference_audit_stats2;
 mod reference_commands;
 mod reference_eval;
