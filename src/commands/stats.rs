@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use super::support::fields::{
-    at_keyword, field_list, field_ref, join_fields, wildcard_captures, wildcard_fill, FieldRef,
+    at_keyword, field_ref, join_fields, wildcard_captures, wildcard_fill, FieldRef,
 };
 use super::{CommandSpec, ToOperator};
 use crate::base::diag::{Result, SplError};
@@ -259,18 +259,32 @@ pub fn parse_agg<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Agg> {
     ))
 }
 
-/// Parses an optional `BY field-list`.
+/// Parses an optional `BY field-list`, up to the end of the command or one
+/// of stats' options (`dedup_splitvals=true`).
 pub fn parse_by<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Vec<FieldRef>> {
-    match at_keyword(i, &["by"]) {
-        Some(after) => {
-            let (r, fields) = cut(field_list(src, after, &[]))?;
-            if fields.is_empty() {
-                return cut(fail(r, "expected field names after BY"));
-            }
-            Ok((r, fields))
+    let Some(after) = at_keyword(i, &["by"]) else {
+        return Ok((i, Vec::new()));
+    };
+    let mut fields = Vec::new();
+    let mut rest = ws(after);
+    while !lex::at_command_end(rest) {
+        if lex::option(rest, src)
+            .is_some_and(|(_, o)| OPTIONS.contains(&o.key.to_ascii_lowercase().as_str()))
+        {
+            break;
         }
-        None => Ok((i, Vec::new())),
+        let (r, f) = cut(field_ref(src, rest))?;
+        fields.push(f);
+        rest = ws(r);
+        // Commas separate fields; Splunk tolerates repeated ones (`a, , b`).
+        while let Some(r) = rest.strip_prefix(',') {
+            rest = ws(r);
+        }
     }
+    if fields.is_empty() {
+        return cut(fail(rest, "expected field names after BY"));
+    }
+    Ok((rest, fields))
 }
 
 #[derive(Debug)]
@@ -294,7 +308,17 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
     if aggs.is_empty() {
         return cut(fail(rest, "stats needs at least one function, e.g. count"));
     }
-    let (rest, by) = parse_by(src, rest)?;
+    let (mut rest, by) = parse_by(src, rest)?;
+    // Options may also follow the BY clause (Search Reference, stats, basic
+    // example 5: `stats avg(field) BY mvfield dedup_splitvals=true`).
+    rest = ws(rest);
+    while let Some((r, o)) = lex::option(rest, src) {
+        if !OPTIONS.contains(&o.key.to_ascii_lowercase().as_str()) {
+            break;
+        }
+        options.push(o);
+        rest = ws(r);
+    }
     Ok((rest, Box::new(StatsCmd { options, aggs, by })))
 }
 
@@ -400,6 +424,12 @@ impl StatsCmd {
             .options
             .iter()
             .any(|o| o.key.eq_ignore_ascii_case("allnum") && o.as_bool() == Some(true));
+        // "dedup_splitvals: Specifies whether to remove duplicate values in
+        // multivalued BY clause fields."
+        op.dedup_splitvals = self
+            .options
+            .iter()
+            .any(|o| o.key.eq_ignore_ascii_case("dedup_splitvals") && o.as_bool() == Some(true));
         Ok(op)
     }
 }
@@ -811,6 +841,9 @@ pub(crate) struct StatsOp {
     /// `allnum=true`: numerical statistics of a field that has a value that
     /// is not a number are null.
     pub(crate) allnum: bool,
+    /// `dedup_splitvals=true`: an event whose multivalue BY field repeats a
+    /// value joins that value's group once.
+    pub(crate) dedup_splitvals: bool,
     /// With `allnum`, the fields seen with a value that is not a number.
     non_numeric: std::collections::HashSet<String>,
     /// Aggregations over wildcard field names.
@@ -869,6 +902,7 @@ impl StatsOp {
             scratch: String::new(),
             ctx,
             allnum: false,
+            dedup_splitvals: false,
             non_numeric: Default::default(),
             wild: Vec::new(),
             partial: None,
@@ -1024,10 +1058,17 @@ impl Operator for StatsOp {
             }
             return self.spec.add(&mut g.accs, &ev, &self.ctx);
         }
+        let mut seen: Vec<String> = Vec::new();
         for key in group_keys(&ev, &self.by) {
             self.scratch.clear();
             for v in &key {
                 key_text(&mut self.scratch, v);
+            }
+            if self.dedup_splitvals {
+                if seen.contains(&self.scratch) {
+                    continue;
+                }
+                seen.push(self.scratch.clone());
             }
             if !self.groups.contains_key(self.scratch.as_str()) {
                 crate::base::budget::GROUPS.check(self.groups.len() + 1, "stats")?;

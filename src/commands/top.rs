@@ -9,7 +9,7 @@
 //! counted values in the group, written with six decimals as Splunk does
 //! (`33.333333`). Rows come grouped by the group-by values (sorted), then by
 //! count (descending for `top`, ascending for `rare`), equal counts in value
-//! order. `limit=0` keeps every value; `useother=true` adds a row whose fields
+//! order (from the last value for `top`, the first for `rare`). `limit=0` keeps every value; `useother=true` adds a row whose fields
 //! are `otherstr` (default `OTHER`) holding the rest.
 
 use std::any::Any;
@@ -294,9 +294,17 @@ impl Operator for TopOp {
                 } else {
                     b.1.cmp(&a.1)
                 };
-                by_count
-                    .then_with(|| cmp_keys(&a.0, &b.0))
-                    .then_with(|| ka.cmp(kb))
+                // Equal counts: Search Reference, top, "Lexicographic order
+                // of results": `top limit=1 location by user` over three
+                // equally common locations returns Orlando, "the last value
+                // when sorted lexicographically", so top lists ties from the
+                // last value; rare from the first.
+                let by_value = cmp_keys(&a.0, &b.0).then_with(|| ka.cmp(kb));
+                by_count.then(if self.rare {
+                    by_value
+                } else {
+                    by_value.reverse()
+                })
             });
             let mut rows: Vec<(Vec<Value>, u64)> = rows.into_iter().map(|(_, r)| r).collect();
             let keep = if self.limit == 0 {

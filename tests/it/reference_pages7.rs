@@ -144,3 +144,57 @@ fn starttimeu_and_endtimeu_bound_the_time() {
     );
     assert_eq!(crate::common::col(&r, "host"), ["www1", "WWW1"]);
 }
+
+// Search Reference, top, "Lexicographic order of results": with `limit`,
+// of equally common values the last one sorted lexicographically is kept;
+// the page's search gives Orlando for each user, count 1, 33.333333%:
+// `| makeresults | eval location="Orlando Dallas Atlanta" | makemv location
+// | mvexpand location | eval user="Alex Kai Morgan" | makemv user
+// | mvexpand user | top limit=1 location by user`.
+#[test]
+fn top_ties_keep_the_last_value() {
+    let r = run_spl(
+        "| makeresults | eval location=\"Orlando Dallas Atlanta\" | makemv location \
+         | mvexpand location | eval user=\"Alex Kai Morgan\" | makemv user \
+         | mvexpand user | top limit=1 location by user",
+        "",
+    );
+    assert_eq!(
+        r,
+        [
+            json!({"user": "Alex", "location": "Orlando", "count": 1, "percent": "33.333333"}),
+            json!({"user": "Kai", "location": "Orlando", "count": 1, "percent": "33.333333"}),
+            json!({"user": "Morgan", "location": "Orlando", "count": 1, "percent": "33.333333"}),
+        ]
+    );
+    // rare keeps the first of its ties.
+    let r = run_spl(
+        "| makeresults | eval location=\"Orlando Dallas Atlanta\" | makemv location \
+         | mvexpand location | rare limit=1 location",
+        "",
+    );
+    assert_eq!(crate::common::col(&r, "location"), ["Atlanta"]);
+}
+
+// Search Reference, stats, basic example 5 (`...| stats avg(field) BY mvfield
+// dedup_splitvals=true`): options may follow the BY clause, and
+// "dedup_splitvals: Specifies whether to remove duplicate values in
+// multivalued BY clause fields" (default false: a repeated value counts the
+// event again in its group).
+#[test]
+fn stats_dedup_splitvals_after_by() {
+    let base = "| makeresults | eval f=\"a a b\", x=2 | makemv f \
+                | append [| makeresults | eval f=\"a\", x=4] | stats count avg(x) BY f";
+    let r = run_spl(&format!("{base} dedup_splitvals=true"), "");
+    assert_eq!(
+        r,
+        [
+            json!({"f": "a", "count": 2, "avg(x)": 3}),
+            json!({"f": "b", "count": 1, "avg(x)": 2}),
+        ]
+    );
+    let r = run_spl(base, "");
+    assert_eq!(crate::common::col(&r, "count"), ["3", "1"]);
+    let p = roundtrip("* | stats avg(x) BY f dedup_splitvals=true");
+    assert_eq!(p.to_string(), "* | stats dedup_splitvals=true avg(x) BY f");
+}
