@@ -240,18 +240,26 @@ fn leading_number(t: &str, prefix: bool) -> Option<f64> {
     parse_number(&t[..end])
 }
 
-/// `[D+]HH:MM:SS` → seconds.
+/// `[D+]HH:MM:SS` → seconds: the page's format, exactly three parts (the
+/// seconds may have a fraction); other text (`12:30`, `03:25.500`, which is
+/// `mstime()`'s `MM:SS.SSS`) is not a duration.
 fn dur2sec(t: &str) -> Option<f64> {
     let t = t.trim();
     let (days, rest) = match t.split_once('+') {
-        Some((d, r)) => (d.trim().parse::<f64>().ok()?, r),
+        Some((d, r)) => (d.trim().parse::<u64>().ok()? as f64, r),
         None => (0.0, t),
     };
-    let mut secs = 0.0;
-    for part in rest.split(':') {
-        secs = secs * 60.0 + part.trim().parse::<f64>().ok()?;
+    let parts: Vec<&str> = rest.split(':').map(str::trim).collect();
+    let [h, m, s] = parts.as_slice() else {
+        return None;
+    };
+    let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
+    let (whole, frac) = s.split_once('.').unwrap_or((s, "0"));
+    if !digits(h) || !digits(m) || !digits(whole) || !digits(frac) {
+        return None;
     }
-    Some(days * 86400.0 + secs)
+    let n = |x: &str| x.parse::<f64>().ok();
+    Some(days * 86400.0 + n(h)? * 3600.0 + n(m)? * 60.0 + n(s)?)
 }
 
 /// `[MM:]SS.SSS` → seconds.
@@ -347,6 +355,20 @@ mod tests {
     fn durations() {
         assert_eq!(dur2sec("00:01:30"), Some(90.0));
         assert_eq!(dur2sec("1+00:00:01"), Some(86401.0));
+        assert_eq!(dur2sec("01:02:03.25"), Some(3723.25));
+        // Not [D+]HH:MM:SS: two or four parts, signs, empty parts.
+        for t in [
+            "12:30",
+            "03:25.500",
+            "1:2:3:4",
+            "-1:00:00",
+            "1::3",
+            "a+00:00:01",
+        ] {
+            assert_eq!(dur2sec(t), None, "{t}");
+        }
+        assert_eq!(auto_number("03:25.500"), None);
+        assert_eq!(auto_number("1,024"), Some(1024.0));
         assert_eq!(mstime("01:02.5"), Some(62.5));
         assert_eq!(memk("2m"), Some(2048.0));
     }
