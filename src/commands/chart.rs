@@ -8,8 +8,15 @@
 //! `usenull=<bool>` (default true: events lacking the split-by field make a
 //! `NULL` series), `nullstr=`, `format=`/`sep=` (column names with several
 //! aggregations, default `<agg>: <value>`), `agg=` (the ranking function),
-//! `cont=`. Rows are sorted by the row value; events lacking the row field
-//! are left out. Empty cells are 0 for `count`/`dc` and empty otherwise.
+//! `cont=`. Rows are sorted by the row value (bin ranges such as `10-20` by
+//! their lower bound); events lacking the row field are left out. Empty
+//! cells are 0 for `count`/`dc` and empty otherwise.
+//!
+//! Bin options (`bins=`, `span=`, `start=`, `end=`, `minspan=`,
+//! `aligntime=`) after the row or column field bin that field as the `bin`
+//! command would before chart (`BY size bins=10`, `BY duration span=log2`,
+//! `BY date_mday span=3 date_hour span=12`); before the split clause they
+//! bin the row field.
 
 use std::any::Any;
 use std::cmp::Ordering;
@@ -37,7 +44,8 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "chart [limit=<N>] [useother=<bool>] [usenull=<bool>] <fn>(<field>) [AS <name>]… \
-             [OVER <row-field> [BY <column-field>] | BY <row-field> [<column-field>]]",
+             [OVER <row-field> [<bin-options>] [BY <column-field> [<bin-options>]] \
+             | BY <row-field> [<bin-options>] [<column-field> [<bin-options>]]]",
     plan: super::planner::<ChartCmd>,
 };
 
@@ -182,7 +190,8 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
         if split_done && column.is_none() && target == BinTarget::Row {
             let next = match style {
                 SplitStyle::Over => at_keyword(rest, &["by"]),
-                SplitStyle::By => Some(rest).filter(|r| at_keyword(r, &["by", "over"]).is_none()),
+                SplitStyle::By => Some(rest.strip_prefix(',').unwrap_or(rest))
+                    .filter(|r| at_keyword(r, &["by", "over"]).is_none()),
             };
             if let Some(after) = next {
                 let (r, f) = cut(field_ref(src, after))?;

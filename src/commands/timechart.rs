@@ -11,7 +11,11 @@
 //! from the first to the last one with events is output, empty ones with 0
 //! for `count`/`dc` and no value for other functions. Without `span`, the
 //! span is the smallest of 1s, 5s, 10s, 30s, 1m, 5m, 10m, 30m, 1h, 1d, 1mon
-//! that gives at most `bins` (default 100) buckets over the events' time range.
+//! that gives at most `bins` (default 100) buckets over the events' time range
+//! and is at least `minspan=`. `aligntime=<time>` (`@d+5h`, an epoch, or
+//! `earliest`/`latest` of `--earliest`/`--latest`) starts buckets at that
+//! time plus whole spans, except for spans in days or longer (ignored, as
+//! the page says). `start=`, `end=`, `partial=`, `fixedrange=` are refused.
 
 use std::any::Any;
 use std::fmt;
@@ -34,7 +38,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     name: "timechart",
     aliases: &[],
     parse,
-    syntax: "timechart [span=<span>] [bins=<N>] [limit=<N>] [useother=<bool>] [usenull=<bool>] \
+    syntax: "timechart [span=<span>] [bins=<N>] [minspan=<span>] [aligntime=<time>] [limit=<N>] [useother=<bool>] [usenull=<bool>] \
              [cont=<bool>] <fn>(<field>) [AS <name>]… [BY <field>]",
     plan: super::planner::<TimechartCmd>,
 };

@@ -345,10 +345,39 @@ fn chart_and_timechart_bin_options_round_trip() {
         "* | chart count OVER a bins=3 BY b span=2 limit=5",
         "* | chart bins=4 count BY x",
         "* | chart count BY a, b span=log2",
+        "* | chart count BY a span=3, b span=log2",
         "* | transaction clientip maxspan=10m | chart count BY duration span=log2",
         "* | timechart span=12h aligntime=@d+5h count",
         "* | timechart minspan=15m count BY host",
     ] {
         roundtrip(spl);
     }
+}
+
+// Search Reference, stats, extended example 3 (`source=all_month.csv |
+// chart count AS "Number of Earthquakes" BY mag span=1 | rename mag AS
+// "Magnitude Range"`): magnitudes in bins of 1, in bin order.
+#[test]
+fn chart_earthquakes_by_magnitude_range() {
+    let ev = ndjson(&[
+        json!({"mag": 2.5}),
+        json!({"mag": 1.8}),
+        json!({"mag": 1.2}),
+        json!({"mag": 0.3}),
+        json!({"mag": -0.5}),
+        json!({"mag": 10.1}),
+    ]);
+    assert_eq!(
+        run_spl(
+            "* | chart count AS \"Number of Earthquakes\" BY mag span=1 | rename mag AS \"Magnitude Range\"",
+            &ev
+        ),
+        [
+            json!({"Magnitude Range": "-1-0", "Number of Earthquakes": 1}),
+            json!({"Magnitude Range": "0-1", "Number of Earthquakes": 1}),
+            json!({"Magnitude Range": "1-2", "Number of Earthquakes": 2}),
+            json!({"Magnitude Range": "2-3", "Number of Earthquakes": 1}),
+            json!({"Magnitude Range": "10-11", "Number of Earthquakes": 1}),
+        ]
+    );
 }
