@@ -140,6 +140,133 @@ impl BinSpan {
     }
 }
 
+/// Checks the value of one binning option at parse time (shared by `bin`
+/// and the bin options of `chart`): spans parse, `bins` is at least 1,
+/// `start`/`end` are numbers. Other keys pass.
+pub fn check_bin_option(o: &Opt) -> std::result::Result<(), nom::Err<PErr>> {
+    match o.key.to_ascii_lowercase().as_str() {
+        "span" | "minspan" => {
+            if let Err(m) = BinSpan::parse(&o.value) {
+                return Err(nom::Err::Failure(PErr::spanning(o.span, m)));
+            }
+        }
+        "bins" if xutil::check_uint(o)? < 1 => {
+            return Err(nom::Err::Failure(PErr::spanning(
+                o.span,
+                "bins must be at least 1",
+            )));
+        }
+        "start" | "end" if parse_number(&o.value).is_none() => {
+            return Err(nom::Err::Failure(PErr::spanning(
+                o.span,
+                format!("{} must be a number", o.key),
+            )));
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The epoch an `aligntime=` value names: a number, a relative time such
+/// as `@d+5h` taken from now, or `earliest`/`latest`, the run's time range
+/// (`--earliest`/`--latest`; without it, a plan error).
+pub fn aligntime_value(o: &Opt, ctx: &PlanCtx) -> Result<f64> {
+    let v = o.value.trim();
+    let bound = if v.eq_ignore_ascii_case("earliest") {
+        Some((ctx.time_range.0, "--earliest"))
+    } else if v.eq_ignore_ascii_case("latest") {
+        Some((ctx.time_range.1, "--latest"))
+    } else {
+        None
+    };
+    if let Some((t, flag)) = bound {
+        return t.filter(|t| t.is_finite()).ok_or_else(|| {
+            SplError::plan(format!(
+                "aligntime={v} needs the search's time range: run with {flag}, or give a time such as @d or an epoch"
+            ))
+            .at(o.span)
+        });
+    }
+    parse_number(v)
+        .map(Ok)
+        .unwrap_or_else(|| crate::time::relative_time(ctx.fn_ctx.now, v, ctx.fn_ctx.tz))
+        .map_err(|m| SplError::plan(format!("aligntime: {m}")).at(o.span))
+}
+
+/// True when a span is written in days, weeks, months, quarters or years:
+/// the pages say `aligntime` is then ignored.
+pub fn calendar_span(text: &str) -> bool {
+    let unit: String = text
+        .trim()
+        .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.')
+        .to_ascii_lowercase();
+    matches!(
+        unit.as_str(),
+        "d" | "day"
+            | "days"
+            | "w"
+            | "week"
+            | "weeks"
+            | "mon"
+            | "month"
+            | "months"
+            | "q"
+            | "qtr"
+            | "qtrs"
+            | "quarter"
+            | "quarters"
+            | "y"
+            | "yr"
+            | "yrs"
+            | "year"
+            | "years"
+    )
+}
+
+/// The operator that bins `field` (into `alias`, or in place) as
+/// `bin <options> <field> [AS <alias>]` does; `chart` runs it on its row and
+/// column fields.
+pub fn bin_operator(
+    field: &str,
+    alias: Option<&str>,
+    options: &[Opt],
+    ctx: &PlanCtx,
+) -> Result<Box<dyn Operator>> {
+    let span_of = |k: &str| -> Result<Option<BinSpan>> {
+        match get(options, k) {
+            None => Ok(None),
+            Some(o) => BinSpan::parse(&o.value)
+                .map(Some)
+                .map_err(|m| SplError::plan(m).at(o.span)),
+        }
+    };
+    let num_of = |k: &str| get(options, k).and_then(|o| parse_number(&o.value));
+    let align = match get(options, "aligntime") {
+        None => None,
+        Some(o) => {
+            let a = aligntime_value(o, ctx)?;
+            // "Ignored if span is in days, months, or years."
+            match get(options, "span") {
+                Some(s) if calendar_span(&s.value) => None,
+                _ => Some(a),
+            }
+        }
+    };
+    Ok(Box::new(BinOp {
+        time_field: field == "_time",
+        alias: alias.map(str::to_string),
+        field: field.to_string(),
+        span: span_of("span")?,
+        minspan: span_of("minspan")?,
+        bins: xutil::opt_uint(options, "bins")?.unwrap_or(100).max(1),
+        start: num_of("start"),
+        end: num_of("end"),
+        align,
+        tz: ctx.fn_ctx.tz,
+        buf: Vec::new(),
+    }))
+}
+
 fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
     let mut rest = ws(i);
     let mut options = Vec::new();
@@ -160,20 +287,7 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
         }
         let (r, o) = known_option(src, rest, "bin", OPTIONS)?;
         if let Some(o) = o {
-            match o.key.to_ascii_lowercase().as_str() {
-                "span" | "minspan" => {
-                    if let Err(m) = BinSpan::parse(&o.value) {
-                        return Err(nom::Err::Failure(PErr::spanning(o.span, m)));
-                    }
-                }
-                "bins" if xutil::check_uint(&o)? < 1 => {
-                    return xutil::fail_at(o.span, "bins must be at least 1");
-                }
-                "start" | "end" if parse_number(&o.value).is_none() => {
-                    return xutil::fail_at(o.span, format!("{} must be a number", o.key));
-                }
-                _ => {}
-            }
+            check_bin_option(&o)?;
             options.push(o);
             rest = r;
             continue;
@@ -236,51 +350,12 @@ impl Command for BinCmd {
 
 impl ToOperator for BinCmd {
     fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
-        let span_of = |k: &str| -> Result<Option<BinSpan>> {
-            match get(&self.options, k) {
-                None => Ok(None),
-                Some(o) => BinSpan::parse(&o.value)
-                    .map(Some)
-                    .map_err(|m| SplError::plan(m).at(o.span)),
-            }
-        };
-        let num_of = |k: &str| get(&self.options, k).and_then(|o| parse_number(&o.value));
-        let align = match get(&self.options, "aligntime") {
-            None => None,
-            Some(o) => {
-                let v = o.value.trim();
-                if v.eq_ignore_ascii_case("earliest") || v.eq_ignore_ascii_case("latest") {
-                    return Err(SplError::plan(
-                        "aligntime=earliest|latest needs the search time range, which spleval does not have; give a time such as @d or an epoch",
-                    )
-                    .at(o.span));
-                }
-                Some(
-                    parse_number(v)
-                        .map(Ok)
-                        .unwrap_or_else(|| {
-                            crate::time::relative_time(ctx.fn_ctx.now, v, ctx.fn_ctx.tz)
-                        })
-                        .map_err(|m| SplError::plan(format!("aligntime: {m}")).at(o.span))?,
-                )
-            }
-        };
-        let field = self.field.name.clone();
-        Ok(Box::new(BinOp {
-            time_field: field == "_time",
-            alias: self.alias.as_ref().map(|a| a.name.clone()),
-            field,
-            span: span_of("span")?,
-            minspan: span_of("minspan")?,
-            bins: xutil::opt_uint(&self.options, "bins")?
-                .unwrap_or(100)
-                .max(1),
-            start: num_of("start"),
-            end: num_of("end"),
-            align,
-            tz: ctx.fn_ctx.tz,
-            buf: Vec::new(),
-        }))
+        bin_operator(
+            &self.field.name,
+            self.alias.as_ref().map(|a| a.name.as_str()),
+            &self.options,
+            ctx,
+        )
     }
 }
 

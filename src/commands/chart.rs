@@ -8,8 +8,15 @@
 //! `usenull=<bool>` (default true: events lacking the split-by field make a
 //! `NULL` series), `nullstr=`, `format=`/`sep=` (column names with several
 //! aggregations, default `<agg>: <value>`), `agg=` (the ranking function),
-//! `cont=`. Rows are sorted by the row value; events lacking the row field
-//! are left out. Empty cells are 0 for `count`/`dc` and empty otherwise.
+//! `cont=`. Rows are sorted by the row value (bin ranges such as `10-20` by
+//! their lower bound); events lacking the row field are left out. Empty
+//! cells are 0 for `count`/`dc` and empty otherwise.
+//!
+//! Bin options (`bins=`, `span=`, `start=`, `end=`, `minspan=`,
+//! `aligntime=`) after the row or column field bin that field as the `bin`
+//! command would before chart (`BY size bins=10`, `BY duration span=log2`,
+//! `BY date_mday span=3 date_hour span=12`); before the split clause they
+//! bin the row field.
 
 use std::any::Any;
 use std::cmp::Ordering;
@@ -37,7 +44,8 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "chart [limit=<N>] [useother=<bool>] [usenull=<bool>] <fn>(<field>) [AS <name>]… \
-             [OVER <row-field> [BY <column-field>] | BY <row-field> [<column-field>]]",
+             [OVER <row-field> [<bin-options>] [BY <column-field> [<bin-options>]] \
+             | BY <row-field> [<bin-options>] [<column-field> [<bin-options>]]]",
     plan: super::planner::<ChartCmd>,
 };
 
@@ -46,7 +54,9 @@ pub(crate) const SERIES_OPTIONS: &[&str] = &[
     "limit", "useother", "usenull", "otherstr", "nullstr", "format", "sep", "agg", "cont",
 ];
 
-/// Binning options Splunk accepts on chart; parsed, not run yet.
+/// Binning options: written after the row or column field they bin
+/// (`BY size bins=10`, `BY date_mday span=3 date_hour span=12`); written
+/// before the split clause they bin the row field.
 const BIN_OPTIONS: &[&str] = &["span", "bins", "start", "end", "minspan", "aligntime"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -64,6 +74,22 @@ pub struct ChartCmd {
     pub style: SplitStyle,
     pub row: Option<FieldRef>,
     pub column: Option<FieldRef>,
+    /// Bin options written right after the row field.
+    pub row_bins: Vec<Opt>,
+    /// Bin options written right after the column field.
+    pub column_bins: Vec<Opt>,
+}
+
+fn is_bin_option(o: &Opt) -> bool {
+    BIN_OPTIONS.iter().any(|b| b.eq_ignore_ascii_case(&o.key))
+}
+
+/// Which split field the last bin option read belongs to.
+#[derive(Clone, Copy, PartialEq)]
+enum BinTarget {
+    Leading,
+    Row,
+    Column,
 }
 
 fn all_options() -> Vec<&'static str> {
@@ -136,6 +162,9 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
     let mut row = None;
     let mut column = None;
     let mut split_done = false;
+    let mut row_bins = Vec::new();
+    let mut column_bins = Vec::new();
+    let mut target = BinTarget::Leading;
     let mut rest = ws(i);
     loop {
         rest = ws(rest);
@@ -144,9 +173,33 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
         }
         if let Some((r, o)) = known_option(src, rest, &allowed, "chart")? {
             check_series_option(&o)?;
-            options.push(o);
             rest = r;
+            if is_bin_option(&o) {
+                super::bin::check_bin_option(&o)?;
+                match target {
+                    BinTarget::Leading => options.push(o),
+                    BinTarget::Row => row_bins.push(o),
+                    BinTarget::Column => column_bins.push(o),
+                }
+            } else {
+                options.push(o);
+            }
             continue;
+        }
+        // `OVER <row> <bin-options> BY <column>`, `BY <row> <bin-options> <column>`.
+        if split_done && column.is_none() && target == BinTarget::Row {
+            let next = match style {
+                SplitStyle::Over => at_keyword(rest, &["by"]),
+                SplitStyle::By => Some(rest.strip_prefix(',').unwrap_or(rest))
+                    .filter(|r| at_keyword(r, &["by", "over"]).is_none()),
+            };
+            if let Some(after) = next {
+                let (r, f) = cut(field_ref(src, after))?;
+                column = Some(f);
+                target = BinTarget::Column;
+                rest = r;
+                continue;
+            }
         }
         if let Some(after) = at_keyword(rest, &["over"]) {
             if split_done {
@@ -155,11 +208,13 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
             let (r, f) = cut(field_ref(src, after))?;
             style = SplitStyle::Over;
             row = Some(f);
+            target = BinTarget::Row;
             rest = r;
             let r2 = ws(rest);
             if let Some(after) = at_keyword(r2, &["by"]) {
                 let (r, f) = cut(field_ref(src, after))?;
                 column = Some(f);
+                target = BinTarget::Column;
                 rest = r;
             }
             split_done = true;
@@ -180,6 +235,11 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
                     )))
                 }
             }
+            target = if fields.len() == 2 {
+                BinTarget::Column
+            } else {
+                BinTarget::Row
+            };
             let mut it = fields.into_iter();
             row = it.next();
             column = it.next();
@@ -212,6 +272,8 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
             style,
             row,
             column,
+            row_bins,
+            column_bins,
         }),
     ))
 }
@@ -225,17 +287,19 @@ impl fmt::Display for ChartCmd {
         write!(f, " {}", join_aggs(&self.aggs))?;
         if let Some(r) = &self.row {
             match self.style {
-                SplitStyle::Over => {
-                    write!(f, " OVER {r}")?;
-                    if let Some(c) = &self.column {
-                        write!(f, " BY {c}")?;
-                    }
+                SplitStyle::Over => write!(f, " OVER {r}")?,
+                SplitStyle::By => write!(f, " BY {r}")?,
+            }
+            for o in &self.row_bins {
+                write!(f, " {o}")?;
+            }
+            if let Some(c) = &self.column {
+                match self.style {
+                    SplitStyle::Over => write!(f, " BY {c}")?,
+                    SplitStyle::By => write!(f, " {c}")?,
                 }
-                SplitStyle::By => {
-                    write!(f, " BY {r}")?;
-                    if let Some(c) = &self.column {
-                        write!(f, " {c}")?;
-                    }
+                for o in &self.column_bins {
+                    write!(f, " {o}")?;
                 }
             }
         }
@@ -257,6 +321,7 @@ impl Command for ChartCmd {
         serde_json::json!({
             "options": self.options, "aggregations": self.aggs, "style": self.style,
             "row": self.row, "column": self.column,
+            "row_bins": self.row_bins, "column_bins": self.column_bins,
         })
     }
     fn exprs(&self) -> Vec<&Expr> {
@@ -285,13 +350,36 @@ impl Command for ChartCmd {
 
 impl ToOperator for ChartCmd {
     fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
-        for o in &self.options {
-            if BIN_OPTIONS.iter().any(|b| b.eq_ignore_ascii_case(&o.key)) {
-                return Err(SplError::plan(format!(
-                    "chart {}= (binning the row field) is not supported yet; use | bin before chart",
-                    o.key
-                ))
-                .at(o.span));
+        // Each split field with bin options is binned as `bin` would bin it
+        // before chart: options before the split clause, then those after
+        // the row field (the later of a key wins); those after the column field.
+        let mut pre = Vec::new();
+        let leading: Vec<Opt> = self
+            .options
+            .iter()
+            .filter(|o| is_bin_option(o))
+            .cloned()
+            .collect();
+        if let Some(r) = &self.row {
+            let opts: Vec<Opt> = leading.into_iter().chain(self.row_bins.clone()).collect();
+            if !opts.is_empty() {
+                pre.push(super::bin::bin_operator(&r.name, None, &opts, ctx)?);
+            }
+        } else if let Some(o) = leading.first() {
+            return Err(SplError::plan(format!(
+                "chart {}= bins the row field; give one with OVER <field> or BY <field>",
+                o.key
+            ))
+            .at(o.span));
+        }
+        if let Some(c) = &self.column {
+            if !self.column_bins.is_empty() {
+                pre.push(super::bin::bin_operator(
+                    &c.name,
+                    None,
+                    &self.column_bins,
+                    ctx,
+                )?);
             }
         }
         let series = SeriesOpts::from_options(&self.options, ctx)?;
@@ -303,6 +391,7 @@ impl ToOperator for ChartCmd {
             ),
             row: self.row.as_ref().map(|f| f.name.clone()),
             column: self.column.as_ref().map(|f| f.name.clone()),
+            pre,
         }))
     }
 }
@@ -616,10 +705,55 @@ struct ChartOp {
     table: SeriesTable,
     row: Option<String>,
     column: Option<String>,
+    /// `bin` operators for the split fields with bin options, run in order
+    /// before an event reaches the table.
+    pre: Vec<Box<dyn Operator>>,
 }
 
-impl Operator for ChartOp {
-    fn push(&mut self, ev: Event, _out: &mut Emit<'_>) -> Result<()> {
+/// Runs `ev` through the operators of `pre` in turn.
+fn through(pre: &mut [Box<dyn Operator>], ev: Event) -> Result<Vec<Event>> {
+    let Some((first, rest)) = pre.split_first_mut() else {
+        return Ok(vec![ev]);
+    };
+    let mut outs = Vec::new();
+    first.push(ev, &mut |e| {
+        outs.push(e);
+        Ok(())
+    })?;
+    let mut all = Vec::new();
+    for e in outs {
+        all.extend(through(rest, e)?);
+    }
+    Ok(all)
+}
+
+/// A bin range label (`10-20`, `-10-0`, `0.2-0.3`) as its lower bound, so
+/// binned rows sort in bin order.
+fn range_low(v: &Value) -> Option<f64> {
+    let Value::Str(s) = v else { return None };
+    let i = s.get(1..)?.find('-')? + 1;
+    let lo = crate::base::value::parse_number(&s[..i])?;
+    crate::base::value::parse_number(&s[i + 1..])?;
+    Some(lo)
+}
+
+/// Row order: numbers and bin ranges (by their lower bound) first, in
+/// numeric order, then text.
+fn row_cmp(a: &Value, b: &Value) -> Ordering {
+    let key = |v: &Value| v.as_num().or_else(|| range_low(v));
+    match (key(a), key(b)) {
+        (Some(x), Some(y)) => x
+            .partial_cmp(&y)
+            .unwrap_or(Ordering::Equal)
+            .then_with(|| sort_cmp(a, b)),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => sort_cmp(a, b),
+    }
+}
+
+impl ChartOp {
+    fn add(&mut self, ev: Event) -> Result<()> {
         let rows = match &self.row {
             Some(r) => group_keys(&ev, std::slice::from_ref(r)),
             None => vec![Vec::new()],
@@ -629,8 +763,33 @@ impl Operator for ChartOp {
         }
         Ok(())
     }
+}
+
+impl Operator for ChartOp {
+    fn push(&mut self, ev: Event, _out: &mut Emit<'_>) -> Result<()> {
+        for e in through(&mut self.pre, ev)? {
+            self.add(e)?;
+        }
+        Ok(())
+    }
 
     fn finish(&mut self, out: &mut Emit<'_>) -> Result<()> {
+        // Flush the bin operators in order (`bins=` holds events until its
+        // span is known), each one's output through the ones after it.
+        let mut pre = std::mem::take(&mut self.pre);
+        for i in 0..pre.len() {
+            let (head, rest) = pre.split_at_mut(i + 1);
+            let mut held = Vec::new();
+            head[i].finish(&mut |e| {
+                held.push(e);
+                Ok(())
+            })?;
+            for e in held {
+                for e in through(rest, e)? {
+                    self.add(e)?;
+                }
+            }
+        }
         let split = self.column.is_some();
         if self.table.rows.is_empty() && self.row.is_none() {
             // `chart count` over nothing: one row, as stats.
@@ -647,7 +806,7 @@ impl Operator for ChartOp {
         // text, so the order never depends on hashing.
         rows.sort_by(|a, b| {
             for (x, y) in a.1.iter().zip(&b.1) {
-                let o = sort_cmp(x, y);
+                let o = row_cmp(x, y);
                 if o != Ordering::Equal {
                     return o;
                 }

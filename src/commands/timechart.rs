@@ -11,7 +11,11 @@
 //! from the first to the last one with events is output, empty ones with 0
 //! for `count`/`dc` and no value for other functions. Without `span`, the
 //! span is the smallest of 1s, 5s, 10s, 30s, 1m, 5m, 10m, 30m, 1h, 1d, 1mon
-//! that gives at most `bins` (default 100) buckets over the events' time range.
+//! that gives at most `bins` (default 100) buckets over the events' time range
+//! and is at least `minspan=`. `aligntime=<time>` (`@d+5h`, an epoch, or
+//! `earliest`/`latest` of `--earliest`/`--latest`) starts buckets at that
+//! time plus whole spans, except for spans in days or longer (ignored, as
+//! the page says). `start=`, `end=`, `partial=`, `fixedrange=` are refused.
 
 use std::any::Any;
 use std::fmt;
@@ -34,7 +38,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     name: "timechart",
     aliases: &[],
     parse,
-    syntax: "timechart [span=<span>] [bins=<N>] [limit=<N>] [useother=<bool>] [usenull=<bool>] \
+    syntax: "timechart [span=<span>] [bins=<N>] [minspan=<span>] [aligntime=<time>] [limit=<N>] [useother=<bool>] [usenull=<bool>] \
              [cont=<bool>] <fn>(<field>) [AS <name>]… [BY <field>]",
     plan: super::planner::<TimechartCmd>,
 };
@@ -82,6 +86,11 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
             }
             "bins" => {
                 uint_value(o)?;
+            }
+            "minspan" => {
+                parse_timespan(&o.value).map_err(|m| {
+                    nom::Err::Failure(PErr::spanning(o.span, format!("minspan: {m}")))
+                })?;
             }
             _ => {}
         }
@@ -157,11 +166,20 @@ impl ToOperator for TimechartCmd {
     fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         let mut cont = true;
         let mut bins = 100u64;
+        let mut minspan = None;
+        let mut align = None;
         for o in &self.options {
             match o.key.to_ascii_lowercase().as_str() {
                 "cont" => cont = o.as_bool().unwrap_or(true),
                 "bins" => bins = o.value.trim().parse().unwrap_or(100).max(1),
-                "minspan" | "aligntime" | "start" | "end" | "fixedrange" | "partial" => {
+                "minspan" => {
+                    minspan = Some(
+                        parse_timespan(&o.value)
+                            .map_err(|m| SplError::plan(format!("minspan: {m}")).at(o.span))?,
+                    )
+                }
+                "aligntime" => align = Some(super::bin::aligntime_value(o, ctx)?),
+                "start" | "end" | "fixedrange" | "partial" => {
                     return Err(SplError::plan(format!(
                         "timechart {}= is not supported yet",
                         o.key
@@ -179,6 +197,8 @@ impl ToOperator for TimechartCmd {
             ),
             span: self.span.clone(),
             bins,
+            minspan,
+            align,
             cont,
             by: self.by.as_ref().map(|f| f.name.clone()),
             events: Vec::new(),
@@ -190,6 +210,10 @@ struct TimechartOp {
     table: SeriesTable,
     span: Option<TimeSpan>,
     bins: u64,
+    /// `minspan=`: the automatic span is at least this.
+    minspan: Option<TimeSpan>,
+    /// `aligntime=`: buckets start at this epoch plus whole spans.
+    align: Option<f64>,
     cont: bool,
     by: Option<String>,
     /// Events held until the span is known (automatic span only).
@@ -201,8 +225,32 @@ impl TimechartOp {
         let Some(t) = ev.time() else {
             return Ok(());
         };
-        let b = span.bucket(t, self.table.ctx.tz);
+        let b = self.bucket(span, t);
         self.table.add(ev, vec![Value::Num(b)], self.by.as_deref())
+    }
+
+    /// The alignment for `span`: `aligntime=` is "ignored if span is in
+    /// days, months, or years".
+    fn align_for(&self, span: &TimeSpan) -> Option<(f64, f64)> {
+        let a = self.align?;
+        if super::bin::calendar_span(&span.text) {
+            return None;
+        }
+        span.fixed_secs().filter(|s| *s > 0.0).map(|s| (a, s))
+    }
+
+    fn bucket(&self, span: &TimeSpan, t: f64) -> f64 {
+        match self.align_for(span) {
+            Some((a, s)) => a + ((t - a) / s).floor() * s,
+            None => span.bucket(t, self.table.ctx.tz),
+        }
+    }
+
+    fn next(&self, span: &TimeSpan, t: f64) -> f64 {
+        match self.align_for(span) {
+            Some((_, s)) => t + s,
+            None => span.next(t, self.table.ctx.tz),
+        }
     }
 
     fn choose_span(&self) -> TimeSpan {
@@ -210,11 +258,20 @@ impl TimechartOp {
         let lo = times.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = times.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let range = if lo.is_finite() { hi - lo } else { 0.0 };
+        let min = self.minspan.as_ref().map_or(0.0, TimeSpan::approx_secs);
         for s in AUTO_SPANS {
             let span = parse_timespan(s).expect("valid built-in span");
-            if range / span.approx_secs() < self.bins as f64 {
+            if span.approx_secs() >= min && range / span.approx_secs() < self.bins as f64 {
                 return span;
             }
+        }
+        // A minspan above every standard span is the span.
+        if let Some(m) = self
+            .minspan
+            .as_ref()
+            .filter(|m| m.approx_secs() > 30.0 * 86400.0)
+        {
+            return m.clone();
         }
         parse_timespan(AUTO_SPANS[AUTO_SPANS.len() - 1]).expect("valid built-in span")
     }
@@ -240,7 +297,6 @@ impl Operator for TimechartOp {
             self.span = Some(span);
         }
         let span = self.span.clone().expect("set above");
-        let tz = self.table.ctx.tz;
         let split = self.by.is_some();
         let (cols, mut cells) = self.table.layout(split);
         let mut times: Vec<f64> = self
@@ -261,7 +317,7 @@ impl Operator for TimechartOp {
                     )));
                 }
                 all.push(t);
-                t = span.next(t, tz);
+                t = self.next(&span, t);
             }
             times = all;
         }

@@ -302,6 +302,37 @@ fn chart_agg_diagnostics() {
     }
 }
 
+/// Bin options on chart's split fields and timechart's `minspan=`/`aligntime=`:
+/// a bad value is an error at the option.
+#[test]
+fn chart_bin_option_diagnostics() {
+    for (name, spl) in [
+        ("chart_bins_zero", "* | chart max(delay) BY size bins=0"),
+        ("chart_span_foo", "* | chart count BY date_mday span=foo"),
+        (
+            "chart_column_span_zero",
+            "* | chart count BY date_mday span=3 date_hour span=0",
+        ),
+        (
+            "chart_bins_huge",
+            "* | chart count BY size bins=99999999999999999999999",
+        ),
+        (
+            "chart_aligntime_bad",
+            "* | chart count BY _time span=12h aligntime=@zz",
+        ),
+        ("timechart_minspan_foo", "* | timechart minspan=foo count"),
+        (
+            "timechart_aligntime_latest",
+            "* | timechart span=1h aligntime=latest count",
+        ),
+    ] {
+        let o = run(&["run", "--spl", spl]);
+        assert_eq!(o.code, 2, "{spl}");
+        insta::assert_snapshot!(name, o.stderr);
+    }
+}
+
 /// An eval over aggregations: outside chart/timechart, a field outside an
 /// aggregation, an aggregation with two arguments.
 #[test]
