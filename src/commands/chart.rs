@@ -51,7 +51,18 @@ pub const SPEC: CommandSpec = CommandSpec {
 
 /// Options chart and timechart share (series shaping).
 pub(crate) const SERIES_OPTIONS: &[&str] = &[
-    "limit", "useother", "usenull", "otherstr", "nullstr", "format", "sep", "agg", "cont",
+    "limit",
+    "useother",
+    "usenull",
+    "otherstr",
+    "nullstr",
+    "format",
+    "sep",
+    "agg",
+    "cont",
+    "dedup_splitvals",
+    // The chart page's basic example 8 spells it without the s.
+    "dedup_splitval",
 ];
 
 /// Binning options: written after the row or column field they bin
@@ -99,7 +110,8 @@ fn all_options() -> Vec<&'static str> {
 /// Checks the values of the series options.
 pub(crate) fn check_series_option(o: &Opt) -> std::result::Result<(), nom::Err<PErr>> {
     match o.key.to_ascii_lowercase().as_str() {
-        "useother" | "usenull" | "cont" | "partial" | "fixedrange" => {
+        "useother" | "usenull" | "cont" | "partial" | "fixedrange" | "dedup_splitvals"
+        | "dedup_splitval" => {
             bool_value(o)?;
         }
         "agg" if o.value.contains('(') && rank_agg(std::slice::from_ref(o)).is_none() => {
@@ -410,6 +422,10 @@ pub(crate) struct SeriesOpts {
     pub rank_by: String,
     /// `agg=<fn>(<field>)`: series are ranked by this aggregation over their events instead.
     pub rank: Option<AggSpec>,
+    /// `dedup_splitvals=true`: an event whose multivalue split field repeats
+    /// a value counts once in that value's series (and, in chart, once in a
+    /// row its multivalue row field repeats).
+    pub dedup_splitvals: bool,
 }
 
 impl SeriesOpts {
@@ -424,6 +440,7 @@ impl SeriesOpts {
             sep: ": ".into(),
             format: None,
             rank_by: "sum".into(),
+            dedup_splitvals: false,
             rank: match rank_agg(options) {
                 Some(a) => Some(AggSpec::plan(std::slice::from_ref(&a), ctx)?),
                 None => None,
@@ -439,6 +456,9 @@ impl SeriesOpts {
                 }
                 "useother" => s.useother = o.as_bool().ok_or_else(bad)?,
                 "usenull" => s.usenull = o.as_bool().ok_or_else(bad)?,
+                "dedup_splitvals" | "dedup_splitval" => {
+                    s.dedup_splitvals = o.as_bool().ok_or_else(bad)?
+                }
                 "otherstr" => s.otherstr = o.value.clone(),
                 "nullstr" => s.nullstr = o.value.clone(),
                 "sep" => s.sep = o.value.clone(),
@@ -494,7 +514,7 @@ impl SeriesTable {
 
     /// Adds an event under a row; `split` is the split-by field (None: no split).
     pub fn add(&mut self, ev: &Event, row: Vec<Value>, split: Option<&str>) -> Result<()> {
-        let series: Vec<Option<String>> = match split {
+        let mut series: Vec<Option<String>> = match split {
             None => vec![None],
             Some(f) => match ev.get(f) {
                 Some(v) if !v.values().is_empty() => v
@@ -506,6 +526,9 @@ impl SeriesTable {
                 _ => return Ok(()),
             },
         };
+        if self.opts.dedup_splitvals {
+            dedup_in_order(&mut series);
+        }
         let vals = extract(&self.spec, ev, &self.ctx)?;
         let rank_vals = match &self.opts.rank {
             Some(r) => extract(r, ev, &self.ctx)?,
@@ -752,12 +775,27 @@ fn row_cmp(a: &Value, b: &Value) -> Ordering {
     }
 }
 
+/// Removes repeated items, keeping the first of each.
+fn dedup_in_order<T: PartialEq>(v: &mut Vec<T>) {
+    let mut i = 0;
+    while i < v.len() {
+        if v[..i].contains(&v[i]) {
+            v.remove(i);
+        } else {
+            i += 1;
+        }
+    }
+}
+
 impl ChartOp {
     fn add(&mut self, ev: Event) -> Result<()> {
-        let rows = match &self.row {
+        let mut rows = match &self.row {
             Some(r) => group_keys(&ev, std::slice::from_ref(r)),
             None => vec![Vec::new()],
         };
+        if self.table.opts.dedup_splitvals && rows.len() > 1 {
+            dedup_in_order(&mut rows);
+        }
         for row in rows {
             self.table.add(&ev, row, self.column.as_deref())?;
         }

@@ -198,3 +198,41 @@ fn stats_dedup_splitvals_after_by() {
     let p = roundtrip("* | stats avg(x) BY f dedup_splitvals=true");
     assert_eq!(p.to_string(), "* | stats dedup_splitvals=true avg(x) BY f");
 }
+
+// Search Reference, chart, basic example 8 (`...| chart avg(field) BY mvfield
+// dedup_splitval=true`): duplicate values of a multivalue split field count
+// once; timechart takes the option (`dedup_splitvals`) for its series too.
+#[test]
+fn chart_and_timechart_dedup_splitvals() {
+    let base = "| makeresults | eval f=\"a a b\", x=2 | makemv f \
+                | append [| makeresults | eval f=\"a\", x=4]";
+    let r = run_spl(
+        &format!("{base} | chart count avg(x) BY f dedup_splitval=true"),
+        "",
+    );
+    assert_eq!(
+        r,
+        [
+            json!({"f": "a", "count": 2, "avg(x)": 3}),
+            json!({"f": "b", "count": 1, "avg(x)": 2}),
+        ]
+    );
+    let r = run_spl(&format!("{base} | chart count BY f"), "");
+    assert_eq!(crate::common::col(&r, "count"), ["3", "1"]);
+    // As the split-by (column) field, in chart and timechart.
+    let r = run_spl(
+        &format!("{base} | eval h=1 | chart count OVER h BY f dedup_splitvals=t"),
+        "",
+    );
+    assert_eq!(r, [json!({"h": 1, "a": 2, "b": 1})]);
+    let r = run_spl(
+        &format!("{base} | eval _time=0 | timechart span=1h count BY f dedup_splitvals=true"),
+        "",
+    );
+    assert_eq!(r, [json!({"_time": 0, "a": 2, "b": 1})]);
+    let r = run_spl(
+        &format!("{base} | eval _time=0 | timechart span=1h count BY f"),
+        "",
+    );
+    assert_eq!(r, [json!({"_time": 0, "a": 3, "b": 1})]);
+}
