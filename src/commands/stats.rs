@@ -10,7 +10,9 @@ use std::fmt;
 use super::support::fields::{
     at_keyword, field_list, field_ref, join_fields, wildcard_captures, wildcard_fill, FieldRef,
 };
-use super::support::stats_support::{parse_timespan, TimeSpan};
+use super::support::stats_spark::{parse_spark, per_unit_refused, SparkText};
+pub use super::support::stats_support::group_keys;
+use super::support::stats_support::TimeSpan;
 use super::{CommandSpec, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
@@ -158,102 +160,6 @@ impl fmt::Display for Agg {
         }
         Ok(())
     }
-}
-
-/// The inside of a sparkline's parentheses, `dc(device),5m`, as written
-/// back (no space before the span, as the pages write it).
-struct SparkText<'a>(&'a AggArg);
-
-impl fmt::Display for SparkText<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let AggArg::Spark {
-            func,
-            field,
-            bucket,
-        } = self.0
-        {
-            f.write_str(func)?;
-            if let Some(x) = field {
-                write!(f, "({x})")?;
-            }
-            if let Some(b) = bucket {
-                write!(f, ",{b}")?;
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Parses the inside of `sparkline(…)` (the input starts after the `(`) up
-/// to and with the closing `)`: Search Reference, stats, "sparkline-agg":
-/// `sparkline(count(<wc-field>), <span-length>)` or
-/// `sparkline(<sparkline-func>(<wc-field>), <span-length>)`, the span
-/// optional, and only `count` without a field.
-fn parse_spark<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, AggArg> {
-    let inner = ws(i);
-    let (r, func) = cut(lex::ident(inner))?;
-    if !stats::sparkline_func(func) {
-        return Err(nom::Err::Failure(
-            PErr::spanning(
-                src.span(inner, r),
-                format!("'{func}' is not a sparkline function"),
-            )
-            .with_help(format!(
-                "sparkline(<func>(<field>)[, <span>]) takes one of {}",
-                stats::SPARKLINE_FUNCS.join(", ")
-            )),
-        ));
-    }
-    let mut r = ws(r);
-    let field = if let Some(f) = r.strip_prefix('(') {
-        let (after, x) = cut(field_ref(src, ws(f)))?;
-        let (after, _) = cut(lex::expect_char(after, ')'))?;
-        r = ws(after);
-        Some(x)
-    } else {
-        if !matches!(func.to_ascii_lowercase().as_str(), "count" | "c") {
-            return Err(nom::Err::Failure(PErr::spanning(
-                src.span(inner, r),
-                format!(
-                    "sparkline({func}) needs a field: sparkline({func}(<field>)); only count \
-                     goes without one"
-                ),
-            )));
-        }
-        None
-    };
-    let bucket = if let Some(after) = r.strip_prefix(',') {
-        let text_start = ws(after);
-        let len = text_start
-            .find(|c: char| c == ')' || c == ',' || c.is_whitespace())
-            .unwrap_or(text_start.len());
-        let (text, rest) = text_start.split_at(len);
-        let at = src.span(text_start, rest);
-        let span = parse_timespan(text)
-            .map_err(|m| nom::Err::Failure(PErr::spanning(at, format!("sparkline span: {m}"))))?;
-        if span.fixed_secs().is_none() {
-            return Err(nom::Err::Failure(PErr::spanning(
-                at,
-                format!(
-                    "sparkline span: '{text}' is not of fixed length; use seconds, minutes, \
-                     hours, days or weeks"
-                ),
-            )));
-        }
-        r = ws(rest);
-        Some(span)
-    } else {
-        None
-    };
-    let (r, _) = cut(lex::expect_char(r, ')'))?;
-    Ok((
-        r,
-        AggArg::Spark {
-            func: func.to_string(),
-            field,
-            bucket,
-        },
-    ))
 }
 
 /// Parses `fn(arg) [as name]`, separated by spaces or commas, until BY or the end.
@@ -875,14 +781,6 @@ impl AggSpec {
     }
 }
 
-/// The error for `per_second` … `per_day` outside timechart.
-fn per_unit_refused(func: &str) -> SplError {
-    SplError::plan(format!(
-        "{func}() runs in timechart only: it divides by the width of timechart's time bucket"
-    ))
-    .with_help("outside timechart, compute sum(<field>) and divide it with eval")
-}
-
 /// Hands `add` the values one event gives an aggregation's input.
 pub(crate) fn feed_input(
     input: &Input,
@@ -925,34 +823,6 @@ impl AggSpec {
             ev.orig_time
         }
     }
-}
-
-/// The values an event contributes to the group-by key: one key per
-/// combination of values; none when a field is missing.
-pub fn group_keys(ev: &Event, by: &[String]) -> Vec<Vec<Value>> {
-    let mut keys: Vec<Vec<Value>> = vec![Vec::with_capacity(by.len())];
-    for f in by {
-        let Some(v) = ev.get(f) else {
-            return Vec::new();
-        };
-        let vals = v.values();
-        if vals.len() == 1 {
-            for k in &mut keys {
-                k.push(vals[0].clone());
-            }
-        } else {
-            let mut next = Vec::with_capacity(keys.len() * vals.len());
-            for k in &keys {
-                for x in vals {
-                    let mut k2 = k.clone();
-                    k2.push(x.clone());
-                    next.push(k2);
-                }
-            }
-            keys = next;
-        }
-    }
-    keys
 }
 
 struct Group {

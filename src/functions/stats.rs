@@ -54,6 +54,10 @@ pub trait Accumulator: Send {
 
 use super::state::{field, json_nums, json_strs, num_opt_json, opt_num};
 pub use super::state::{json_num, json_value, num_json, value_json};
+use super::stats_time::PerUnit;
+pub use super::stats_time::{
+    per_unit, sparkline_func, Sparkline, SPARKLINE_FUNCS, SPARKLINE_MAX_BUCKETS, SPARKLINE_SPAN,
+};
 
 pub type MakeFn = fn(Option<f64>) -> Box<dyn Accumulator>;
 
@@ -188,15 +192,6 @@ pub fn reads_time(name: &str) -> bool {
             "earliest" | "latest" | "earliest_time" | "latest_time" | "rate" | "sparkline"
         )
     })
-}
-
-/// Whether a function is `per_second`, `per_minute`, `per_hour` or
-/// `per_day` (timechart only: it needs the width of the time bucket).
-pub fn per_unit(name: &str) -> bool {
-    matches!(
-        name.to_ascii_lowercase().as_str(),
-        "per_second" | "per_minute" | "per_hour" | "per_day"
-    )
 }
 
 /// Builds the accumulator for a function name as written (`avg`, `p95`, …).
@@ -934,170 +929,6 @@ fn json_seen(j: &J) -> Result<Option<(Value, f64)>, String> {
     )))
 }
 
-/// `sparkline[(<func>[(<field>)][, <span>])]`: the inner function's value
-/// per time bucket, as Splunk's multivalue `##__SPARKLINE__##,v1,v2,…`, from
-/// the first bucket with an event to the last (a bucket without events is
-/// `0`, as is one whose function has no value). Buckets are `span` seconds
-/// wide from the epoch; the bare form counts events per hour (Splunk derives
-/// the default width from the search's time range, which offline searches do
-/// not have). At most [`SPARKLINE_MAX_BUCKETS`] values are given.
-pub struct Sparkline {
-    func: String,
-    span: f64,
-    buckets: std::collections::BTreeMap<i64, Box<dyn Accumulator>>,
-}
-pub const SPARKLINE_SPAN: f64 = 3600.0;
-/// The most values a sparkline holds (later buckets are left out).
-pub const SPARKLINE_MAX_BUCKETS: usize = 10_000;
-
-/// The functions a sparkline applies per bucket (Search Reference, stats,
-/// "sparkline-func": c, count, dc, mean, avg, stdev, stdevp, var, varp, sum,
-/// sumsq, min, max, range; and estdc, which the estdc page's examples use).
-pub const SPARKLINE_FUNCS: &[&str] = &[
-    "c",
-    "count",
-    "dc",
-    "distinct_count",
-    "estdc",
-    "mean",
-    "avg",
-    "stdev",
-    "stdevp",
-    "var",
-    "varp",
-    "sum",
-    "sumsq",
-    "min",
-    "max",
-    "range",
-];
-
-/// Whether `name` may be a sparkline's function.
-pub fn sparkline_func(name: &str) -> bool {
-    SPARKLINE_FUNCS.contains(&name.to_ascii_lowercase().as_str())
-}
-
-impl Sparkline {
-    /// A sparkline of `func` (one of [`SPARKLINE_FUNCS`]) over buckets of
-    /// `span` seconds (positive and finite).
-    pub fn new(func: &str, span: f64) -> Sparkline {
-        Sparkline {
-            func: func.to_ascii_lowercase(),
-            span,
-            buckets: Default::default(),
-        }
-    }
-
-    fn inner(&self) -> Box<dyn Accumulator> {
-        make(&self.func).unwrap_or_else(|| Box::new(Count(0)))
-    }
-
-    fn bucket_mut(&mut self, k: i64) -> &mut Box<dyn Accumulator> {
-        if !self.buckets.contains_key(&k) {
-            let acc = self.inner();
-            self.buckets.insert(k, acc);
-        }
-        self.buckets.get_mut(&k).expect("inserted above")
-    }
-}
-
-impl Accumulator for Sparkline {
-    fn add(&mut self, v: &Value, t: Option<f64>) {
-        let Some(t) = t else { return };
-        let k = (t / self.span).floor();
-        if !k.is_finite() {
-            return;
-        }
-        // `as` saturates: times beyond i64 buckets share the extreme one.
-        self.bucket_mut(k as i64).add(v, Some(t));
-    }
-    fn result(&self) -> Value {
-        let mut parts = vec![Value::from("##__SPARKLINE__##")];
-        if let (Some((&lo, _)), Some((&hi, _))) = (
-            self.buckets.first_key_value(),
-            self.buckets.last_key_value(),
-        ) {
-            let n = (i128::from(hi) - i128::from(lo) + 1).min(SPARKLINE_MAX_BUCKETS as i128);
-            for i in 0..n as i64 {
-                let v = match self.buckets.get(&(lo + i)) {
-                    Some(acc) => match acc.result() {
-                        Value::Null => "0".to_string(),
-                        v => v.to_display(" "),
-                    },
-                    None => "0".to_string(),
-                };
-                parts.push(Value::Str(v));
-            }
-        }
-        Value::Multi(parts)
-    }
-    fn state(&self) -> J {
-        J::Array(
-            self.buckets
-                .iter()
-                .map(|(k, acc)| serde_json::json!([k, acc.state()]))
-                .collect(),
-        )
-    }
-    fn merge(&mut self, state: &J) -> Result<(), String> {
-        let items = state
-            .as_array()
-            .ok_or_else(|| format!("bad sparkline state {state}"))?;
-        for item in items {
-            let (Some(k), Some(s)) = (item.get(0).and_then(J::as_i64), item.get(1)) else {
-                return Err(format!("bad sparkline state entry {item}"));
-            };
-            self.bucket_mut(k).merge(s)?;
-        }
-        Ok(())
-    }
-}
-
-/// `per_second`, `per_minute`, `per_hour`, `per_day` (timechart only): the
-/// sum of the values in the bucket divided by the bucket's width in that
-/// unit; no value until the width is known, or without numeric values.
-struct PerUnit {
-    /// The unit in seconds.
-    unit: f64,
-    sum: Moments,
-    width: Option<f64>,
-}
-impl PerUnit {
-    fn new(unit: f64) -> PerUnit {
-        PerUnit {
-            unit,
-            sum: Moments::default(),
-            width: None,
-        }
-    }
-}
-impl Accumulator for PerUnit {
-    fn add(&mut self, v: &Value, t: Option<f64>) {
-        // `per_day(eval(method="GET"))` (Time functions page: "how many
-        // times the web pages were viewed"): a true comparison counts 1.
-        match v {
-            Value::Bool(true) => self.sum.add(&Value::Num(1.0), t),
-            _ => self.sum.add(v, t),
-        }
-    }
-    fn set_bucket_width(&mut self, secs: f64) {
-        self.width = Some(secs);
-    }
-    fn result(&self) -> Value {
-        match (self.sum.n, self.width) {
-            (0, _) | (_, None) => Value::Null,
-            (_, Some(w)) if w > 0.0 && w.is_finite() => Value::Num(self.sum.sum * self.unit / w),
-            _ => Value::Null,
-        }
-    }
-    fn state(&self) -> J {
-        self.sum.state()
-    }
-    fn merge(&mut self, state: &J) -> Result<(), String> {
-        self.sum.merge(state)
-    }
-}
-
 /// Renders an aggregate's default output name: `count`, `max(_time)`, `p95(x)`.
 pub fn default_name(func: &str, arg: Option<&str>) -> String {
     match arg {
@@ -1311,41 +1142,6 @@ mod tests {
                 "{name}"
             );
         }
-    }
-
-    #[test]
-    fn sparkline_applies_its_function_per_bucket_and_merges() {
-        let mut a = Sparkline::new("dc", 300.0);
-        let mut b = Sparkline::new("dc", 300.0);
-        a.add(&Value::from("x"), Some(0.0));
-        a.add(&Value::from("y"), Some(10.0));
-        b.add(&Value::from("x"), Some(20.0));
-        b.add(&Value::from("z"), Some(900.0));
-        let mut m = Sparkline::new("dc", 300.0);
-        m.merge(&a.state()).unwrap();
-        m.merge(&b.state()).unwrap();
-        let text = |v: Value| v.to_display(",");
-        assert_eq!(text(m.result()), "##__SPARKLINE__##,2,0,0,1");
-        // Hostile widths stay bounded.
-        let mut w = Sparkline::new("count", 1e-9);
-        w.add(&Value::from("x"), Some(0.0));
-        w.add(&Value::from("x"), Some(1e9));
-        assert_eq!(w.result().mv_count(), SPARKLINE_MAX_BUCKETS + 1);
-    }
-
-    #[test]
-    fn per_unit_divides_the_sum_by_the_bucket_width() {
-        let mut a = make("per_minute").unwrap();
-        for x in ["30", "90", "x"] {
-            a.add(&Value::from(x), None);
-        }
-        assert_eq!(a.result(), Value::Null, "no width yet");
-        a.set_bucket_width(3600.0);
-        assert_eq!(a.result(), Value::Num(2.0));
-        let mut e = make("per_second").unwrap();
-        e.add(&Value::Bool(true), None);
-        e.set_bucket_width(4.0);
-        assert_eq!(e.result(), Value::Num(0.25));
     }
 
     #[test]
