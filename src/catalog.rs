@@ -344,7 +344,9 @@ pub fn eval_functions() -> Vec<Row> {
 pub fn stats_functions() -> Vec<Row> {
     let mut rows: BTreeMap<String, (Status, String)> = BTreeMap::new();
     for f in crate::functions::stats::STATS_FUNCTIONS {
-        let note = if f.aliases.is_empty() {
+        let note = if crate::functions::stats::per_unit(f.name) {
+            "timechart only".to_string()
+        } else if f.aliases.is_empty() {
             String::new()
         } else {
             format!("also {}", f.aliases.join(", "))

@@ -27,7 +27,7 @@ use super::eventstats::{agg_exprs, aggs_order_sensitive, join_aggs};
 use super::stats::{group_keys, parse_agg, Agg, AggSpec};
 use super::support::fields::{at_keyword, field_ref, FieldRef};
 use super::support::stats_support::{
-    bool_value, by_fields, extract, feed, key_text, known_option, zero_when_empty,
+    bool_value, by_fields, extract, feed, key_text, known_option, zero_when_empty, TimeSpan,
 };
 use super::{CommandSpec, ToOperator};
 use crate::base::diag::{Result, SplError};
@@ -499,6 +499,9 @@ pub(crate) struct SeriesTable {
     entries: Vec<Entry>,
     /// Row key text → row values, for building output rows.
     pub rows: HashMap<Vec<String>, Vec<Value>>,
+    /// timechart's span: each row's first value is the start of its time
+    /// bucket, and the aggregations learn the bucket's width (`per_second`).
+    pub span: Option<TimeSpan>,
 }
 
 impl SeriesTable {
@@ -509,6 +512,28 @@ impl SeriesTable {
             ctx,
             entries: Vec::new(),
             rows: HashMap::new(),
+            span: None,
+        }
+    }
+
+    /// Tells a row's accumulators the width of its time bucket (timechart).
+    fn set_width(
+        &self,
+        row: &Vec<String>,
+        accs: &mut [Box<dyn crate::functions::stats::Accumulator>],
+    ) {
+        let Some(span) = &self.span else { return };
+        let Some(t) = self
+            .rows
+            .get(row)
+            .and_then(|r| r.first())
+            .and_then(Value::as_num)
+        else {
+            return;
+        };
+        let width = span.next(t, self.ctx.tz) - t;
+        for a in accs {
+            a.set_bucket_width(width);
         }
     }
 
@@ -564,6 +589,9 @@ impl SeriesTable {
                 .entry((e.row.clone(), e.series.clone()))
                 .or_insert_with(|| self.spec.new_accumulators());
             feed(accs, &e.vals, e.time);
+        }
+        for ((row, _), accs) in cells.iter_mut() {
+            self.set_width(row, accs);
         }
         let mut out: HashMap<Vec<String>, Vec<(String, Value)>> = HashMap::new();
         if !split {
@@ -682,6 +710,9 @@ impl SeriesTable {
                     }
                 }
             }
+        }
+        for (row, accs) in other.iter_mut() {
+            self.set_width(row, accs);
         }
         for row in self.rows.keys() {
             let mut vals = Vec::with_capacity(cols.len());

@@ -10,6 +10,9 @@ use std::fmt;
 use super::support::fields::{
     at_keyword, field_ref, join_fields, wildcard_captures, wildcard_fill, FieldRef,
 };
+use super::support::stats_spark::{parse_spark, per_unit_refused, SparkText};
+pub use super::support::stats_support::group_keys;
+use super::support::stats_support::TimeSpan;
 use super::{CommandSpec, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
@@ -45,6 +48,14 @@ pub enum AggArg {
     Over {
         expr: Expr,
     },
+    /// `sparkline(<func>[(<field>)][, <span>])` (the aggregation's `func` is
+    /// `sparkline`): the function per time bucket of the span (default one
+    /// hour). A bare `sparkline` has no argument.
+    Spark {
+        func: String,
+        field: Option<FieldRef>,
+        bucket: Option<TimeSpan>,
+    },
 }
 
 #[derive(Debug, serde::Serialize)]
@@ -70,13 +81,15 @@ pub(crate) fn agg_time(aggs: &[Agg], out: &mut Vec<String>) {
 pub(crate) fn agg_fields(aggs: &[Agg], out: &mut Vec<String>) -> bool {
     for a in aggs {
         match &a.arg {
-            Some(AggArg::Field(f)) => out.push(f.name.clone()),
+            Some(AggArg::Field(f)) | Some(AggArg::Spark { field: Some(f), .. }) => {
+                out.push(f.name.clone())
+            }
             Some(AggArg::Eval { expr } | AggArg::Over { expr })
                 if !crate::spl::fields::expr_fields(expr, out) =>
             {
                 return false;
             }
-            Some(AggArg::Eval { .. } | AggArg::Over { .. }) | None => {}
+            Some(AggArg::Eval { .. } | AggArg::Over { .. } | AggArg::Spark { .. }) | None => {}
         }
     }
     true
@@ -93,6 +106,7 @@ impl Agg {
             Some(AggArg::Field(f)) => stats::default_name(&self.func, Some(&f.name)),
             Some(AggArg::Eval { expr }) => format!("{}(eval({expr}))", self.func),
             Some(AggArg::Over { expr }) => format!("eval({expr})"),
+            Some(spark @ AggArg::Spark { .. }) => format!("{}({})", self.func, SparkText(spark)),
         }
     }
 
@@ -139,6 +153,7 @@ impl fmt::Display for Agg {
             Some(AggArg::Field(x)) => write!(f, "{}({x})", self.func)?,
             Some(AggArg::Eval { expr }) => write!(f, "{}(eval({expr}))", self.func)?,
             Some(AggArg::Over { expr }) => write!(f, "eval({expr})")?,
+            Some(spark @ AggArg::Spark { .. }) => write!(f, "{}({})", self.func, SparkText(spark))?,
         }
         if let Some(a) = &self.alias {
             write!(f, " AS {a}")?;
@@ -217,7 +232,14 @@ pub fn parse_agg<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Agg> {
         )));
     }
     let mut r = r;
-    let arg = if let Some(inner) = r.strip_prefix('(') {
+    let arg = if let Some(inner) = r
+        .strip_prefix('(')
+        .filter(|_| name.eq_ignore_ascii_case("sparkline"))
+    {
+        let (after, arg) = parse_spark(src, inner)?;
+        r = after;
+        Some(arg)
+    } else if let Some(inner) = r.strip_prefix('(') {
         let inner = ws(inner);
         let (after, arg) = if let Some(e) = lex::keyword(inner, "eval") {
             let e = ws(e);
@@ -401,6 +423,9 @@ impl StatsCmd {
         // with the string "lay"": `avg(*lay)` aggregates every field the
         // pattern matches, one column each (`values(*) AS *`).
         let (wild, fixed): (Vec<&Agg>, Vec<&Agg>) = self.aggs.iter().partition(|a| is_wildcard(a));
+        if let Some(a) = wild.iter().find(|a| stats::per_unit(&a.func)) {
+            return Err(per_unit_refused(&a.func).at(a.span));
+        }
         let mut op = StatsOp::new(
             AggSpec::plan_refs(&fixed, ctx)?,
             self.by.iter().map(|f| f.name.clone()).collect(),
@@ -473,9 +498,10 @@ impl Over {
     /// aggregation over a field (`avg(size)`), `eval(<expr>)` (`count(eval(x>1))`)
     /// or nothing (`count()`); a field anywhere else is an error at its
     /// position, since a group has no single value of it.
-    fn plan(expr: &Expr, ctx: &PlanCtx) -> Result<Over> {
+    /// `per_unit`: per_second … per_day may be named (timechart).
+    fn plan(expr: &Expr, ctx: &PlanCtx, per_unit: bool) -> Result<Over> {
         let mut inner = Vec::new();
-        let lifted = Self::lift(expr, &mut inner, ctx)?;
+        let lifted = Self::lift(expr, &mut inner, ctx, per_unit)?;
         Ok(Over {
             inner,
             prog: std::sync::Arc::new(eval::compile(&lifted, &ctx.fn_ctx)?),
@@ -483,7 +509,12 @@ impl Over {
         })
     }
 
-    fn lift(e: &Expr, inner: &mut Vec<(String, Input)>, ctx: &PlanCtx) -> Result<Expr> {
+    fn lift(
+        e: &Expr,
+        inner: &mut Vec<(String, Input)>,
+        ctx: &PlanCtx,
+        per_unit: bool,
+    ) -> Result<Expr> {
         Ok(match e {
             Expr::Num { .. } | Expr::Str { .. } => e.clone(),
             Expr::Field { name, span, .. } => {
@@ -495,6 +526,9 @@ impl Over {
             }
             Expr::Call { name, args, span } if stats::lookup(name).is_some() => {
                 let (fun, _) = stats::lookup(name).expect("checked");
+                if !per_unit && stats::per_unit(name) {
+                    return Err(per_unit_refused(name).at(*span));
+                }
                 let input = match args.as_slice() {
                     [] if fun.arg_optional => Input::Event,
                     [Expr::Field { name, .. }] => Input::Field(name.clone()),
@@ -522,13 +556,13 @@ impl Over {
                 name: name.clone(),
                 args: args
                     .iter()
-                    .map(|x| Self::lift(x, inner, ctx))
+                    .map(|x| Self::lift(x, inner, ctx, per_unit))
                     .collect::<Result<_>>()?,
                 span: *span,
             },
             Expr::Unary { op, expr, span } => Expr::Unary {
                 op: *op,
-                expr: Box::new(Self::lift(expr, inner, ctx)?),
+                expr: Box::new(Self::lift(expr, inner, ctx, per_unit)?),
                 span: *span,
             },
             Expr::Binary {
@@ -538,15 +572,15 @@ impl Over {
                 span,
             } => Expr::Binary {
                 op: *op,
-                left: Box::new(Self::lift(left, inner, ctx)?),
-                right: Box::new(Self::lift(right, inner, ctx)?),
+                left: Box::new(Self::lift(left, inner, ctx, per_unit)?),
+                right: Box::new(Self::lift(right, inner, ctx, per_unit)?),
                 span: *span,
             },
             Expr::In { expr, list, span } => Expr::In {
-                expr: Box::new(Self::lift(expr, inner, ctx)?),
+                expr: Box::new(Self::lift(expr, inner, ctx, per_unit)?),
                 list: list
                     .iter()
-                    .map(|x| Self::lift(x, inner, ctx))
+                    .map(|x| Self::lift(x, inner, ctx, per_unit))
                     .collect::<Result<_>>()?,
                 span: *span,
             },
@@ -585,6 +619,11 @@ impl Accumulator for OverAcc {
     fn add_inner(&mut self, i: usize, v: &Value, time: Option<f64>, arrival: f64) {
         self.inner[i].add_ordered(v, time, arrival);
     }
+    fn set_bucket_width(&mut self, secs: f64) {
+        for a in &mut self.inner {
+            a.set_bucket_width(secs);
+        }
+    }
     fn result(&self) -> Value {
         let fields = OverFields(
             self.inner
@@ -616,6 +655,8 @@ impl Accumulator for OverAcc {
 /// The planned aggregations of a stats-like command.
 pub struct AggSpec {
     pub items: Vec<(String, String, Input)>,
+    /// Per item, a sparkline's function and bucket width in seconds.
+    spark: Vec<Option<(String, f64)>>,
     /// Some function depends on event order (`first`, `last`, `list`): events
     /// arrive in search order, and each value's arrival key is its event's
     /// search time (see [`Accumulator::add_ordered`]).
@@ -632,16 +673,28 @@ impl AggSpec {
     /// expands them itself) and an error here, and an eval over aggregations
     /// is for `chart` and `timechart` ([`AggSpec::plan_series`]).
     pub fn plan(aggs: &[Agg], ctx: &PlanCtx) -> Result<AggSpec> {
-        Self::plan_wild_refused(aggs, ctx, false)
+        Self::plan_wild_refused(aggs, ctx, false, false)
     }
 
     /// [`AggSpec::plan`] for `chart` and `timechart`, which also take
     /// `eval(<expression over aggregations>)`.
     pub fn plan_series(aggs: &[Agg], ctx: &PlanCtx) -> Result<AggSpec> {
-        Self::plan_wild_refused(aggs, ctx, true)
+        Self::plan_wild_refused(aggs, ctx, true, false)
     }
 
-    fn plan_wild_refused(aggs: &[Agg], ctx: &PlanCtx, over: bool) -> Result<AggSpec> {
+    /// [`AggSpec::plan_series`] for `timechart`, which also takes
+    /// `per_second`, `per_minute`, `per_hour` and `per_day` (its table sets
+    /// their bucket widths).
+    pub fn plan_timechart(aggs: &[Agg], ctx: &PlanCtx) -> Result<AggSpec> {
+        Self::plan_wild_refused(aggs, ctx, true, true)
+    }
+
+    fn plan_wild_refused(
+        aggs: &[Agg],
+        ctx: &PlanCtx,
+        over: bool,
+        per_unit: bool,
+    ) -> Result<AggSpec> {
         let refs: Vec<&Agg> = aggs.iter().collect();
         if let Some(a) = refs.iter().find(|a| is_wildcard(a)) {
             return Err(SplError::plan(format!(
@@ -650,15 +703,16 @@ impl AggSpec {
             ))
             .at(a.span));
         }
-        Self::plan_aggs(&refs, ctx, over)
+        Self::plan_aggs(&refs, ctx, over, per_unit)
     }
 
     pub(crate) fn plan_refs(aggs: &[&Agg], ctx: &PlanCtx) -> Result<AggSpec> {
-        Self::plan_aggs(aggs, ctx, false)
+        Self::plan_aggs(aggs, ctx, false, false)
     }
 
-    fn plan_aggs(aggs: &[&Agg], ctx: &PlanCtx, over: bool) -> Result<AggSpec> {
+    fn plan_aggs(aggs: &[&Agg], ctx: &PlanCtx, over: bool, per_unit: bool) -> Result<AggSpec> {
         let mut items = Vec::new();
+        let mut spark = Vec::new();
         for a in aggs {
             if let Some(AggArg::Over { expr }) = &a.arg {
                 if !over {
@@ -668,9 +722,13 @@ impl AggSpec {
                     )
                     .at(a.span));
                 }
-                let input = Input::Over(Box::new(Over::plan(expr, ctx)?));
+                let input = Input::Over(Box::new(Over::plan(expr, ctx, per_unit)?));
                 items.push((a.func.clone(), a.output_name(), input));
+                spark.push(None);
                 continue;
+            }
+            if !per_unit && stats::per_unit(&a.func) {
+                return Err(per_unit_refused(&a.func).at(a.span));
             }
             if stats::make(&a.func).is_none() {
                 return Err(
@@ -680,20 +738,48 @@ impl AggSpec {
             let input = match &a.arg {
                 None => Input::Event,
                 Some(AggArg::Field(f)) => Input::Field(f.name.clone()),
+                Some(AggArg::Spark { field, .. }) => match field {
+                    Some(f) if f.name.contains('*') => {
+                        return Err(SplError::plan(
+                            "a wildcard field name in sparkline(…) is not supported",
+                        )
+                        .at(a.span))
+                    }
+                    Some(f) => Input::Field(f.name.clone()),
+                    None => Input::Event,
+                },
                 Some(AggArg::Eval { expr }) => Input::Eval(eval::compile(expr, &ctx.fn_ctx)?),
                 Some(AggArg::Over { .. }) => unreachable!("handled above"),
             };
             items.push((a.func.clone(), a.output_name(), input));
+            spark.push(match &a.arg {
+                Some(AggArg::Spark { func, bucket, .. }) => Some((
+                    func.clone(),
+                    bucket
+                        .as_ref()
+                        .and_then(TimeSpan::fixed_secs)
+                        .unwrap_or(stats::SPARKLINE_SPAN),
+                )),
+                _ => None,
+            });
         }
         let ordered = aggs.iter().any(|a| a.order_sensitive());
-        Ok(AggSpec { items, ordered })
+        Ok(AggSpec {
+            items,
+            spark,
+            ordered,
+        })
     }
 
     pub fn new_accumulators(&self) -> Vec<Box<dyn Accumulator>> {
         self.items
             .iter()
-            .map(|(f, _, input)| match input {
-                Input::Over(o) => Box::new(OverAcc {
+            .zip(&self.spark)
+            .map(|((f, _, input), spark)| match (input, spark) {
+                (_, Some((func, span))) => {
+                    Box::new(stats::Sparkline::new(func, *span)) as Box<dyn Accumulator>
+                }
+                (Input::Over(o), _) => Box::new(OverAcc {
                     inner: o
                         .inner
                         .iter()
@@ -767,34 +853,6 @@ impl AggSpec {
             ev.orig_time
         }
     }
-}
-
-/// The values an event contributes to the group-by key: one key per
-/// combination of values; none when a field is missing.
-pub fn group_keys(ev: &Event, by: &[String]) -> Vec<Vec<Value>> {
-    let mut keys: Vec<Vec<Value>> = vec![Vec::with_capacity(by.len())];
-    for f in by {
-        let Some(v) = ev.get(f) else {
-            return Vec::new();
-        };
-        let vals = v.values();
-        if vals.len() == 1 {
-            for k in &mut keys {
-                k.push(vals[0].clone());
-            }
-        } else {
-            let mut next = Vec::with_capacity(keys.len() * vals.len());
-            for k in &keys {
-                for x in vals {
-                    let mut k2 = k.clone();
-                    k2.push(x.clone());
-                    next.push(k2);
-                }
-            }
-            keys = next;
-        }
-    }
-    keys
 }
 
 struct Group {

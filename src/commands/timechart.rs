@@ -191,7 +191,7 @@ impl ToOperator for TimechartCmd {
         }
         Ok(Box::new(TimechartOp {
             table: SeriesTable::new(
-                AggSpec::plan_series(&self.aggs, ctx)?,
+                AggSpec::plan_timechart(&self.aggs, ctx)?,
                 SeriesOpts::from_options(&self.options, ctx)?,
                 ctx.fn_ctx.clone(),
             ),
@@ -298,6 +298,7 @@ impl Operator for TimechartOp {
         }
         let span = self.span.clone().expect("set above");
         let split = self.by.is_some();
+        self.table.span = Some(span.clone());
         let (cols, mut cells) = self.table.layout(split);
         let mut times: Vec<f64> = self
             .table

@@ -9,6 +9,7 @@
 
 pub mod state;
 pub mod stats;
+pub mod stats_time;
 
 use crate::base::value::Value;
 

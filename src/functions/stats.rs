@@ -38,6 +38,12 @@ pub trait Accumulator: Send {
     fn parts(&self) -> Option<usize> {
         None
     }
+    /// Tells the accumulator the width, in seconds, of the time bucket its
+    /// group covers (timechart's `per_second` and friends divide by it);
+    /// others ignore it.
+    fn set_bucket_width(&mut self, secs: f64) {
+        let _ = secs;
+    }
     fn result(&self) -> Value;
     /// The state, as JSON, for a partial result.
     fn state(&self) -> J;
@@ -48,6 +54,10 @@ pub trait Accumulator: Send {
 
 use super::state::{field, json_nums, json_strs, num_opt_json, opt_num};
 pub use super::state::{json_num, json_value, num_json, value_json};
+use super::stats_time::PerUnit;
+pub use super::stats_time::{
+    per_unit, sparkline_func, Sparkline, SPARKLINE_FUNCS, SPARKLINE_MAX_BUCKETS, SPARKLINE_SPAN,
+};
 
 pub type MakeFn = fn(Option<f64>) -> Box<dyn Accumulator>;
 
@@ -117,7 +127,19 @@ pub static STATS_FUNCTIONS: &[StatsFunction] = &[
     }),
     f("first", &[], false, true, |_| Box::new(First(None))),
     f("sparkline", &[], true, false, |_| {
-        Box::new(Sparkline::default())
+        Box::new(Sparkline::new("count", SPARKLINE_SPAN))
+    }),
+    f("per_second", &[], false, false, |_| {
+        Box::new(PerUnit::new(1.0))
+    }),
+    f("per_minute", &[], false, false, |_| {
+        Box::new(PerUnit::new(60.0))
+    }),
+    f("per_hour", &[], false, false, |_| {
+        Box::new(PerUnit::new(3600.0))
+    }),
+    f("per_day", &[], false, false, |_| {
+        Box::new(PerUnit::new(86400.0))
     }),
     f("last", &[], false, true, |_| Box::new(Last(None))),
 ];
@@ -907,48 +929,6 @@ fn json_seen(j: &J) -> Result<Option<(Value, f64)>, String> {
     )))
 }
 
-/// `sparkline`: event counts per time bucket, as Splunk's multivalue
-/// `##__SPARKLINE__##,n1,n2,…`. Buckets are one hour wide (Splunk derives the
-/// width from the search's time range, which offline searches do not have).
-#[derive(Default)]
-struct Sparkline {
-    times: Vec<f64>,
-}
-pub const SPARKLINE_SPAN: f64 = 3600.0;
-impl Accumulator for Sparkline {
-    fn add(&mut self, _v: &Value, t: Option<f64>) {
-        if let Some(t) = t {
-            self.times.push(t);
-        }
-    }
-    fn result(&self) -> Value {
-        let mut parts = vec![Value::from("##__SPARKLINE__##")];
-        if let (Some(lo), Some(hi)) = (
-            self.times.iter().cloned().reduce(f64::min),
-            self.times.iter().cloned().reduce(f64::max),
-        ) {
-            let first = (lo / SPARKLINE_SPAN).floor();
-            let n = ((hi / SPARKLINE_SPAN).floor() - first) as usize + 1;
-            let mut counts = vec![0u64; n.min(10_000)];
-            for t in &self.times {
-                let i = ((t / SPARKLINE_SPAN).floor() - first) as usize;
-                if let Some(c) = counts.get_mut(i) {
-                    *c += 1;
-                }
-            }
-            parts.extend(counts.into_iter().map(|c| Value::Str(c.to_string())));
-        }
-        Value::Multi(parts)
-    }
-    fn state(&self) -> J {
-        J::Array(self.times.iter().map(|x| num_json(*x)).collect())
-    }
-    fn merge(&mut self, state: &J) -> Result<(), String> {
-        self.times.extend(json_nums(state)?);
-        Ok(())
-    }
-}
-
 /// Renders an aggregate's default output name: `count`, `max(_time)`, `p95(x)`.
 pub fn default_name(func: &str, arg: Option<&str>) -> String {
     match arg {
@@ -1051,6 +1031,10 @@ mod tests {
         "rate",
         "first",
         "sparkline",
+        "per_second",
+        "per_minute",
+        "per_hour",
+        "per_day",
         "last",
     ];
 

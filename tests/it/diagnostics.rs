@@ -634,3 +634,44 @@ fn damaged_evtx_records_and_chunks_are_named() {
     assert_eq!(o.code, 0);
     insta::assert_snapshot!(o.stderr);
 }
+
+// ---- stats functions: per_* outside timechart, bad sparklines -------------
+
+// Search Reference, "Time functions": per_second … per_day are for
+// timechart ("You can use this function with the timechart command").
+#[test]
+fn per_unit_outside_timechart() {
+    let o = run(&["run", "--spl", "* | stats per_second(kb) BY host"]);
+    assert_eq!(o.code, 2);
+    insta::assert_snapshot!(o.stderr);
+}
+
+#[test]
+fn sparkline_zero_span() {
+    let o = run(&["run", "--spl", "* | stats sparkline(count, 0s)"]);
+    assert_eq!(o.code, 2);
+    insta::assert_snapshot!(o.stderr);
+}
+
+#[test]
+fn sparkline_month_span() {
+    let o = run(&["run", "--spl", "* | stats sparkline(dc(source),1mon)"]);
+    assert_eq!(o.code, 2);
+    insta::assert_snapshot!(o.stderr);
+}
+
+#[test]
+fn sparkline_function_not_allowed() {
+    let o = run(&["run", "--spl", "* | stats sparkline(perc95(x))"]);
+    assert_eq!(o.code, 2);
+    insta::assert_snapshot!(o.stderr);
+}
+
+// "If the sparkline is not scoped to a field, only the count aggregator is
+// permitted."
+#[test]
+fn sparkline_function_without_field() {
+    let o = run(&["run", "--spl", "* | stats sparkline(avg)"]);
+    assert_eq!(o.code, 2);
+    insta::assert_snapshot!(o.stderr);
+}

@@ -42,6 +42,7 @@ mod reference_pages4;
 mod reference_pages5;
 mod reference_pages6;
 mod reference_pages7;
+mod reference_pages8;
 mod reference_pages9;
 mod reliability;
 mod repl;

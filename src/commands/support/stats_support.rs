@@ -480,6 +480,34 @@ pub fn quantile(sorted: &[f64], q: f64) -> f64 {
     sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
 }
 
+/// The values an event contributes to the group-by key: one key per
+/// combination of values; none when a field is missing.
+pub fn group_keys(ev: &Event, by: &[String]) -> Vec<Vec<Value>> {
+    let mut keys: Vec<Vec<Value>> = vec![Vec::with_capacity(by.len())];
+    for f in by {
+        let Some(v) = ev.get(f) else {
+            return Vec::new();
+        };
+        let vals = v.values();
+        if vals.len() == 1 {
+            for k in &mut keys {
+                k.push(vals[0].clone());
+            }
+        } else {
+            let mut next = Vec::with_capacity(keys.len() * vals.len());
+            for k in &keys {
+                for x in vals {
+                    let mut k2 = k.clone();
+                    k2.push(x.clone());
+                    next.push(k2);
+                }
+            }
+            keys = next;
+        }
+    }
+    keys
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
