@@ -1,7 +1,7 @@
 //! What commands plug into and share: the operator trait, the plan context
 //! and the operator chain (`pipeline`), field-name helpers (`fields`),
 //! option and field parsers (`xutil`), stats-family pieces
-//! (`stats_support`, `stats_spark`), subsearch arguments (`sub`), and sorting more
+//! (`stats_support`, `stats_spark`, `stats_over`), subsearch arguments (`sub`), and sorting more
 //! events than fit in memory (`spill`).
 
 pub mod fields;
@@ -9,6 +9,7 @@ pub mod pipeline;
 pub mod scoring;
 pub mod series;
 pub mod spill;
+pub mod stats_over;
 pub mod stats_spark;
 pub mod stats_support;
 pub mod sub;
