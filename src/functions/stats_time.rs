@@ -23,14 +23,15 @@ pub fn per_unit(name: &str) -> bool {
 /// `0`, as is one whose function has no value). Buckets are `span` seconds
 /// wide from the epoch; the bare form counts events per hour (Splunk derives
 /// the default width from the search's time range, which offline searches do
-/// not have). At most [`SPARKLINE_MAX_BUCKETS`] values are given.
+/// not have). At most [`SPARKLINE_MAX_BUCKETS`] values are given: when the
+/// buckets span more, each value merges that many consecutive buckets.
 pub struct Sparkline {
     func: String,
     span: f64,
     buckets: std::collections::BTreeMap<i64, Box<dyn Accumulator>>,
 }
 pub const SPARKLINE_SPAN: f64 = 3600.0;
-/// The most values a sparkline holds (later buckets are left out).
+/// The most values a sparkline holds (more buckets are merged into wider ones).
 pub const SPARKLINE_MAX_BUCKETS: usize = 10_000;
 
 /// The functions a sparkline applies per bucket (Search Reference, stats,
@@ -102,16 +103,33 @@ impl Accumulator for Sparkline {
             self.buckets.first_key_value(),
             self.buckets.last_key_value(),
         ) {
-            let n = (i128::from(hi) - i128::from(lo) + 1).min(SPARKLINE_MAX_BUCKETS as i128);
-            for i in 0..n as i64 {
-                let v = match self.buckets.get(&(lo + i)) {
-                    Some(acc) => match acc.result() {
-                        Value::Null => "0".to_string(),
-                        v => v.to_display(" "),
-                    },
-                    None => "0".to_string(),
-                };
-                parts.push(Value::Str(v));
+            // More buckets than a sparkline holds: each value covers
+            // `per` consecutive buckets, merged, so no event is left out.
+            let n = i128::from(hi) - i128::from(lo) + 1;
+            let per =
+                ((n + SPARKLINE_MAX_BUCKETS as i128 - 1) / SPARKLINE_MAX_BUCKETS as i128).max(1);
+            let cells = (n + per - 1) / per;
+            let mut groups = self.buckets.iter().peekable();
+            for c in 0..cells {
+                let end = i128::from(lo) + (c + 1) * per;
+                let mut value = Value::Null;
+                let mut merged: Option<Box<dyn Accumulator>> = None;
+                while let Some((_, acc)) = groups.next_if(|(k, _)| i128::from(**k) < end) {
+                    if per == 1 {
+                        value = acc.result();
+                    } else {
+                        let _ = merged
+                            .get_or_insert_with(|| self.inner())
+                            .merge(&acc.state());
+                    }
+                }
+                if let Some(m) = merged {
+                    value = m.result();
+                }
+                parts.push(Value::Str(match value {
+                    Value::Null => "0".to_string(),
+                    v => v.to_display(" "),
+                }));
             }
         }
         Value::Multi(parts)
@@ -215,7 +233,18 @@ mod tests {
         let mut w = Sparkline::new("count", 1e-9);
         w.add(&Value::from("x"), Some(0.0));
         w.add(&Value::from("x"), Some(1e9));
-        assert_eq!(w.result().mv_count(), SPARKLINE_MAX_BUCKETS + 1);
+        let r = w.result();
+        assert!(
+            r.mv_count() <= SPARKLINE_MAX_BUCKETS + 1,
+            "{}",
+            r.mv_count()
+        );
+        // Nothing is left out: the two events are the first and last values.
+        let vals: Vec<String> = r.values().iter().map(|v| v.to_display("")).collect();
+        assert_eq!(vals[1], "1");
+        assert_eq!(vals.last().map(String::as_str), Some("1"));
+        let total: f64 = vals[1..].iter().filter_map(|v| v.parse::<f64>().ok()).sum();
+        assert_eq!(total, 2.0);
     }
 
     #[test]
