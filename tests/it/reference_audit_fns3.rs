@@ -250,3 +250,119 @@ fn relative_time_window_and_strptime_epoch() {
     );
     assert_eq!(r, json!({"epoch_time": 1534143600}));
 }
+
+// "Comparison and Conditional functions", in: `where status in("400", "401",
+// "403", "404")` (the operator-like form), `where "203.0.113.255"
+// in(ipaddress, clientip)`, and the extended `eval error=if(in(status,
+// "404","500","503"),"true","false") | stats count by error`.
+#[test]
+fn in_page_examples() {
+    let r = run_spl(
+        "* | where status in(\"400\", \"401\", \"403\", \"404\") | table status",
+        &ndjson(&[json!({"status": "404"}), json!({"status": "200"})]),
+    );
+    assert_eq!(col(&r, "status"), ["404"]);
+    let r = run_spl(
+        "* | where \"203.0.113.255\" in(ipaddress, clientip) | table id",
+        &ndjson(&[
+            json!({"id": 1, "clientip": "203.0.113.255"}),
+            json!({"id": 2, "ipaddress": "1.2.3.4"}),
+            json!({"id": 3, "ipaddress": "203.0.113.255"}),
+        ]),
+    );
+    assert_eq!(col(&r, "id"), ["1", "3"]);
+    let r = run_spl(
+        "* | eval error=if(in(status, \"404\",\"500\",\"503\"),\"true\",\"false\") | stats count by error",
+        &ndjson(&[
+            json!({"status": "404"}),
+            json!({"status": "200"}),
+            json!({"status": "503"}),
+        ]),
+    );
+    assert_eq!(
+        r,
+        [
+            json!({"error": "false", "count": 1}),
+            json!({"error": "true", "count": 2})
+        ]
+    );
+}
+
+// Same page, nullif: the ponies (`names` buttercup rarity tenderhoof dash,
+// `ponies` with buttercup changed to mistmane) and `compare = nullif(names,
+// ponies)`: only buttercup keeps a value. validate: a port out of range.
+#[test]
+fn nullif_ponies_and_validate_port() {
+    let r = run_spl(
+        "| makeresults | eval names=\"buttercup rarity tenderhoof dash\" | makemv delim=\" \" names \
+         | mvexpand names | eval ponies = if(names=\"buttercup\", \"mistmane\", names) \
+         | eval compare = nullif(names, ponies) | table names ponies compare",
+        "",
+    );
+    assert_eq!(
+        col(&r, "ponies"),
+        ["mistmane", "rarity", "tenderhoof", "dash"]
+    );
+    assert_eq!(col(&r, "compare"), ["buttercup", "", "", ""]);
+    let r = run_spl(
+        "* | eval n=validate(isint(port), \"ERROR: Port is not an integer\", port >= 1 AND port <= 65535, \"ERROR: Port is out of range\") | table n",
+        &ndjson(&[json!({"port": 70000}), json!({"port": "x"}), json!({"port": 443})]),
+    );
+    assert_eq!(
+        col(&r, "n"),
+        [
+            "ERROR: Port is out of range",
+            "ERROR: Port is not an integer",
+            ""
+        ]
+    );
+}
+
+// "Text functions", spath: `eval output=spath(_raw, "entities.hashtags")`
+// (an array comes back as its JSON text).
+#[test]
+fn spath_hashtags() {
+    let r = run_spl(
+        "* | eval output=spath(_raw, \"entities.hashtags\") | table output",
+        &ndjson(&[json!({"entities": {"hashtags": ["a", "b"]}})]),
+    );
+    assert_eq!(col(&r, "output"), ["[\"a\",\"b\"]"]);
+}
+
+// "Mathematical functions": `exact(3.14 * num)`; sigfig example 1
+// `sigfig(1.00*1111)` is 1110; example 2: the average of 100 and of 10000
+// results of 3.99 is 3.9900000000000055 and 3.990000000000215, and
+// `sigfig(test*1.00)` gives 3.99.
+#[test]
+fn exact_and_sigfig_page_examples() {
+    let r = ev("num=2 | eval n=exact(3.14 * num), s=sigfig(1.00*1111) | fields n s");
+    assert_eq!(r, json!({"n": 6.28, "s": 1110}));
+    let r = run_spl(
+        "| makeresults count=100 | eval test=3.99 | stats avg(test)",
+        "",
+    );
+    assert_eq!(r, [json!({"avg(test)": 3.9900000000000055})]);
+    let r = run_spl(
+        "| makeresults count=10000 | eval test=3.99 | stats avg(test) AS test \
+         | eval new_test=sigfig(test*1.00)",
+        "",
+    );
+    assert_eq!(r, [json!({"test": 3.990000000000215, "new_test": 3.99})]);
+}
+
+// "Conversion functions", tostring: `fieldformat
+// totalSales="$".tostring(totalSales,"commas")` (the display only).
+#[test]
+fn tostring_commas_in_fieldformat() {
+    let out = crate::common::run_spl_as(
+        "table",
+        "* | fieldformat totalSales=\"$\".tostring(totalSales,\"commas\") | table totalSales",
+        &ndjson(&[json!({"totalSales": 1234567.891})]),
+    );
+    assert!(out.contains("$1,234,567.89"), "{out}");
+    let r = run_spl(
+        "* | fieldformat totalSales=\"$\".tostring(totalSales,\"commas\") | table totalSales",
+        &ndjson(&[json!({"totalSales": 1234567.891})]),
+    );
+    assert_eq!(col(&r, "totalSales"), ["1234567.891"]);
+}
