@@ -335,8 +335,8 @@ fn spath_hashtags() {
 // `sigfig(test*1.00)` gives 3.99.
 #[test]
 fn exact_and_sigfig_page_examples() {
-    let r = ev("num=2 | eval n=exact(3.14 * num), s=sigfig(1.00*1111) | fields n s");
-    assert_eq!(r, json!({"n": 6.28, "s": 1110}));
+    let r = ev("num=3 | eval n=exact(3.14 * num), s=sigfig(1.00*1111) | fields n s");
+    assert_eq!(r, json!({"n": 9.42, "s": 1110}));
     let r = run_spl(
         "| makeresults count=100 | eval test=3.99 | stats avg(test)",
         "",
