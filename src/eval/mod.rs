@@ -478,7 +478,14 @@ fn special(s: &Special, args: &[Compiled], ev: &dyn Fields, ctx: &FnCtx) -> Resu
         }
         Special::MvFilter(field) | Special::MvMap(field) => {
             let is_map = matches!(s, Special::MvMap(_));
-            let source = ev.field(field).cloned().unwrap_or(Value::Null);
+            // mvmap iterates its first argument's values (the page's
+            // `mvmap(mvindex(results, 1,2), results*threshold)` maps only
+            // those two), each bound to the field the argument names.
+            let source = if is_map {
+                eval(&args[0], ev, ctx)?
+            } else {
+                ev.field(field).cloned().unwrap_or(Value::Null)
+            };
             let body = if is_map { &args[1] } else { &args[0] };
             let mut out = Vec::new();
             for v in source.values() {
