@@ -282,6 +282,24 @@ pub fn parse_agg<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Agg> {
     ))
 }
 
+/// Reads stats' options (`allnum=`, `delim=`, …) at `i` into `options`,
+/// returning the input after them.
+fn stats_options<'a>(src: &Src<'a>, i: &'a str, options: &mut Vec<Opt>) -> &'a str {
+    let mut rest = ws(i);
+    while let Some((r, o)) = lex::option(rest, src) {
+        if !is_stats_option(&o) {
+            break;
+        }
+        options.push(o);
+        rest = ws(r);
+    }
+    rest
+}
+
+fn is_stats_option(o: &Opt) -> bool {
+    OPTIONS.contains(&o.key.to_ascii_lowercase().as_str())
+}
+
 /// Parses an optional `BY field-list`, up to the end of the command or one
 /// of stats' options (`dedup_splitvals=true`).
 pub fn parse_by<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Vec<FieldRef>> {
@@ -291,9 +309,7 @@ pub fn parse_by<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Vec<FieldRef>> {
     let mut fields = Vec::new();
     let mut rest = ws(after);
     while !lex::at_command_end(rest) {
-        if lex::option(rest, src)
-            .is_some_and(|(_, o)| OPTIONS.contains(&o.key.to_ascii_lowercase().as_str()))
-        {
+        if lex::option(rest, src).is_some_and(|(_, o)| is_stats_option(&o)) {
             break;
         }
         let (r, f) = cut(field_ref(src, rest))?;
@@ -318,30 +334,16 @@ pub struct StatsCmd {
 }
 
 fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
-    let mut rest = ws(i);
     let mut options = Vec::new();
-    while let Some((r, o)) = lex::option(rest, src) {
-        if !OPTIONS.contains(&o.key.to_ascii_lowercase().as_str()) {
-            break;
-        }
-        options.push(o);
-        rest = ws(r);
-    }
+    let rest = stats_options(src, i, &mut options);
     let (rest, aggs) = parse_aggs(src, rest)?;
     if aggs.is_empty() {
         return cut(fail(rest, "stats needs at least one function, e.g. count"));
     }
-    let (mut rest, by) = parse_by(src, rest)?;
+    let (rest, by) = parse_by(src, rest)?;
     // Options may also follow the BY clause (Search Reference, stats, basic
     // example 5: `stats avg(field) BY mvfield dedup_splitvals=true`).
-    rest = ws(rest);
-    while let Some((r, o)) = lex::option(rest, src) {
-        if !OPTIONS.contains(&o.key.to_ascii_lowercase().as_str()) {
-            break;
-        }
-        options.push(o);
-        rest = ws(r);
-    }
+    let rest = stats_options(src, rest, &mut options);
     Ok((rest, Box::new(StatsCmd { options, aggs, by })))
 }
 

@@ -571,14 +571,10 @@ fn primary<'a>(src: &Src<'a>, i: &'a str, opts: &SearchOpts<'_>) -> PResult<'a, 
     }
     // field::value (indexed-field syntax)
     if let Some((after_op, field)) = indexed_field(i) {
-        let (rest, value, kind) = if at_end(after_op) || after_op.starts_with(')') {
+        if at_end(after_op) || after_op.starts_with(')') {
             return cut(fail(after_op, format!("expected a value after {field}::")));
-        } else if let Some(d) = directive(src, after_op)? {
-            d
-        } else {
-            let (rest, value) = cut(svalue(src, after_op))?;
-            (rest, value, TermKind::Plain)
-        };
+        }
+        let (rest, value, kind) = compare_value(src, after_op)?;
         return Ok((
             rest,
             SearchExpr::Compare {
@@ -620,12 +616,8 @@ fn primary<'a>(src: &Src<'a>, i: &'a str, opts: &SearchOpts<'_>) -> PResult<'a, 
                     },
                     TermKind::Plain,
                 )
-            } else if let Some(d) = directive(src, v_in)? {
-                // `host=CASE(LOCALHOST)`, `ip=TERM(10.0.0.1)`
-                d
             } else {
-                let (rest, value) = cut(svalue(src, v_in))?;
-                (rest, value, TermKind::Plain)
+                compare_value(src, v_in)?
             };
             return Ok((
                 rest,
@@ -662,6 +654,20 @@ fn primary<'a>(src: &Src<'a>, i: &'a str, opts: &SearchOpts<'_>) -> PResult<'a, 
             span: src.span(start, rest),
         },
     ))
+}
+
+/// The value of a comparison (`field=value`, `field::value`): `CASE(…)`,
+/// `TERM(…)` (`host=CASE(LOCALHOST)`, `ip=TERM(10.0.0.1)`) or a plain value.
+#[allow(clippy::type_complexity)]
+fn compare_value<'a>(
+    src: &Src<'a>,
+    i: &'a str,
+) -> Result<(&'a str, SValue, TermKind), nom::Err<lex::PErr>> {
+    if let Some(d) = directive(src, i)? {
+        return Ok(d);
+    }
+    let (rest, value) = cut(svalue(src, i))?;
+    Ok((rest, value, TermKind::Plain))
 }
 
 /// `TERM(…)` or `CASE(…)` (the keyword in any case) at the start of `i`:
