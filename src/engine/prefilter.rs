@@ -68,10 +68,7 @@ fn collect(e: &SearchExpr, fields: &Fields<'_>, out: &mut Vec<String>) {
             };
             let lower = field.to_ascii_lowercase();
             if META_FIELDS.contains(&lower.as_str())
-                || matches!(
-                    lower.as_str(),
-                    "earliest" | "latest" | "starttime" | "endtime" | "starttimeu" | "endtimeu"
-                )
+                || crate::spl::search_expr::time_modifier(&lower).is_some()
                 || value.text == "*"
                 || value.text.parse::<ipnet::IpNet>().is_ok()
             {

@@ -187,3 +187,18 @@ pub fn fails(spl: &str) -> (i32, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// The single row of `| makeresults | eval <assignments>`, without `_time`.
+pub fn eval_row(assignments: &str) -> serde_json::Value {
+    let r = run_spl(
+        &format!("| makeresults | eval {assignments} | fields - _time"),
+        "",
+    );
+    assert_eq!(r.len(), 1, "{assignments}: {r:?}");
+    r[0].clone()
+}
+
+/// One field of [`eval_row`]'s row as text ("" when missing).
+pub fn eval_one(assignments: &str, field: &str) -> String {
+    col(&[eval_row(assignments)], field).remove(0)
+}

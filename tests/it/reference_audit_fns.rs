@@ -3,23 +3,8 @@
 //! small events built here (the pages use Splunk's tutorial data). The ledger
 //! is grammar/examples/functions.md.
 
-use crate::common::{col, ndjson, run_spl};
-use serde_json::{json, Value};
-
-/// The single row of `| makeresults | eval <assignments>`, without `_time`.
-fn ev(assignments: &str) -> Value {
-    let r = run_spl(
-        &format!("| makeresults | eval {assignments} | fields - _time"),
-        "",
-    );
-    assert_eq!(r.len(), 1, "{assignments}: {r:?}");
-    r[0].clone()
-}
-
-/// One field of [`ev`]'s row as text ("" when missing).
-fn one(assignments: &str, field: &str) -> String {
-    col(&[ev(assignments)], field).remove(0)
-}
+use crate::common::{col, eval_one, eval_row, ndjson, run_spl};
+use serde_json::json;
 
 /// Web access events with the fields the tutorial examples use.
 fn access() -> String {
@@ -106,7 +91,7 @@ fn cidrmatch_examples() {
     );
     let r = run_spl("* | where cidrmatch(\"123.132.32.0/25\", ip)", &ips);
     assert_eq!(col(&r, "ip"), ["123.132.32.5", "123.132.32.127"]);
-    let r = ev(
+    let r = eval_row(
         "subnet=\"192.0.2.0/24\", ip=\"192.0.3.0\", a=if(cidrmatch(subnet, ip), \"in\", \"out\"), \
          s6=\"2001:0db8:ffff:ffff:ffff:ffff:ffff:ff00/120\", \
          b=if(cidrmatch(s6, \"2001:db8:ffff:ffff:ffff:ffff:ffff:ff99\"), \"in\", \"out\"), \
@@ -227,8 +212,8 @@ fn searchmatch_makeresults_example() {
 // "Conversion functions", tonumber: `... | eval n=tonumber("0A4",16)` is 164.
 #[test]
 fn tonumber_hex_example() {
-    assert_eq!(one("n=tonumber(\"0A4\",16)", "n"), "164");
-    assert_eq!(one("n=tonumber(\"0A4\")", "n"), "");
+    assert_eq!(eval_one("n=tonumber(\"0A4\",16)", "n"), "164");
+    assert_eq!(eval_one("n=tonumber(\"0A4\")", "n"), "");
 }
 
 // Same page, tostring: `... | eval n=tostring(1==1) + " " + tostring(15,
@@ -237,7 +222,7 @@ fn tonumber_hex_example() {
 #[test]
 fn tostring_examples() {
     assert_eq!(
-        one(
+        eval_one(
             "n=tostring(1==1) + \" \" + tostring(15, \"hex\") + \" \" + tostring(12345.6789, \"commas\")",
             "n"
         ),
@@ -281,7 +266,7 @@ fn informational_is_functions() {
 #[test]
 fn typeof_concatenated_example() {
     assert_eq!(
-        one(
+        eval_one(
             "a=typeof(12) + typeof(\"string\") + typeof(1==2) + typeof(badfield)",
             "a"
         ),
@@ -298,7 +283,7 @@ fn typeof_concatenated_example() {
 // a timeStr like 11:59 (today's 11:59).
 #[test]
 fn date_and_time_examples() {
-    let r = ev("a=now(), b=time(), c=relative_time(now(), \"-1d@d\")");
+    let r = eval_row("a=now(), b=time(), c=relative_time(now(), \"-1d@d\")");
     assert_eq!(
         r,
         json!({"a": 1700000000, "b": 1700000000, "c": 1699833600})
@@ -308,7 +293,7 @@ fn date_and_time_examples() {
         &ndjson(&[json!({"_time": 1700000000.25})]),
     );
     assert_eq!(col(&r, "n"), ["2023-11-14T22:13:20.250"]);
-    let r = ev(
+    let r = eval_row(
         "timeStr=\"11:59\" | eval n=strptime(timeStr, \"%H:%M\") | eval b=strftime(n, \"%Y-%m-%d %H:%M\")",
     );
     assert_eq!(col(&[r], "b"), ["2023-11-14 11:59"]);
@@ -344,11 +329,13 @@ fn mvappend_example() {
 // s=mvsort(mvfield)`, `... | eval n=mvfind(mymvfield, "err\d+")`.
 #[test]
 fn multivalue_field_examples() {
-    let r = ev("multifield=split(\"a,b,c,d\",\",\"), foo=\"x;y;z\" \
+    let r = eval_row(
+        "multifield=split(\"a,b,c,d\",\",\"), foo=\"x;y;z\" \
          | eval c=mvcount(multifield), i=mvindex(multifield, 2), i2=mvindex(multifield, -1), \
          j=mvjoin(multifield, \";\"), s=split(foo, \";\"), \
          d=mvdedup(split(\"b,a,b,a\",\",\")), o=mvsort(split(\"b,10,a,2\",\",\")), \
-         f=mvfind(split(\"ok,warn,err42\",\",\"), \"err\\d+\") | fields - multifield foo");
+         f=mvfind(split(\"ok,warn,err42\",\",\"), \"err\\d+\") | fields - multifield foo",
+    );
     assert_eq!(
         r,
         json!({
@@ -362,8 +349,10 @@ fn multivalue_field_examples() {
 // match(email, "\.org$"))`.
 #[test]
 fn mvfilter_email_example() {
-    let r = ev("email=split(\"a@x.net,b@y.com,c@z.org,d@net.com\",\",\") \
-         | eval n=mvfilter(match(email, \"\\.net$\") OR match(email, \"\\.org$\")) | fields n");
+    let r = eval_row(
+        "email=split(\"a@x.net,b@y.com,c@z.org,d@net.com\",\",\") \
+         | eval n=mvfilter(match(email, \"\\.net$\") OR match(email, \"\\.org$\")) | fields n",
+    );
     assert_eq!(r, json!({"n": ["a@x.net", "c@z.org"]}));
 }
 
@@ -371,7 +360,7 @@ fn mvfilter_email_example() {
 // `mvrange(1236194323, 1236803123, "7d")` steps a week.
 #[test]
 fn mvrange_examples() {
-    let r = ev("mv=mvrange(1,11,2), w=mvrange(1236194323, 1236803123, \"7d\")");
+    let r = eval_row("mv=mvrange(1,11,2), w=mvrange(1236194323, 1236803123, \"7d\")");
     assert_eq!(
         r,
         json!({"mv": [1, 3, 5, 7, 9], "w": [1236194323, 1236799123]})
@@ -382,7 +371,7 @@ fn mvrange_examples() {
 // `mvzip(mvzip(field1,field2,"|"),field3,"|")`.
 #[test]
 fn mvzip_examples() {
-    let r = ev(
+    let r = eval_row(
         "hosts=split(\"h1,h2\",\",\"), ports=split(\"80,443\",\",\"), f3=split(\"a,b\",\",\") \
          | eval nserver=mvzip(hosts,ports), n3=mvzip(mvzip(hosts,ports,\"|\"),f3,\"|\") \
          | fields nserver n3",
@@ -427,7 +416,7 @@ fn text_case_length_and_trim_examples() {
     assert_eq!(col(&r, "n"), ["6"]);
     assert_eq!(col(&r, "username"), ["maria"]);
     assert_eq!(col(&r, "u"), ["MARIA"]);
-    let r = ev(
+    let r = eval_row(
         "a=ltrim(\"  ZZZZabcZZ \", \" Z\"), b=rtrim(\"  ZZZZabcZZ \", \" Z\"), \
          c=trim(\"  ZZZZabcZZ \", \" Z\")",
     );
@@ -447,7 +436,7 @@ fn replace_and_substr_examples() {
     let mut n = col(&r, "n");
     n.sort();
     assert_eq!(n, ["14/1/2017", "3/12/2024"]);
-    let r = ev("a=substr(\"splendid\", 1, 3), b=substr(\"splendid\", -3)");
+    let r = eval_row("a=substr(\"splendid\", 1, 3), b=substr(\"splendid\", -3)");
     assert_eq!(r, json!({"a": "spl", "b": "did"}));
 }
 
@@ -522,7 +511,7 @@ fn cryptographic_function_examples() {
 // hyperbolic acosh(2), asinh(1), atanh(0.500), cosh(1), sinh(1), tanh(1).
 #[test]
 fn trig_and_hyperbolic_examples() {
-    let r = ev(
+    let r = eval_row(
         "a=acos(0), b=acos(0)*180/pi(), c=asin(1)*180/pi(), d=atan(0.50), e=atan2(0.50, 0.75), \
          f=cos(pi()), g=sin(90 * pi()/180), h=hypot(3,4), i=acosh(2), j=asinh(1), k=atanh(0.500), \
          l=cosh(1), m=sinh(1), n=tanh(1), o=tan(1)",
@@ -783,7 +772,7 @@ fn count_eval_get_post_by_host_and_dc_device() {
 // isint(field)`, `... | where isnull(field)`, and so on).
 #[test]
 fn isarray_examples_and_is_functions_in_where() {
-    let r = ev(
+    let r = eval_row(
         "a = if(isarray(\"[1, 2, 3]\"), \"True\", \"False\"), b = if(isarray(1), \"True\", \"False\")",
     );
     assert_eq!(r, json!({"a": "True", "b": "False"}));

@@ -9,23 +9,8 @@
 //! page; the 9.x pages open the same way (same functions, same first
 //! examples).
 
-use crate::common::{col, ndjson, run_spl};
+use crate::common::{col, eval_one, eval_row, ndjson, run_spl};
 use serde_json::{json, Value};
-
-/// The single row of `| makeresults | eval <assignments>`, without `_time`.
-fn ev(assignments: &str) -> Value {
-    let r = run_spl(
-        &format!("| makeresults | eval {assignments} | fields - _time"),
-        "",
-    );
-    assert_eq!(r.len(), 1, "{assignments}: {r:?}");
-    r[0].clone()
-}
-
-/// One field of [`ev`]'s row as text ("" when missing).
-fn one(assignments: &str, field: &str) -> String {
-    col(&[ev(assignments)], field).remove(0)
-}
 
 /// A JSON text parsed, to compare documents without caring for spacing.
 fn parsed(text: &str) -> Value {
@@ -41,11 +26,13 @@ fn parsed(text: &str) -> Value {
 // json_object("cooperative", gamelist)))` over a json_array gamelist.
 #[test]
 fn json_object_page_examples() {
-    let r = ev(r#"name = json_object("name", "maria"),
+    let r = eval_row(
+        r#"name = json_object("name", "maria"),
         firstnames = json_object("name", json_array("maria", "arun")),
         locations = json_object("cities", json_array("London", "Sydney", "Berlin", "Santiago")),
         gamelist = json_array("Pandemic", "Forbidden Island", "Castle Panic"),
-        games = json_object("category", json_object("boardgames", json_object("cooperative", gamelist)))"#);
+        games = json_object("category", json_object("boardgames", json_object("cooperative", gamelist)))"#,
+    );
     assert_eq!(r["name"], json!(r#"{"name":"maria"}"#));
     assert_eq!(r["firstnames"], json!(r#"{"name":["maria","arun"]}"#));
     assert_eq!(
@@ -68,7 +55,7 @@ fn json_object_page_examples() {
 // description says, so we check that.)
 #[test]
 fn json_fn_page_examples() {
-    let r = ev(r#"animals = json_object("animal", "pony"), result = json(animals)"#);
+    let r = eval_row(r#"animals = json_object("animal", "pony"), result = json(animals)"#);
     assert_eq!(r["result"], json!(r#"{"animal":"pony"}"#));
     let london = r#"["bridges",{"name":"Tower Bridge"},{"length":"801"},{"name":"Millennium Bridge"},{"length":"1066"}]"#;
     let venice = r#"[{"name":"Rialto Bridge","length":157}, {"name":"Bridge of Sighs","length":36}, {"name":"Ponte della Paglia"}]"#;
@@ -92,7 +79,7 @@ fn json_fn_page_examples() {
 // matches nothing is ignored.
 #[test]
 fn json_append_page_examples() {
-    let r = ev(
+    let r = eval_row(
         r#"ponies = json_object("ponylist", json_array("Minty", "Rarity", "Buttercup")),
         updatePonies = json_append(ponies, "ponylist", "Fluttershy"),
         ponyDetails = json_object("Fluttershy", json_object("ponySkills", json_array("running", "jumping"))),
@@ -106,7 +93,7 @@ fn json_append_page_examples() {
         r["ponyDetailsUpdated"],
         json!(r#"{"Fluttershy":{"ponySkills":["running","jumping","codebreaking"]}}"#)
     );
-    let r = ev(
+    let r = eval_row(
         r#"doc = json_object("a", json_array("a", "b", "c"), "s", 1),
         out = json_append(doc, "a", json_array("d", "e", "f"), "s", 2, "nope", "x"),
         bad = json_append("not json", "a", "x")"#,
@@ -123,8 +110,10 @@ fn json_append_page_examples() {
 // (an object as an element).
 #[test]
 fn json_array_page_examples() {
-    let r = ev(r#"ponies = json_array("buttercup", "fluttershy", "rarity"),
-        surname = json_array("dubois", json_object("name", "patel"))"#);
+    let r = eval_row(
+        r#"ponies = json_array("buttercup", "fluttershy", "rarity"),
+        surname = json_array("dubois", json_object("name", "patel"))"#,
+    );
     assert_eq!(r["ponies"], json!(r#"["buttercup","fluttershy","rarity"]"#));
     assert_eq!(r["surname"], json!(r#"["dubois",{"name":"patel"}]"#));
 }
@@ -135,11 +124,13 @@ fn json_array_page_examples() {
 // quotes stay; `false()` is the default. Not an array: no value.
 #[test]
 fn json_array_to_mv_page_example() {
-    let r = ev(r#"ponies = json_array("Buttercup", "Fluttershy", "Rarity"),
+    let r = eval_row(
+        r#"ponies = json_array("Buttercup", "Fluttershy", "Rarity"),
         my_sweet_ponies = json_array_to_mv(ponies),
         explicit_false = json_array_to_mv(ponies, false()),
         quoted = json_array_to_mv(ponies, true()),
-        not_array = json_array_to_mv(json_object("a", 1))"#);
+        not_array = json_array_to_mv(json_object("a", 1))"#,
+    );
     assert_eq!(
         r["my_sweet_ponies"],
         json!(["Buttercup", "Fluttershy", "Rarity"])
@@ -160,7 +151,7 @@ fn json_array_to_mv_page_example() {
 // a dot in its name is not found (the page's `student.name` note).
 #[test]
 fn json_delete_page_examples() {
-    let r = ev(
+    let r = eval_row(
         r#"object = {"name":"Wei Zhang", "SSN":"123-45-6789", "city":"Seattle", "accounts":["Hagal Quartz", "Caladan Water", "Arrakis Spices"]}
         | eval sales_account = json_delete(object, "SSN", "accounts"),
         as_array = json_delete(object, ["SSN", "accounts"])"#,
@@ -170,7 +161,7 @@ fn json_delete_page_examples() {
         json!(r#"{"name":"Wei Zhang","city":"Seattle"}"#)
     );
     assert_eq!(r["as_array"], r["sales_account"]);
-    let r = ev(
+    let r = eval_row(
         r#"employee = {"name":"Celestino Paulo", "company":"Isthmus Pastimes", "addresses": {"email":"celestino@sample.com", "office":"edificio 890 Avenida Demetrio Panama City Panama"}}
         | eval result = json_delete(employee, "addresses.email"),
         dotted = json_delete("{\"student.name\":\"Claudia\"}", "student.name")"#,
@@ -227,7 +218,7 @@ fn json_delete_nested_key_over_events() {
 #[test]
 fn json_entries_page_examples() {
     assert_eq!(
-        one(r#"entries=json_entries("{\"a\": 1, \"b\": 2}")"#, "entries"),
+        eval_one(r#"entries=json_entries("{\"a\": 1, \"b\": 2}")"#, "entries"),
         r#"[{"key":"a","value":1},{"key":"b","value":2}]"#
     );
     let r = run_spl(
@@ -252,7 +243,7 @@ fn json_entries_page_examples() {
 // "deck of many things"))`, adding the object itself.
 #[test]
 fn json_extend_page_examples() {
-    let r = ev(
+    let r = eval_row(
         r#"fakeBandsInMovies = json_object("fakeMovieBandList", json_array("The Blues Brothers", "Spinal Tap", "Wyld Stallyns")),
         updateBandList = json_extend(fakeBandsInMovies, "fakeMovieBandList", json_array("The Soggy Bottom Boys", "The Weird Sisters", "The Barden Bellas")),
         dndChars = json_object("characterClasses", json_array("wizard", "rogue", "barbarian")),
@@ -362,7 +353,7 @@ fn json_extract_exact_page_example() {
 // checking for `status`.
 #[test]
 fn json_has_key_exact_page_examples() {
-    let r = ev(
+    let r = eval_row(
         r#"test=if(json_has_key_exact(json_object("name", "charlie"), "name"), "has key", "doesn't have key"),
         dotted=if(json_has_key_exact("{\"charlie.garcia\":10}", "charlie.garcia"), "has key", "doesn't have key")"#,
     );
@@ -455,9 +446,11 @@ fn json_set_page_examples() {
 // nested objects, as the page contrasts.
 #[test]
 fn json_set_exact_page_example() {
-    let r = ev(r#"my_object=json_object(),
+    let r = eval_row(
+        r#"my_object=json_object(),
         splunk_path=json_set_exact(my_object, "system.splunk.path", "/opt/splunk"),
-        nested=json_set(my_object, "system.splunk.path", "/opt/splunk")"#);
+        nested=json_set(my_object, "system.splunk.path", "/opt/splunk")"#,
+    );
     assert_eq!(r["my_object"], json!("{}"));
     assert_eq!(
         r["splunk_path"],
@@ -495,7 +488,7 @@ fn json_valid_page_example() {
 // mvappend("1","2","3"), new_myfield=mvreverse(myfield)`.
 #[test]
 fn mvreverse_page_examples() {
-    let r = ev(
+    let r = eval_row(
         r#"a=mvreverse(split("1,2,3", ",")), b = mvappend("1","2","3"), c=mvreverse(b),
         myfield = mvreverse(mvappend("1", "2", "3"))"#,
     );
@@ -511,7 +504,7 @@ fn mvreverse_page_examples() {
     assert_eq!(r[0]["myfield"], json!(["one", "two", "three"]));
     assert_eq!(r[0]["new_myfield"], json!(["three", "two", "one"]));
     // A single value stays itself; a missing field stays missing.
-    let r = ev(r#"one = mvreverse("x"), none = mvreverse(nosuch)"#);
+    let r = eval_row(r#"one = mvreverse("x"), none = mvreverse(nosuch)"#);
     assert_eq!(r, json!({"one": "x"}));
 }
 
@@ -523,7 +516,7 @@ fn mvreverse_page_examples() {
 // null (usage text).
 #[test]
 fn mv_to_json_array_page_example() {
-    let r = ev(
+    let r = eval_row(
         r#"ponies = mvappend("\"Buttercup\"", "\"Fluttershy\"", "\"Rarity\"", "true", "null"),
         plain = mv_to_json_array(ponies, false()), default = mv_to_json_array(ponies),
         my_sweet_ponies = mv_to_json_array(ponies, true()),
@@ -548,8 +541,10 @@ fn mv_to_json_array_page_example() {
 // "True", "False")` is False.
 #[test]
 fn isdouble_page_examples() {
-    let r = ev(r#"result = if(isdouble(3.546), "True", "False"),
-        million = if(isdouble(1000000), "True", "False")"#);
+    let r = eval_row(
+        r#"result = if(isdouble(3.546), "True", "False"),
+        million = if(isdouble(1000000), "True", "False")"#,
+    );
     assert_eq!(r, json!({"result": "True", "million": "False"}));
 }
 
@@ -558,8 +553,10 @@ fn isdouble_page_examples() {
 // not multivalue.
 #[test]
 fn ismv_page_example() {
-    let r = ev(r#"number_list=split("1, 2, 3", ",")
-        | eval result=if(ismv(number_list), "True", "False"), single=if(ismv("1"), "True", "False")"#);
+    let r = eval_row(
+        r#"number_list=split("1, 2, 3", ",")
+        | eval result=if(ismv(number_list), "True", "False"), single=if(ismv("1"), "True", "False")"#,
+    );
     assert_eq!(r["number_list"], json!(["1", " 2", " 3"]));
     assert_eq!(r["result"], json!("True"));
     assert_eq!(r["single"], json!("False"));
@@ -572,17 +569,19 @@ fn ismv_page_example() {
 // quoted) is "is not object".
 #[test]
 fn isobject_page_examples() {
-    let r = ev(r#"games = "Ticket to Ride, Settlers of Catan"
-        | eval result = if(isobject("games"), "True", "False"), field = if(isobject(games), "True", "False")"#);
+    let r = eval_row(
+        r#"games = "Ticket to Ride, Settlers of Catan"
+        | eval result = if(isobject("games"), "True", "False"), field = if(isobject(games), "True", "False")"#,
+    );
     assert_eq!(r["result"], json!("False"));
     assert_eq!(r["field"], json!("False"));
-    let r = ev(
+    let r = eval_row(
         r#"games = "{\"type\": \"competitive\", \"name\": \"Ticket to Ride\"}"
         | eval result = if(isobject(games), "True", "False")"#,
     );
     assert_eq!(r["result"], json!("True"));
     assert_eq!(
-        one(
+        eval_one(
             r#"is_an_object = if(isobject("{cities: \"3\"}"), "is object", "is not object")"#,
             "is_an_object"
         ),
@@ -590,7 +589,7 @@ fn isobject_page_examples() {
     );
     // An array is not an object.
     assert_eq!(
-        one(r#"a = if(isobject("[1, 2]"), "True", "False")"#, "a"),
+        eval_one(r#"a = if(isobject("[1, 2]"), "True", "False")"#, "a"),
         "False"
     );
 }
@@ -603,7 +602,7 @@ fn isobject_page_examples() {
 // OR 1, is "100011". More than two arguments fold left to right.
 #[test]
 fn bit_or_page_examples() {
-    let r = ev("result = bit_or(4, 2), OR_result = bit_or(4, 6), three = bit_or(1, 2, 4)");
+    let r = eval_row("result = bit_or(4, 2), OR_result = bit_or(4, 6), three = bit_or(1, 2, 4)");
     assert_eq!(r, json!({"result": 6, "OR_result": 6, "three": 7}));
     let r = run_spl(
         r#"| makeresults | eval flags = "00010", result = tonumber(flags, 2)
@@ -627,7 +626,8 @@ fn bit_or_page_examples() {
 // "10001", then `bit_not(matching_bits, tonumber("11111",2))`, is "11101".
 #[test]
 fn bit_xor_page_examples() {
-    let r = ev("result = bit_xor(3, 2), XOR_result = bit_xor(4, 6), three = bit_xor(1, 3, 4)");
+    let r =
+        eval_row("result = bit_xor(3, 2), XOR_result = bit_xor(4, 6), three = bit_xor(1, 3, 4)");
     assert_eq!(r, json!({"result": 1, "XOR_result": 2, "three": 6}));
     let r = run_spl(
         r#"| makeresults
@@ -670,7 +670,8 @@ fn bit_not_page_examples() {
         "",
     );
     assert_eq!(r[0], json!({"NOT_result": 6, "string": "110"}));
-    let r = ev("neg = bit_not(-1), big = bit_not(pow(2, 53)), mask_big = bit_not(1, pow(2, 53))");
+    let r =
+        eval_row("neg = bit_not(-1), big = bit_not(pow(2, 53)), mask_big = bit_not(1, pow(2, 53))");
     assert_eq!(r, json!({}));
 }
 
@@ -681,7 +682,7 @@ fn bit_not_page_examples() {
 // example 3 its binary "100".
 #[test]
 fn bit_shift_left_page_examples() {
-    let r = ev(
+    let r = eval_row(
         "result = bit_shift_left(2, 1), off_53 = bit_shift_left(1, 53),
         a = bit_shift_left(3, 1), b = bit_shift_left(3, 52), c = bit_shift_left(3, 57),
         d = bit_shift_left(3, pow(2, 53) - 1), e = bit_shift_left(3, pow(2, 53)),
@@ -707,13 +708,15 @@ fn bit_shift_left_page_examples() {
 // 1964306844 (streamId 2880123815697639).
 #[test]
 fn bit_shift_right_page_examples() {
-    let r = ev(
+    let r = eval_row(
         "result = bit_shift_right(4, 1), RIGHT_result = bit_shift_right(2,1),
         neg = bit_shift_right(-3, 1)",
     );
     assert_eq!(r, json!({"result": 2, "RIGHT_result": 1}));
-    let r = ev(r#"streamId = tonumber("0xa3b7514f19ce7", 16),
-        result = bit_and(bit_shift_right(streamId,8), tonumber("0xFFFFFFFF",16))"#);
+    let r = eval_row(
+        r#"streamId = tonumber("0xa3b7514f19ce7", 16),
+        result = bit_and(bit_shift_right(streamId,8), tonumber("0xFFFFFFFF",16))"#,
+    );
     assert_eq!(
         r,
         json!({"streamId": 2880123815697639_i64, "result": 1964306844_i64})
@@ -733,7 +736,7 @@ fn bit_shift_right_page_examples() {
 #[test]
 fn ipmask_page_examples() {
     assert_eq!(
-        one(
+        eval_one(
             r#"maskedIP = ipmask("255.255.255.0", "10.20.30.120")"#,
             "maskedIP"
         ),
@@ -764,8 +767,10 @@ fn ipmask_page_examples() {
     );
     assert_eq!(col(&r, "maskedIP"), ["10.0.30.0", "192.0.1.0"]);
     assert!(r.iter().all(|row| row.get("clientip").is_none()), "{r:?}");
-    let r = ev(r#"short_mask = ipmask("255.255.255", "10.20.30.120"),
-        bad_ip = ipmask("255.255.255.0", "10.20.30.256"), v6 = ipmask("255.255.255.0", "::1")"#);
+    let r = eval_row(
+        r#"short_mask = ipmask("255.255.255", "10.20.30.120"),
+        bad_ip = ipmask("255.255.255.0", "10.20.30.256"), v6 = ipmask("255.255.255.0", "::1")"#,
+    );
     assert_eq!(r, json!({}));
 }
 
@@ -777,7 +782,7 @@ fn ipmask_page_examples() {
 // functions: in if, case (a false condition is skipped) and where.
 #[test]
 fn false_documented_behaviour() {
-    let r = ev(
+    let r = eval_row(
         r#"f = if(false(), "yes", "no"), n = if(NOT false(), "yes", "no"),
         c = case(false(), "first", true(), "second"), t = typeof(false()),
         same = if(false() == (1==0), "yes", "no")"#,

@@ -5,18 +5,8 @@
 //! memory. The ledger is grammar/examples/functions.md (rows marked
 //! "(verified)").
 
-use crate::common::{col, ndjson, run_spl};
-use serde_json::{json, Value};
-
-/// The single row of `| makeresults | eval <assignments>`, without `_time`.
-fn ev(assignments: &str) -> Value {
-    let r = run_spl(
-        &format!("| makeresults | eval {assignments} | fields - _time"),
-        "",
-    );
-    assert_eq!(r.len(), 1, "{assignments}: {r:?}");
-    r[0].clone()
-}
+use crate::common::{col, eval_row, ndjson, run_spl};
+use serde_json::json;
 
 // "Multivalue eval functions", mvindex: over `names` (alex … wei)
 // `mvindex(names,2)` is claudia and `mvindex(names,0,3)` the first four; over
@@ -24,7 +14,7 @@ fn ev(assignments: &str) -> Value {
 // `mvindex(ponies,-3)` minty, `mvindex(ponies, -3, -1)` minty,pinky,rarity.
 #[test]
 fn mvindex_names_and_ponies() {
-    let r = ev(
+    let r = eval_row(
         "names=split(\"alex,celestino,claudia,david,ikraam,nyah,rutherford,wei\",\",\"), \
          ponies=split(\"buttercup,dash,flutter,honey,ivory,minty,pinky,rarity\",\",\") \
          | eval a=mvindex(names,2), b=mvindex(names,0,3), c=mvindex(ponies,-1), \
@@ -54,7 +44,7 @@ fn mvcount_sendmail_counts() {
 // "1 OR 2 OR 3 OR 4 OR 5"; `mvjoin(myfield, ";")`.
 #[test]
 fn mvjoin_base_with_or() {
-    let r = ev(
+    let r = eval_row(
         "base=mvrange(1,6), joined=mvjoin('base',\" OR \"), myfield=split(\"a,b\",\",\") \
          | eval n=mvjoin(myfield, \";\") | fields joined n",
     );
@@ -65,7 +55,7 @@ fn mvjoin_base_with_or() {
 // and "::" as multi-character delimiters.
 #[test]
 fn split_page_examples() {
-    let r = ev(
+    let r = eval_row(
         "test=\"buttercup;rarity;tenderhoof;dash;mcintosh;fleetfoot;mistmane\" \
          | eval ponies=split(test,\";\"), a=split(\"abcd\",\"\"), \
          b=split(\"1a2b3c4def567890\",\"def\"), c=split(\"name::value\",\"::\") | fields - test",
@@ -83,7 +73,7 @@ fn split_page_examples() {
 // "192.168.1.1")` with 203.0.113.0 and 203.0.113.255.
 #[test]
 fn mvappend_flat_four_values() {
-    let r = ev("srcip=\"203.0.113.0\", destip=\"203.0.113.255\" \
+    let r = eval_row("srcip=\"203.0.113.0\", destip=\"203.0.113.255\" \
          | eval ipaddresses=mvappend(\"localhost\", srcip, destip, \"192.168.1.1\") | fields ipaddresses");
     assert_eq!(
         r,
@@ -96,9 +86,11 @@ fn mvappend_flat_four_values() {
 // 3rd values.
 #[test]
 fn mvmap_threshold_and_mvindex() {
-    let r = ev("results=split(\"1,2,3\",\",\"), threshold=3 \
+    let r = eval_row(
+        "results=split(\"1,2,3\",\",\"), threshold=3 \
          | eval a=mvmap(results, results*10), b=mvmap(results, results*threshold), \
-         c=mvmap(mvindex(results, 1,2), results*threshold) | fields a b c");
+         c=mvmap(mvindex(results, 1,2), results*threshold) | fields a b c",
+    );
     assert_eq!(r, json!({"a": [10, 20, 30], "b": [3, 6, 9], "c": [6, 9]}));
 }
 
@@ -107,7 +99,7 @@ fn mvmap_threshold_and_mvindex() {
 // at daylight saving).
 #[test]
 fn mvrange_seven_day_steps() {
-    let r = ev("mv=mvrange(1514834731,1524134919,\"7d\")");
+    let r = eval_row("mv=mvrange(1514834731,1524134919,\"7d\")");
     let want: Vec<i64> = (0..16).map(|k| 1514834731 + k * 604800).collect();
     assert_eq!(r, json!({ "mv": want }));
 }
@@ -117,12 +109,16 @@ fn mvrange_seven_day_steps() {
 // `search ip="192.0.2.0/24"`).
 #[test]
 fn cidrmatch_extended_examples() {
-    let r = ev("subnet=\"192.0.2.0/24\", ip=\"192.0.3.0\" \
-         | eval result=if(cidrmatch(subnet, ip), \"true\", \"false\") | fields result");
+    let r = eval_row(
+        "subnet=\"192.0.2.0/24\", ip=\"192.0.3.0\" \
+         | eval result=if(cidrmatch(subnet, ip), \"true\", \"false\") | fields result",
+    );
     assert_eq!(r, json!({"result": "false"}));
-    let r = ev("subnet=\"2001:0db8:ffff:ffff:ffff:ffff:ffff:ff00/120\", \
+    let r = eval_row(
+        "subnet=\"2001:0db8:ffff:ffff:ffff:ffff:ffff:ff00/120\", \
          ip=\"2001:0db8:ffff:ffff:ffff:ffff:ffff:ff99\" \
-         | eval result = if(cidrmatch(subnet, ip), \"true\", \"false\") | fields result");
+         | eval result = if(cidrmatch(subnet, ip), \"true\", \"false\") | fields result",
+    );
     assert_eq!(r, json!({"result": "true"}));
     for spl in [
         "| makeresults | eval ip=\"192.0.2.56\" | where cidrmatch(\"192.0.2.0/24\", ip) | fields ip",
@@ -153,7 +149,8 @@ fn match_page_examples() {
     );
     assert_eq!(col(&r, "n"), ["1", "0"]);
     assert_eq!(col(&r, "matches"), ["1", "0"]);
-    let r = ev("test=\"\\\"yes\\\"\" | eval matches = if(match(test, \"\\\"yes\\\"\"), 1, 0)");
+    let r =
+        eval_row("test=\"\\\"yes\\\"\" | eval matches = if(match(test, \"\\\"yes\\\"\"), 1, 0)");
     assert_eq!(r, json!({"test": "\"yes\"", "matches": 1}));
 }
 
@@ -172,10 +169,12 @@ fn text_page_examples() {
         ),
     );
     assert_eq!(col(&r, "length"), ["9", "6", "10", "4", "8"]);
-    let r = ev("n=substr(\"string\", 1, 3) + substr(\"string\", -3), \
+    let r = eval_row(
+        "n=substr(\"string\", 1, 3) + substr(\"string\", -3), \
          x=ltrim(\" ZZZZabcZZ \", \" Z\"), r=rtrim(\" ZZZZabcZZ \", \" Z\"), \
          t=trim(\" ZZZZabcZZ \", \" Z\"), NET_COST=\"$120\" | eval cost=ltrim(NET_COST, \"$\") \
-         | fields - NET_COST");
+         | fields - NET_COST",
+    );
     assert_eq!(
         r,
         json!({"n": "string", "x": "abcZZ ", "r": " ZZZZabc", "t": "abc", "cost": "120"})
@@ -224,7 +223,7 @@ fn strftime_page_examples() {
                 "starttime": "2023-11-14T22:13:20.000"})
         ]
     );
-    let r = ev("StartTimestamp=\"1521467703049000000\" \
+    let r = eval_row("StartTimestamp=\"1521467703049000000\" \
          | eval starttime=strftime(StartTimestamp/pow(10,9),\"%Y-%m-%dT%H:%M:%S.%Q\") | fields starttime");
     assert_eq!(r, json!({"starttime": "2018-03-19T13:55:03.049"}));
 }
@@ -245,7 +244,7 @@ fn relative_time_window_and_strptime_epoch() {
         ]),
     );
     assert_eq!(col(&r, "id"), ["2"]);
-    let r = ev(
+    let r = eval_row(
         "starttime=\"1534143600\" | eval epoch_time=strptime(starttime,\"%s\") | fields epoch_time",
     );
     assert_eq!(r, json!({"epoch_time": 1534143600}));
@@ -335,7 +334,7 @@ fn spath_hashtags() {
 // `sigfig(test*1.00)` gives 3.99.
 #[test]
 fn exact_and_sigfig_page_examples() {
-    let r = ev("num=3 | eval n=exact(3.14 * num), s=sigfig(1.00*1111) | fields n s");
+    let r = eval_row("num=3 | eval n=exact(3.14 * num), s=sigfig(1.00*1111) | fields n s");
     assert_eq!(r, json!({"n": 9.42, "s": 1110}));
     let r = run_spl(
         "| makeresults count=100 | eval test=3.99 | stats avg(test)",

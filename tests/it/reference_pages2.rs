@@ -6,27 +6,12 @@
 //! example; examples over Splunk's sample data run over small inputs of the
 //! same shape.
 
-use crate::common::{col, fails, in_order, ndjson, run_spl};
+use crate::common::{col, eval_one, eval_row, fails, in_order, ndjson, run_spl};
 use serde_json::{json, Value};
-
-/// One `makeresults` row with `eval <assignments>`; `_time` is dropped.
-fn ev(assignments: &str) -> Value {
-    let r = run_spl(
-        &format!("| makeresults | eval {assignments} | fields - _time"),
-        "",
-    );
-    assert_eq!(r.len(), 1, "{assignments}");
-    r[0].clone()
-}
 
 /// A field of a row as text ("" when missing), like `col`.
 fn txt(row: &Value, field: &str) -> String {
     col(std::slice::from_ref(row), field).remove(0)
-}
-
-/// A field of [`ev`]'s row as text.
-fn one(assignments: &str, field: &str) -> String {
-    txt(&ev(assignments), field)
 }
 
 // ---- stats --------------------------------------------------------------------
@@ -682,7 +667,7 @@ fn tstats_over_indexed_fields() {
 // as `D+`).
 #[test]
 fn tostring_hex_commas_duration() {
-    let r = ev(
+    let r = eval_row(
         "a=tostring(255,\"hex\"), b=tostring(1234567.891,\"commas\"), c=tostring(615,\"duration\"), \
          d=tostring(2*86400+3661,\"duration\"), e=tostring(12345,\"commas\")",
     );
@@ -697,10 +682,10 @@ fn tostring_hex_commas_duration() {
 // null.
 #[test]
 fn tonumber_with_base() {
-    assert_eq!(one("n=tonumber(\"0A4\",16)", "n"), "164");
-    assert_eq!(one("n=tonumber(\"101\",2)", "n"), "5");
-    assert_eq!(one("n=tonumber(\"1.5e2\")", "n"), "150");
-    assert_eq!(one("n=tonumber(\"ff\")", "n"), "");
+    assert_eq!(eval_one("n=tonumber(\"0A4\",16)", "n"), "164");
+    assert_eq!(eval_one("n=tonumber(\"101\",2)", "n"), "5");
+    assert_eq!(eval_one("n=tonumber(\"1.5e2\")", "n"), "150");
+    assert_eq!(eval_one("n=tonumber(\"ff\")", "n"), "");
 }
 
 // Search Reference, "Conversion functions", printf: flags `-` `+` `0` space
@@ -708,7 +693,7 @@ fn tonumber_with_base() {
 // %X %o %c %%.
 #[test]
 fn printf_formats() {
-    let r = ev(
+    let r = eval_row(
         "a=printf(\"%04d|%-5s|%.2f|%x|%5.1f%%\",42,\"ab\",3.14159,255,12.345), \
          b=printf(\"%'d\", 12345), c=printf(\"%+d|% d\", 5, 5), d=printf(\"%*d|\", 5, 42), \
          e=printf(\"%X %o %c %i\", 255, 8, 65, 7.9), f=printf(\"%.3e\", 12345.678)",
@@ -733,7 +718,7 @@ fn printf_formats() {
 // spaces by default.
 #[test]
 fn text_len_case_and_trims() {
-    let r = ev(
+    let r = eval_row(
         "a=len(\"hello\"), b=lower(\"ABC\"), c=upper(\"abc\"), d=ltrim(\"  ZZZZabcZZ \", \" Z\"), \
          e=rtrim(\"  ZZZZabcZZ \", \" Z\"), f=trim(\"  ZZZZabcZZ \", \" Z\"), g=trim(\"  x  \"), \
          h=len(\"héllo\")",
@@ -750,7 +735,7 @@ fn text_len_case_and_trims() {
 // urldecode (the page's splunk.com URL).
 #[test]
 fn text_replace_substr_split_urldecode() {
-    let r = ev(
+    let r = eval_row(
         "a=replace(\"1/14/2023\",\"^(\\d{1,2})/(\\d{1,2})/\",\"\\2/\\1/\"), b=substr(\"splendid\",1,3), \
          c=substr(\"splendid\",-3), d=substr(\"splendid\",-3,2), e=split(\"a;b;c\",\";\"), \
          f=urldecode(\"http%3A%2F%2Fwww.splunk.com%2Fdownload%3Fr%3Dheader\")",
@@ -774,7 +759,7 @@ fn text_replace_substr_split_urldecode() {
 // format variables": %s, %Y-%m-%dT%H:%M:%S.%3N %z, %Q, %6N, %I %p, %a %b %j.
 #[test]
 fn strftime_format_variables() {
-    let r = ev(
+    let r = eval_row(
         "t=1700000000.123456, a=strftime(t,\"%Y-%m-%dT%H:%M:%S.%3N %z\"), b=strftime(t,\"%s\"), \
          c=strftime(t,\"%Q|%6N\"), d=strftime(t,\"%I:%M %p %a %d %b %Y %j\"), e=strftime(0,\"%F %T\")",
     );
@@ -790,21 +775,21 @@ fn strftime_format_variables() {
 #[test]
 fn strptime_examples() {
     assert_eq!(
-        one(
+        eval_one(
             "t=strptime(\"2023-11-14T22:13:20\",\"%Y-%m-%dT%H:%M:%S\")",
             "t"
         ),
         "1700000000"
     );
     assert_eq!(
-        one(
+        eval_one(
             "t=strptime(\"11/14/2023 22:13:20.250 +0100\",\"%m/%d/%Y %H:%M:%S.%3N %z\")",
             "t"
         ),
         "1699996400.25"
     );
     assert_eq!(
-        one(
+        eval_one(
             "t=strptime(\"14/Nov/2023:22:13:20 +0100\",\"%d/%b/%Y:%H:%M:%S %z\")",
             "t"
         ),
@@ -818,7 +803,7 @@ fn strptime_examples() {
 // (grammar/README.md).
 #[test]
 fn relative_time_snaps_and_now() {
-    let r = ev(
+    let r = eval_row(
         "t=1700000000.123, a=relative_time(t,\"@d\"), b=relative_time(t,\"-1d@d\"), \
          c=relative_time(t,\"+1h@h\"), d=relative_time(t,\"@w0\"), e=relative_time(t,\"-1mon@mon\"), \
          f=now(), g=time()",
@@ -839,7 +824,7 @@ fn relative_time_snaps_and_now() {
 // (`{N}` from 0) or without a path (the whole value).
 #[test]
 fn json_object_array_extract() {
-    let r = ev(
+    let r = eval_row(
         "a=json_object(\"name\",\"maria\",\"age\",30), b=json_array(\"a\",1,\"true\"), \
          c=json_extract(\"{\\\"a\\\":{\\\"b\\\":[1,2,{\\\"c\\\":3}]}}\",\"a.b{2}.c\"), \
          d=json_extract(\"{\\\"a\\\":{\\\"b\\\":[1,2]}}\",\"a.b\"), e=json_extract(\"{\\\"a\\\":1}\"), \
@@ -863,7 +848,7 @@ fn json_object_array_extract() {
 // if), json_array_to_mv (with `true()` keeping the quotes).
 #[test]
 fn json_keys_set_valid_array_to_mv() {
-    let r = ev(
+    let r = eval_row(
         "a=json_keys(\"{\\\"x\\\":1,\\\"y\\\":{\\\"z\\\":2}}\"), \
          b=json_set(\"{\\\"a\\\":1}\",\"a\",\"2\",\"b.c\",3), \
          c=if(json_valid(\"{\\\"a\\\":1}\"),\"y\",\"n\"), d=if(json_valid(\"{a:1}\"),\"y\",\"n\"), \
@@ -893,7 +878,7 @@ fn json_keys_set_valid_array_to_mv() {
 // `"err\d+"`, 0-based; no match is null), mvjoin.
 #[test]
 fn multivalue_count_index_filter_find_join() {
-    let r = ev(
+    let r = eval_row(
         "m=split(\"a,b,c,b\",\",\"), a=mvcount(m), b=mvindex(m,-1), c=mvindex(m,1,2), \
          d=mvindex(m,-2,-1), e=mvfilter(match(m,\"b\")), f=mvfind(split(\"ab,err42,cd\",\",\"), \"err\\d+\"), \
          g=mvfind(m,\"z\"), h=mvjoin(m,\";\") | fields - m",
@@ -918,7 +903,7 @@ fn multivalue_count_index_filter_find_join() {
 // `7d` time step), mv_to_json_array.
 #[test]
 fn multivalue_sort_dedup_zip_append_range_json() {
-    let r = ev(
+    let r = eval_row(
         "a=mvsort(split(\"10,9,b,A\",\",\")), b=mvdedup(split(\"a,b,a,c\",\",\")), \
          c=mvzip(split(\"1,2,3\",\",\"),split(\"x,y\",\",\")), d=mvzip(split(\"1,2\",\",\"),split(\"x,y\",\",\"),\"|\"), \
          e=mvappend(\"x\",split(\"a,b\",\",\"),\"y\"), f=mvrange(1,11,2), \
@@ -947,7 +932,7 @@ fn multivalue_sort_dedup_zip_append_range_json() {
 // `true()` default.
 #[test]
 fn coalesce_in_like_match_case() {
-    let r = ev(
+    let r = eval_row(
         "x=\"abc\", a=coalesce(nofield,null(),\"\",x), a2=coalesce(nofield,x), \
          b=if(in(x,\"a\",\"abc\"),1,0), c=if(like(x,\"a_c\"),1,0), d=if(like(x,\"a%\"),1,0), \
          e=if(like(x,\"A%\"),1,0), f=if(match(x,\"^a.c$\"),1,0), g=if(match(x,\"b\"),1,0), \
@@ -985,7 +970,7 @@ fn searchmatch_validate_cidrmatch() {
             "ERROR: Port is not an integer"
         ]
     );
-    let r = ev(
+    let r = eval_row(
         "a=if(cidrmatch(\"192.0.2.0/24\",\"192.0.2.5\"),1,0), b=if(cidrmatch(\"192.0.2.0/24\",\"192.0.3.5\"),1,0), \
          c=if(cidrmatch(\"2001:db8::/32\",\"2001:db8::1\"),1,0)",
     );
@@ -1000,7 +985,7 @@ fn searchmatch_validate_cidrmatch() {
 // base), pi; out-of-domain results are null.
 #[test]
 fn math_functions() {
-    let r = ev(
+    let r = eval_row(
         "a=abs(-5.5), b=ceiling(1.2), b2=ceil(-1.2), c=floor(1.9), d=round(3.5), d2=round(2.555,2), \
          d3=round(1234.5678,-2), e=sqrt(9), f=pow(2,10), g=exp(3), h=ln(exp(2)), i=log(100), \
          j=log(8,2), k=pi(), l=sqrt(-1), m=ln(0)",
@@ -1022,9 +1007,9 @@ fn math_functions() {
 // value); a lone value is returned unchanged.
 #[test]
 fn exact_and_sigfig() {
-    assert_eq!(one("n=exact(3.14*2)", "n"), "6.28");
-    assert_eq!(one("n=exact(0.1+0.2)", "n"), "0.30000000000000004");
-    let r = ev(
+    assert_eq!(eval_one("n=exact(3.14*2)", "n"), "6.28");
+    assert_eq!(eval_one("n=exact(0.1+0.2)", "n"), "0.30000000000000004");
+    let r = eval_row(
         "f=\"1.00\", a=sigfig(1.00*1111), b=sigfig(123.0 + 4.567), c=sigfig(f*1111), \
          d=sigfig(15.0/3), e=sigfig(0.0123*2.0), g=sigfig(10-0.55), h=sigfig(-1.00*1111), \
          i=sigfig(1111), j=sigfig(nofield*2) | fields - f",
@@ -1033,7 +1018,7 @@ fn exact_and_sigfig() {
         r,
         json!({"a": 1110, "b": 127.6, "c": 1110, "d": 5, "e": 0.025, "g": 9, "h": -1110, "i": 1111})
     );
-    assert_eq!(one("n=sigfig(\"x\")", "n"), "");
+    assert_eq!(eval_one("n=sigfig(\"x\")", "n"), "");
 }
 
 // ---- Statistical eval functions ------------------------------------------------------------
@@ -1043,7 +1028,7 @@ fn exact_and_sigfig() {
 // 0 to 2^31-1 (`random() % 100` is 0 … 99).
 #[test]
 fn statistical_eval_max_min_random() {
-    let r = ev(
+    let r = eval_row(
         "m=max(1,\"abc\",3), n=min(1,\"abc\",3), p=min(2,\"10\"), r=random(), \
          ok=if(r>=0 AND r<=2147483647 AND r==floor(r),1,0), q=random() % 100, \
          ok2=if(q>=0 AND q<100,1,0) | fields m n p ok ok2",
@@ -1135,7 +1120,7 @@ fn eval_expression_over_aggregations_in_chart() {
 // "Boolean", and "Invalid" for a field that does not exist.
 #[test]
 fn typeof_examples() {
-    let r = ev("a=typeof(12), b=typeof(\"s\"), c=typeof(1==2), d=typeof(badfield)");
+    let r = eval_row("a=typeof(12), b=typeof(\"s\"), c=typeof(1==2), d=typeof(badfield)");
     assert_eq!(
         r,
         json!({"a": "Number", "b": "String", "c": "Boolean", "d": "Invalid"})
@@ -1146,7 +1131,7 @@ fn typeof_examples() {
 // once per value (`mvmap(results, results*10)`).
 #[test]
 fn mvmap_example() {
-    let r = ev("results=split(\"1,2,3\",\",\"), t=mvmap(results, results*10) | fields t");
+    let r = eval_row("results=split(\"1,2,3\",\",\"), t=mvmap(results, results*10) | fields t");
     assert_eq!(r, json!({"t": [10, 20, 30]}));
 }
 
@@ -1156,7 +1141,7 @@ fn mvmap_example() {
 // key.
 #[test]
 fn json_append_extend_delete_exact() {
-    let r = ev(
+    let r = eval_row(
         "a=json_append(\"{\\\"a\\\":[1]}\",\"a\",2), b=json_extend(\"{\\\"a\\\":[1]}\",\"a\",\"[2,3]\"), \
          c=json_delete(\"{\\\"a\\\":1,\\\"b\\\":2}\",\"a\"), \
          d=if(json_has_key_exact(\"{\\\"a.b\\\":1}\",\"a.b\"),1,0), \
@@ -1173,7 +1158,7 @@ fn json_append_extend_delete_exact() {
 // (`ipmask("255.255.255.0", "192.0.2.5")` style).
 #[test]
 fn tostring_boolean_and_ipmask() {
-    let r = ev(
+    let r = eval_row(
         "a=tostring(1==1), b=tostring(1==2), c=ipmask(\"255.255.255.0\",\"192.0.2.5\"), \
          d=ipmask(\"255.255.0.0\",\"192.168.33.4\")",
     );
@@ -1187,7 +1172,7 @@ fn tostring_boolean_and_ipmask() {
 // lower-case hex digest (the standard "abc" test vectors).
 #[test]
 fn cryptographic_functions() {
-    let r = ev("a=md5(\"abc\"), b=sha1(\"abc\"), c=sha256(\"abc\")");
+    let r = eval_row("a=md5(\"abc\"), b=sha1(\"abc\"), c=sha256(\"abc\")");
     assert_eq!(
         r,
         json!({

@@ -155,10 +155,7 @@ pub(crate) fn weakness(f: &str) -> u8 {
 pub(crate) fn required(e: &SearchExpr) -> Vec<Req> {
     let exact = |field: &str, text: &str| {
         !field.contains('*')
-            && !matches!(
-                field.to_ascii_lowercase().as_str(),
-                "earliest" | "latest" | "starttime" | "endtime" | "starttimeu" | "endtimeu"
-            )
+            && crate::spl::search_expr::time_modifier(field).is_none()
             && !text.contains('*')
             && (!text.contains('/') || text.parse::<ipnet::IpNet>().is_err())
     };
