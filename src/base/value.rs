@@ -116,8 +116,8 @@ impl Value {
 }
 
 fn number_json(n: f64) -> serde_json::Value {
-    if n.fract() == 0.0 && n.abs() < 9.0e15 {
-        serde_json::Value::from(n as i64)
+    if let Some(i) = whole_number(n) {
+        serde_json::Value::from(i)
     } else {
         serde_json::Number::from_f64(n)
             .map(serde_json::Value::Number)
@@ -152,6 +152,13 @@ pub fn parse_number(s: &str) -> Option<f64> {
 
 /// Renders a number as Splunk does: integers without a fraction, others with
 /// up to 15 significant digits and no trailing zeros.
+/// A number written as an integer, in text and in JSON alike: whole and
+/// below 1e17 (past that, `{}` of the float is shorter than its digits).
+/// Every such `f64` converts to `i64` exactly.
+pub fn whole_number(n: f64) -> Option<i64> {
+    (n.fract() == 0.0 && n.abs() < 1e17).then_some(n as i64)
+}
+
 pub fn format_number(n: f64) -> String {
     if n.is_nan() {
         return "NaN".into();
@@ -159,8 +166,8 @@ pub fn format_number(n: f64) -> String {
     if n.is_infinite() {
         return if n > 0.0 { "inf".into() } else { "-inf".into() };
     }
-    if n.fract() == 0.0 && n.abs() < 1e17 {
-        return format!("{}", n as i64);
+    if let Some(i) = whole_number(n) {
+        return i.to_string();
     }
     let s = format!("{}", n);
     if s.contains('e') || s.len() <= 17 {

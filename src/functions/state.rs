@@ -9,11 +9,9 @@ use crate::base::value::Value;
 /// A number in a state: an integer when it is one (exactly), else its
 /// shortest text, which reads back to the same `f64` (NaN and infinities included).
 pub fn num_json(x: f64) -> J {
-    if x.is_finite() && x.fract() == 0.0 && x.abs() < 9.0e15 && !(x == 0.0 && x.is_sign_negative())
-    {
-        J::from(x as i64)
-    } else {
-        J::String(format!("{x:?}"))
+    match crate::base::value::whole_number(x) {
+        Some(i) if !(x == 0.0 && x.is_sign_negative()) => J::from(i),
+        _ => J::String(format!("{x:?}")),
     }
 }
 

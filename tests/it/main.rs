@@ -25,6 +25,7 @@ mod knowledge_coverage;
 mod knowledge_text;
 mod layers;
 mod macro_tools;
+mod output_numbers;
 mod partial;
 mod prefilter_property;
 mod real_data;

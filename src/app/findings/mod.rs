@@ -275,8 +275,8 @@ fn times(row: &Event, tz: chrono_tz::Tz) -> (Option<f64>, Option<f64>) {
 
 /// A score as JSON: an integer when it is whole.
 pub fn num(n: f64) -> J {
-    if n.fract() == 0.0 && n.abs() < 9.0e15 {
-        json!(n as i64)
+    if let Some(i) = crate::base::value::whole_number(n) {
+        json!(i)
     } else {
         json!(n)
     }
