@@ -49,9 +49,8 @@ fn json_extract_example_1_whole_object() {
 // is the same `<path_value_pairs>`, applies several pairs left to right.
 #[test]
 fn json_set_exact_takes_one_pair_json_set_several() {
-    let (code, err) = fails(
-        r#"| makeresults | eval o=json_set_exact(json_object(), "a.b", 1, "c", 2)"#,
-    );
+    let (code, err) =
+        fails(r#"| makeresults | eval o=json_set_exact(json_object(), "a.b", 1, "c", 2)"#);
     assert_eq!(code, 2, "{err}");
     assert!(
         err.contains("function 'json_set_exact' takes 3 argument(s), got 5"),
@@ -85,7 +84,10 @@ fn json_append_to_an_empty_array() {
 // new_test=sigfig(test*1.00)` gives 3.99.
 #[test]
 fn avg_extended_example_floating_point_accuracy() {
-    let r = run_spl("| makeresults count=100 | eval test=3.99 | stats avg(test)", "");
+    let r = run_spl(
+        "| makeresults count=100 | eval test=3.99 | stats avg(test)",
+        "",
+    );
     assert_eq!(r, [json!({"avg(test)": 3.9900000000000055})]);
     let r = run_spl(
         "| makeresults count=10000 | eval test=3.99 | stats avg(test)",
@@ -134,12 +136,30 @@ fn avg_extended_example_transactions_by_log2_duration() {
     assert_eq!(col(&r, "avg(eventcount)"), ["3", "2"]);
 }
 
+// Same page, avg, basic example 4: `... | timechart
+// eval(round(avg(cpu_seconds),2)) BY processor`, with timechart's own span
+// (all events in one second here: one row).
+#[test]
+fn avg_example_4_rounded_average_by_processor() {
+    let ev =
+        |p: &str, cpu: f64| json!({"_time": 1_700_000_000, "processor": p, "cpu_seconds": cpu});
+    let r = run_spl(
+        "* | timechart eval(round(avg(cpu_seconds),2)) BY processor",
+        &ndjson(&[
+            ev("p1", 1.234),
+            ev("p1", 2.111),
+            ev("p2", 2.0),
+            ev("p2", 0.5),
+        ]),
+    );
+    // p1: (1.234 + 2.111) / 2 = 1.6725 → 1.67; p2: 1.25.
+    assert_eq!(r, [json!({"_time": 1_700_000_000, "p1": 1.67, "p2": 1.25})]);
+}
+
 // ---- count ---------------------------------------------------------------------
 
 fn access() -> String {
-    let ev = |st: &str, host: &str, status: &str, method: &str, size: i64| {
-        json!({"sourcetype": st, "host": host, "status": status, "method": method, "size": size})
-    };
+    let ev = |st: &str, host: &str, status: &str, method: &str, size: i64| json!({"sourcetype": st, "host": host, "status": status, "method": method, "size": size});
     ndjson(&[
         ev("access_combined", "www1", "404", "GET", 12),
         ev("access_combined", "www1", "200", "GET", 95),
@@ -179,7 +199,8 @@ fn count_basic_examples_eval_and_bins() {
 #[test]
 fn count_basic_example_timechart_purchases_by_product() {
     let ev = |action: &str, product: Option<&str>| {
-        let mut e = json!({"_time": 1_700_000_000, "sourcetype": "access_combined", "action": action});
+        let mut e =
+            json!({"_time": 1_700_000_000, "sourcetype": "access_combined", "action": action});
         if let Some(p) = product {
             e["productName"] = json!(p);
         }
@@ -197,8 +218,10 @@ fn count_basic_example_timechart_purchases_by_product() {
     );
     assert_eq!(
         r,
-        [json!({"_time": 1_700_000_000, "Dream Crusher": 2, "Mediocre Kingdoms": 1,
-                "Orvil the Wolverine": 0})]
+        [
+            json!({"_time": 1_700_000_000, "Dream Crusher": 2, "Mediocre Kingdoms": 1,
+                "Orvil the Wolverine": 0})
+        ]
     );
 }
 
@@ -252,9 +275,7 @@ fn count_extended_example_get_and_post_by_host_in_chart() {
 fn dc_of_hosts_and_buyers_by_category() {
     let r = run_spl("* | stats dc(host)", &access());
     assert_eq!(col(&r, "dc(host)"), ["3"]);
-    let ev = |ip: &str, cat: &str, action: &str| {
-        json!({"sourcetype": "access_combined", "clientip": ip, "categoryId": cat, "action": action})
-    };
+    let ev = |ip: &str, cat: &str, action: &str| json!({"sourcetype": "access_combined", "clientip": ip, "categoryId": cat, "action": action});
     let r = run_spl(
         "sourcetype=access_* action=purchase | stats dc(clientip) BY categoryId",
         &ndjson(&[
@@ -278,9 +299,7 @@ fn dc_of_hosts_and_buyers_by_category() {
 // magnitude 0) is 1 0 0 0 0, its Me row 2 2.0 1.6 .04 1.8 (the range is 0.4).
 #[test]
 fn max_extended_example_quake_magnitudes_by_type() {
-    let q = |place: &str, t: &str, mag: f64| {
-        json!({"source": "all_month.csv", "place": place, "magType": t, "mag": mag})
-    };
+    let q = |place: &str, t: &str, mag: f64| json!({"source": "all_month.csv", "place": place, "magType": t, "mag": mag});
     let r = run_spl(
         "source=all_month.csv place=*California* | stats count, max(mag), min(mag), range(mag), avg(mag) BY magType",
         &ndjson(&[
@@ -354,7 +373,10 @@ fn mode_of_ages_and_surnames() {
         json!({"firstname": "Wei", "surname": "Zhang", "age": 45}),
         json!({"firstname": "Javier", "surname": "Garcia", "age": 37}),
     ]);
-    assert_eq!(col(&run_spl("*| stats mode(age)", &people), "mode(age)"), ["45"]);
+    assert_eq!(
+        col(&run_spl("*| stats mode(age)", &people), "mode(age)"),
+        ["45"]
+    );
     assert_eq!(
         col(&run_spl("*| stats mode(surname)", &people), "mode(surname)"),
         ["Garcia"]
@@ -418,9 +440,7 @@ fn sum_of_bytes_total_and_by_hour() {
 
 /// The six sshd events of the "Time functions" page (2023, newest first).
 fn secure_2023() -> String {
-    let ev = |t: i64, src: &str, raw: &str| {
-        json!({"_time": t, "sourcetype": "secure", "source": src, "_raw": raw})
-    };
+    let ev = |t: i64, src: &str, raw: &str| json!({"_time": t, "sourcetype": "secure", "source": src, "_raw": raw});
     ndjson(&[
         ev(1682900105, "tutorialdata.zip:./mailsv/secure.log", "Mon May 01 2023 00:15:05 mailsv1 sshd[5258]: Failed password for invalid user tomcat from 67.170.226.218 port 1490 ssh2"),
         ev(1682813777, "tutorialdata.zip:./www2/secure.log", "Sun Apr 30 2023 00:16:17 www2 sshd[5258]: Failed password for invalid user brian from 130.253.37.97 port 4284 ssh2"),
@@ -508,7 +528,13 @@ fn first_and_last_makeresults_extended_examples() {
     assert_eq!(col(&r, "field1"), ["19", "18", "17", "16", "15"]);
     assert_eq!(
         col(&r, "_time"),
-        ["1699996400", "1699992800", "1699989200", "1699985600", "1699982000"]
+        [
+            "1699996400",
+            "1699992800",
+            "1699989200",
+            "1699985600",
+            "1699982000"
+        ]
     );
     let r = run_spl(
         "| makeresults count=5 | streamstats count | eval _time=_time-(count*3600) \
@@ -563,14 +589,23 @@ fn first_and_last_day(spl: &str) -> (Value, Value) {
 #[test]
 fn per_unit_basic_examples_with_timechart_own_span() {
     let (a, b) = first_and_last_day("* | timechart per_day(total)");
-    assert_eq!((num(&a, "per_day(total)"), num(&b, "per_day(total)")), (72.0, 144.0));
+    assert_eq!(
+        (num(&a, "per_day(total)"), num(&b, "per_day(total)")),
+        (72.0, 144.0)
+    );
     let (a, b) = first_and_last_day("* | timechart per_hour(total)");
-    assert_eq!((num(&a, "per_hour(total)"), num(&b, "per_hour(total)")), (3.0, 6.0));
+    assert_eq!(
+        (num(&a, "per_hour(total)"), num(&b, "per_hour(total)")),
+        (3.0, 6.0)
+    );
     let (a, b) = first_and_last_day("* | timechart per_minute(total)");
     assert!(close(num(&a, "per_minute(total)"), 0.05), "{a:?}");
     assert!(close(num(&b, "per_minute(total)"), 0.1), "{b:?}");
     let (a, b) = first_and_last_day("* | timechart per_second(kb)");
-    assert_eq!((num(&a, "per_second(kb)"), num(&b, "per_second(kb)")), (1.0, 2.0));
+    assert_eq!(
+        (num(&a, "per_second(kb)"), num(&b, "per_second(kb)")),
+        (1.0, 2.0)
+    );
 }
 
 // Same page, the eval-expression basic examples: `... | timechart
@@ -598,8 +633,14 @@ fn per_day_extended_example_views_and_purchases() {
     let (a, b) = first_and_last_day(
         r#"sourcetype=access_* | timechart per_day(eval(method="GET")) AS Views_day, per_day(eval(action="purchase")) AS Purchases"#,
     );
-    assert_eq!(a, json!({"_time": 1_699_920_000, "Views_day": 1, "Purchases": 1}));
-    assert_eq!(b, json!({"_time": 1_700_352_000, "Views_day": 2, "Purchases": 1}));
+    assert_eq!(
+        a,
+        json!({"_time": 1_699_920_000, "Views_day": 1, "Purchases": 1})
+    );
+    assert_eq!(
+        b,
+        json!({"_time": 1_700_352_000, "Views_day": 2, "Purchases": 1})
+    );
     let (a, b) = first_and_last_day(
         r#"sourcetype=access_* | timechart per_day(eval(method="GET")) AS Views_day, per_hour(eval(method="GET")) AS Views_hour, per_minute(eval(method="GET")) AS Views_minute, per_day(eval(action="purchase")) AS Purchases"#,
     );
