@@ -346,13 +346,15 @@ fn is_numeric(v: &Value) -> bool {
     }
 }
 
-/// `typeof(X)`: "Number", "String", "Boolean", or "Invalid" for Null.
+/// `typeof(X)`: "Number", "String", "Bool", or "Invalid" for Null (the
+/// Informational functions page: the example "returns
+/// \"NumberStringBoolInvalid\"").
 /// A multivalue reports the type of its first value.
 fn type_of(args: &[Value], _: &FnCtx) -> Result<Value, String> {
     let v = scalar(&args[0]);
     let t = match v {
         Value::Null => "Invalid",
-        Value::Bool(_) => "Boolean",
+        Value::Bool(_) => "Bool",
         v if is_numeric(v) => "Number",
         Value::Num(_) => "Number",
         _ => "String",
@@ -537,14 +539,14 @@ mod tests {
     }
 
     // doc: typeof(12) + typeof("string") + typeof(1==2) + typeof(badfield)
-    //      returns "NumberStringBooleanInvalid"
+    //      returns "NumberStringBoolInvalid"
     #[test]
     fn typeof_doc_example() {
         let out = [n(12.0), s("string"), Value::Bool(false), Value::Null]
             .iter()
             .map(|v| text(call("typeof", std::slice::from_ref(v))))
             .collect::<String>();
-        assert_eq!(out, "NumberStringBooleanInvalid");
+        assert_eq!(out, "NumberStringBoolInvalid");
     }
 
     #[test]

@@ -34,6 +34,7 @@ mod reference_audit_b;
 mod reference_audit_fns;
 mod reference_audit_fns2;
 mod reference_audit_fns3;
+mod reference_audit_fns4;
 mod reference_audit_fns5;
 mod reference_audit_stats2;
 mod reference_commands;

@@ -789,7 +789,7 @@ fn false_documented_behaviour() {
     );
     assert_eq!(
         r,
-        json!({"f": "no", "n": "yes", "c": "second", "t": "Boolean", "same": "yes"})
+        json!({"f": "no", "n": "yes", "c": "second", "t": "Bool", "same": "yes"})
     );
     let events = ndjson(&[json!({"a": 1}), json!({"a": 2})]);
     assert!(run_spl("* | where false()", &events).is_empty());

@@ -982,8 +982,10 @@ fn searchmatch_validate_cidrmatch() {
 // Search Reference, "Mathematical functions": abs, ceiling/ceil, floor, round
 // (`round(3.5)` is 4, `round(2.555, 2)` is 2.56, negative digits), sqrt
 // (`sqrt(9)` is 3), pow, exp (`exp(3)`), ln, log (base 10 by default; a
-// base), pi; out-of-domain results are null.
+// base), pi ("the constant pi to 11 digits of precision"); out-of-domain
+// results are null.
 #[test]
+#[allow(clippy::approx_constant)] // pi() is pi to 11 digits
 fn math_functions() {
     let r = eval_row(
         "a=abs(-5.5), b=ceiling(1.2), b2=ceil(-1.2), c=floor(1.9), d=round(3.5), d2=round(2.555,2), \
@@ -994,7 +996,7 @@ fn math_functions() {
         r,
         json!({
             "a": 5.5, "b": 2, "b2": -1, "c": 1, "d": 4, "d2": 2.56, "d3": 1200, "e": 3, "f": 1024,
-            "g": 20.085536923187668, "h": 2, "i": 2, "j": 3, "k": std::f64::consts::PI,
+            "g": 20.085536923187668, "h": 2, "i": 2, "j": 3, "k": 3.14159265358,
         })
     );
 }
@@ -1117,13 +1119,14 @@ fn eval_expression_over_aggregations_in_chart() {
 }
 
 // Search Reference, "Informational functions", typeof: "Number", "String",
-// "Boolean", and "Invalid" for a field that does not exist.
+// "Bool" (the page's example "returns \"NumberStringBoolInvalid\""), and
+// "Invalid" for a field that does not exist.
 #[test]
 fn typeof_examples() {
     let r = eval_row("a=typeof(12), b=typeof(\"s\"), c=typeof(1==2), d=typeof(badfield)");
     assert_eq!(
         r,
-        json!({"a": "Number", "b": "String", "c": "Boolean", "d": "Invalid"})
+        json!({"a": "Number", "b": "String", "c": "Bool", "d": "Invalid"})
     );
 }
 
