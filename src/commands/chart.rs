@@ -17,6 +17,9 @@
 //! command would before chart (`BY size bins=10`, `BY duration span=log2`,
 //! `BY date_mday span=3 date_hour span=12`); before the split clause they
 //! bin the row field.
+//!
+//! `WHERE <agg> in top5` / `WHERE <agg> > 100` after the column field
+//! chooses its series ([`super::support::series_where`]).
 
 use std::any::Any;
 use std::cmp::Ordering;
@@ -26,6 +29,7 @@ use std::fmt;
 use super::eventstats::{agg_exprs, aggs_order_sensitive, join_aggs};
 use super::stats::{group_keys, parse_agg, Agg, AggSpec};
 use super::support::fields::{at_keyword, field_ref, FieldRef};
+use super::support::series_where::{self, SeriesWhere};
 use super::support::stats_support::{
     bool_value, by_fields, extract, feed, key_text, known_option, zero_when_empty, TimeSpan,
 };
@@ -45,7 +49,8 @@ pub const SPEC: CommandSpec = CommandSpec {
     parse,
     syntax: "chart [limit=<N>] [useother=<bool>] [usenull=<bool>] <fn>(<field>) [AS <name>]… \
              [OVER <row-field> [<bin-options>] [BY <column-field> [<bin-options>]] \
-             | BY <row-field> [<bin-options>] [<column-field> [<bin-options>]]]",
+             | BY <row-field> [<bin-options>] [<column-field> [<bin-options>]]] \
+             [WHERE <agg> (in|notin) (top|bottom)<N> | WHERE <agg> (<|>) <num>]",
     plan: super::planner::<ChartCmd>,
 };
 
@@ -89,6 +94,8 @@ pub struct ChartCmd {
     pub row_bins: Vec<Opt>,
     /// Bin options written right after the column field.
     pub column_bins: Vec<Opt>,
+    /// The column field's `WHERE <agg> in top5` / `WHERE <agg> > 100`.
+    pub where_: Option<SeriesWhere>,
 }
 
 fn is_bin_option(o: &Opt) -> bool {
@@ -177,11 +184,21 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
     let mut row_bins = Vec::new();
     let mut column_bins = Vec::new();
     let mut target = BinTarget::Leading;
+    let mut where_ = None;
     let mut rest = ws(i);
     loop {
         rest = ws(rest);
         if lex::at_command_end(rest) {
             break;
+        }
+        if let Some(after) = at_keyword(rest, &["where"]).filter(|_| split_done) {
+            if where_.is_some() {
+                return cut(fail(rest, "only one WHERE clause is allowed"));
+            }
+            let (r, w) = series_where::parse(src, rest, after)?;
+            where_ = Some(w);
+            rest = r;
+            continue;
         }
         if let Some((r, o)) = known_option(src, rest, &allowed, "chart")? {
             check_series_option(&o)?;
@@ -203,7 +220,7 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
             let next = match style {
                 SplitStyle::Over => at_keyword(rest, &["by"]),
                 SplitStyle::By => Some(rest.strip_prefix(',').unwrap_or(rest))
-                    .filter(|r| at_keyword(r, &["by", "over"]).is_none()),
+                    .filter(|r| at_keyword(r, &["by", "over", "where"]).is_none()),
             };
             if let Some(after) = next {
                 let (r, f) = cut(field_ref(src, after))?;
@@ -236,7 +253,7 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
             if split_done {
                 return cut(fail(rest, "only one BY clause is allowed"));
             }
-            let (r, fields) = by_fields(src, after, &[])?;
+            let (r, fields) = by_fields(src, after, &["where"])?;
             match fields.len() {
                 0 => return cut(fail(r, "expected field names after BY")),
                 1 | 2 => {}
@@ -276,6 +293,12 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
     if aggs.is_empty() {
         return cut(fail(rest, "chart needs at least one function, e.g. count"));
     }
+    if let (Some(w), None) = (&where_, &column) {
+        return Err(nom::Err::Failure(PErr::spanning(
+            w.span,
+            "a WHERE clause chooses the column field's series; give one (OVER <row> BY <column>, or BY <row> <column>)",
+        )));
+    }
     Ok((
         rest,
         Box::new(ChartCmd {
@@ -286,6 +309,7 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
             column,
             row_bins,
             column_bins,
+            where_,
         }),
     ))
 }
@@ -315,6 +339,9 @@ impl fmt::Display for ChartCmd {
                 }
             }
         }
+        if let Some(w) = &self.where_ {
+            write!(f, " {w}")?;
+        }
         Ok(())
     }
 }
@@ -333,7 +360,7 @@ impl Command for ChartCmd {
         serde_json::json!({
             "options": self.options, "aggregations": self.aggs, "style": self.style,
             "row": self.row, "column": self.column,
-            "row_bins": self.row_bins, "column_bins": self.column_bins,
+            "row_bins": self.row_bins, "column_bins": self.column_bins, "where": self.where_,
         })
     }
     fn exprs(&self) -> Vec<&Expr> {
@@ -346,7 +373,10 @@ impl Command for ChartCmd {
             .chain(&self.column)
             .map(|f| f.name.clone())
             .collect();
-        let rank: Vec<Agg> = rank_agg(&self.options).into_iter().collect();
+        let rank: Vec<Agg> = rank_agg(&self.options)
+            .into_iter()
+            .chain(self.where_.iter().map(|w| w.agg.clone()))
+            .collect();
         super::stats::agg_time(&self.aggs, &mut v);
         super::stats::agg_time(&rank, &mut v);
         if !super::stats::agg_fields(&self.aggs, &mut v) || !super::stats::agg_fields(&rank, &mut v)
@@ -394,7 +424,8 @@ impl ToOperator for ChartCmd {
                 )?);
             }
         }
-        let series = SeriesOpts::from_options(&self.options, ctx)?;
+        let series =
+            SeriesOpts::from_options(&self.options, ctx)?.with_where(self.where_.as_ref(), ctx)?;
         Ok(Box::new(ChartOp {
             table: SeriesTable::new(
                 AggSpec::plan_series(&self.aggs, ctx)?,
@@ -426,9 +457,29 @@ pub(crate) struct SeriesOpts {
     /// a value counts once in that value's series (and, in chart, once in a
     /// row its multivalue row field repeats).
     pub dedup_splitvals: bool,
+    /// timechart: a column named with a leading underscore gets `VALUE`
+    /// before it (`VALUE_audit`), so that it is not hidden as internal.
+    pub value_prefix: bool,
+    /// `limit=` was written (a `WHERE` clause then still caps the series).
+    pub limit_given: bool,
+    /// The split-by field's `WHERE` clause, and its aggregation over events
+    /// when it names a field.
+    pub where_: Option<(SeriesWhere, Option<AggSpec>)>,
 }
 
 impl SeriesOpts {
+    /// Adds the split-by field's `WHERE` clause.
+    pub fn with_where(mut self, w: Option<&SeriesWhere>, ctx: &PlanCtx) -> Result<SeriesOpts> {
+        if let Some(w) = w {
+            let spec = match w.agg.arg {
+                Some(_) => Some(AggSpec::plan(std::slice::from_ref(&w.agg), ctx)?),
+                None => None,
+            };
+            self.where_ = Some((w.clone(), spec));
+        }
+        Ok(self)
+    }
+
     pub fn from_options(options: &[Opt], ctx: &PlanCtx) -> Result<SeriesOpts> {
         let mut s = SeriesOpts {
             limit: 10,
@@ -441,6 +492,9 @@ impl SeriesOpts {
             format: None,
             rank_by: "sum".into(),
             dedup_splitvals: false,
+            limit_given: false,
+            value_prefix: false,
+            where_: None,
             rank: match rank_agg(options) {
                 Some(a) => Some(AggSpec::plan(std::slice::from_ref(&a), ctx)?),
                 None => None,
@@ -453,6 +507,7 @@ impl SeriesOpts {
                     let (n, b) = parse_limit(&o.value).ok_or_else(bad)?;
                     s.limit = n;
                     s.bottom = b;
+                    s.limit_given = true;
                 }
                 "useother" => s.useother = o.as_bool().ok_or_else(bad)?,
                 "usenull" => s.usenull = o.as_bool().ok_or_else(bad)?,
@@ -488,7 +543,25 @@ struct Entry {
     vals: Vec<Vec<Value>>,
     /// The `agg=` aggregation's input, when there is one.
     rank_vals: Vec<Vec<Value>>,
+    /// The `WHERE` clause's aggregation input, when it names a field.
+    where_vals: Vec<Vec<Value>>,
     time: Option<f64>,
+}
+
+/// Per (row, series): the aggregations' accumulators.
+type Cells =
+    HashMap<(Vec<String>, Option<String>), Vec<Box<dyn crate::functions::stats::Accumulator>>>;
+
+/// Best score first (smallest first for `bottom`); a series with no number
+/// ranks last either way; ties by series value.
+fn sort_scores(v: &mut [(String, f64)], bottom: bool) {
+    v.sort_by(|a, b| {
+        let o = b.1.partial_cmp(&a.1).unwrap_or(Ordering::Equal);
+        let o = if bottom { o.reverse() } else { o };
+        let o = a.1.is_nan().cmp(&b.1.is_nan()).then(o);
+        o.then_with(|| sort_cmp(&Value::Str(a.0.clone()), &Value::Str(b.0.clone())))
+            .then_with(|| a.0.cmp(&b.0))
+    });
 }
 
 /// Collects entries and lays them out as rows × series columns.
@@ -559,6 +632,10 @@ impl SeriesTable {
             Some(r) => extract(r, ev, &self.ctx)?,
             None => Vec::new(),
         };
+        let where_vals = match &self.opts.where_ {
+            Some((_, Some(w))) => extract(w, ev, &self.ctx)?,
+            _ => Vec::new(),
+        };
         let rk = key_text(&row);
         self.rows.entry(rk.clone()).or_insert(row);
         let time = ev.time();
@@ -568,6 +645,7 @@ impl SeriesTable {
                 series: s,
                 vals: vals.clone(),
                 rank_vals: rank_vals.clone(),
+                where_vals: where_vals.clone(),
                 time,
             });
         }
@@ -580,10 +658,7 @@ impl SeriesTable {
     pub fn layout(&self, split: bool) -> (Vec<String>, HashMap<Vec<String>, Vec<(String, Value)>>) {
         let n_aggs = self.spec.items.len();
         // Accumulate per (row, series).
-        let mut cells: HashMap<
-            (Vec<String>, Option<String>),
-            Vec<Box<dyn crate::functions::stats::Accumulator>>,
-        > = HashMap::new();
+        let mut cells: Cells = HashMap::new();
         for e in &self.entries {
             let accs = cells
                 .entry((e.row.clone(), e.series.clone()))
@@ -608,66 +683,38 @@ impl SeriesTable {
             }
             return (cols, out);
         }
-        // Rank the series by the first aggregation's cells.
-        let mut scores: HashMap<String, (f64, f64, f64, u64)> = HashMap::new();
-        for ((_, s), accs) in &cells {
-            let Some(s) = s else { continue };
-            let v = accs[0].result().as_num().unwrap_or(0.0);
-            let e = scores
-                .entry(s.clone())
-                .or_insert((0.0, f64::NEG_INFINITY, f64::INFINITY, 0));
-            e.0 += v;
-            e.1 = e.1.max(v);
-            e.2 = e.2.min(v);
-            e.3 += 1;
-        }
-        let score = |x: &(f64, f64, f64, u64)| match self.opts.rank_by.as_str() {
-            "max" => x.1,
-            "min" => x.2,
-            "avg" | "mean" => x.0 / x.3.max(1) as f64,
-            _ => x.0,
-        };
-        let mut ranked: Vec<(String, f64)> = match &self.opts.rank {
-            // `agg=<fn>(<field>)`: the aggregation over each series' events.
-            Some(r) => {
-                let mut accs: HashMap<&str, Vec<Box<dyn crate::functions::stats::Accumulator>>> =
-                    HashMap::new();
-                for e in &self.entries {
-                    let Some(s) = &e.series else { continue };
-                    let a = accs
-                        .entry(s.as_str())
-                        .or_insert_with(|| r.new_accumulators());
-                    feed(a, &e.rank_vals, e.time);
+        let ranked = self.rank_series(&cells);
+        let kept: std::collections::HashSet<String> = match &self.opts.where_ {
+            // The WHERE clause picks the series; a `limit=` written beside it
+            // still caps them, in the clause's order.
+            Some((w, spec)) => {
+                let scored = if w.cell_func().is_none() && spec.is_none() {
+                    ranked.clone()
+                } else {
+                    self.where_scores(&cells, w, spec.as_ref())
+                };
+                let n = scored.len();
+                let mut keep: Vec<String> = scored
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, (_, v))| !v.is_nan() && w.keeps(*v, *i, n))
+                    .map(|(_, (k, _))| k.clone())
+                    .collect();
+                if self.opts.limit_given && self.opts.limit > 0 {
+                    keep.truncate(self.opts.limit);
                 }
-                scores
-                    .keys()
-                    .map(|k| {
-                        let v = accs
-                            .get(k.as_str())
-                            .and_then(|a| a[0].result().as_num())
-                            .unwrap_or(f64::NAN);
-                        (k.clone(), v)
-                    })
-                    .collect()
+                keep.into_iter().collect()
             }
-            None => scores.iter().map(|(k, v)| (k.clone(), score(v))).collect(),
+            None => {
+                let limit = if self.opts.limit == 0 {
+                    ranked.len()
+                } else {
+                    self.opts.limit.min(ranked.len())
+                };
+                ranked[..limit].iter().map(|(k, _)| k.clone()).collect()
+            }
         };
-        ranked.sort_by(|a, b| {
-            let o = b.1.partial_cmp(&a.1).unwrap_or(Ordering::Equal);
-            let o = if self.opts.bottom { o.reverse() } else { o };
-            // A series the `agg=` aggregation gives no number ranks last either way.
-            let o = a.1.is_nan().cmp(&b.1.is_nan()).then(o);
-            o.then_with(|| sort_cmp(&Value::Str(a.0.clone()), &Value::Str(b.0.clone())))
-                .then_with(|| a.0.cmp(&b.0))
-        });
-        let limit = if self.opts.limit == 0 {
-            ranked.len()
-        } else {
-            self.opts.limit.min(ranked.len())
-        };
-        let kept: std::collections::HashSet<String> =
-            ranked[..limit].iter().map(|(k, _)| k.clone()).collect();
-        let has_other = self.opts.useother && ranked.len() > limit;
+        let has_other = self.opts.useother && ranked.len() > kept.len();
         // Columns: kept series in value order, NULL and OTHER last.
         let mut series: Vec<String> = kept.iter().cloned().collect();
         let nullstr = &self.opts.nullstr;
@@ -681,13 +728,16 @@ impl SeriesTable {
             series.push(self.opts.otherstr.clone());
         }
         let col_name = |agg: usize, s: &str| -> String {
-            if n_aggs == 1 && self.opts.format.is_none() {
-                return s.to_string();
-            }
             let name = &self.spec.items[agg].1;
-            match &self.opts.format {
+            let col = match &self.opts.format {
+                _ if n_aggs == 1 && self.opts.format.is_none() => s.to_string(),
                 Some(f) => f.replace("$AGG$", name).replace("$VAL$", s),
                 None => format!("{name}{}{s}", self.opts.sep),
+            };
+            if self.opts.value_prefix && col.starts_with('_') {
+                format!("VALUE{col}")
+            } else {
+                col
             }
         };
         let mut cols = Vec::new();
@@ -734,6 +784,101 @@ impl SeriesTable {
             out.insert(row.clone(), vals);
         }
         (cols, out)
+    }
+
+    /// The series, best first: by `agg=<fn>(<field>)` over their events,
+    /// else by `agg=` (default sum) of their first aggregation's cells;
+    /// `limit=bottomN` reverses the order.
+    fn rank_series(&self, cells: &Cells) -> Vec<(String, f64)> {
+        let mut ranked = match &self.opts.rank {
+            Some(r) => self.event_scores(cells, r, |e| &e.rank_vals),
+            None => self.cell_scores(cells, &self.opts.rank_by),
+        };
+        sort_scores(&mut ranked, self.opts.bottom);
+        ranked
+    }
+
+    /// The WHERE clause's score of each series, largest first.
+    fn where_scores(
+        &self,
+        cells: &Cells,
+        w: &SeriesWhere,
+        spec: Option<&AggSpec>,
+    ) -> Vec<(String, f64)> {
+        let mut scored = match (spec, w.cell_func()) {
+            (Some(spec), _) => self.event_scores(cells, spec, |e| &e.where_vals),
+            (None, Some(f)) if f == "count" => {
+                let mut n: HashMap<&str, f64> = HashMap::new();
+                for e in &self.entries {
+                    if let Some(s) = &e.series {
+                        *n.entry(s.as_str()).or_default() += 1.0;
+                    }
+                }
+                n.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+            }
+            (None, f) => self.cell_scores(cells, f.as_deref().unwrap_or("sum")),
+        };
+        sort_scores(&mut scored, false);
+        scored
+    }
+
+    /// `func` (sum, max, min, avg) of each series' first-aggregation cells.
+    fn cell_scores(&self, cells: &Cells, func: &str) -> Vec<(String, f64)> {
+        let mut scores: HashMap<String, (f64, f64, f64, u64)> = HashMap::new();
+        for ((_, s), accs) in cells {
+            let Some(s) = s else { continue };
+            let v = accs[0].result().as_num().unwrap_or(0.0);
+            let e = scores
+                .entry(s.clone())
+                .or_insert((0.0, f64::NEG_INFINITY, f64::INFINITY, 0));
+            e.0 += v;
+            e.1 = e.1.max(v);
+            e.2 = e.2.min(v);
+            e.3 += 1;
+        }
+        scores
+            .into_iter()
+            .map(|(k, x)| {
+                let v = match func {
+                    "max" => x.1,
+                    "min" => x.2,
+                    "avg" | "mean" => x.0 / x.3.max(1) as f64,
+                    _ => x.0,
+                };
+                (k, v)
+            })
+            .collect()
+    }
+
+    /// An aggregation over each series' events (NaN when it gives no
+    /// number); `inputs` picks the entry's values for it.
+    fn event_scores(
+        &self,
+        cells: &Cells,
+        spec: &AggSpec,
+        inputs: impl Fn(&Entry) -> &Vec<Vec<Value>>,
+    ) -> Vec<(String, f64)> {
+        let mut accs: HashMap<&str, Vec<Box<dyn crate::functions::stats::Accumulator>>> =
+            HashMap::new();
+        for e in &self.entries {
+            let Some(s) = &e.series else { continue };
+            let a = accs
+                .entry(s.as_str())
+                .or_insert_with(|| spec.new_accumulators());
+            feed(a, inputs(e), e.time);
+        }
+        let series: std::collections::HashSet<&String> =
+            cells.keys().filter_map(|(_, s)| s.as_ref()).collect();
+        series
+            .into_iter()
+            .map(|k| {
+                let v = accs
+                    .get(k.as_str())
+                    .and_then(|a| a[0].result().as_num())
+                    .unwrap_or(f64::NAN);
+                (k.clone(), v)
+            })
+            .collect()
     }
 
     /// The empty cells of a row with no events (timechart's filled buckets).

@@ -39,12 +39,15 @@ pub struct EventstatsCmd {
 }
 
 /// Options, aggregations and a `BY` clause, options allowed anywhere
-/// (`eventstats`, `streamstats`, `chart`, `timechart` share this shape).
+/// (`eventstats`, `streamstats`, `timechart` share this shape); the BY
+/// fields end at a keyword of `by_stop` (timechart's `WHERE`), which
+/// `special` then reads.
 pub(crate) fn parse_aggs_and_by<'a>(
     src: &Src<'a>,
     i: &'a str,
     command: &str,
     options: &[&str],
+    by_stop: &[&str],
     mut special: impl FnMut(&Src<'a>, &'a str) -> PResult<'a, bool>,
 ) -> PResult<'a, (Vec<Opt>, Vec<Agg>, Vec<FieldRef>)> {
     let mut opts = Vec::new();
@@ -70,7 +73,7 @@ pub(crate) fn parse_aggs_and_by<'a>(
             if !by.is_empty() {
                 return cut(fail(rest, "only one BY clause is allowed"));
             }
-            let (r, fields) = by_fields(src, after, &[])?;
+            let (r, fields) = by_fields(src, after, by_stop)?;
             if fields.is_empty() {
                 return cut(fail(r, "expected field names after BY"));
             }
@@ -102,7 +105,7 @@ pub(crate) fn parse_aggs_and_by<'a>(
 
 fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
     let (rest, (options, aggs, by)) =
-        parse_aggs_and_by(src, i, "eventstats", OPTIONS, |_, r| Ok((r, false)))?;
+        parse_aggs_and_by(src, i, "eventstats", OPTIONS, &[], |_, r| Ok((r, false)))?;
     for o in &options {
         super::support::stats_support::bool_value(o)?;
     }

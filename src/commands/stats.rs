@@ -36,7 +36,7 @@ pub const SPEC: CommandSpec = CommandSpec {
 
 const OPTIONS: &[&str] = &["allnum", "delim", "partitions", "dedup_splitvals"];
 
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(tag = "type")]
 pub enum AggArg {
     Field(FieldRef),
@@ -59,7 +59,7 @@ pub enum AggArg {
     },
 }
 
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Agg {
     /// The function name as written (`count`, `c`, `p95`).
     pub func: String,

@@ -78,7 +78,7 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
     let mut reset_before = None;
     let mut reset_after = None;
     let (rest, (options, aggs, by)) =
-        parse_aggs_and_by(src, i, "streamstats", OPTIONS, |src, r| {
+        parse_aggs_and_by(src, i, "streamstats", OPTIONS, &[], |src, r| {
             let Some(key) = option_key(r) else {
                 return Ok((r, false));
             };

@@ -16,6 +16,12 @@
 //! `earliest`/`latest` of `--earliest`/`--latest`) starts buckets at that
 //! time plus whole spans, except for spans in days or longer (ignored, as
 //! the page says). `start=`, `end=`, `partial=`, `fixedrange=` are refused.
+//!
+//! After the split-by field, `WHERE <agg> (in|notin) (top|bottom)<N>` or
+//! `WHERE <agg> (<|>) <num>` chooses the series
+//! ([`super::support::series_where`]). A series column whose name starts
+//! with `_` is named `VALUE_…` (the page: "Prepending VALUE to the names of
+//! some fields that begin with underscore").
 
 use std::any::Any;
 use std::fmt;
@@ -23,7 +29,8 @@ use std::fmt;
 use super::chart::{check_series_option, SeriesOpts, SeriesTable, SERIES_OPTIONS};
 use super::eventstats::{agg_exprs, aggs_order_sensitive, join_aggs, parse_aggs_and_by};
 use super::stats::{Agg, AggSpec};
-use super::support::fields::FieldRef;
+use super::support::fields::{at_keyword, FieldRef};
+use super::support::series_where::{self, SeriesWhere};
 use super::support::stats_support::{parse_timespan, uint_value, TimeSpan};
 use super::{CommandSpec, ToOperator};
 use crate::base::diag::{Result, SplError};
@@ -39,7 +46,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "timechart [span=<span>] [bins=<N>] [minspan=<span>] [aligntime=<time>] [limit=<N>] [useother=<bool>] [usenull=<bool>] \
-             [cont=<bool>] <fn>(<field>) [AS <name>]… [BY <field>]",
+             [cont=<bool>] <fn>(<field>) [AS <name>]… [BY <field> [WHERE <agg> (in|notin) (top|bottom)<N> | WHERE <agg> (<|>) <num>]]",
     plan: super::planner::<TimechartCmd>,
 };
 
@@ -69,12 +76,29 @@ pub struct TimechartCmd {
     pub span: Option<TimeSpan>,
     pub aggs: Vec<Agg>,
     pub by: Option<FieldRef>,
+    /// The split-by field's `WHERE <agg> in top5` / `WHERE <agg> > 100`.
+    pub where_: Option<SeriesWhere>,
 }
 
 fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
     let allowed: Vec<&str> = SERIES_OPTIONS.iter().chain(OWN_OPTIONS).copied().collect();
-    let (rest, (options, aggs, by)) =
-        parse_aggs_and_by(src, i, "timechart", &allowed, |_, r| Ok((r, false)))?;
+    let mut where_: Option<SeriesWhere> = None;
+    let (rest, (options, aggs, by)) = parse_aggs_and_by(
+        src,
+        i,
+        "timechart",
+        &allowed,
+        &["where"],
+        |src, r| match at_keyword(r, &["where"]) {
+            Some(after) if where_.is_none() => {
+                let (r, w) = series_where::parse(src, r, after)?;
+                where_ = Some(w);
+                Ok((r, true))
+            }
+            Some(_) => cut(fail(r, "only one WHERE clause is allowed")),
+            None => Ok((r, false)),
+        },
+    )?;
     let mut span = None;
     for o in &options {
         check_series_option(o)?;
@@ -104,6 +128,12 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
     if aggs.is_empty() {
         return cut(fail(rest, "timechart needs a function, e.g. count"));
     }
+    if let (Some(w), true) = (&where_, by.is_empty()) {
+        return Err(nom::Err::Failure(PErr::spanning(
+            w.span,
+            "a WHERE clause chooses series, so it needs a split-by field (BY <field>)",
+        )));
+    }
     Ok((
         rest,
         Box::new(TimechartCmd {
@@ -111,6 +141,7 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
             span,
             aggs,
             by: by.into_iter().next(),
+            where_,
         }),
     ))
 }
@@ -124,6 +155,9 @@ impl fmt::Display for TimechartCmd {
         write!(f, " {}", join_aggs(&self.aggs))?;
         if let Some(b) = &self.by {
             write!(f, " BY {b}")?;
+        }
+        if let Some(w) = &self.where_ {
+            write!(f, " {w}")?;
         }
         Ok(())
     }
@@ -142,6 +176,7 @@ impl Command for TimechartCmd {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({
             "options": self.options, "bucket": self.span, "aggregations": self.aggs, "by": self.by,
+            "where": self.where_,
         })
     }
     fn exprs(&self) -> Vec<&Expr> {
@@ -150,7 +185,10 @@ impl Command for TimechartCmd {
     fn field_flow(&self) -> crate::spl::fields::Flow {
         let mut v: Vec<String> = self.by.iter().map(|f| f.name.clone()).collect();
         v.push("_time".into());
-        let rank: Vec<Agg> = super::chart::rank_agg(&self.options).into_iter().collect();
+        let rank: Vec<Agg> = super::chart::rank_agg(&self.options)
+            .into_iter()
+            .chain(self.where_.iter().map(|w| w.agg.clone()))
+            .collect();
         if !super::stats::agg_fields(&self.aggs, &mut v) || !super::stats::agg_fields(&rank, &mut v)
         {
             return crate::spl::fields::Flow::Any;
@@ -192,7 +230,11 @@ impl ToOperator for TimechartCmd {
         Ok(Box::new(TimechartOp {
             table: SeriesTable::new(
                 AggSpec::plan_timechart(&self.aggs, ctx)?,
-                SeriesOpts::from_options(&self.options, ctx)?,
+                SeriesOpts {
+                    value_prefix: true,
+                    ..SeriesOpts::from_options(&self.options, ctx)?
+                        .with_where(self.where_.as_ref(), ctx)?
+                },
                 ctx.fn_ctx.clone(),
             ),
             span: self.span.clone(),

@@ -48,6 +48,7 @@ mod reference_pages6;
 mod reference_pages7;
 mod reference_pages8;
 mod reference_pages9;
+mod reference_timechart;
 mod reliability;
 mod repl;
 mod repl_terminal;

@@ -279,6 +279,9 @@ pub struct TimeSpan {
     pub unit: SpanUnit,
     /// The text as written (printed back as is).
     pub text: String,
+    /// `w@w1`: week buckets start on this weekday (0 Sunday … 6 Saturday;
+    /// `w7` is Sunday too) instead of on the epoch's Thursday.
+    pub snap_weekday: Option<u32>,
 }
 
 impl fmt::Display for TimeSpan {
@@ -287,9 +290,34 @@ impl fmt::Display for TimeSpan {
     }
 }
 
-/// Parses a span: `<number>[<unit>]`, the number positive.
+/// Parses a span: `<number>[<unit>]`, the number positive; weeks may snap
+/// to a weekday, `[<n>]w@w<d>` (Search Reference, timechart extended
+/// example 3: `span=w@w1`, weeks beginning on Monday).
 pub fn parse_timespan(text: &str) -> std::result::Result<TimeSpan, String> {
     let t = text.trim();
+    if let Some((base, snap)) = t.split_once('@') {
+        let day = snap
+            .strip_prefix(['w', 'W'])
+            .and_then(|d| d.parse::<u32>().ok())
+            .filter(|d| *d <= 7)
+            .ok_or_else(|| {
+                format!("invalid time span '{t}': snap to a weekday, w0 (Sunday) to w6 or w7")
+            })?;
+        let base = if base.starts_with(|c: char| c.is_ascii_digit()) {
+            base.to_string()
+        } else {
+            format!("1{base}")
+        };
+        let mut span = parse_timespan(&base)?;
+        if span.unit != SpanUnit::Week {
+            return Err(format!(
+                "invalid time span '{t}': only week spans snap to a day (w@w1)"
+            ));
+        }
+        span.snap_weekday = Some(day % 7);
+        span.text = t.to_string();
+        return Ok(span);
+    }
     let split = t
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(t.len());
@@ -317,6 +345,7 @@ pub fn parse_timespan(text: &str) -> std::result::Result<TimeSpan, String> {
         n,
         unit,
         text: t.to_string(),
+        snap_weekday: None,
     })
 }
 
@@ -351,8 +380,13 @@ impl TimeSpan {
         }
         let step = self.fixed_secs().unwrap_or(1.0);
         let off = offset_at(t, tz);
-        let local = t + off;
-        let b = (local / step).floor() * step - off;
+        // Day 0 of the epoch was a Thursday (weekday 4): weeks snapped to
+        // weekday d count from the first such day after it.
+        let anchor = self
+            .snap_weekday
+            .map_or(0.0, |d| f64::from((d + 3) % 7) * 86400.0);
+        let local = t + off - anchor;
+        let b = (local / step).floor() * step + anchor - off;
         // Round away float noise for sub-second spans.
         if step < 1.0 {
             (b * 1e6).round() / 1e6
