@@ -68,6 +68,7 @@ pub mod format;
 pub mod gentimes;
 pub mod makecontinuous;
 pub mod reverse;
+pub mod strcat;
 pub mod transpose;
 pub mod untable;
 pub mod xyseries;
@@ -193,6 +194,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     metadata::SPEC,
     tags::SPEC,
     typer::SPEC,
+    strcat::SPEC,
 ];
 
 /// Finds a command by name or alias, case-insensitively.
