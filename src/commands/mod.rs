@@ -67,6 +67,7 @@ pub mod filldown;
 pub mod format;
 pub mod gentimes;
 pub mod makecontinuous;
+pub mod rangemap;
 pub mod reverse;
 pub mod strcat;
 pub mod transpose;
@@ -195,6 +196,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     tags::SPEC,
     typer::SPEC,
     strcat::SPEC,
+    rangemap::SPEC,
 ];
 
 /// Finds a command by name or alias, case-insensitively.

@@ -84,3 +84,154 @@ fn strcat_round_trips_and_errors() {
     assert_eq!(code, 2);
     insta::assert_snapshot!("strcat_allrequired_not_bool", err);
 }
+
+// ---- rangemap --------------------------------------------------------------
+
+// Search Reference, rangemap, Example 1:
+// `... | rangemap field=date_second green=1-30 blue=31-39 red=40-59 default=gray`
+// ("gray", if no range matches (for example, if date_second=0)).
+#[test]
+fn rangemap_example_1_date_second() {
+    let input = in_order(
+        &[0, 1, 30, 31, 39, 40, 59]
+            .iter()
+            .map(|s| json!({"date_second": s.to_string()}))
+            .collect::<Vec<_>>(),
+    );
+    let r = run_spl(
+        "* | rangemap field=date_second green=1-30 blue=31-39 red=40-59 default=gray",
+        &input,
+    );
+    assert_eq!(
+        col(&r, "range"),
+        ["gray", "green", "green", "blue", "blue", "red", "red"]
+    );
+}
+
+// Search Reference, rangemap, Example 2:
+// `... | rangemap field=count low=0-0 elevated=1-100 default=severe`.
+#[test]
+fn rangemap_example_2_count_levels() {
+    let input = in_order(&[
+        json!({"count": "0"}),
+        json!({"count": "57"}),
+        json!({"count": "101"}),
+    ]);
+    let r = run_spl(
+        "* | rangemap field=count low=0-0 elevated=1-100 default=severe",
+        &input,
+    );
+    assert_eq!(col(&r, "range"), ["low", "elevated", "severe"]);
+}
+
+fn quakes() -> String {
+    // (magnitude, how many quakes of it) from the page's result table.
+    let table = [
+        ("3.7", 15),
+        ("3.8", 31),
+        ("3.9", 29),
+        ("4", 22),
+        ("4.1", 30),
+        ("4.2", 15),
+        ("4.3", 10),
+        ("4.4", 22),
+        ("4.5", 3),
+        ("4.6", 8),
+        ("4.7", 9),
+        ("4.8", 6),
+        ("4.9", 6),
+        ("5", 2),
+        ("5.1", 2),
+        ("5.2", 5),
+    ];
+    let mut evs = Vec::new();
+    for (mag, n) in table {
+        for _ in 0..n {
+            evs.push(json!({"source": "all_month.csv", "place": "100km N of Alaska", "mag": mag}));
+        }
+    }
+    evs.push(json!({"source": "all_month.csv", "place": "Nevada", "mag": "4.1"}));
+    in_order(&evs)
+}
+
+// Search Reference, rangemap, Extended example: the Alaska magnitudes
+// coloured light/strong/severe/weak, the page's result table.
+#[test]
+fn rangemap_extended_example_magnitudes() {
+    let r = run_spl(
+        "source=all_month.csv place=*alaska* mag>=3.5 | stats count BY mag | rename mag AS magnitude \
+         | rangemap field=magnitude light=3.9-4.3 strong=4.4-4.9 severe=5.0-9.0 default=weak",
+        &quakes(),
+    );
+    assert_eq!(col(&r, "magnitude")[..4], ["3.7", "3.8", "3.9", "4"]);
+    assert_eq!(col(&r, "count")[..4], ["15", "31", "29", "22"]);
+    assert_eq!(
+        col(&r, "range"),
+        [
+            "weak", "weak", "light", "light", "light", "light", "light", "strong", "strong",
+            "strong", "strong", "strong", "strong", "severe", "severe", "severe"
+        ]
+    );
+}
+
+// Search Reference, rangemap, "Summarize the results by range value" and
+// "Arrange the results in a custom sort order" (the page's two tables).
+#[test]
+fn rangemap_extended_example_sum_by_range_and_custom_order() {
+    let base = "source=all_month.csv place=*alaska* mag>=3.5 | stats count BY mag | rename mag AS magnitude \
+         | rangemap field=magnitude green=3.9-4.2 yellow=4.3-4.6 red=4.7-5.0 default=gray \
+         | stats sum(count) by range";
+    let r = run_spl(base, &quakes());
+    // gray holds 3.7, 3.8, 5.1, 5.2 (15+31+2+5); green 3.9-4.2 (29+22+30+15).
+    assert_eq!(col(&r, "range"), ["gray", "green", "red", "yellow"]);
+    assert_eq!(col(&r, "sum(count)"), ["53", "96", "23", "43"]);
+    let r = run_spl(
+        &format!(
+            "{base} | eval sort_field=case(range=\"red\",1, range=\"yellow\",2, range=\"green\",3, range=\"gray\",4) \
+             | sort sort_field"
+        ),
+        &quakes(),
+    );
+    assert_eq!(col(&r, "range"), ["red", "yellow", "green", "gray"]);
+    assert_eq!(col(&r, "sort_field"), ["1", "2", "3", "4"]);
+}
+
+// Search Reference, rangemap: overlapping ranges make a multivalue ("if
+// low=1-10, elevated=5-15, and the input field value is 10"), negative
+// ranges (`Dislike=-5--1 DontCare=0-0 Like=1-5`), and the default "None".
+#[test]
+fn rangemap_overlaps_negatives_and_the_default() {
+    let input = in_order(&[
+        json!({"v": "10"}),
+        json!({"v": "-3"}),
+        json!({"v": "20"}),
+        json!({"v": "abc"}),
+        json!({"w": "1"}),
+    ]);
+    let r = run_spl("* | rangemap field=v low=1-10 elevated=5-15", &input);
+    assert_eq!(r[0]["range"], json!(["low", "elevated"]));
+    assert_eq!(col(&r[1..], "range"), ["None", "None", "None", "None"]);
+    let r = run_spl(
+        "* | rangemap field=v Dislike=-5--1 DontCare=0-0 Like=1-5",
+        &input,
+    );
+    assert_eq!(col(&r, "range")[1], "Dislike");
+}
+
+#[test]
+fn rangemap_round_trips_and_errors() {
+    roundtrip("a | rangemap field=date_second green=1-30 blue=31-39 red=40-59 default=gray");
+    roundtrip("a | rangemap field=\"the value\" Dislike=-5--1 light=3.9-4.3 default=\"no match\"");
+    let (code, err) = fails("| makeresults | rangemap green=1-30");
+    assert_eq!(code, 2);
+    insta::assert_snapshot!("rangemap_no_field", err);
+    let (code, err) = fails("| makeresults | rangemap field=x low=a-b");
+    assert_eq!(code, 2);
+    insta::assert_snapshot!("rangemap_bad_range", err);
+    let (code, err) = fails("| makeresults | rangemap field=x low=10-1");
+    assert_eq!(code, 2);
+    insta::assert_snapshot!("rangemap_range_reversed", err);
+    let (code, err) = fails("| makeresults | rangemap field=x low");
+    assert_eq!(code, 2);
+    insta::assert_snapshot!("rangemap_not_an_option", err);
+}
