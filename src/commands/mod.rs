@@ -71,6 +71,7 @@ pub mod rangemap;
 pub mod reverse;
 pub mod strcat;
 pub mod transpose;
+pub mod uniq;
 pub mod untable;
 pub mod xyseries;
 // parsed, not run (support::unavailable)
@@ -197,6 +198,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     typer::SPEC,
     strcat::SPEC,
     rangemap::SPEC,
+    uniq::SPEC,
 ];
 
 /// Finds a command by name or alias, case-insensitively.

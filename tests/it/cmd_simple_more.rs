@@ -235,3 +235,42 @@ fn rangemap_round_trips_and_errors() {
     assert_eq!(code, 2);
     insta::assert_snapshot!("rangemap_not_an_option", err);
 }
+
+// ---- uniq ------------------------------------------------------------------
+
+// Search Reference, uniq, Example 1: `eventtype=webtraffic earliest=-1h@s |
+// uniq` (the eventtype aside: "removes any search result if that result is
+// an exact duplicate of the previous result").
+#[test]
+fn uniq_example_1_drops_repeats_of_the_previous_result() {
+    let t = 1_700_000_000 - 60;
+    let ev = |raw: &str, secs: i64| json!({"_time": secs, "_raw": raw, "page": raw});
+    let input = crate::common::ndjson(&[
+        ev("a", t),
+        ev("a", t),
+        ev("b", t - 1),
+        ev("a", t - 2),
+        ev("a", t - 2),
+        ev("a", t - 2),
+        ev("old", t - 7200),
+    ]);
+    let r = run_spl("earliest=-1h@s | uniq", &input);
+    assert_eq!(col(&r, "page"), ["a", "b", "a"]);
+    // Only exact duplicates go: a differing field keeps the result.
+    let input = in_order(&[
+        json!({"x": "1", "y": "1"}),
+        json!({"x": "1", "y": "2"}),
+        json!({"y": "2", "x": "1"}),
+        json!({"x": "1"}),
+    ]);
+    let r = run_spl("* | fields - _time _raw | uniq", &input);
+    assert_eq!(col(&r, "y"), ["1", "2", ""]);
+}
+
+#[test]
+fn uniq_round_trips_and_errors() {
+    roundtrip("a | uniq | uniq");
+    let (code, err) = fails("| makeresults | uniq x");
+    assert_eq!(code, 2);
+    insta::assert_snapshot!("uniq_takes_no_arguments", err);
+}
