@@ -71,6 +71,7 @@ pub mod rangemap;
 pub mod reverse;
 pub mod strcat;
 pub mod transpose;
+pub mod trendline;
 pub mod uniq;
 pub mod untable;
 pub mod xyseries;
@@ -199,6 +200,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     strcat::SPEC,
     rangemap::SPEC,
     uniq::SPEC,
+    trendline::SPEC,
 ];
 
 /// Finds a command by name or alias, case-insensitively.

@@ -274,3 +274,92 @@ fn uniq_round_trips_and_errors() {
     assert_eq!(code, 2);
     insta::assert_snapshot!("uniq_takes_no_arguments", err);
 }
+
+// ---- trendline -------------------------------------------------------------
+
+fn near(got: &str, want: f64) -> bool {
+    got.parse::<f64>().is_ok_and(|g| (g - want).abs() < 1e-9)
+}
+
+// Search Reference, trendline, Example 1:
+// `... | trendline sma5(foo) AS smoothed_foo ema10(bar)`; EMA is the page's
+// formula EMA(t) = alpha * EMA(t-1) + (1 - alpha) * field(t), alpha = 2/(period + 1).
+#[test]
+fn trendline_example_1_sma_and_ema() {
+    let input = in_order(
+        &(1..=7)
+            .map(|k| json!({"foo": k.to_string(), "bar": (k * 10).to_string()}))
+            .collect::<Vec<_>>(),
+    );
+    let r = run_spl("* | trendline sma5(foo) AS smoothed_foo ema10(bar)", &input);
+    assert_eq!(col(&r, "smoothed_foo"), ["", "", "", "", "3", "4", "5"]);
+    let ema = col(&r, "ema10(bar)");
+    let alpha = 2.0 / 11.0;
+    let mut e = 10.0;
+    assert!(near(&ema[0], e), "{ema:?}");
+    for (k, got) in ema.iter().enumerate().skip(1) {
+        e = alpha * e + (1.0 - alpha) * ((k + 1) * 10) as f64;
+        assert!(near(got, e), "{k}: {got} vs {e}");
+    }
+    assert!(r[0].get("sma5(foo)").is_none());
+}
+
+// Search Reference, trendline, Example 2:
+// `index="bar" | stats count BY date_month | trendline sma2(count) AS trend | fields * trend`.
+#[test]
+fn trendline_example_2_over_a_chart() {
+    let mut evs = Vec::new();
+    for (m, n) in [("april", 2), ("february", 4), ("january", 6), ("march", 3)] {
+        for _ in 0..n {
+            evs.push(json!({"index": "bar", "date_month": m}));
+        }
+    }
+    let r = run_spl(
+        "index=\"bar\" | stats count BY date_month | trendline sma2(count) AS trend | fields * trend",
+        &in_order(&evs),
+    );
+    assert_eq!(
+        col(&r, "date_month"),
+        ["april", "february", "january", "march"]
+    );
+    assert_eq!(col(&r, "trend"), ["", "3", "5", "4.5"]);
+}
+
+// Search Reference, trendline: "WMA puts more weight on recent values";
+// results without a number neither get a value nor count.
+#[test]
+fn trendline_wma_and_non_numbers() {
+    let input = in_order(&[
+        json!({"x": "1"}),
+        json!({"x": "2"}),
+        json!({"x": "n/a"}),
+        json!({"x": "3"}),
+        json!({"x": "4"}),
+    ]);
+    let r = run_spl("* | trendline wma3(x) sma2(x) AS s", &input);
+    let wma = col(&r, "wma3(x)");
+    assert_eq!(wma[..3], ["", "", ""]);
+    assert!(near(&wma[3], 14.0 / 6.0), "{wma:?}");
+    assert!(near(&wma[4], 20.0 / 6.0), "{wma:?}");
+    assert_eq!(col(&r, "s"), ["", "1.5", "", "2.5", "3.5"]);
+}
+
+#[test]
+fn trendline_round_trips_and_errors() {
+    roundtrip("a | trendline sma5(foo) AS smoothed_foo ema10(bar) WMA2(\"a b\")");
+    let (code, err) = fails("| makeresults | trendline sma1(x)");
+    assert_eq!(code, 2);
+    insta::assert_snapshot!("trendline_period_too_small", err);
+    let (code, err) = fails("| makeresults | trendline ema10001(x)");
+    assert_eq!(code, 2);
+    insta::assert_snapshot!("trendline_period_too_large", err);
+    let (code, err) = fails("| makeresults | trendline avg5(x)");
+    assert_eq!(code, 2);
+    insta::assert_snapshot!("trendline_unknown_type", err);
+    let (code, err) = fails("| makeresults | trendline sma5 x");
+    assert_eq!(code, 2);
+    insta::assert_snapshot!("trendline_no_parenthesis", err);
+    let (code, err) = fails("| makeresults | trendline");
+    assert_eq!(code, 2);
+    insta::assert_snapshot!("trendline_no_trend", err);
+}
