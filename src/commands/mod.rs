@@ -68,6 +68,7 @@ pub mod format;
 pub mod gentimes;
 pub mod makecontinuous;
 pub mod rangemap;
+pub mod reltime;
 pub mod reverse;
 pub mod strcat;
 pub mod transpose;
@@ -201,6 +202,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     rangemap::SPEC,
     uniq::SPEC,
     trendline::SPEC,
+    reltime::SPEC,
 ];
 
 /// Finds a command by name or alias, case-insensitively.

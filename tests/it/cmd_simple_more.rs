@@ -363,3 +363,70 @@ fn trendline_round_trips_and_errors() {
     assert_eq!(code, 2);
     insta::assert_snapshot!("trendline_no_trend", err);
 }
+
+// ---- reltime ---------------------------------------------------------------
+
+const NOW: i64 = 1_700_000_000;
+
+fn times() -> String {
+    crate::common::ndjson(&[json!({
+        "_time": NOW - 3600,
+        "earliest_time": NOW - 5 * 86_400,
+        "current_time": NOW - 60,
+        "max_time": NOW - 2 * 365 * 86_400,
+        "min_time": NOW - 90,
+    })])
+}
+
+// Search Reference, reltime, Example 1: `... | reltime` (a field called
+// reltime from _time; "a _time value that translates to 5 a.m." at 6 a.m.
+// is "1 hour ago").
+#[test]
+fn reltime_example_1_from_time() {
+    let r = run_spl("* | reltime", &times());
+    assert_eq!(col(&r, "reltime"), ["1 hour ago"]);
+}
+
+// Search Reference, reltime, Examples 2 and 3.
+#[test]
+fn reltime_examples_2_and_3_one_time_field() {
+    let r = run_spl("* | reltime timefield=earliest_time", &times());
+    assert_eq!(col(&r, "reltime"), ["5 days ago"]);
+    let r = run_spl(
+        "* | reltime timefield=current_time prefix=reltime_now_",
+        &times(),
+    );
+    assert_eq!(col(&r, "reltime_now_current_time"), ["1 minute ago"]);
+    assert!(r[0].get("reltime").is_none());
+}
+
+// Search Reference, reltime, Examples 4 and 5.
+#[test]
+fn reltime_examples_4_and_5_several_time_fields() {
+    let r = run_spl(
+        "* | reltime timefield=\"max_time,min_time,current_time\"",
+        &times(),
+    );
+    assert_eq!(col(&r, "reltime_max_time"), ["2 years ago"]);
+    assert_eq!(col(&r, "reltime_min_time"), ["1 minute ago"]);
+    assert_eq!(col(&r, "reltime_current_time"), ["1 minute ago"]);
+    let r = run_spl(
+        "* | reltime timefield=\"max_time,min_time\" prefix=usr_prefix_",
+        &times(),
+    );
+    assert_eq!(col(&r, "usr_prefix_max_time"), ["2 years ago"]);
+    assert_eq!(col(&r, "usr_prefix_min_time"), ["1 minute ago"]);
+    assert!(r[0].get("reltime_max_time").is_none());
+}
+
+#[test]
+fn reltime_round_trips_and_errors() {
+    roundtrip("a | reltime");
+    roundtrip("a | reltime timefield=\"max_time,min_time\" prefix=usr_prefix_");
+    let (code, err) = fails("| makeresults | reltime field=_time");
+    assert_eq!(code, 2);
+    insta::assert_snapshot!("reltime_unknown_option", err);
+    let (code, err) = fails("| makeresults | reltime timefield=\",\"");
+    assert_eq!(code, 2);
+    insta::assert_snapshot!("reltime_empty_timefield", err);
+}
