@@ -70,6 +70,7 @@ pub mod makecontinuous;
 pub mod rangemap;
 pub mod reltime;
 pub mod reverse;
+pub mod setfields;
 pub mod strcat;
 pub mod transpose;
 pub mod trendline;
@@ -203,6 +204,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     uniq::SPEC,
     trendline::SPEC,
     reltime::SPEC,
+    setfields::SPEC,
 ];
 
 /// Finds a command by name or alias, case-insensitively.

@@ -430,3 +430,37 @@ fn reltime_round_trips_and_errors() {
     assert_eq!(code, 2);
     insta::assert_snapshot!("reltime_empty_timefield", err);
 }
+
+// ---- setfields -------------------------------------------------------------
+
+// Search Reference, setfields, Example 1:
+// `... | setfields ip="10.10.10.10", foo="foo bar"`, the same as
+// `... | eval ip="10.10.10.10" | eval foo="foo bar"`.
+#[test]
+fn setfields_example_1_matches_eval() {
+    let input = in_order(&[json!({"ip": "1.2.3.4"}), json!({"x": "1"})]);
+    let a = run_spl("* | setfields ip=\"10.10.10.10\", foo=\"foo bar\"", &input);
+    let b = run_spl("* | eval ip=\"10.10.10.10\" | eval foo=\"foo bar\"", &input);
+    assert_eq!(a, b);
+    assert_eq!(col(&a, "ip"), ["10.10.10.10", "10.10.10.10"]);
+    assert_eq!(col(&a, "foo"), ["foo bar", "foo bar"]);
+}
+
+// Search Reference, setfields: "Standard key cleaning is performed".
+#[test]
+fn setfields_cleans_keys() {
+    let r = run_spl("| makeresults | setfields _my-field=\"v\" a.b=\"w\"", "");
+    assert_eq!(col(&r, "my_field"), ["v"]);
+    assert_eq!(col(&r, "a_b"), ["w"]);
+}
+
+#[test]
+fn setfields_round_trips_and_errors() {
+    roundtrip("a | setfields ip=\"10.10.10.10\", foo=\"foo bar\"");
+    let (code, err) = fails("| makeresults | setfields ip");
+    assert_eq!(code, 2);
+    insta::assert_snapshot!("setfields_not_a_pair", err);
+    let (code, err) = fails("| makeresults | setfields");
+    assert_eq!(code, 2);
+    insta::assert_snapshot!("setfields_nothing", err);
+}
