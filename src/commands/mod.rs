@@ -69,6 +69,7 @@ pub mod gentimes;
 pub mod makecontinuous;
 pub mod rangemap;
 pub mod reltime;
+pub mod return_;
 pub mod reverse;
 pub mod setfields;
 pub mod strcat;
@@ -205,6 +206,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     trendline::SPEC,
     reltime::SPEC,
     setfields::SPEC,
+    return_::SPEC,
 ];
 
 /// Finds a command by name or alias, case-insensitively.

@@ -464,3 +464,178 @@ fn setfields_round_trips_and_errors() {
     assert_eq!(code, 2);
     insta::assert_snapshot!("setfields_nothing", err);
 }
+
+// ---- return ----------------------------------------------------------------
+
+fn logins() -> String {
+    in_order(&[
+        json!({"_raw": "login ok", "user": "bob", "ip": "10.1.11.2", "srcip": "10.1.11.2", "source": "auth.log"}),
+        json!({"_raw": "login ok", "user": "fred", "ip": "10.2.12.3", "srcip": "10.2.12.3", "source": "auth.log"}),
+        json!({"_raw": "error x", "user": "bob", "ip": "10.1.11.2"}),
+        json!({"_raw": "error y", "user": "fred", "ip": "10.2.12.3"}),
+        json!({"_raw": "error z", "user": "bob", "ip": "10.2.12.3"}),
+        json!({"_raw": "login ok", "user": "carl", "ip": "10.3.3.3"}),
+        json!({"_raw": "error w", "user": "carl", "ip": "10.3.3.3"}),
+    ])
+}
+
+// Search Reference, return, Usage: `return source`, `return ip=srcip`,
+// `return $srcip`; several rows are OR clauses: `return 2 user ip` "might
+// output '(user=bob ip=10.1.11.2) OR (user=fred ip=10.2.12.3)'".
+#[test]
+fn return_builds_the_subsearch_text() {
+    let text = |spl: &str| col(&run_spl(&format!("login | {spl}"), &logins()), "search");
+    assert_eq!(text("return source"), ["source=\"auth.log\""]);
+    assert_eq!(text("return ip=srcip"), ["ip=\"10.1.11.2\""]);
+    assert_eq!(text("return $srcip"), ["10.1.11.2"]);
+    assert_eq!(
+        text("return 2 user ip"),
+        ["(user=\"bob\" ip=\"10.1.11.2\") OR (user=\"fred\" ip=\"10.2.12.3\")"]
+    );
+    assert_eq!(
+        text("return 2 ip"),
+        ["(ip=\"10.1.11.2\") OR (ip=\"10.2.12.3\")"]
+    );
+    let r = run_spl("login | return 2 user ip", &logins());
+    assert_eq!(r.len(), 1);
+    assert_eq!(r[0].as_object().unwrap().len(), 1, "{r:?}");
+}
+
+// Search Reference, return, Example 1: `error [ search user=boss | return ip ]`.
+#[test]
+fn return_example_1_most_recent_ip() {
+    let input = in_order(&[
+        json!({"_raw": "login", "user": "boss", "ip": "10.1.11.2"}),
+        json!({"_raw": "error a", "ip": "10.1.11.2"}),
+        json!({"_raw": "error b", "ip": "10.9.9.9"}),
+        json!({"_raw": "login", "user": "boss", "ip": "10.9.9.9"}),
+        json!({"_raw": "error c", "ip": "10.1.11.2"}),
+    ]);
+    let r = run_spl("error [ search user=boss | return ip ]", &input);
+    assert_eq!(col(&r, "_raw"), ["error a", "error c"]);
+}
+
+// Search Reference, return, Example 2: `error [ search login | return 2 user ip ]`.
+#[test]
+fn return_example_2_two_most_recent_logins() {
+    let r = run_spl("error [ search login | return 2 user ip ]", &logins());
+    assert_eq!(col(&r, "_raw"), ["error x", "error y"]);
+}
+
+// Search Reference, return, "Duplicate values": `return 2 user` over two
+// events of one user returns that user once; `dedup user | return 2 user`
+// returns two users.
+#[test]
+fn return_duplicate_values() {
+    let input = in_order(&[
+        json!({"sourcetype": "WinEventLog:Security", "user": "bob"}),
+        json!({"sourcetype": "WinEventLog:Security", "user": "bob"}),
+        json!({"sourcetype": "WinEventLog:Security", "user": "fred"}),
+    ]);
+    let r = run_spl("sourcetype=WinEventLog:Security | return 2 user", &input);
+    assert_eq!(col(&r, "search"), ["user=\"bob\""]);
+    let r = run_spl(
+        "sourcetype=WinEventLog:Security | dedup user | return 2 user",
+        &input,
+    );
+    assert_eq!(col(&r, "search"), ["(user=\"bob\") OR (user=\"fred\")"]);
+}
+
+// Search Reference, return, "When the input for 'return' is 0 events":
+// `index=B [index=A test_error | return clientip]` gives all events of index=B.
+#[test]
+fn return_of_no_events_matches_everything() {
+    let input = in_order(&[
+        json!({"index": "B", "clientip": "1.1.1.1"}),
+        json!({"index": "B", "clientip": "2.2.2.2"}),
+        json!({"index": "A", "_raw": "ok", "clientip": "1.1.1.1"}),
+    ]);
+    let r = run_spl(
+        "index=B [search index=A test_error | return clientip]",
+        &input,
+    );
+    assert_eq!(col(&r, "clientip"), ["1.1.1.1", "2.2.2.2"]);
+    let r = run_spl("index=A test_error | return clientip", &input);
+    assert_eq!(col(&r, "search"), [""]);
+}
+
+// Search Reference, return, "Quotations in returned fields": return does not
+// escape quotes; `eval field2=replace(field1,"\"","\\\"")` escapes them first.
+#[test]
+fn return_does_not_escape_quotes() {
+    let input = in_order(&[
+        json!({"field1": "say \"hi\"", "field2x": "1"}),
+        json!({"field1": "say \"hi\""}),
+    ]);
+    let r = run_spl("* | head 1 | return field1", &input);
+    assert_eq!(col(&r, "search"), ["field1=\"say \"hi\"\""]);
+    let r = run_spl(
+        "* | head 1 | eval field2=replace(field1,\"\\\"\",\"\\\\\\\"\") | return field2",
+        &input,
+    );
+    assert_eq!(col(&r, "search"), ["field2=\"say \\\"hi\\\"\""]);
+    // Escaped, the value reads back whole in the outer search.
+    let r = run_spl(
+        "* [search * | head 1 | eval field2=replace(field1,\"\\\"\",\"\\\\\\\"\") | return field1=field2]",
+        &input,
+    );
+    assert_eq!(r.len(), 2);
+}
+
+#[test]
+fn return_round_trips_and_errors() {
+    roundtrip("a [search user=boss | return ip]");
+    roundtrip("a | return 2 user ip=srcip $id");
+    roundtrip("a | return");
+    let (code, err) = fails("| makeresults | return ip = srcip");
+    assert_eq!(code, 2);
+    insta::assert_snapshot!("return_spaces_around_equals", err);
+    let (code, err) = fails("| makeresults | return ip= srcip");
+    assert_eq!(code, 2);
+    insta::assert_snapshot!("return_space_after_equals", err);
+}
+
+// A detection whose subsearch ends in `return` finds in `hunt` what `run`
+// finds: the fields its search text names are read (`ip` here, not only
+// `_raw` and `search`).
+#[test]
+fn return_subsearch_in_a_hunt_matches_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let det = tmp.path().join("detections/app");
+    std::fs::create_dir_all(&det).unwrap();
+    std::fs::create_dir_all(tmp.path().join("macros")).unwrap();
+    std::fs::write(
+        det.join("r.yml"),
+        "name: Boss IP errors\nid: x\nsearch: 'error [search user=boss | return ip] | table ip n'\n",
+    )
+    .unwrap();
+    let events = tmp.path().join("events.json");
+    std::fs::write(
+        &events,
+        crate::common::in_order(&[
+            json!({"_raw": "login", "user": "boss", "ip": "10.1.11.2"}),
+            json!({"_raw": "error a", "ip": "10.1.11.2", "n": "1"}),
+            json!({"_raw": "error b", "ip": "10.9.9.9", "n": "2"}),
+        ]),
+    )
+    .unwrap();
+    let run = crate::common::spleval()
+        .args(["run", "--format", "json"])
+        .arg(det.join("r.yml"))
+        .arg(&events)
+        .output()
+        .unwrap();
+    let run = crate::common::rows(&crate::common::stdout_ok(run));
+    assert_eq!(run, [json!({"ip": "10.1.11.2", "n": "1"})]);
+    let hunt = crate::common::spleval()
+        .args(["hunt", "--format", "json", "--rules"])
+        .arg(tmp.path())
+        .arg(&events)
+        .output()
+        .unwrap();
+    let hunt = crate::common::rows(&crate::common::stdout_ok(hunt));
+    assert_eq!(
+        hunt,
+        [json!({"detection": "Boss IP errors", "ip": "10.1.11.2", "n": "1"})]
+    );
+}
