@@ -54,6 +54,7 @@ pub const PARTLY: &[(&str, &str)] = &[
     ("datamodel", "runs the `search` and `flat` modes; describing models is parsed only"),
     ("anomalydetection", "runs method=histogram and method=iqr (as outlier); method=zscore is parsed only: it performs like anomalousvalue, which spleval does not implement"),
     ("makecontinuous", "runs with span= (seconds-based or numeric); automatic spans, month and log spans are parsed only"),
+    ("return", "its text serves a subsearch in a search; eval expressions take no subsearch"),
 ];
 
 /// Why a known Splunk command that spleval does not implement is not run,

@@ -67,8 +67,15 @@ pub mod filldown;
 pub mod format;
 pub mod gentimes;
 pub mod makecontinuous;
+pub mod rangemap;
+pub mod reltime;
+pub mod return_;
 pub mod reverse;
+pub mod setfields;
+pub mod strcat;
 pub mod transpose;
+pub mod trendline;
+pub mod uniq;
 pub mod untable;
 pub mod xyseries;
 // parsed, not run (support::unavailable)
@@ -193,6 +200,13 @@ pub static COMMANDS: &[CommandSpec] = &[
     metadata::SPEC,
     tags::SPEC,
     typer::SPEC,
+    strcat::SPEC,
+    rangemap::SPEC,
+    uniq::SPEC,
+    trendline::SPEC,
+    reltime::SPEC,
+    setfields::SPEC,
+    return_::SPEC,
 ];
 
 /// Finds a command by name or alias, case-insensitively.

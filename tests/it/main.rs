@@ -6,6 +6,7 @@ mod cli_seed;
 mod cmd_anomalydetection;
 mod cmd_extraction;
 mod cmd_lookup_join;
+mod cmd_simple_more;
 mod cmd_stats_family;
 mod commands_core;
 mod common;

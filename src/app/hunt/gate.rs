@@ -60,7 +60,8 @@ pub(crate) fn root_reqs(ctx: &PlanCtx, model_name: &str, dataset: Option<&str>) 
 /// command's), when they can be told: what an event must hold for a member
 /// that needs whole events to be offered it before it is completed. A
 /// subsearch in a leading search reads the fields of the rows it returned
-/// (`subs`, by the subsearch's text), and `_raw` for `search`/`query` rows.
+/// (`subs`, by the subsearch's text), and for `search`/`query` rows the
+/// fields their text names (with `_raw`, for its terms).
 pub(crate) fn gate_fields(
     p: &Pipeline,
     ctx: &PlanCtx,
@@ -102,7 +103,15 @@ pub(crate) fn gate_fields(
             SearchExpr::Subsearch { pipeline, .. } => match subs.get(&pipeline.to_string()) {
                 Some(rows) => {
                     for r in rows {
-                        names.extend(r.iter().map(|(k, _)| k.to_string()));
+                        for (k, v) in r.iter() {
+                            if k == "search" || k == "query" {
+                                // Search text (`format`, `return`): the
+                                // fields it names.
+                                known &= v.as_text().is_some_and(|t| text_fields(&t, &mut names));
+                            } else {
+                                names.push(k.to_string());
+                            }
+                        }
                     }
                     names.push("_raw".into());
                 }
@@ -116,6 +125,16 @@ pub(crate) fn gate_fields(
     match first.cmd.field_flow() {
         crate::spl::fields::Flow::Reads(v) | crate::spl::fields::Flow::Replaces(v) => Some(v),
         crate::spl::fields::Flow::Any => None,
+    }
+}
+
+/// Adds the fields a subsearch's search text reads; false when not known.
+fn text_fields(text: &str, out: &mut Vec<String>) -> bool {
+    let src = crate::spl::lex::Src::new(text);
+    match crate::spl::search_expr::parse_search(&src, text) {
+        Ok((_, None)) => true,
+        Ok((_, Some(e))) => crate::spl::fields::search_fields(&e, out),
+        Err(_) => false,
     }
 }
 
