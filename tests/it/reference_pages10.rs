@@ -1,0 +1,555 @@
+//! Command pages of grammar/examples/commands-a.md re-read against the full
+//! page text of the Search Reference (10.0 edition): worked examples further
+//! down the pages (usage sections, extended examples) and the pages' 10.0
+//! wording of examples the ledger had from openings or older editions.
+
+use crate::common::{col, fails, in_order, ndjson, run_spl, run_spl_as, run_spl_with};
+use serde_json::json;
+
+// ---- eval ---------------------------------------------------------------------
+
+// Search Reference, eval, Basic example 3 "Convert values to lowercase" (10.0):
+// `... | eval low-user = lower(username)` — a field name with a hyphen on the
+// left of the assignment.
+#[test]
+fn eval_low_user_with_a_hyphen() {
+    let r = run_spl(
+        "* | eval low-user = lower(username) | table username low-user",
+        &in_order(&[json!({"username": "Ann.LEE"}), json!({"username": "bo"})]),
+    );
+    assert_eq!(col(&r, "low-user"), ["ann.lee", "bo"]);
+}
+
+// Search Reference, eval, Basic example 9: "If the original value of x is
+// 1000000.1278, the following search returns x as 1,000,000.13"
+// (`eval x=tostring(x,"commas")`), and `eval x="$".tostring(x,"commas")`
+// "returns x as $1,000,000.13".
+#[test]
+fn eval_tostring_commas_and_a_currency_symbol() {
+    let ev = in_order(&[json!({"x": "1000000.1278"})]);
+    let r = run_spl("* | eval x=tostring(x,\"commas\") | table x", &ev);
+    assert_eq!(col(&r, "x"), ["1,000,000.13"]);
+    let r = run_spl("* | eval x=\"$\".tostring(x,\"commas\") | table x", &ev);
+    assert_eq!(col(&r, "x"), ["$1,000,000.13"]);
+}
+
+// Search Reference, eval, Basic example 10 "Rounding with values outside of
+// the range of supported values": the page's table shows 9007199254740991,
+// 9007199254740992, 9007199254740992.
+#[test]
+fn eval_values_beyond_two_to_the_53() {
+    let out = run_spl_as(
+        "csv",
+        "| makeresults | eval max_supported_val = pow(2, 53)-1, val1 = max_supported_val + 1, \
+         val2 = max_supported_val + 2 | table max_supported_val val1 val2",
+        "",
+    );
+    assert_eq!(
+        out.lines().collect::<Vec<_>>(),
+        [
+            "max_supported_val,val1,val2",
+            "9007199254740991,9007199254740992,9007199254740992"
+        ]
+    );
+}
+
+// Search Reference, eval, Usage "The = and == operators": `| eval
+// description=case(status==200, "OK", status==404, "Not found", status==500,
+// "Internal Server Error")`; "Field names": a trailing space in a field name
+// is valid (`| makeresults | eval "first  " = 123 | eval second='first  '`).
+#[test]
+fn eval_usage_case_description_and_a_trailing_space_name() {
+    let r = run_spl(
+        "* | eval description=case(status==200, \"OK\", status==404, \"Not found\", \
+         status==500, \"Internal Server Error\") | table description",
+        &in_order(&[
+            json!({"status": "500"}),
+            json!({"status": "200"}),
+            json!({"status": "404"}),
+            json!({"status": "302"}),
+        ]),
+    );
+    assert_eq!(
+        col(&r, "description"),
+        ["Internal Server Error", "OK", "Not found", ""]
+    );
+    let r = run_spl(
+        "| makeresults | eval \"first  \" = 123 | eval second='first  ' | table second",
+        "",
+    );
+    assert_eq!(col(&r, "second"), ["123"]);
+}
+
+// Search Reference, eval, Extended example 1 (10.0): `sourcetype=A OR
+// sourcetype=B | eval phone=coalesce(number,subscriberNumber) | transaction
+// phone maxspan=2m` — the field is `subscriberNumber` (field names are
+// case-sensitive).
+#[test]
+fn eval_coalesce_subscriber_number_then_transaction() {
+    let input = ndjson(&[
+        json!({"_time": 160, "sourcetype": "B", "subscriberNumber": "555-1"}),
+        json!({"_time": 100, "sourcetype": "A", "number": "555-1"}),
+        json!({"_time": 90, "sourcetype": "B", "subscribernumber": "555-2"}),
+    ]);
+    let r = run_spl(
+        "sourcetype=A OR sourcetype=B | eval phone=coalesce(number,subscriberNumber) \
+         | transaction phone maxspan=2m | table phone eventcount",
+        &input,
+    );
+    // The lower-case `subscribernumber` is another field: no phone, so that
+    // event is in no transaction.
+    assert_eq!(r, [json!({"phone": "555-1", "eventcount": 2})]);
+}
+
+fn mail() -> String {
+    in_order(&[
+        json!({"mailfrom": "na.lui@sample.net"}),
+        json!({"mailfrom": "MAILER-DAEMON@hcp2mailsec.sample.net"}),
+        json!({"mailfrom": "AlexMartin@oursample.de"}),
+        json!({"mailfrom": "buttercup-forum+SEMAG8PUC4RETTUB@groups.com"}),
+    ])
+}
+
+// Search Reference, eval, Extended example 4 (10.0): `sourcetype="cisco:esa"
+// mailfrom=* | eval accountname=split(mailfrom,"@"),
+// from_user=mvindex(accountname,0), from_domain=mvindex(accountname,-1) |
+// table mailfrom, from_user, from_domain`, rows of the page's table.
+#[test]
+fn eval_split_into_user_and_domain() {
+    let r = run_spl_with(
+        &["--sourcetype", "cisco:esa"],
+        "sourcetype=\"cisco:esa\" mailfrom=* | eval accountname=split(mailfrom,\"@\"), \
+         from_user=mvindex(accountname,0), from_domain=mvindex(accountname,-1) \
+         | table mailfrom, from_user, from_domain",
+        &mail(),
+    );
+    assert_eq!(
+        r[0],
+        json!({"mailfrom": "na.lui@sample.net", "from_user": "na.lui", "from_domain": "sample.net"})
+    );
+    assert_eq!(
+        col(&r, "from_user"),
+        [
+            "na.lui",
+            "MAILER-DAEMON",
+            "AlexMartin",
+            "buttercup-forum+SEMAG8PUC4RETTUB"
+        ]
+    );
+    assert_eq!(
+        col(&r, "from_domain"),
+        [
+            "sample.net",
+            "hcp2mailsec.sample.net",
+            "oursample.de",
+            "groups.com"
+        ]
+    );
+}
+
+// Search Reference, eval, Extended example 5 (10.0) "Categorize events using
+// the match function": `... location=if(match(from_domain,
+// "[^\n\r\s]+\.(com|net|org)"), "local", "abroad") | stats count BY location`.
+#[test]
+fn eval_match_location_local_or_abroad() {
+    let r = run_spl_with(
+        &["--sourcetype", "cisco:esa"],
+        "sourcetype=\"cisco:esa\" mailfrom=*| eval accountname=split(mailfrom,\"@\"),  \
+         from_domain=mvindex(accountname,-1), \
+         location=if(match(from_domain, \"[^\\n\\r\\s]+\\.(com|net|org)\"), \"local\", \"abroad\") \
+         | stats count BY location",
+        &mail(),
+    );
+    assert_eq!(
+        r,
+        [
+            json!({"location": "abroad", "count": 1}),
+            json!({"location": "local", "count": 3})
+        ]
+    );
+}
+
+// Search Reference, eval, Extended example 6: `sourcetype=access_* |
+// transaction clientip maxspan=10m | eval
+// durationstr=tostring(duration,"duration")` — "a string formatted as
+// HH:MM:SS".
+#[test]
+fn eval_transaction_duration_as_a_string() {
+    let input = ndjson(&[
+        json!({"_time": 1000 + 125, "sourcetype": "access_combined", "clientip": "1.2.3.4"}),
+        json!({"_time": 1000, "sourcetype": "access_combined", "clientip": "1.2.3.4"}),
+    ]);
+    let r = run_spl(
+        "sourcetype=access_* | transaction clientip maxspan=10m \
+         | eval durationstr=tostring(duration,\"duration\") | table duration durationstr",
+        &input,
+    );
+    assert_eq!(col(&r, "duration"), ["125"]);
+    assert_eq!(col(&r, "durationstr"), ["00:02:05"]);
+}
+
+// ---- fillnull -----------------------------------------------------------------
+
+// Search Reference, fillnull, Example 1 "Fill all empty field values with the
+// default value": the page's ACCESSORIES…TEE table, before and after.
+#[test]
+fn fillnull_default_zero_on_the_page_table() {
+    let input = in_order(&[
+        json!({"_time": "2021-03-17", "ACCESSORIES": "5", "ARCADE": "17", "SHOOTER": "6", "SIMULATION": "3", "SPORTS": "5", "STRATEGY": "32"}),
+        json!({"_time": "2021-03-16", "ARCADE": "63", "SHOOTER": "39", "SIMULATION": "30", "SPORTS": "22", "STRATEGY": "127", "TEE": "56"}),
+        json!({"_time": "2021-03-15", "ACCESSORIES": "65", "ARCADE": "94", "SHOOTER": "38", "SIMULATION": "42", "STRATEGY": "128", "TEE": "60"}),
+    ]);
+    let r = run_spl(
+        "* | fillnull | table ACCESSORIES ARCADE SHOOTER SIMULATION SPORTS STRATEGY TEE",
+        &input,
+    );
+    assert_eq!(col(&r, "TEE"), ["0", "56", "60"]);
+    assert_eq!(col(&r, "ACCESSORIES"), ["5", "0", "65"]);
+    assert_eq!(col(&r, "SPORTS"), ["5", "22", "0"]);
+    assert_eq!(col(&r, "STRATEGY"), ["32", "127", "128"]);
+}
+
+fn kbps() -> String {
+    in_order(&[
+        json!({"host": "danube.sample.com", "instanenous_kbps": "1.865", "kbps": "3.420"}),
+        json!({"host": "mekong.buttercupgames.com", "average_kbps": "0.710", "instanenous_kbps": "0.164", "kbps": "1.256"}),
+        json!({"host": "danube.sample.com", "average_kbps": "1.325", "kbps": "2.230"}),
+        json!({"host": "yangtze.buttercupgames.com", "average_kbps": "2.249", "instanenous_kbps": "0.000", "kbps": "2.249"}),
+        json!({"average_kbps": "2.874", "instanenous_kbps": "3.841", "kbps": "1.906"}),
+        json!({"host": "nile.example.net", "average_kbps": "2.023", "instanenous_kbps": "0.915"}),
+    ])
+}
+
+// Search Reference, fillnull, Example 3: `... | fillnull value=unknown host
+// kbps` fills only those two fields (average_kbps and instanenous_kbps stay
+// empty), and `... | fillnull value=unknown host kbps bytes` creates bytes
+// with "unknown" in every result (the page's two result tables).
+#[test]
+fn fillnull_unknown_on_the_page_table() {
+    let r = run_spl(
+        "* | fillnull value=unknown host kbps | table host average_kbps instanenous_kbps kbps",
+        &kbps(),
+    );
+    assert_eq!(
+        col(&r, "host"),
+        [
+            "danube.sample.com",
+            "mekong.buttercupgames.com",
+            "danube.sample.com",
+            "yangtze.buttercupgames.com",
+            "unknown",
+            "nile.example.net"
+        ]
+    );
+    assert_eq!(
+        col(&r, "kbps"),
+        ["3.420", "1.256", "2.230", "2.249", "1.906", "unknown"]
+    );
+    assert_eq!(col(&r, "average_kbps")[0], "");
+    assert_eq!(col(&r, "instanenous_kbps")[2], "");
+    let r = run_spl(
+        "* | fillnull value=unknown host kbps bytes | table host kbps bytes",
+        &kbps(),
+    );
+    assert_eq!(col(&r, "bytes"), ["unknown"; 6]);
+    assert_eq!(col(&r, "kbps")[5], "unknown");
+}
+
+// Search Reference, fillnull, Example 4: `sourcetype="web" | timechart count
+// by host | fillnull value=NULL` — runs after timechart (whose empty counts
+// are already 0, so nothing is left for NULL).
+#[test]
+fn fillnull_after_timechart() {
+    let input = ndjson(&[
+        json!({"_time": 7200, "sourcetype": "web", "host": "a"}),
+        json!({"_time": 3600, "sourcetype": "web", "host": "b"}),
+    ]);
+    let r = run_spl(
+        "sourcetype=\"web\" | timechart span=1h count by host | fillnull value=NULL",
+        &input,
+    );
+    assert_eq!(col(&r, "a"), ["0", "1"]);
+    assert_eq!(col(&r, "b"), ["1", "0"]);
+}
+
+// ---- rename -------------------------------------------------------------------
+
+// Search Reference, rename, Example 2 (10.0): `... | rename usr* AS user*`.
+#[test]
+fn rename_usr_prefix_to_user() {
+    let r = run_spl(
+        "* | rename usr* AS user* | fields - _raw _time source",
+        &in_order(&[json!({"usr_id": "7", "usrname": "ann", "other": "x"})]),
+    );
+    assert_eq!(
+        r,
+        [json!({"user_id": "7", "username": "ann", "other": "x"})]
+    );
+}
+
+// Search Reference, rename, Usage: "You can't rename one field with multiple
+// names ... you can't specify | rename A as B, A as C"; "the following search
+// fails because there is one wildcard character in the original name, but
+// none in the name that replaces it" (`rename price-a*price-b AS
+// price-a\price-b`), while `rename price-a*price-b AS price-a*Newprice-b`
+// "completes successfully".
+#[test]
+fn rename_one_field_twice_and_unequal_wildcards_are_errors() {
+    let (code, err) = fails("| makeresults | eval A=1 | rename A as B, A as C");
+    assert_eq!(code, 2);
+    insta::assert_snapshot!("rename_one_field_several_names", err);
+    let (code, err) = fails("| makeresults | rename price-a*price-b AS price-a\\price-b");
+    assert_eq!(code, 2);
+    insta::assert_snapshot!("rename_wildcard_count_mismatch", err);
+    let r = run_spl(
+        "* | rename price-a*price-b AS price-a*Newprice-b | fields - _raw _time source",
+        &in_order(&[json!({"price-a1price-b": "9"})]),
+    );
+    assert_eq!(r, [json!({"price-a1Newprice-b": "9"})]);
+}
+
+// Search Reference, rename, "Support for backslash characters": "use 2
+// backslashes for each backslash in the original field name. For example, to
+// rename the field name http\\:8000 to localhost:8000" use `rename
+// http\\\\:* AS localhost:*`.
+#[test]
+fn rename_doubled_backslashes_match_one() {
+    let r = run_spl(
+        "* | rename http\\\\\\\\:* AS localhost:* | fields - _raw _time source",
+        &in_order(&[json!({"http\\\\:8000": "up"})]),
+    );
+    assert_eq!(r, [json!({"localhost:8000": "up"})]);
+}
+
+// ---- dedup --------------------------------------------------------------------
+
+fn dedup_events() -> String {
+    ndjson(&[
+        json!({"_time": 50, "source": "a", "host": "h1", "_size": "10", "n": "9", "ip": "10.0.0.9"}),
+        json!({"_time": 40, "source": "a", "host": "h1", "_size": "30", "n": "10", "ip": "10.0.0.10"}),
+        json!({"_time": 30, "source": "b", "host": "h1", "_size": "20", "n": "100"}),
+        json!({"_time": 20, "source": "a", "host": "h2", "_size": "5"}),
+        json!({"_time": 10, "source": "a", "host": "h1", "_size": "7"}),
+    ])
+}
+
+fn times(r: &[serde_json::Value]) -> Vec<String> {
+    col(r, "_time")
+}
+
+// Search Reference, dedup, Examples 1-6 (10.0): `dedup host`, `dedup source
+// sortby +_time`, `dedup source sortby -_size`, `dedup 3 source`, `dedup 2
+// source host`, `dedup consecutive=true source host`. sortby "determines
+// which of the duplicate events to keep ... the top-most event, of the
+// duplicate events in the sorted list, is retained".
+#[test]
+fn dedup_page_examples() {
+    let t = |q: &str| times(&run_spl(&format!("* | {q} | table _time"), &dedup_events()));
+    assert_eq!(t("dedup host"), ["50", "20"]);
+    // Ascending _time: the oldest of each source, oldest first.
+    assert_eq!(t("dedup source sortby +_time"), ["10", "30"]);
+    // Descending _size: source a keeps its biggest (30), then b (20).
+    assert_eq!(t("dedup source sortby -_size"), ["40", "30"]);
+    assert_eq!(t("dedup 3 source"), ["50", "40", "30", "20"]);
+    assert_eq!(t("dedup 2 source host"), ["50", "40", "30", "20"]);
+    assert_eq!(
+        t("dedup consecutive=true source host"),
+        ["50", "30", "20", "10"]
+    );
+}
+
+// Search Reference, dedup, "Sort field options" (`auto()`, `str()`, `ip()`,
+// `num()`) and keepempty: "use the fillnull command to provide a non-null
+// value ... `...| fillnull value="MISSING" field1 field2 | dedup field1
+// field2`"; "Multivalue fields": "the fields must match all values".
+#[test]
+fn dedup_sort_field_options_missing_values_and_multivalues() {
+    let t = |q: &str| times(&run_spl(&format!("* | {q} | table _time"), &dedup_events()));
+    assert_eq!(t("dedup host sortby -num(n)"), ["30", "20"]);
+    // As strings, "9" sorts after "100" and "10".
+    assert_eq!(t("dedup host sortby -str(n)"), ["50", "20"]);
+    assert_eq!(t("dedup host sortby -auto(n)"), ["30", "20"]);
+    assert_eq!(t("dedup host sortby -ip(ip)"), ["40", "20"]);
+    // Without a value n, only the events with one are kept; MISSING keeps
+    // one representative per host.
+    assert_eq!(t("dedup n"), ["50", "40", "30"]);
+    assert_eq!(
+        t("fillnull value=\"MISSING\" n host | dedup n host"),
+        ["50", "40", "30", "20", "10"]
+    );
+    assert_eq!(
+        t("fillnull value=\"MISSING\" n | dedup n"),
+        ["50", "40", "30", "20"]
+    );
+    let r = run_spl(
+        "| makeresults count=3 | streamstats count AS k \
+         | eval m=if(k==2, \"a\", mvappend(\"a\", \"b\")) | dedup m | table k",
+        "",
+    );
+    assert_eq!(col(&r, "k"), ["1", "2"]);
+}
+
+// ---- convert ------------------------------------------------------------------
+
+// Search Reference, convert, Basic examples 2-6 (10.0): `convert auto(*)
+// none(src_ip)`; `convert dur2sec(xdelay) dur2sec(delay)`; "if
+// delay="00:10:15", the resulting value is delay="615""; "if duration="212
+// sec", the resulting value is duration="212"" (rmunit); memk(virt); and
+// "rmcomma(1,000,000.00) returns 1000000.00".
+#[test]
+fn convert_basic_examples_with_the_page_values() {
+    let ev = in_order(&[json!({
+        "src_ip": "10", "bytes": "42", "delay": "00:10:15", "xdelay": "1+00:00:01",
+        "duration": "212 sec", "virt": "2m", "amount": "1,000,000.00"
+    })]);
+    let r = run_spl("* | convert auto(*) none(src_ip) | table src_ip bytes", &ev);
+    assert_eq!(r, [json!({"src_ip": "10", "bytes": 42})]);
+    let r = run_spl(
+        "* | convert dur2sec(xdelay) dur2sec(delay) | table xdelay delay",
+        &ev,
+    );
+    assert_eq!(r, [json!({"xdelay": 86401, "delay": 615})]);
+    let r = run_spl(
+        "* | convert rmunit(duration) memk(virt) rmcomma(amount) | table duration virt amount",
+        &ev,
+    );
+    assert_eq!(col(&r, "duration"), ["212"]);
+    assert_eq!(col(&r, "virt"), ["2048"]);
+    assert_eq!(col(&r, "amount"), ["1000000.00"]);
+}
+
+// Search Reference, convert, Extended examples 1-3: `source="all_month.csv" |
+// convert timeformat="%H:%M:%S" ctime(_time) AS c_time | table _time, c_time`
+// (2018-03-27 17:20:14.839 gives 17:20:14); `sourcetype=syslog | convert
+// mstime(_time) AS ms_time | table _time, ms_time` (the epoch time,
+// 1522196414.839 for the page's first row); `...| convert num(time_elapsed)
+// | stats sum(eval(time_elapsed/60)) AS Minutes BY user_id` (HH:MM:SS values).
+#[test]
+fn convert_extended_examples() {
+    let r = run_spl_with(
+        &["--source", "all_month.csv", "--sourcetype", "syslog"],
+        "source=\"all_month.csv\" | convert timeformat=\"%H:%M:%S\" ctime(_time) AS c_time \
+         | table _time, c_time",
+        &ndjson(&[json!({"_time": 1522171214.839})]),
+    );
+    assert_eq!(col(&r, "c_time"), ["17:20:14"]);
+    let r = run_spl_with(
+        &["--sourcetype", "syslog"],
+        "sourcetype=syslog | convert mstime(_time) AS ms_time | table _time, ms_time",
+        &ndjson(&[json!({"_time": 1522196414.839})]),
+    );
+    assert_eq!(col(&r, "ms_time"), ["1522196414.839"]);
+    let r = run_spl(
+        "* | convert num(time_elapsed) | stats sum(eval(time_elapsed/60)) AS Minutes BY user_id",
+        &in_order(&[
+            json!({"time_elapsed": "00:01:30", "user_id": "u1"}),
+            json!({"time_elapsed": "00:03:00", "user_id": "u1"}),
+            json!({"time_elapsed": "01:00:00", "user_id": "u2"}),
+        ]),
+    );
+    assert_eq!(
+        r,
+        [
+            json!({"user_id": "u1", "Minutes": 4.5}),
+            json!({"user_id": "u2", "Minutes": 60})
+        ]
+    );
+}
+
+// ---- bin ----------------------------------------------------------------------
+
+// Search Reference, bin, Example 5 "Specify a UTC time to align the bins to":
+// `...| bin _time aligntime=1500567890` — the bins start at that time, not
+// at a multiple of the span from epoch 0.
+#[test]
+fn bin_aligned_to_a_utc_time() {
+    const AT: i64 = 1_500_567_890;
+    let input = ndjson(
+        &(1..=5)
+            .map(|k| json!({"_time": AT + k * 7000}))
+            .collect::<Vec<_>>(),
+    );
+    let r = run_spl(
+        "* | bin _time aligntime=1500567890 AS b | table _time b",
+        &input,
+    );
+    assert_eq!(r.len(), 5);
+    let spans: Vec<i64> = r
+        .iter()
+        .map(|row| {
+            let (t, b) = (row["_time"].as_i64().unwrap(), row["b"].as_i64().unwrap());
+            assert!(b <= t, "{row}");
+            t - b
+        })
+        .collect();
+    for row in &r {
+        let b = row["b"].as_i64().unwrap();
+        // The automatic span here is 5 minutes; 1500567890 is no multiple of it.
+        assert_eq!((b - AT) % 300, 0, "{row}");
+        assert_ne!(b % 300, 0, "{row}");
+    }
+    assert!(spans.iter().all(|d| *d < 300));
+}
+
+// Search Reference, bin, Bin options and Span options: `span=2log10` ("Example:
+// span=2log10"), `bins`, `start`/`end`, `minspan`, `AS <newfield>`, the
+// `bucket` alias and a subsecond span ("valid millisecond span values are 1,
+// 2, 4, 5, 8, 10, 20, 25, 40, 50, 100, 125, 200, 250, or 500ms").
+#[test]
+fn bin_span_and_range_options() {
+    let r = run_spl(
+        "| makeresults count=5 | streamstats count | eval x=count*37 \
+         | bin x span=2log10 AS lx | bucket x bins=3 start=0 end=1000 AS bx \
+         | bin x minspan=100 AS mx | table x lx bx mx",
+        "",
+    );
+    assert_eq!(col(&r, "lx"), ["20-200"; 5]);
+    assert_eq!(col(&r, "bx"), ["0-1000"; 5]);
+    assert_eq!(
+        col(&r, "mx"),
+        ["0-100", "0-100", "100-200", "100-200", "100-200"]
+    );
+    let r = run_spl(
+        "* | bin _time span=250ms AS ms | table ms",
+        &ndjson(&[
+            json!({"_time": 1500567890.7}),
+            json!({"_time": 1500567890.3}),
+        ]),
+    );
+    assert_eq!(col(&r, "ms"), ["1500567890.5", "1500567890.25"]);
+}
+
+// ---- fields -------------------------------------------------------------------
+
+// Search Reference, fields, "Displaying internal fields": `index=_internal |
+// head 5 | fields + _bkt | eval bkt=_bkt | table bkt` (a copy without the
+// underscore shows); "Support for backslash characters": "to display fields
+// that contain http:\\, use" `fields http:\\\\*`.
+#[test]
+fn fields_internal_copy_and_doubled_backslashes() {
+    let r = run_spl_with(
+        &["--index", "_internal"],
+        "index=_internal | head 5 | fields + _bkt | eval bkt=_bkt | table bkt",
+        &in_order(&[json!({"_bkt": "main~1~A", "x": "1"})]),
+    );
+    assert_eq!(r, [json!({"bkt": "main~1~A"})]);
+    let r = run_spl(
+        "* | fields http:\\\\\\\\* | fields - _raw _time",
+        &in_order(&[json!({"http:\\\\a": "1", "http:b": "2", "c": "3"})]),
+    );
+    assert_eq!(r, [json!({"http:\\\\a": "1"})]);
+}
+
+// Search Reference, fields, Usage "Internal fields and the outputcsv command"
+// and Example 3 (10.0): `fields - _raw, _indextime, _sourcetype, _subsecond,
+// _serial` with commas (the search before `outputcsv`).
+#[test]
+fn fields_remove_internal_fields_with_commas() {
+    let r = run_spl_with(
+        &["--index", "_internal", "--sourcetype", "splunkd"],
+        "index=_internal sourcetype=\"splunkd\" | head 5 \
+         | fields - _raw, _indextime, _sourcetype, _subsecond, _serial | fields - index sourcetype source",
+        &ndjson(&[json!({"_time": 5, "_indextime": 6, "_serial": 0, "_subsecond": ".1", "_sourcetype": "splunkd", "msg": "m"})]),
+    );
+    assert_eq!(r, [json!({"_time": 5, "msg": "m"})]);
+}
