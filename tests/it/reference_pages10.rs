@@ -553,3 +553,260 @@ fn fields_remove_internal_fields_with_commas() {
     );
     assert_eq!(r, [json!({"_time": 5, "msg": "m"})]);
 }
+
+// ---- append -------------------------------------------------------------------
+
+fn access() -> String {
+    ndjson(&[
+        json!({"_time": 100, "clientip": "1.1.1.1", "method": "GET", "action": "purchase", "categoryId": "ARCADE"}),
+        json!({"_time": 90, "clientip": "1.1.1.1", "method": "GET", "action": "purchase", "categoryId": "ARCADE"}),
+        json!({"_time": 80, "clientip": "2.2.2.2", "method": "POST", "action": "purchase", "categoryId": "TEE"}),
+        json!({"_time": 70, "clientip": "3.3.3.3", "method": "GET", "action": "view", "categoryId": "TEE"}),
+    ])
+}
+
+// Search Reference, append, Example 2: `sourcetype=access_* action=purchase |
+// stats dc(clientip) BY categoryId | append [search sourcetype=access_*
+// action=purchase | top 1 clientip BY categoryId] | table categoryId,
+// dc(clientip), clientip, count` — "append just tacks on the results of the
+// subsearch to the end".
+#[test]
+fn append_top_purchaser_per_category() {
+    let r = run_spl_with(
+        &["--sourcetype", "access_combined"],
+        "sourcetype=access_* action=purchase | stats dc(clientip) BY categoryId \
+         | append [search sourcetype=access_* action=purchase | top 1 clientip BY categoryId] \
+         | table categoryId, dc(clientip), clientip, count",
+        &access(),
+    );
+    assert_eq!(
+        r,
+        [
+            json!({"categoryId": "ARCADE", "dc(clientip)": 1}),
+            json!({"categoryId": "TEE", "dc(clientip)": 1}),
+            json!({"categoryId": "ARCADE", "clientip": "1.1.1.1", "count": 2}),
+            json!({"categoryId": "TEE", "clientip": "2.2.2.2", "count": 1}),
+        ]
+    );
+}
+
+// Search Reference, append, Examples 3 and 4: `sourcetype=access_* | stats
+// dc(clientip), count by method | append [search sourcetype=access_* | top 1
+// clientip by method]` — the page's table has the columns method,
+// dc(clientip), count, clientip, percent, the subsearch's two rows last; and
+// the same with `append maxtime=30 maxout=1000`.
+#[test]
+fn append_top_client_per_method_with_maxtime_and_maxout() {
+    for opts in ["", "maxtime=30 maxout=1000 "] {
+        let r = run_spl_with(
+            &["--sourcetype", "access_combined"],
+            &format!(
+                "sourcetype=access_* | stats dc(clientip), count by method \
+                 | append {opts}[search sourcetype=access_* | top 1 clientip by method]"
+            ),
+            &access(),
+        );
+        assert_eq!(col(&r, "method"), ["GET", "POST", "GET", "POST"]);
+        assert_eq!(col(&r, "dc(clientip)"), ["2", "1", "", ""]);
+        assert_eq!(col(&r, "count"), ["3", "1", "2", "1"]);
+        assert_eq!(col(&r, "clientip"), ["", "", "1.1.1.1", "2.2.2.2"]);
+        assert_eq!(col(&r, "percent"), ["", "", "66.666667", "100.000000"]);
+    }
+    // maxout caps the subsearch's rows.
+    let r = run_spl_with(
+        &["--sourcetype", "access_combined"],
+        "sourcetype=access_* | stats count by method \
+         | append maxout=1 [search sourcetype=access_* | top 1 clientip by method]",
+        &access(),
+    );
+    assert_eq!(r.len(), 3);
+}
+
+// Search Reference, append, Example 5: `index=_internal
+// earliest=11/20/2017:00:00:00 latest=11/30/2017:00:00:00 |append
+// extendtimerange=true [search index=_audit earliest=11/1/2017:00:00:00
+// latest=11/25/2017:00:00:00] |timechart span=1d count` — the subsearch's
+// own time range selects its events and its days are charted.
+#[test]
+fn append_extendtimerange_then_timechart() {
+    let input = ndjson(&[
+        json!({"_time": 1_511_568_000, "index": "_internal"}), // 2017-11-25
+        json!({"_time": 1_509_840_000, "index": "_audit"}),    // 2017-11-05
+        json!({"_time": 1_509_840_000, "index": "_internal"}), // outside the main range
+        json!({"_time": 1_511_740_800, "index": "_audit"}), // 2017-11-27, outside the subsearch's
+    ]);
+    let out = run_spl_as(
+        "csv",
+        "index=_internal earliest=11/20/2017:00:00:00 latest=11/30/2017:00:00:00 \
+         |append extendtimerange=true \
+            [search index=_audit earliest=11/1/2017:00:00:00 latest=11/25/2017:00:00:00] \
+         |timechart span=1d count",
+        &input,
+    );
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[1], "2017-11-05T00:00:00.000+00:00,1");
+    assert_eq!(lines.last(), Some(&"2017-11-25T00:00:00.000+00:00,1"));
+    let total: u32 = lines[1..]
+        .iter()
+        .map(|l| l.rsplit(',').next().unwrap().parse::<u32>().unwrap())
+        .sum();
+    assert_eq!(total, 2);
+}
+
+// ---- appendpipe ---------------------------------------------------------------
+
+// Search Reference, appendpipe, Example 1 with `run_in_preview=false`
+// ("when the search finishes, the results include the impact of the
+// appendpipe command").
+#[test]
+fn appendpipe_run_in_preview_false_still_appends() {
+    let r = run_spl(
+        "| makeresults count=2 | streamstats count | appendpipe run_in_preview=false \
+         [stats sum(count) AS count | eval user = \"TOTAL - ALL USERS\"] | table count user",
+        "",
+    );
+    assert_eq!(col(&r, "count"), ["1", "2", "3"]);
+    assert_eq!(col(&r, "user"), ["", "", "TOTAL - ALL USERS"]);
+}
+
+// ---- delta / accum / autoregress ------------------------------------------------
+
+// Search Reference, delta, Basic example 1: `sourcetype=tv activity="View" |
+// sort - _time | delta _time AS timeDeltaS | eval timeDeltaS=abs(timeDeltaS)
+// | stats sum(timeDeltaS) by ChannelName`.
+#[test]
+fn delta_time_between_views_by_channel() {
+    let input = ndjson(&[
+        json!({"_time": 300, "sourcetype": "tv", "activity": "View", "ChannelName": "A"}),
+        json!({"_time": 200, "sourcetype": "tv", "activity": "View", "ChannelName": "B"}),
+        json!({"_time": 150, "sourcetype": "tv", "activity": "View", "ChannelName": "A"}),
+        json!({"_time": 100, "sourcetype": "tv", "activity": "Other", "ChannelName": "A"}),
+    ]);
+    let r = run_spl(
+        "sourcetype=tv activity=\"View\" | sort - _time | delta _time AS timeDeltaS \
+         | eval timeDeltaS=abs(timeDeltaS) | stats sum(timeDeltaS) by ChannelName",
+        &input,
+    );
+    // The first view has no delta; 200 follows 300 (100 s), 150 follows 200.
+    assert_eq!(
+        r,
+        [
+            json!({"ChannelName": "A", "sum(timeDeltaS)": 50}),
+            json!({"ChannelName": "B", "sum(timeDeltaS)": 100})
+        ]
+    );
+}
+
+/// Events whose `top clientip` counts are the delta page's table (134, 95,
+/// 91, 72, 60, 60, 56, 49, 48, 46), plus two rarer addresses top leaves out.
+fn buyers() -> String {
+    let counts = [134, 95, 91, 72, 60, 60, 56, 49, 48, 46, 3, 2];
+    let mut v = Vec::new();
+    for (k, n) in counts.iter().enumerate() {
+        for _ in 0..*n {
+            v.push(json!({"sourcetype": "access_combined", "status": "200", "action": "purchase", "clientip": format!("10.0.0.{k}")}));
+        }
+    }
+    in_order(&v)
+}
+
+// Search Reference, delta, Extended example 1: `sourcetype=access_*
+// status=200 action=purchase | top clientip | delta count p=1` — the page's
+// delta(count) column: empty, -39, -4, -19, -12, 0, -4, -7, -1, -2.
+#[test]
+fn delta_between_the_top_ten_buyers() {
+    let r = run_spl(
+        "sourcetype=access_* status=200 action=purchase | top clientip | delta count p=1",
+        &buyers(),
+    );
+    assert_eq!(
+        col(&r, "count"),
+        ["134", "95", "91", "72", "60", "60", "56", "49", "48", "46"]
+    );
+    assert_eq!(
+        col(&r, "delta(count)"),
+        ["", "-39", "-4", "-19", "-12", "0", "-4", "-7", "-1", "-2"]
+    );
+}
+
+// Search Reference, delta, Extended examples 2 and 3: `source=all_month.csv
+// place=*alaska* | delta _time p=1 | rename delta(_time) AS timeDeltaS | eval
+// timeDeltaS=abs(timeDeltaS) | eval "Time Between Quakes"=tostring(timeDeltaS,
+// "duration") | table place, _time, "Time Between Quakes"` (the first row has
+// none; 19:51:19 after 16:26:15 is 03:25:04), and `sourcetype=access_* |
+// transaction JSESSIONID clientip startswith="view" endswith="purchase" |
+// delta _time AS timeDelta p=1 | eval timeDelta=abs(timeDelta) | eval
+// timeDelta=tostring(timeDelta,"duration")`.
+#[test]
+fn delta_time_between_quakes_and_transactions() {
+    let r = run_spl_with(
+        &["--source", "all_month.csv"],
+        "source=all_month.csv place=*alaska* | delta _time p=1  | rename delta(_time) AS timeDeltaS \
+         | eval timeDeltaS=abs(timeDeltaS) | eval \"Time Between Quakes\"=tostring(timeDeltaS,\"duration\") \
+         | table place, _time, \"Time Between Quakes\"",
+        &ndjson(&[
+            json!({"_time": 1_522_871_479, "place": "32km N of Anchor Point, Alaska"}),
+            json!({"_time": 1_522_859_175, "place": "6km NE of Healy, Alaska"}),
+            json!({"_time": 1_522_858_918, "place": "34km NE of Valdez, Alaska"}),
+            json!({"_time": 1_522_858_000, "place": "Hawaii"}),
+        ]),
+    );
+    assert_eq!(col(&r, "Time Between Quakes"), ["", "03:25:04", "00:04:17"]);
+    let r = run_spl_with(
+        &["--sourcetype", "access_combined"],
+        "sourcetype=access_* | transaction JSESSIONID clientip startswith=\"view\" endswith=\"purchase\" \
+         | delta _time AS timeDelta p=1 | eval timeDelta=abs(timeDelta) \
+         | eval timeDelta=tostring(timeDelta,\"duration\") | table JSESSIONID timeDelta",
+        &ndjson(&[
+            json!({"_time": 4200, "JSESSIONID": "S2", "clientip": "1.1.1.1", "_raw": "action=purchase"}),
+            json!({"_time": 3900, "JSESSIONID": "S2", "clientip": "1.1.1.1", "_raw": "action=view"}),
+            json!({"_time": 400, "JSESSIONID": "S1", "clientip": "1.1.1.1", "_raw": "action=purchase"}),
+            json!({"_time": 100, "JSESSIONID": "S1", "clientip": "1.1.1.1", "_raw": "action=view"}),
+        ]),
+    );
+    assert_eq!(col(&r, "JSESSIONID"), ["S2", "S1"]);
+    // Both last 300 s, so their first and their last events are 3800 s apart.
+    assert_eq!(col(&r, "timeDelta"), ["", "01:03:20"]);
+}
+
+// Search Reference, accum, Basic example 1: `sourcetype=access_* status=200
+// categoryId=STRATEGY | chart count AS views by productId | accum views as
+// TotalViews` — the page's table: 1796, 3438, 4920, 6220.
+#[test]
+fn accum_running_total_of_the_page_views() {
+    let r = run_spl(
+        "| makeresults count=6300 | streamstats count AS n \
+         | eval sourcetype=\"access_combined\", status=200, \
+           categoryId=if(n>6220, \"ARCADE\", \"STRATEGY\"), \
+           productId=case(n<=1796, \"DB-SG-G01\", n<=3438, \"DC-SG-G02\", n<=4920, \"FS-SG-G03\", true(), \"PZ-SG-G05\") \
+         | search sourcetype=access_* status=200 categoryId=STRATEGY \
+         | chart count AS views by productId | accum views as TotalViews",
+        "",
+    );
+    assert_eq!(
+        col(&r, "productId"),
+        ["DB-SG-G01", "DC-SG-G02", "FS-SG-G03", "PZ-SG-G05"]
+    );
+    assert_eq!(col(&r, "views"), ["1796", "1642", "1482", "1300"]);
+    assert_eq!(col(&r, "TotalViews"), ["1796", "3438", "4920", "6220"]);
+}
+
+// Search Reference, autoregress, "newfield ... Invalid if p is set to a
+// range", and the default names "if p=2-4 and field=count, the field names
+// are count_p2, count_p3, count_p4".
+#[test]
+fn autoregress_newfield_with_a_range_is_an_error() {
+    let (code, err) = fails("| makeresults | eval x=1 | autoregress x AS y p=2-4");
+    assert_eq!(code, 2);
+    insta::assert_snapshot!("autoregress_as_with_range", err);
+    let r = run_spl(
+        "| makeresults count=5 | streamstats count | autoregress count p=2-4 \
+         | table count count_p2 count_p3 count_p4",
+        "",
+    );
+    assert_eq!(
+        r[4],
+        json!({"count": 5, "count_p2": 3, "count_p3": 2, "count_p4": 1})
+    );
+    assert_eq!(col(&r, "count_p4"), ["", "", "", "", "1"]);
+}
