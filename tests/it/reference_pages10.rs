@@ -810,3 +810,131 @@ fn autoregress_newfield_with_a_range_is_an_error() {
     );
     assert_eq!(col(&r, "count_p4"), ["", "", "", "", "1"]);
 }
+
+// ---- foreach ------------------------------------------------------------------
+
+fn one_row(spl: &str) -> serde_json::Value {
+    let r = run_spl(&format!("{spl} | fields - _time"), "");
+    assert_eq!(r.len(), 1, "{r:?}");
+    r[0].clone()
+}
+
+// Search Reference, foreach, Usage and Examples 1-3, 5, 6 (multifield mode):
+// `foreach myfield_* [eval <<FIELD>> = '<<FIELD>>' + <<MATCHSTR>>]` (6, 12);
+// Example 1's www1/www2 totals (1500, 3750, 800, 600); Example 2 `eval
+// total=0, test1=1, test2=2, test3=3 | foreach test* [eval total=total +
+// <<FIELD>>]` (6); Example 3 `foreach name price category [eval <<FIELD>> =
+// "<<FIELD>>"]`; Example 5 (6, 12); Example 6 `foreach test*ab*
+// fieldstr=MYFIELD matchseg1=SEG1 matchseg2=SEG2 [eval MYFIELD = MYFIELD +
+// SEG1 + SEG2]` (8, 15).
+#[test]
+fn foreach_multifield_page_examples() {
+    assert_eq!(
+        one_row("| makeresults | eval myfield_1 = 5, myfield_2 = 10 | foreach myfield_* [eval <<FIELD>> = '<<FIELD>>' + <<MATCHSTR>>]"),
+        json!({"myfield_1": 6, "myfield_2": 12})
+    );
+    let r = run_spl(
+        "* | eval total=0 | foreach www* [eval total=total + <<FIELD>>] | table categoryId total",
+        &in_order(&[
+            json!({"categoryId": "ACCESSORIES", "www1": "1000", "www2": "500"}),
+            json!({"categoryId": "SIMULATION", "www1": "3000", "www2": "750"}),
+            json!({"categoryId": "ARCADE", "www1": "800"}),
+            json!({"categoryId": "STRATEGY", "www1": "400", "www2": "200"}),
+        ]),
+    );
+    assert_eq!(col(&r, "total"), ["1500", "3750", "800", "600"]);
+    assert_eq!(
+        one_row("| makeresults | eval total=0, test1=1, test2=2, test3=3 | foreach test* [eval total=total + <<FIELD>>]")["total"],
+        json!(6)
+    );
+    assert_eq!(
+        one_row("| makeresults | foreach name price category [eval <<FIELD>> = \"<<FIELD>>\"]"),
+        json!({"name": "name", "price": "price", "category": "category"})
+    );
+    assert_eq!(
+        one_row("| makeresults | eval test1 = 5, test2 = 10 | foreach test* [eval <<FIELD>> = <<FIELD>> + <<MATCHSTR>>]"),
+        json!({"test1": 6, "test2": 12})
+    );
+    assert_eq!(
+        one_row("| makeresults | eval test1ab2=5, test2ab3=10 | foreach test*ab* fieldstr=MYFIELD matchseg1=SEG1 matchseg2=SEG2 [eval MYFIELD = MYFIELD + SEG1 + SEG2]"),
+        json!({"test1ab2": 8, "test2ab3": 15})
+    );
+    // "…|foreach test* fieldstr=MYFIELD [eval total=total + MYFIELD]".
+    assert_eq!(
+        one_row("| makeresults | eval total=0, test1=1, test2=2 | foreach test* fieldstr=MYFIELD [eval total=total + MYFIELD]")["total"],
+        json!(3)
+    );
+}
+
+// Search Reference, foreach, Usage "Support for multiple eval statements"
+// (`eval total = total + <<ITEM>>, count = count + 1`: 2 and 20), "Wildcards
+// are not supported in multivalue fields" (the field `mv*`: 400), Examples 7
+// (auto_collections, 6), 8 (grade average 60), 9 (json_array, 6), 10-12
+// (`json_append(employees_array, "", <<ITEM>>)` gives ["Alex", "Claudia",
+// "David"], `json_extract(IDs, <<ITEM>>)` gives [4125,2538,3957]), and the
+// itemstr/iterstr options (`<<ITER>>` is the zero-based index).
+#[test]
+fn foreach_multivalue_json_array_and_auto_collections() {
+    let r = one_row("| makeresults | eval mv=mvappend(\"5\", \"15\"), total = 0, count = 0 | foreach mode=multivalue mv [eval total = total + <<ITEM>>, count = count + 1]");
+    assert_eq!((&r["total"], &r["count"]), (&json!(20), &json!(2)));
+    let r = one_row("| makeresults | eval mv1=mvappend(\"1\", \"2\"), mv2=mvappend(\"3\", \"4\"), mv*=mvappend(\"100\", \"300\"), total = 0 | foreach mode=multivalue mv* [eval total = total + <<ITEM>>]");
+    assert_eq!(r["total"], json!(400));
+    for field in [
+        "mvfield=mvappend(\"1\", \"2\", \"3\")",
+        "mvfield=json_array(1, 2, 3)",
+    ] {
+        let r = one_row(&format!(
+            "| makeresults | eval {field}, total=0 | foreach mode=auto_collections mvfield [eval total = total + <<ITEM>>] | table total"
+        ));
+        assert_eq!(r, json!({"total": 6}), "{field}");
+    }
+    let r = one_row("| makeresults | eval teacher=\"James\", student_grades=mvappend(\"50\", \"100\", \"30\"), sum = 0, count = 0 | foreach mode=multivalue student_grades [eval sum = sum + <<ITEM>>, count = count + 1] | eval average = sum / count");
+    assert_eq!(
+        (&r["average"], &r["count"], &r["sum"]),
+        (&json!(60), &json!(3), &json!(180))
+    );
+    let r = one_row("| makeresults | eval jsonfield=json_array(1, 2, 3), total=0 | foreach mode=json_array jsonfield [eval total = total + <<ITEM>>] | table jsonfield, total");
+    assert_eq!(r, json!({"jsonfield": "[1,2,3]", "total": 6}));
+    let r = one_row("| makeresults | eval manager=\"Rutherford\", employees=mvappend(\"Alex\", \"Claudia\", \"David\"), employees_array=json_array() | foreach mode=multivalue employees [eval employees_array=json_append(employees_array, \"\", <<ITEM>>)]");
+    assert_eq!(
+        r["employees_array"],
+        json!("[\"Alex\",\"Claudia\",\"David\"]")
+    );
+    let r = one_row("| makeresults | eval manager=\"Rutherford\", employees=mvappend(\"Alex\", \"Claudia\", \"David\"), ID_array=json_array(), IDs=json_object(\"Alex\", 4125, \"Claudia\", 2538, \"David\", 3957) | foreach mode=multivalue employees [eval ID_array=json_append(ID_array, \"\", json_extract(IDs, <<ITEM>>))]");
+    assert_eq!(r["ID_array"], json!("[4125,2538,3957]"));
+    // An item joined to a name stays text: count_GET, count_POST.
+    let r = one_row("| makeresults | eval methods = split(\"GET POST\", \" \") | foreach mode=multivalue methods [eval count_<<ITEM>> = 0] | table count_*");
+    assert_eq!(r, json!({"count_GET": 0, "count_POST": 0}));
+    let r = one_row("| makeresults | eval numbers=mvappend(\"5\", \"7\", \"9\"), result=0 | foreach mode=multivalue itemstr=<<NUMBER>> numbers [ eval result = result + <<NUMBER>>] | table result");
+    assert_eq!(r, json!({"result": 21}));
+    let r = one_row("| makeresults | eval numbers=mvappend(\"5\", \"7\", \"9\"), result=0 | foreach mode=multivalue numbers [ eval result = result + <<ITER>>] | table result");
+    assert_eq!(r, json!({"result": 3}));
+    let r = one_row("| makeresults | eval numbers=mvappend(\"5\", \"7\", \"9\"), result=0 | foreach mode=multivalue iterstr=<<NUMBER>> numbers [ eval result = result + <<NUMBER>>] | table result");
+    assert_eq!(r, json!({"result": 3}));
+}
+
+// Search Reference, foreach, Example 4 "Monitor license usage":
+// `index=_internal source=*license_usage.log type!="*Summary" earliest=-30d |
+// timechart span=1d sum(b) AS daily_bytes by st | foreach * [eval
+// <<FIELD>>='<<FIELD>>'/1024/1024/1024]` — bytes per source type become
+// gigabytes; `_time` is not among `*`.
+#[test]
+fn foreach_license_usage_in_gigabytes() {
+    const DAY: i64 = 86_400;
+    let day = 1_700_000_000 / DAY * DAY - DAY;
+    let input = ndjson(&[
+        json!({"_time": day + 10, "index": "_internal", "source": "/opt/splunk/license_usage.log", "type": "Usage", "st": "csv", "b": 1_073_741_824_i64}),
+        json!({"_time": day + 20, "index": "_internal", "source": "/opt/splunk/license_usage.log", "type": "Usage", "st": "json", "b": 536_870_912_i64}),
+        json!({"_time": day + 30, "index": "_internal", "source": "/opt/splunk/license_usage.log", "type": "RolloverSummary", "st": "csv", "b": 99}),
+    ]);
+    let r = run_spl(
+        "index=_internal source=*license_usage.log type!=\"*Summary\" earliest=-30d \
+         | timechart span=1d sum(b) AS daily_bytes by st \
+         | foreach * [eval <<FIELD>>='<<FIELD>>'/1024/1024/1024]",
+        &input,
+    );
+    let last = r.last().expect("a row");
+    assert_eq!(last["_time"], json!(day));
+    assert_eq!(last["csv"], json!(1));
+    assert_eq!(last["json"], json!(0.5));
+}
