@@ -938,3 +938,109 @@ fn foreach_license_usage_in_gigabytes() {
     assert_eq!(last["csv"], json!(1));
     assert_eq!(last["json"], json!(0.5));
 }
+
+// ---- format -------------------------------------------------------------------
+
+// Search Reference, format, Example 3: `index=_internal |head 1 |eval
+// foo="eventtype,log_level" | makemv delim="," foo | fields foo | format
+// mvsep="mvseparator" "{" "[" "AND" "]" "AND" "}"` gives `{ [ (
+// foo="eventtype" mvseparator foo="log_level" ) ] }`; Example 4: `|
+// makeresults count=1 | format emptystr="Error Found"` gives "Error Found"
+// (makeresults' result has only internal fields), and without emptystr the
+// default empty string.
+#[test]
+fn format_mvsep_and_emptystr_page_searches() {
+    let r = run_spl_with(
+        &["--index", "_internal"],
+        "index=_internal |head 1 |eval foo=\"eventtype,log_level\" | makemv delim=\",\" foo \
+         | fields foo | format mvsep=\"mvseparator\" \"{\" \"[\" \"AND\" \"]\" \"AND\" \"}\"",
+        &in_order(&[json!({"x": "1"}), json!({"x": "2"})]),
+    );
+    assert_eq!(
+        r,
+        [json!({"search": "{ [ ( foo=\"eventtype\" mvseparator foo=\"log_level\" ) ] }"})]
+    );
+    let r = run_spl(
+        "| makeresults count=1 | format emptystr=\"Error Found\"",
+        "",
+    );
+    assert_eq!(r, [json!({"search": "Error Found"})]);
+    let r = run_spl("| makeresults count=1 | format", "");
+    assert_eq!(r, [json!({"search": "NOT( )"})]);
+}
+
+// ---- addtotals ----------------------------------------------------------------
+
+/// The addtotals page's addtotalsData.csv rows.
+fn sales() -> String {
+    let rows = [
+        ("ProductA", "QTR1", 1200, 1000),
+        ("ProductB", "QTR1", 1400, 1550),
+        ("ProductC", "QTR1", 1650, 1275),
+        ("ProductA", "QTR2", 1425, 1300),
+        ("ProductB", "QTR2", 1175, 1425),
+        ("ProductC", "QTR2", 1550, 1450),
+        ("ProductA", "QTR3", 1300, 1400),
+        ("ProductB", "QTR3", 1250, 1125),
+        ("ProductC", "QTR3", 1375, 1475),
+        ("ProductA", "QTR4", 1550, 1300),
+        ("ProductB", "QTR4", 1700, 1225),
+        ("ProductC", "QTR4", 1625, 1350),
+    ];
+    in_order(
+        &rows
+            .iter()
+            .map(|(p, q, s, quota)| json!({"products": p, "quarter": q, "sales": s.to_string(), "quota": quota.to_string()}))
+            .collect::<Vec<_>>(),
+    )
+}
+
+// Search Reference, addtotals, Examples 1, 4 and 5 on the page's data:
+// `source="addtotalsData.csv" | chart sum(sales) BY products quarter |
+// addtotals` (Total 5475, 5525, 6200), `... | stats sum(sales) BY products`
+// (the same sums), `... | stats sum(quota) by quarter| addtotals row=f col=t
+// labelfield=quarter sum(quota)` (3825, 4175, 4000, 3875, Total 15875), and
+// `... | chart sum(sales) by products quarter| addtotals col=t
+// labelfield=products label="Quarterly Totals" fieldname="Product Totals"`
+// (Quarterly Totals 4250, 4150, 3925, 4875, 17200); Examples 2 and 3
+// (`addtotals fieldname=sum`, `addtotals fieldname=TotalAmount amount*
+// *size*`).
+#[test]
+fn addtotals_page_examples_on_the_sales_data() {
+    let run = |spl: &str| run_spl_with(&["--source", "addtotalsData.csv"], spl, &sales());
+    let r = run("source=\"addtotalsData.csv\" | chart sum(sales) BY products quarter | addtotals");
+    assert_eq!(col(&r, "Total"), ["5475", "5525", "6200"]);
+    assert_eq!(col(&r, "QTR4"), ["1550", "1700", "1625"]);
+    let r = run("source=\"addtotalsData.csv\" | stats sum(sales) BY products");
+    assert_eq!(col(&r, "sum(sales)"), ["5475", "5525", "6200"]);
+    let r = run(
+        "source=\"addtotalsData.csv\" | stats sum(quota) by quarter| addtotals row=f col=t labelfield=quarter sum(quota)",
+    );
+    assert_eq!(
+        col(&r, "quarter"),
+        ["QTR1", "QTR2", "QTR3", "QTR4", "Total"]
+    );
+    assert_eq!(
+        col(&r, "sum(quota)"),
+        ["3825", "4175", "4000", "3875", "15875"]
+    );
+    let r = run(
+        "source=\"addtotalsData.csv\" | chart sum(sales) by products quarter| addtotals col=t \
+         labelfield=products label=\"Quarterly Totals\" fieldname=\"Product Totals\"",
+    );
+    assert_eq!(
+        r[3],
+        json!({"products": "Quarterly Totals", "QTR1": 4250, "QTR2": 4150, "QTR3": 3925, "QTR4": 4875, "Product Totals": 17200})
+    );
+    assert_eq!(col(&r, "Product Totals"), ["5475", "5525", "6200", "17200"]);
+    let r = run_spl(
+        "* | addtotals fieldname=sum | table sum",
+        &in_order(&[json!({"a": "1", "b": "2.5", "c": "x"})]),
+    );
+    assert_eq!(col(&r, "sum"), ["3.5"]);
+    let r = run_spl(
+        "* | addtotals fieldname=TotalAmount amount* *size* | table TotalAmount",
+        &in_order(&[json!({"amount1": "1", "amount2": "2", "filesize_kb": "10", "other": "100"})]),
+    );
+    assert_eq!(col(&r, "TotalAmount"), ["13"]);
+}
