@@ -1,9 +1,11 @@
 //! `dedup [N] <field-list> [keepempty=<bool>] [consecutive=<bool>] [sortby [+|-]<field>…]`:
 //! keeps the first N results (in search order, newest first) for each
 //! combination of values; results missing a field are dropped unless
-//! `keepempty=true`. With `sortby`, the kept results come out sorted by
-//! those keys (`-` descending; `auto()`, `str()`, `ip()`, `num()` as in
-//! `sort`) once the input ends.
+//! `keepempty=true`. With `sortby`, the results are first sorted by those
+//! keys (`-` descending; `auto()`, `str()`, `ip()`, `num()` as in `sort`)
+//! once the input ends, and the top-most of each combination is kept ("The
+//! <sort-by-clause> determines which of the duplicate events to keep",
+//! Search Reference, dedup).
 
 use std::any::Any;
 use std::collections::HashMap;
@@ -189,7 +191,7 @@ struct DedupOp {
     seen: HashMap<Vec<String>, u64>,
     last: Option<Vec<String>>,
     sortby: Vec<(String, bool, SortAs)>,
-    /// With `sortby`: the kept results, sorted when the input ends.
+    /// With `sortby`: every result, sorted and deduplicated when the input ends.
     held: Vec<Event>,
 }
 
@@ -199,6 +201,9 @@ impl DedupCmd {
     /// (not `consecutive`, not `keepevents`): what the buffer before it
     /// need hold ([`crate::commands::support::pipeline`]).
     pub(crate) fn keeps_first(&self) -> Option<(Vec<String>, usize, bool)> {
+        if !self.sortby.is_empty() {
+            return None;
+        }
         let mut keepempty = false;
         for o in &self.options {
             let b = o.as_bool()?;
@@ -238,42 +243,39 @@ pub(crate) fn keep_first(kept: &mut Vec<Event>, n: usize, ev: Event) {
 }
 
 impl DedupOp {
-    fn emit(&mut self, ev: Event, out: &mut Emit<'_>) -> Result<()> {
-        if self.sortby.is_empty() {
-            out(ev)
-        } else {
-            self.held.push(ev);
-            Ok(())
-        }
-    }
-}
-
-impl Operator for DedupOp {
-    fn push(&mut self, mut ev: Event, out: &mut Emit<'_>) -> Result<()> {
+    /// Keeps or drops one result, in the order the results are compared.
+    fn step(&mut self, mut ev: Event, out: &mut Emit<'_>) -> Result<()> {
         let Some(key) = dedup_key(&ev, &self.fields) else {
-            return if self.keepempty {
-                self.emit(ev, out)
-            } else {
-                Ok(())
-            };
+            return if self.keepempty { out(ev) } else { Ok(()) };
         };
         if self.consecutive {
             if self.last.as_ref() == Some(&key) {
                 return Ok(());
             }
             self.last = Some(key);
-            return self.emit(ev, out);
+            return out(ev);
         }
         let seen = self.seen.entry(key).or_insert(0);
         if *seen < self.n {
             *seen += 1;
-            self.emit(ev, out)
+            out(ev)
         } else if self.keepevents {
             for f in &self.fields {
                 ev.remove(f);
             }
-            self.emit(ev, out)
+            out(ev)
         } else {
+            Ok(())
+        }
+    }
+}
+
+impl Operator for DedupOp {
+    fn push(&mut self, ev: Event, out: &mut Emit<'_>) -> Result<()> {
+        if self.sortby.is_empty() {
+            self.step(ev, out)
+        } else {
+            self.held.push(ev);
             Ok(())
         }
     }
@@ -281,7 +283,7 @@ impl Operator for DedupOp {
         let keys = &self.sortby;
         self.held.sort_by(|a, b| cmp_events(keys, a, b));
         for ev in std::mem::take(&mut self.held) {
-            out(ev)?;
+            self.step(ev, out)?;
         }
         Ok(())
     }

@@ -4,7 +4,9 @@
 use std::any::Any;
 use std::fmt;
 
-use super::support::fields::{field_list, join_fields, wildcard_captures, FieldRef};
+use super::support::fields::{
+    field_list, join_fields, unescape_backslashes, wildcard_captures, FieldRef,
+};
 use super::{CommandSpec, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
@@ -76,7 +78,7 @@ impl Command for FieldsCmd {
         let hit = |k: &str| {
             self.fields
                 .iter()
-                .any(|p| wildcard_captures(&p.name, k).is_some())
+                .any(|p| wildcard_captures(&unescape_backslashes(&p.name), k).is_some())
         };
         cols.retain(|c| hit(c) != self.remove);
         Some(cols)
@@ -91,7 +93,10 @@ impl Command for FieldsCmd {
             // Splunk keeps the internal fields too.
             let internal = ["_time".to_string(), "_raw".to_string()];
             crate::spl::fields::Flow::replaces(
-                self.fields.iter().map(|f| f.name.clone()).chain(internal),
+                self.fields
+                    .iter()
+                    .map(|f| unescape_backslashes(&f.name))
+                    .chain(internal),
             )
         }
     }
@@ -104,7 +109,11 @@ impl ToOperator for FieldsCmd {
     fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         Ok(Box::new(FieldsOp {
             remove: self.remove,
-            fields: self.fields.iter().map(|f| f.name.clone()).collect(),
+            fields: self
+                .fields
+                .iter()
+                .map(|f| unescape_backslashes(&f.name))
+                .collect(),
         }))
     }
 }

@@ -1,12 +1,15 @@
-//! `foreach [mode=multifield|multivalue|json_array] <wc-field-list>
-//! [fieldstr=<s>] [matchstr=<s>] [matchseg1=<s>] [matchseg2=<s>]
-//! [matchseg3=<s>] [itemstr=<s>] [ <template> ]`.
+//! `foreach [mode=multifield|multivalue|json_array|auto_collections]
+//! <wc-field-list> [fieldstr=<s>] [matchstr=<s>] [matchseg1=<s>]
+//! [matchseg2=<s>] [matchseg3=<s>] [itemstr=<s>] [iterstr=<s>] [ <template> ]`.
 //!
 //! The template is SPL (streaming commands, usually one `eval`) in which
 //! `<<FIELD>>` is replaced by a field name, `<<MATCHSTR>>` by what the
 //! wildcards matched, `<<MATCHSEGn>>` by what the n-th wildcard matched, and
-//! (multivalue / json_array modes) `<<ITEM>>` by each value. The
-//! substitution is textual, as in Splunk; each distinct substituted text is
+//! (multivalue / json_array / auto_collections modes) `<<ITEM>>` by each
+//! value and `<<ITER>>` by its zero-based index. The substitution is
+//! textual, as in Splunk, except that an `<<ITEM>>` standing alone whose
+//! value is not a number becomes a string literal (the page's
+//! `json_append(employees_array, "", <<ITEM>>)` appends the names); each distinct substituted text is
 //! parsed and planned once and then reused. The template is checked when the
 //! search is parsed, so its syntax errors point into it.
 
@@ -27,7 +30,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     name: "foreach",
     aliases: &[],
     parse,
-    syntax: "foreach [mode=multifield|multivalue|json_array] <wc-field-list> [fieldstr=…] [matchstr=…] [matchseg1=…] [itemstr=…] [ <streaming SPL with <<FIELD>>> ]",
+    syntax: "foreach [mode=multifield|multivalue|json_array|auto_collections] <wc-field-list> [fieldstr=…] [matchstr=…] [matchseg1=…] [itemstr=…] [iterstr=…] [ <streaming SPL with <<FIELD>>> ]",
     plan: super::planner::<ForeachCmd>,
 };
 
@@ -39,6 +42,7 @@ const OPTIONS: &[&str] = &[
     "matchseg2",
     "matchseg3",
     "itemstr",
+    "iterstr",
 ];
 
 #[derive(Debug)]
@@ -55,6 +59,8 @@ enum Mode {
     Multifield,
     Multivalue,
     JsonArray,
+    /// A JSON array when the value is one, else the values of the field.
+    Auto,
 }
 
 /// The placeholder tokens, possibly renamed by options.
@@ -63,6 +69,7 @@ struct Tokens {
     matchstr: String,
     segs: [String; 3],
     item: String,
+    iter: String,
 }
 
 impl Tokens {
@@ -81,6 +88,7 @@ impl Tokens {
                 t("matchseg3", "<<MATCHSEG3>>"),
             ],
             item: t("itemstr", "<<ITEM>>"),
+            iter: t("iterstr", "<<ITER>>"),
         }
     }
     fn all(&self) -> Vec<&str> {
@@ -88,6 +96,7 @@ impl Tokens {
             self.field.as_str(),
             self.matchstr.as_str(),
             self.item.as_str(),
+            self.iter.as_str(),
         ];
         v.extend(self.segs.iter().map(String::as_str));
         v.sort_by_key(|s| std::cmp::Reverse(s.len()));
@@ -123,14 +132,22 @@ fn closing_bracket(i: &str) -> Option<usize> {
     None
 }
 
-/// Replaces every token with `value(token)`.
-fn substitute(template: &str, tokens: &[&str], value: &dyn Fn(&str) -> String) -> String {
+/// Does the token stand alone (no name character or quote right before or
+/// after it)?
+fn alone(before: Option<char>, after: Option<char>) -> bool {
+    let joins = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || "_.'\"{}".contains(c));
+    !joins(before) && !joins(after)
+}
+
+/// Replaces every token with `value(token, stands alone)`.
+fn substitute(template: &str, tokens: &[&str], value: &dyn Fn(&str, bool) -> String) -> String {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
     'outer: while !rest.is_empty() {
         for t in tokens {
             if !t.is_empty() && rest.starts_with(t) {
-                out.push_str(&value(t));
+                let after = rest[t.len()..].chars().next();
+                out.push_str(&value(t, alone(out.chars().next_back(), after)));
                 rest = &rest[t.len()..];
                 continue 'outer;
             }
@@ -183,12 +200,12 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
         let (r, o) = known_option(src, rest, "foreach", OPTIONS)?;
         if let Some(o) = o {
             if o.key.eq_ignore_ascii_case("mode")
-                && !["multifield", "multivalue", "json_array"]
+                && !["multifield", "multivalue", "json_array", "auto_collections"]
                     .contains(&o.value.to_ascii_lowercase().as_str())
             {
                 return xutil::fail_at(
                     o.span,
-                    "foreach mode must be multifield, multivalue or json_array",
+                    "foreach mode must be multifield, multivalue, json_array or auto_collections",
                 );
             }
             options.push(o);
@@ -217,7 +234,7 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
     // Check the template: tokens become names of the same length, so error
     // positions stay where they were written.
     let tokens = Tokens::from(&cmd.options);
-    let probe = substitute(&cmd.template, &tokens.all(), &|t| {
+    let probe = substitute(&cmd.template, &tokens.all(), &|t, _| {
         let mut s = String::from("x");
         s.push_str(&"_".repeat(t.len().saturating_sub(1)));
         s
@@ -241,6 +258,7 @@ impl ForeachCmd {
         match get(&self.options, "mode").map(|o| o.value.to_ascii_lowercase()) {
             Some(m) if m == "multivalue" => Mode::Multivalue,
             Some(m) if m == "json_array" => Mode::JsonArray,
+            Some(m) if m == "auto_collections" => Mode::Auto,
             _ => Mode::Multifield,
         }
     }
@@ -289,7 +307,7 @@ impl ToOperator for ForeachCmd {
         let mode = self.mode();
         if mode != Mode::Multifield && self.fields.len() != 1 {
             return Err(SplError::plan(
-                "foreach mode=multivalue and mode=json_array take exactly one field",
+                "foreach mode=multivalue, json_array and auto_collections take exactly one field",
             )
             .at(self.fields[1.min(self.fields.len() - 1)].span));
         }
@@ -304,7 +322,7 @@ impl ToOperator for ForeachCmd {
         };
         // Plan the template once with placeholder names so that commands foreach
         // cannot run (non-streaming ones) are reported before any event is read.
-        let probe = substitute(&op.template, &op.tokens.all(), &|_| "x".into());
+        let probe = substitute(&op.template, &op.tokens.all(), &|_, _| "x".into());
         op.chain(&probe)?;
         op.cache.clear();
         Ok(Box::new(op))
@@ -389,27 +407,32 @@ impl ForeachOp {
                     out.push(m);
                 }
             }
-            Mode::Multivalue | Mode::JsonArray => {
+            Mode::Multivalue | Mode::JsonArray | Mode::Auto => {
                 let field = &self.patterns[0];
+                let array = |v: &crate::base::value::Value| match v
+                    .as_text()
+                    .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok())
+                {
+                    Some(serde_json::Value::Array(a)) => {
+                        Some(a.iter().map(super::spath::render_json).collect())
+                    }
+                    _ => None,
+                };
+                let values = |v: &crate::base::value::Value| {
+                    v.values().iter().map(|x| x.to_display("\n")).collect()
+                };
                 let items: Vec<String> = match ev.get(field) {
                     None => Vec::new(),
-                    Some(v) if self.mode == Mode::Multivalue => {
-                        v.values().iter().map(|x| x.to_display("\n")).collect()
-                    }
-                    Some(v) => match v
-                        .as_text()
-                        .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok())
-                    {
-                        Some(serde_json::Value::Array(a)) => {
-                            a.iter().map(super::spath::render_json).collect()
-                        }
-                        _ => Vec::new(),
-                    },
+                    Some(v) if self.mode == Mode::Multivalue => values(v),
+                    Some(v) if self.mode == Mode::JsonArray => array(v).unwrap_or_default(),
+                    Some(v) if v.values().len() == 1 => array(v).unwrap_or_else(|| values(v)),
+                    Some(v) => values(v),
                 };
-                for item in items {
+                for (n, item) in items.into_iter().enumerate() {
                     let mut m = HashMap::new();
                     m.insert(t.field.clone(), field.clone());
                     m.insert(t.item.clone(), item);
+                    m.insert(t.iter.clone(), n.to_string());
                     out.push(m);
                 }
             }
@@ -445,8 +468,16 @@ impl Operator for ForeachOp {
         let token_refs: Vec<&str> = tokens.iter().map(String::as_str).collect();
         let mut evs = vec![ev];
         for m in iters {
-            let text = substitute(&self.template, &token_refs, &|tok| {
-                m.get(tok).cloned().unwrap_or_else(|| tok.to_string())
+            let item = &self.tokens.item;
+            let text = substitute(&self.template, &token_refs, &|tok, alone| {
+                match m.get(tok) {
+                    // A text item standing alone is a string literal.
+                    Some(v) if alone && tok == item && v.trim().parse::<f64>().is_err() => {
+                        format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""))
+                    }
+                    Some(v) => v.clone(),
+                    None => tok.to_string(),
+                }
             });
             let ops = self.chain(&text)?;
             evs = run_chain(ops, evs)?;
@@ -472,7 +503,7 @@ mod tests {
         let s = substitute(
             "eval <<FIELD>>=<<FIELD>>*2, x=\"<<MATCHSTR>>\"",
             &["<<MATCHSTR>>", "<<FIELD>>"],
-            &|t| {
+            &|t, _| {
                 if t == "<<FIELD>>" {
                     "f1".into()
                 } else {

@@ -7,7 +7,9 @@
 use std::any::Any;
 use std::fmt;
 
-use super::support::fields::{at_keyword, field_ref, wildcard_captures, wildcard_fill, FieldRef};
+use super::support::fields::{
+    at_keyword, field_ref, unescape_backslashes, wildcard_captures, wildcard_fill, FieldRef,
+};
 use super::{CommandSpec, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
@@ -43,10 +45,19 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
             return cut(fail(ws(r), "expected AS in rename"));
         };
         let (r, to) = cut(field_ref(src, r))?;
-        if from.name.matches('*').count() != to.name.matches('*').count() && to.name.contains('*') {
+        // "The number of asterisks ( * ) in the original name must match the
+        // number of asterisks in the new name" (Search Reference, rename).
+        if from.name.matches('*').count() != to.name.matches('*').count() {
             return Err(nom::Err::Failure(lex::PErr::spanning(
                 to.span,
                 "wildcard rename needs the same number of '*' on both sides",
+            )));
+        }
+        // "You can't rename one field with multiple names" (same page).
+        if pairs.iter().any(|p: &RenamePair| p.from.name == from.name) {
+            return Err(nom::Err::Failure(lex::PErr::spanning(
+                from.span,
+                "rename cannot give one field several new names",
             )));
         }
         pairs.push(RenamePair { from, to });
@@ -83,7 +94,7 @@ impl Command for RenameCmd {
     fn columns(&self, before: Option<Vec<String>>) -> Option<Vec<String>> {
         let mut cols = before?;
         for p in &self.pairs {
-            let (from, to) = (&p.from.name, &p.to.name);
+            let (from, to) = (&unescape_backslashes(&p.from.name), &p.to.name);
             let renamed: Vec<(usize, String)> = cols
                 .iter()
                 .enumerate()
@@ -110,7 +121,7 @@ impl Command for RenameCmd {
         crate::spl::fields::Flow::reads(
             self.pairs
                 .iter()
-                .flat_map(|p| [p.from.name.clone(), p.to.name.clone()]),
+                .flat_map(|p| [unescape_backslashes(&p.from.name), p.to.name.clone()]),
         )
     }
     fn as_any(&self) -> &dyn Any {
@@ -132,7 +143,7 @@ impl ToOperator for RenameCmd {
             pairs: self
                 .pairs
                 .iter()
-                .map(|p| (p.from.name.clone(), p.to.name.clone()))
+                .map(|p| (unescape_backslashes(&p.from.name), p.to.name.clone()))
                 .collect(),
         }))
     }

@@ -81,16 +81,18 @@ fn dedup_keeps_the_first_per_value() {
 
 // Search Reference, dedup, "sortby": "Remove duplicate results with the same
 // source value and sort the results by the _size field in descending order"
-// (`dedup source sortby -_size`).
+// (`dedup source sortby -_size`); "The <sort-by-clause> determines which of
+// the duplicate events to keep. When the list of events is sorted, the
+// top-most event, of the duplicate events in the sorted list, is retained."
 #[test]
 fn dedup_sortby_sorts_the_kept_results() {
     let r = run_spl("* | dedup src sortby -_size", &sources());
-    assert_eq!(col(&r, "id"), ["2", "4", "1"]);
+    assert_eq!(col(&r, "id"), ["3", "2", "4"]);
     let r = run_spl("* | dedup src sortby +src", &sources());
     assert_eq!(col(&r, "id"), ["1", "2", "4"]);
     // Several keys and a typed key, as in sort.
     let r = run_spl("* | dedup src sortby num(_size) -src", &sources());
-    assert_eq!(col(&r, "id"), ["1", "4", "2"]);
+    assert_eq!(col(&r, "id"), ["5", "1", "4"]);
     roundtrip("a | dedup source sortby -_size +str(host)");
 }
 

@@ -455,7 +455,8 @@ fn regex_lookaround_example() {
 }
 
 // Search Reference, dedup, `sortby` with a sort function: `dedup source
-// sortby num(size)`.
+// sortby num(size)`; the sort picks which result is kept ("the top-most event,
+// of the duplicate events in the sorted list, is retained").
 #[test]
 fn dedup_sortby_num() {
     let r = run_spl(
@@ -466,7 +467,7 @@ fn dedup_sortby_num() {
             json!({"source": "a", "size": "2"}),
         ]),
     );
-    assert_eq!(col(&r, "size"), ["9", "10"]);
+    assert_eq!(col(&r, "size"), ["2", "9"]);
 }
 
 // ---- convert ------------------------------------------------------------------------

@@ -25,6 +25,13 @@ pub fn list_item<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, FieldRef> {
     Ok((r.strip_prefix(',').unwrap_or(r), f))
 }
 
+/// A field-name pattern of `fields` or `rename` as matched against names:
+/// two backslashes stand for one ("use 2 backslashes for each backslash",
+/// Search Reference, fields and rename, "Support for backslash characters").
+pub fn unescape_backslashes(pattern: &str) -> String {
+    pattern.replace("\\\\", "\\")
+}
+
 /// One field name.
 pub fn field_ref<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, FieldRef> {
     let i = ws(i);
