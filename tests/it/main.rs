@@ -39,6 +39,7 @@ mod reference_audit_stats2;
 mod reference_commands;
 mod reference_eval;
 mod reference_pages;
+mod reference_pages11;
 mod reference_pages2;
 mod reference_pages3;
 mod reference_pages4;
