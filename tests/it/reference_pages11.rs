@@ -1008,3 +1008,259 @@ fn transaction_extended_example_5_mvlist_keeps_every_value() {
     );
     assert_eq!(r, [json!({"to": ["x", "y"]})]);
 }
+
+// ---- join -------------------------------------------------------------------------
+
+/// Three sales (product_id P1..P3) and three vendor rows (two for P1).
+fn sales_and_vendors() -> String {
+    in_order(&[
+        json!({"kind": "sale", "product_id": "P1", "n": "1"}),
+        json!({"kind": "sale", "product_id": "P2", "n": "2"}),
+        json!({"kind": "sale", "product_id": "P3", "n": "3"}),
+        json!({"kind": "vendors", "product_id": "P1", "pid": "P1", "vendor": "V1"}),
+        json!({"kind": "vendors", "product_id": "P1", "pid": "P1", "vendor": "V2"}),
+        json!({"kind": "vendors", "product_id": "P2", "pid": "P2", "vendor": "V3"}),
+    ])
+}
+
+// Search Reference 10.0, join, Basic example 1 `... | join product_id [search
+// vendors]` (an inner join taking the first matching row) and Basic example
+// 2 `... | join product_id max=0 [search vendors]` (every matching row).
+#[test]
+fn join_basic_examples_1_and_2_first_row_and_max_zero() {
+    let r = run_spl(
+        "kind=sale | join product_id [search kind=vendors] | table product_id n vendor",
+        &sales_and_vendors(),
+    );
+    assert_eq!(col(&r, "product_id"), ["P1", "P2"]);
+    assert_eq!(col(&r, "vendor"), ["V1", "V3"]);
+    let r = run_spl(
+        "kind=sale | join product_id max=0 [search kind=vendors] | table product_id n vendor",
+        &sales_and_vendors(),
+    );
+    assert_eq!(col(&r, "product_id"), ["P1", "P1", "P2"]);
+    assert_eq!(col(&r, "vendor"), ["V1", "V2", "V3"]);
+}
+
+// Search Reference 10.0, join, Basic example 6 "Perform a case-insensitive
+// join": the field list is case sensitive, so `... | eval
+// myfield=lower(myfield) | join myfield [... | eval myfield=lower(myfield)]`
+// matches ABC with abc, which the plain join does not.
+#[test]
+fn join_basic_example_6_case_insensitive_with_lower() {
+    let evs = in_order(&[
+        json!({"kind": "a", "myfield": "ABC", "x": "1"}),
+        json!({"kind": "b", "myfield": "abc", "y": "2"}),
+    ]);
+    let r = run_spl(
+        "kind=a | eval myfield=lower(myfield) | join myfield [search kind=b | eval myfield=lower(myfield)] | table myfield x y",
+        &evs,
+    );
+    assert_eq!(r, [json!({"myfield": "abc", "x": "1", "y": "2"})]);
+    let r = run_spl(
+        "kind=a | join myfield [search kind=b] | table myfield x y",
+        &evs,
+    );
+    assert!(r.is_empty(), "{r:?}");
+}
+
+// Search Reference 10.0, join, Extended example 2: `... | join left=L right=R
+// where L.product_id=R.pid [search vendors] | stats count by L.product_id`:
+// later commands read the aliased field names.
+#[test]
+fn join_extended_example_2_aliases_after_the_join() {
+    let r = run_spl(
+        "kind=sale | join left=L right=R where L.product_id=R.pid [search kind=vendors] | stats count by L.product_id",
+        &sales_and_vendors(),
+    );
+    assert_eq!(
+        r,
+        [
+            json!({"L.product_id": "P1", "count": 1}),
+            json!({"L.product_id": "P2", "count": 1}),
+        ]
+    );
+}
+
+// ---- mvexpand ---------------------------------------------------------------------
+
+// Search Reference 10.0, mvexpand, Example 3, first search: `rex field=_raw
+// "a=(?<a>\d+)" max_match=5 | rex field=_raw "b=(?<b>\d+)" max_match=5 | eval
+// fields = mvzip(a,b) | table _time fields` pairs the values: 22,21 23,32
+// 51,24 and 1,2 2,3 5,2.
+#[test]
+fn mvexpand_example_3_zipped_pairs_before_expanding() {
+    let evs = ndjson(&[
+        json!({"_time": 1522541483, "_raw": "2018-04-01 00:11:23 a=22 b=21 a=23 b=32 a=51 b=24"}),
+        json!({"_time": 1522541482, "_raw": "2018-04-01 00:11:22 a=1 b=2 a=2 b=3 a=5 b=2"}),
+    ]);
+    let r = run_spl(
+        r#"* | rex field=_raw "a=(?<a>\d+)" max_match=5 | rex field=_raw "b=(?<b>\d+)" max_match=5 | eval fields = mvzip(a,b) | table _time fields"#,
+        &evs,
+    );
+    assert_eq!(r[0]["fields"], json!(["22,21", "23,32", "51,24"]));
+    assert_eq!(r[1]["fields"], json!(["1,2", "2,3", "5,2"]));
+}
+
+// ---- makemv -----------------------------------------------------------------------
+
+// Search Reference 10.0, makemv, Example 1: `eventtype="sendmail" | makemv
+// delim="," senders | top senders`; Example 3: `| makeresults | eval
+// my_multival="one,two,three" | makemv tokenizer="([^,]+),?" my_multival`;
+// and the arguments: the default delimiter is a space, and without
+// allowempty `a,,b` gives no empty value.
+#[test]
+fn makemv_examples_1_and_3_and_defaults() {
+    let evs = in_order(&[json!({"senders": "a@x,b@x"}), json!({"senders": "a@x"})]);
+    let r = run_spl(r#"* | makemv delim="," senders | top senders"#, &evs);
+    assert_eq!(col(&r, "senders"), ["a@x", "b@x"]);
+    assert_eq!(col(&r, "count"), ["2", "1"]);
+    let r = run_spl(
+        r#"| makeresults | eval my_multival="one,two,three" | makemv tokenizer="([^,]+),?" my_multival"#,
+        "",
+    );
+    assert_eq!(r[0]["my_multival"], json!(["one", "two", "three"]));
+    let r = run_spl(r#"| makeresults | eval p="a b c" | makemv p"#, "");
+    assert_eq!(r[0]["p"], json!(["a", "b", "c"]));
+    let r = run_spl(r#"| makeresults | eval p="a,,b" | makemv delim="," p"#, "");
+    assert_eq!(r[0]["p"], json!(["a", "b"]));
+    let r = run_spl(
+        r#"| makeresults | eval p="a,,b" | makemv delim="," allowempty=true p"#,
+        "",
+    );
+    assert_eq!(r[0]["p"], json!(["a", "", "b"]));
+}
+
+// ---- mvcombine --------------------------------------------------------------------
+
+// Search Reference 10.0, mvcombine, Example 2: `index=* host=www* | stats
+// max(bytes) AS max, min(bytes) AS min BY host | mvcombine delim="," host |
+// nomv host` gives one row: host www1,www2,www3, max 4000, min 200.
+#[test]
+fn mvcombine_example_2_delimited_hosts() {
+    let evs = in_order(&[
+        json!({"host": "www1", "bytes": 200}),
+        json!({"host": "www1", "bytes": 4000}),
+        json!({"host": "www2", "bytes": 4000}),
+        json!({"host": "www2", "bytes": 200}),
+        json!({"host": "www3", "bytes": 200}),
+        json!({"host": "www3", "bytes": 4000}),
+        json!({"host": "db1", "bytes": 5}),
+    ]);
+    let r = run_spl(
+        r#"host=www* | stats max(bytes) AS max, min(bytes) AS min BY host | mvcombine delim="," host | nomv host"#,
+        &evs,
+    );
+    assert_eq!(
+        r,
+        [json!({"host": "www1,www2,www3", "max": 4000, "min": 200})]
+    );
+}
+
+// Search Reference 10.0, mvcombine, Example 3: `sourcetype=
+// "WMI:WinEventLog:Security" | fields EventCode, Category,RecordNumber |
+// mvcombine delim="," RecordNumber | nomv RecordNumber`: events alike but for
+// RecordNumber (and the internal fields, which mvcombine does not compare)
+// become one; Example 4: `... | mvcombine delim=":" foo`.
+#[test]
+fn mvcombine_examples_3_and_4() {
+    let evs = ndjson(&[
+        json!({"_time": 3, "EventCode": "4624", "Category": "Logon", "RecordNumber": "11", "Other": "x"}),
+        json!({"_time": 2, "EventCode": "4624", "Category": "Logon", "RecordNumber": "12", "Other": "y"}),
+        json!({"_time": 1, "EventCode": "4625", "Category": "Logon", "RecordNumber": "13"}),
+    ]);
+    let r = run_spl(
+        r#"* | fields EventCode, Category,RecordNumber | mvcombine delim="," RecordNumber | nomv RecordNumber"#,
+        &evs,
+    );
+    assert_eq!(col(&r, "EventCode"), ["4624", "4625"]);
+    assert_eq!(col(&r, "RecordNumber"), ["11,12", "13"]);
+    let r = run_spl(
+        r#"| makeresults count=3 | streamstats count | eval foo=count | fields - count | mvcombine delim=":" foo | nomv foo"#,
+        "",
+    );
+    assert_eq!(col(&r, "foo"), ["1:2:3"]);
+}
+
+// ---- inputlookup ------------------------------------------------------------------
+
+// Search Reference 10.0, inputlookup, Example 3 `| inputlookup users.csv` (a
+// file named directly), Example 4 `| inputlookup kvstorecoll_lookup where
+// (CustID>500) AND (CustName="P*") | stats count` (run over a CSV-backed
+// definition; CustID compared as a number), and Example 7 `| inputlookup
+// customers.csv | outputlookup kvstorecoll_lookup` (here a second CSV).
+#[test]
+fn inputlookup_examples_3_4_and_7() {
+    let d = lookup_rules(&[
+        ("users.csv", "user,group\nalice,admins\n"),
+        (
+            "customers.csv",
+            "CustID,CustName,CustCity\n100,Pat,SF\n600,Pia,LA\n700,Quinn,NY\n800,Paul,SEA\n",
+        ),
+        (
+            "kvstorecoll_lookup.yml",
+            "name: kvstorecoll_lookup\nfilename: customers.csv\n",
+        ),
+        ("copy_lookup.yml", "name: copy_lookup\nfilename: copy.csv\n"),
+    ]);
+    let r = run_with_rules(d.path(), "| inputlookup users.csv", "");
+    assert_eq!(r, [json!({"user": "alice", "group": "admins"})]);
+    let r = run_with_rules(
+        d.path(),
+        r#"| inputlookup kvstorecoll_lookup where (CustID>500) AND (CustName="P*") | stats count"#,
+        "",
+    );
+    assert_eq!(r, [json!({"count": 2})]);
+    run_with_rules(
+        d.path(),
+        "| inputlookup customers.csv | outputlookup copy_lookup",
+        "",
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.path().join("lookups/copy.csv")).unwrap(),
+        "CustID,CustName,CustCity\n100,Pat,SF\n600,Pia,LA\n700,Quinn,NY\n800,Paul,SEA\n"
+    );
+}
+
+// ---- outputlookup -----------------------------------------------------------------
+
+// Search Reference 10.0, outputlookup, Usage "Append results": a file with
+// fields A, D, J and results with A, C, J: `append=false` writes A, C, J (D
+// not retained); `append=true` keeps the file's fields, so C is lost and D
+// retained (empty for the new row). "Multivalued fields": a static table gets
+// a multivalue merged into one space-delimited value. Example 2 `|
+// outputlookup users.csv`; Example 3 `| outputlookup users.csv
+// override_if_empty=false` leaves the file when there are no results.
+#[test]
+fn outputlookup_usage_append_multivalues_and_examples_2_3() {
+    let d = lookup_rules(&[
+        ("adj.csv", "A,D,J\n1,d1,j1\n"),
+        ("adj2.csv", "A,D,J\n1,d1,j1\n"),
+    ]);
+    let new_row = r#"| makeresults | eval A="2", C="c2", J="j2" | fields - _time"#;
+    run_with_rules(
+        d.path(),
+        &format!("{new_row} | outputlookup append=true adj.csv"),
+        "",
+    );
+    let read = |f: &str| std::fs::read_to_string(d.path().join("lookups").join(f)).unwrap();
+    assert_eq!(read("adj.csv"), "A,D,J\n1,d1,j1\n2,,j2\n");
+    run_with_rules(
+        d.path(),
+        &format!("{new_row} | outputlookup append=false adj2.csv"),
+        "",
+    );
+    assert_eq!(read("adj2.csv"), "A,C,J\n2,c2,j2\n");
+    run_with_rules(
+        d.path(),
+        r#"| makeresults | eval user="u1", m=split("a,b",",") | fields - _time | outputlookup users.csv"#,
+        "",
+    );
+    assert_eq!(read("users.csv"), "user,m\nu1,a b\n");
+    run_with_rules(
+        d.path(),
+        "| makeresults | where 1=2 | outputlookup users.csv override_if_empty=false",
+        "",
+    );
+    assert_eq!(read("users.csv"), "user,m\nu1,a b\n");
+}
