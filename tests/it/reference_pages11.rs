@@ -1264,3 +1264,188 @@ fn outputlookup_usage_append_multivalues_and_examples_2_3() {
     );
     assert_eq!(read("users.csv"), "user,m\nu1,a b\n");
 }
+
+// ---- spath ------------------------------------------------------------------------
+
+fn spath_row(raw: &str, rest: &str) -> Value {
+    let r = run_spl(
+        &format!(
+            "| makeresults | eval _raw={} | spath {rest} | fields - _time _raw",
+            json!(raw)
+        ),
+        "",
+    );
+    assert_eq!(r.len(), 1, "{r:?}");
+    r[0].clone()
+}
+
+// Search Reference 10.0, spath, Basic examples 2 to 5: `spath output=myfield
+// server.name` (the path without `path=`), `path=vendorProductSet{1}` over
+// `[1,2]` (arrays count from 1), `path=vendorProductSet.product{}.locDesc`
+// over a nested array, and `spath output=dates
+// path=purchases.book.title{@yearPublished} | table dates` (one multivalue of
+// every year).
+#[test]
+fn spath_basic_examples_2_to_5() {
+    let r = spath_row(r#"{"server":{"name":"s1"}}"#, "output=myfield server.name");
+    assert_eq!(r, json!({"myfield": "s1"}));
+    let r = spath_row(
+        r#"{"vendorProductSet":[1,2]}"#,
+        "output=myfield path=vendorProductSet{1}",
+    );
+    assert_eq!(r, json!({"myfield": "1"}));
+    let r = spath_row(
+        r#"{"vendorProductSet":{"product":[{"desc":1},{"locDesc":2}]}}"#,
+        "output=myfield path=vendorProductSet.product{}.locDesc",
+    );
+    assert_eq!(r, json!({"myfield": "2"}));
+    let xml = r#"<purchases><book><author>Martin, George R.R.</author><title yearPublished="1996">A Game of Thrones</title><title yearPublished="1998">A Clash of Kings</title></book><book><author>Clarke, Susanna</author><title yearPublished="2004">Jonathan Strange and Mr. Norrell</title></book></purchases>"#;
+    let r = spath_row(
+        xml,
+        "output=dates path=purchases.book.title{@yearPublished}",
+    );
+    assert_eq!(r, json!({"dates": ["1996", "1998", "2004"]}));
+}
+
+// Search Reference 10.0, spath, Extended example 2: `spath
+// path=vendorProductSet.product.desc.locDesc{4}{@locale}` gives the 4th
+// locDesc's locale (ca); `output=locDesc path=….locDesc` every element.
+#[test]
+fn spath_extended_example_2_fourth_locale() {
+    let xml = r#"<vendorProductSet vendorID="2"><product productID="17" units="mm"><desc descGroup="custom"><locDesc locale="es">Precios</locDesc><locDesc locale="fr">Prix</locDesc><locDesc locale="de">Preise</locDesc><locDesc locale="ca">Preus</locDesc><locDesc locale="pt">Preços</locDesc></desc></product></vendorProductSet>"#;
+    let r = spath_row(
+        xml,
+        "path=vendorProductSet.product.desc.locDesc{4}{@locale}",
+    );
+    assert_eq!(
+        r,
+        json!({"vendorProductSet.product.desc.locDesc{4}{@locale}": "ca"})
+    );
+    let r = spath_row(
+        xml,
+        "output=locDesc path=vendorProductSet.product.desc.locDesc",
+    );
+    assert_eq!(
+        r,
+        json!({"locDesc": ["Precios", "Prix", "Preise", "Preus", "Preços"]})
+    );
+}
+
+// Search Reference 10.0, spath, Extended example 3: `sourcetype=json | spath
+// | rename … | eval x=mvzip(data,size)| mvexpand x | eval x = split(x,",") |
+// eval data=mvindex(x,0) | eval size=mvindex(x,1) | table _time,data, size`
+// gives Click here 36, Learn more 37, Help 38. Auto-extract names an array's
+// fields `widget.text{}.size` (the page renames `widget.text.size`; see
+// "Differences we chose"), so those names are renamed here.
+#[test]
+fn spath_extended_example_3_expand_json_arrays() {
+    let raw = r#"{"widget":{"text":[{"data":"Click here","size":36},{"data":"Learn more","size":37},{"data":"Help","size":38}]}}"#;
+    let evs = ndjson(&[json!({"_time": 1539870346, "_raw": raw})]);
+    let r = run_spl(
+        r#"* | spath | rename widget.text{}.size AS size, widget.text{}.data AS data | eval x=mvzip(data,size)| mvexpand x |  eval x = split(x,",") | eval data=mvindex(x,0) | eval size=mvindex(x,1) | table _time,data, size"#,
+        &evs,
+    );
+    assert_eq!(col(&r, "data"), ["Click here", "Learn more", "Help"]);
+    assert_eq!(col(&r, "size"), ["36", "37", "38"]);
+}
+
+// ---- regex ------------------------------------------------------------------------
+
+// Search Reference 10.0, regex, Example 2 `...| regex
+// email="^([a-z0-9_\.-]+)@([\da-z\.-]+)\.([a-z\.]{2,6})$"` keeps valid-looking
+// addresses; Example 3 `... | regex not_usa_zip!="[0-9]{5}(-[0-9]{4})?"`
+// keeps a Canadian code and results without the field.
+#[test]
+fn regex_examples_2_and_3_email_and_zip() {
+    let evs = in_order(&[
+        json!({"email": "buttercup@example.com"}),
+        json!({"email": "Bad@Example"}),
+        json!({"email": "a.b-c@mail.co.uk"}),
+    ]);
+    let r = run_spl(
+        r#"* | regex  email="^([a-z0-9_\.-]+)@([\da-z\.-]+)\.([a-z\.]{2,6})$" | table email"#,
+        &evs,
+    );
+    assert_eq!(
+        col(&r, "email"),
+        ["buttercup@example.com", "a.b-c@mail.co.uk"]
+    );
+    let evs = in_order(&[
+        json!({"id": 1, "not_usa_zip": "94107"}),
+        json!({"id": 2, "not_usa_zip": "94107-1234"}),
+        json!({"id": 3, "not_usa_zip": "K1A 0B1"}),
+        json!({"id": 4}),
+    ]);
+    let r = run_spl(
+        r#"* | regex not_usa_zip!="[0-9]{5}(-[0-9]{4})?" | table id"#,
+        &evs,
+    );
+    assert_eq!(col(&r, "id"), ["3", "4"]);
+}
+
+// Search Reference 10.0, regex, Usage "Using the regex command with !=" and
+// Example 4: `| makeresults count=5 | eval Country="Canada" | append [ |
+// makeresults count=5 | eval City="Toronto" ] | regex Country!="Canada"`
+// returns the 5 Toronto events (Country undefined); `search
+// Country!="Canada"` returns none; likewise `regex Location!="Calaveras
+// Farms"` keeps events without Location.
+#[test]
+fn regex_example_4_not_equal_keeps_missing_fields() {
+    let base = r#"| makeresults count=5 | eval Country="Canada" | append [ | makeresults count=5 | eval City="Toronto" ]"#;
+    let r = run_spl(&format!(r#"{base} | regex Country!="Canada""#), "");
+    assert_eq!(r.len(), 5);
+    assert!(r.iter().all(|e| e["City"] == "Toronto"));
+    let r = run_spl(&format!(r#"{base} | search Country!="Canada""#), "");
+    assert!(r.is_empty());
+    let evs = in_order(&[
+        json!({"id": 1, "Location": "Calaveras Farms"}),
+        json!({"id": 2, "Location": "Napa"}),
+        json!({"id": 3}),
+    ]);
+    let r = run_spl(r#"* | regex Location!="Calaveras Farms" | table id"#, &evs);
+    assert_eq!(col(&r, "id"), ["2", "3"]);
+    let r = run_spl(r#"* | search Location!="Calaveras Farms" | table id"#, &evs);
+    assert_eq!(col(&r, "id"), ["2"]);
+}
+
+// Search Reference 10.0, spath, Basic example 1 `... | spath output=myfield
+// path=vendorProductSet.product.desc`, and Extended example 1 (GitHub push
+// events): `spath output=repository path=repository.url`, `spath
+// output=commit_author path=commits{}.author.name`, `spath output=commit_id
+// path=commits{}.id`, then `top commit_author by repository` and `stats
+// values(commit_id) by commit_author`.
+#[test]
+fn spath_basic_example_1_and_extended_example_1_github() {
+    let r = spath_row(
+        r#"{"vendorProductSet":{"product":{"desc":"Mouse"}}}"#,
+        "output=myfield path=vendorProductSet.product.desc",
+    );
+    assert_eq!(r, json!({"myfield": "Mouse"}));
+    let push = |repo: &str, commits: Value| json!({"_raw": json!({"repository": {"url": repo}, "commits": commits}).to_string()});
+    let evs = in_order(&[
+        push(
+            "r1",
+            json!([{"id": "c1", "author": {"name": "ann"}}, {"id": "c2", "author": {"name": "ann"}}]),
+        ),
+        push("r1", json!([{"id": "c3", "author": {"name": "bob"}}])),
+        push("r2", json!([{"id": "c4", "author": {"name": "bob"}}])),
+    ]);
+    let extract = "* | spath output=repository path=repository.url | spath output=commit_author path=commits{}.author.name | spath output=commit_id path=commits{}.id";
+    let r = run_spl(
+        &format!("{extract} | top commit_author by repository"),
+        &evs,
+    );
+    assert_eq!(col(&r, "repository"), ["r1", "r1", "r2"]);
+    assert_eq!(col(&r, "commit_author"), ["ann", "bob", "bob"]);
+    let r = run_spl(
+        &format!("{extract} | stats values(commit_id) by commit_author"),
+        &evs,
+    );
+    assert_eq!(
+        r,
+        [
+            json!({"commit_author": "ann", "values(commit_id)": ["c1", "c2"]}),
+            json!({"commit_author": "bob", "values(commit_id)": ["c3", "c4"]}),
+        ]
+    );
+}
