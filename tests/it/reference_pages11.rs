@@ -1449,3 +1449,58 @@ fn spath_basic_example_1_and_extended_example_1_github() {
         ]
     );
 }
+
+// ---- makeresults ------------------------------------------------------------------
+
+// Search Reference 10.0, makeresults, Basic example 1 `| makeresults | eval
+// newfield="some value"`; Usage: `format=json data="[{\"name\":\"John\",
+// \"age\":35}, {\"name\":\"Sarah\", \"age\":39}]"` and `format=csv
+// data="name, age\nJohn,35\nSarah,39"` make one event per object or line.
+#[test]
+fn makeresults_basic_example_1_and_inline_data() {
+    let r = run_spl(r#"| makeresults | eval newfield="some value""#, "");
+    assert_eq!(r, [json!({"_time": 1700000000, "newfield": "some value"})]);
+    for spl in [
+        r#"| makeresults format=json data="[{\"name\":\"John\", \"age\":35}, {\"name\":\"Sarah\", \"age\":39}]""#,
+        "| makeresults format=csv data=\"name, age\nJohn,35\nSarah,39\"",
+    ] {
+        let r = run_spl(spl, "");
+        assert_eq!(col(&r, "name"), ["John", "Sarah"], "{spl}");
+        assert_eq!(col(&r, "age"), ["35", "39"], "{spl}");
+    }
+}
+
+// Search Reference 10.0, makeresults, Extended example 4: four events, one
+// without age; `| eventstats avg(age) BY city` gives San Francisco 28 = (25 +
+// 31) / 2 and Seattle 39, also on the Seattle event with no age.
+#[test]
+fn makeresults_extended_example_4_eventstats_by_city() {
+    let r = run_spl(
+        r#"| makeresults count=4 | streamstats count | eval age = case(count=1, 25, count=2, 39, count=3, 31, count=4, null()) | eval city = case(count=1 OR count=3, "San Francisco", count=2 OR count=4, "Seattle") | eventstats avg(age) BY city"#,
+        "",
+    );
+    assert_eq!(col(&r, "age"), ["25", "39", "31", ""]);
+    assert_eq!(
+        col(&r, "city"),
+        ["San Francisco", "Seattle", "San Francisco", "Seattle"]
+    );
+    assert_eq!(col(&r, "avg(age)"), ["28", "39", "28", "39"]);
+}
+
+// Search Reference 10.0, makeresults, Extended examples 1 and 5: `|
+// makeresults count=5` gives five results with only _time; `eval
+// test=round(random()/random(),4)` at most four decimals.
+#[test]
+fn makeresults_extended_examples_1_and_5() {
+    let r = run_spl("| makeresults count=5", "");
+    assert_eq!(r.len(), 5);
+    assert!(r.iter().all(|e| e == &json!({"_time": 1700000000})));
+    let r = run_spl(
+        "| makeresults count=5 | streamstats count | eval test=round(random()/random(),4)",
+        "",
+    );
+    for t in col(&r, "test") {
+        let decimals = t.split('.').nth(1).map_or(0, str::len);
+        assert!(decimals <= 4 && t.parse::<f64>().is_ok(), "{t}");
+    }
+}
