@@ -1504,3 +1504,76 @@ fn makeresults_extended_examples_1_and_5() {
         assert!(decimals <= 4 && t.parse::<f64>().is_ok(), "{t}");
     }
 }
+
+// ---- untable ----------------------------------------------------------------------
+
+// Search Reference 10.0, untable, Basic example: `sourcetype=access_*
+// status=200 action=purchase | top categoryId | untable categoryId
+// calculation value` gives, per category, a count row and a percent row.
+#[test]
+fn untable_basic_example_top_categories() {
+    let evs = in_order(&[
+        json!({"categoryId": "STRATEGY"}),
+        json!({"categoryId": "STRATEGY"}),
+        json!({"categoryId": "STRATEGY"}),
+        json!({"categoryId": "ARCADE"}),
+    ]);
+    let r = run_spl(
+        "* | top categoryId | untable categoryId calculation value",
+        &evs,
+    );
+    assert_eq!(
+        col(&r, "categoryId"),
+        ["STRATEGY", "STRATEGY", "ARCADE", "ARCADE"]
+    );
+    assert_eq!(
+        col(&r, "calculation"),
+        ["count", "percent", "count", "percent"]
+    );
+    assert_eq!(col(&r, "value"), ["3", "75.000000", "1", "25.000000"]);
+}
+
+// Search Reference 10.0, untable, Extended example: `...| table _time
+// EventCode Message | untable _time FieldName FieldValue` (two rows per
+// event); with duplicate times, `streamstats count as recno | untable recno
+// FieldName FieldValue | xyseries recno FieldName FieldValue` puts the events
+// back together, and `rename _time as time … | rename time as _time`
+// restores the timestamps.
+#[test]
+fn untable_extended_example_round_trip_with_recno() {
+    let evs = ndjson(&[
+        json!({"_time": 5, "EventCode": "4136", "Message": "Too late now"}),
+        json!({"_time": 4, "EventCode": "1234", "Message": "I dont know"}),
+        json!({"_time": 3, "EventCode": "1256", "Message": "Everything is happening at once"}),
+        json!({"_time": 3, "EventCode": "1257", "Message": "And right now, as well"}),
+    ]);
+    let r = run_spl(
+        "* | table _time EventCode Message | untable _time FieldName FieldValue",
+        &evs,
+    );
+    assert_eq!(r.len(), 8);
+    assert_eq!(
+        r[1],
+        json!({"_time": 5, "FieldName": "Message", "FieldValue": "Too late now"})
+    );
+    let r = run_spl(
+        "* | table _time EventCode Message | streamstats count as recno | untable recno FieldName FieldValue | xyseries recno FieldName FieldValue",
+        &evs,
+    );
+    assert_eq!(col(&r, "recno"), ["1", "2", "3", "4"]);
+    assert_eq!(col(&r, "EventCode"), ["4136", "1234", "1256", "1257"]);
+    let r = run_spl(
+        "* | table _time EventCode Message | streamstats count as recno | rename _time as time | untable recno FieldName FieldValue | xyseries recno FieldName FieldValue | rename time as _time",
+        &evs,
+    );
+    assert_eq!(col(&r, "_time"), ["5", "4", "3", "3"]);
+    assert_eq!(
+        col(&r, "Message"),
+        [
+            "Too late now",
+            "I dont know",
+            "Everything is happening at once",
+            "And right now, as well"
+        ]
+    );
+}
