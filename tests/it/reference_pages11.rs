@@ -1577,3 +1577,20 @@ fn untable_extended_example_round_trip_with_recno() {
         ]
     );
 }
+
+// ---- nomv -------------------------------------------------------------------------
+
+// Search Reference 10.0, nomv, Example 1: `eventtype="sendmail" | nomv senders
+// | top senders`: each event's senders become one value (newline-joined),
+// so top counts the combinations, not the single senders.
+#[test]
+fn nomv_example_1_then_top() {
+    let evs = in_order(&[
+        json!({"senders": ["a@x", "b@x"]}),
+        json!({"senders": ["a@x", "b@x"]}),
+        json!({"senders": ["a@x"]}),
+    ]);
+    let r = run_spl("* | nomv senders{} | top senders{}", &evs);
+    assert_eq!(col(&r, "senders{}"), ["a@x\nb@x", "a@x"]);
+    assert_eq!(col(&r, "count"), ["2", "1"]);
+}
