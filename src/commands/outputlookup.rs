@@ -5,8 +5,9 @@
 //! `filename`, a KV store collection's `<collection>.csv`, or a `.csv` named
 //! directly) and passes them on unchanged. Columns are the results' fields in
 //! first-seen order, leaving out internal fields except `_time` and `_key`;
-//! multivalues are written one value per line in the cell. With `append=t` the
-//! rows are added after the file's rows (new fields become new columns). With
+//! a multivalue is written as one space-delimited value (one value per line
+//! for a KV store collection). With `append=t` the rows are added after the
+//! file's rows, in the file's columns only (other fields are lost). With
 //! no results: `override_if_empty=f` leaves the file alone; otherwise
 //! `create_empty=t` writes an empty file and `create_empty=f` (the default)
 //! removes it.
@@ -107,6 +108,10 @@ impl ToOperator for OutputlookupCmd {
             override_if_empty: sub::opt_bool(o, "override_if_empty", true),
             max: sub::opt_uint(o, "max", 0) as usize,
             write: ctx.write_lookups,
+            collection: lk
+                .defs
+                .get(&self.table.name)
+                .is_some_and(|d| d.is_collection()),
         }))
     }
 }
@@ -121,6 +126,8 @@ struct OutputlookupOp {
     max: usize,
     /// Writing is allowed (`--write-lookups`).
     write: bool,
+    /// The target is a KV store collection (multivalues kept as lines).
+    collection: bool,
 }
 
 fn written(name: &str) -> bool {
@@ -158,8 +165,11 @@ impl OutputlookupOp {
         } else {
             Table::default()
         };
+        // The page's Append results: with append=true only the fields
+        // already in the file are written ("Field C is lost").
         let mut cols = existing.fields.clone();
-        for r in &self.rows {
+        let keep_header = self.append && !cols.is_empty();
+        for r in self.rows.iter().filter(|_| !keep_header) {
             for k in r.names() {
                 if written(k) && !cols.iter().any(|c| c == k) {
                     cols.push(k.to_string());
@@ -176,10 +186,13 @@ impl OutputlookupOp {
                 .collect();
             w.write_record(&rec).map_err(|e| err(e.to_string()))?;
         }
+        // A static table gets a multivalue "merged into single
+        // space-delimited value" (the page); a collection keeps the values.
+        let sep = if self.collection { "\n" } else { " " };
         for r in &self.rows {
             let rec: Vec<String> = cols
                 .iter()
-                .map(|c| r.get(c).map(|v| v.to_display("\n")).unwrap_or_default())
+                .map(|c| r.get(c).map(|v| v.to_display(sep)).unwrap_or_default())
                 .collect();
             w.write_record(&rec).map_err(|e| err(e.to_string()))?;
         }

@@ -89,7 +89,17 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
             let start = ws(r);
             let (after_key, _) = lex::ident(start)?;
             let after_eq = ws(after_key).strip_prefix('=').unwrap_or(after_key);
-            let (rest, expr) = expr_value(src, after_eq)?;
+            let glued = glued_word(ws(after_eq)).and_then(|(rest, text)| {
+                let quoted = lex::quote(&text);
+                match expr_value(&Src::new(&quoted), &quoted) {
+                    Ok((r, e)) if ws(r).is_empty() => Some((rest, e)),
+                    _ => None,
+                }
+            });
+            let (rest, expr) = match glued {
+                Some(found) => found,
+                None => expr_value(src, after_eq)?,
+            };
             let slot = if lkey == "reset_before" {
                 &mut reset_before
             } else {
@@ -133,6 +143,44 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
             by,
         }),
     ))
+}
+
+/// The page's escaped form `reset_after="("match(test,\"yes\")")"`: quoted
+/// and bare pieces glued into one word (`\"` a quote), here the text
+/// `(match(test,"yes"))`. None unless the value opens with a quoted `"("`.
+fn glued_word(i: &str) -> Option<(&str, String)> {
+    if !i.starts_with("\"(\"") {
+        return None;
+    }
+    let mut out = String::new();
+    // `quoted`: inside a "…" piece; `literal`: inside a \"…\" string of a
+    // bare piece (its spaces belong to the word).
+    let (mut quoted, mut literal) = (false, false);
+    let mut chars = i.char_indices();
+    while let Some((k, c)) = chars.next() {
+        match c {
+            '"' => quoted = !quoted,
+            '\\' => {
+                let (_, n) = chars.next()?;
+                if n == '"' && !quoted {
+                    literal = !literal;
+                }
+                if n != '"' && n != '\\' {
+                    out.push('\\');
+                }
+                out.push(n);
+            }
+            c if !quoted && !literal && (c.is_whitespace() || c == '|' || c == ']') => {
+                return Some((&i[k..], out));
+            }
+            c => out.push(c),
+        }
+    }
+    if quoted || literal {
+        None
+    } else {
+        Some((&i[i.len()..], out))
+    }
 }
 
 impl fmt::Display for StreamstatsCmd {

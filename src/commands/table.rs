@@ -1,5 +1,5 @@
 //! `table <field-list>`: a result table with exactly these columns, in this
-//! order (wildcards expand to matching fields in their order).
+//! order (a wildcard expands to its matching fields in name order).
 
 use std::any::Any;
 use std::fmt;
@@ -89,10 +89,15 @@ pub fn project(ev: &Event, patterns: &[String]) -> Event {
     row.seq = ev.seq;
     for p in patterns {
         if p.contains('*') {
-            for (k, v) in ev.iter() {
-                if wildcard_captures(p, k).is_some() && !row.contains(k) {
-                    row.set(k.clone(), v.clone());
-                }
+            // The page's `table host action date_m*` shows date_mday,
+            // date_minute, date_month: a wildcard's matches in name order.
+            let mut hits: Vec<_> = ev
+                .iter()
+                .filter(|(k, _)| wildcard_captures(p, k).is_some() && !row.contains(k))
+                .collect();
+            hits.sort_by(|a, b| a.0.cmp(b.0));
+            for (k, v) in hits {
+                row.set(k.clone(), v.clone());
             }
         } else if let Some(v) = ev.get(p) {
             if !row.contains(p) {
