@@ -42,6 +42,7 @@ mod reference_commands;
 mod reference_eval;
 mod reference_pages;
 mod reference_pages10;
+mod reference_pages12;
 mod reference_pages2;
 mod reference_pages3;
 mod reference_pages4;
