@@ -52,7 +52,7 @@ pub const PARTLY: &[(&str, &str)] = &[
     ("from", "runs `from datamodel:<model>.<dataset>`, `lookup:<name>` and `inputlookup:<name>`; saved searches are parsed only"),
     ("tstats", "runs over data models and plain events; other namespaces are parsed only"),
     ("datamodel", "runs the `search` and `flat` modes; describing models is parsed only"),
-    ("anomalydetection", "runs method=histogram and method=iqr (as outlier); method=zscore is parsed only: it performs like anomalousvalue, which spleval does not implement"),
+    ("anomalydetection", "runs method=histogram and method=iqr (as outlier, with its action/param/uselower/mark options); method=zscore is parsed only: it performs like anomalousvalue, which spleval does not implement"),
     ("makecontinuous", "runs with span= (seconds-based or numeric); automatic spans, month and log spans are parsed only"),
     ("return", "its text serves a subsearch in a search; eval expressions take no subsearch"),
 ];

@@ -1,9 +1,10 @@
 //! `anomalydetection [method=histogram|zscore|iqr] [action=filter|annotate|summary|transform|remove]
-//! [pthresh=<num>] [cutoff=<bool>] [<field>…]`.
+//! [pthresh=<num>] [cutoff=<bool>] [param=<num>] [uselower=<bool>] [mark=<bool>] [<field>…]`.
 //!
 //! `method=histogram` (the default) runs, and `method=iqr`, which the
 //! reference says "performs like the outlier command", runs as `outlier`
-//! with its defaults; `zscore` (like `anomalousvalue`) is parsed but not run.
+//! with the outlier options it names (`action=remove|rm|transform|tf`,
+//! `mark`, `param`, `uselower`); `zscore` (like `anomalousvalue`) is parsed but not run.
 //!
 //! Histogram method, as Splunk's Search Reference describes it: each event's
 //! probability is the product over the fields of the frequency of the
@@ -36,11 +37,17 @@ pub const SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     parse,
     syntax: "anomalydetection [method=histogram|zscore|iqr] [action=<action>] [pthresh=<num>] \
-             [cutoff=<bool>] [<field>…]",
+             [cutoff=<bool>] [param=<num>] [uselower=<bool>] [mark=<bool>] [<field>…]",
     plan: super::planner::<AnomalydetectionCmd>,
 };
 
-const OPTIONS: &[&str] = &["method", "action", "pthresh", "cutoff"];
+const OPTIONS: &[&str] = &[
+    "method", "action", "pthresh", "cutoff", "param", "uselower", "mark",
+];
+
+/// The outlier options of `method=iqr` (the page: "you can specify the
+/// outlier options <action>, <mark>, <param>, and <uselower>").
+const IQR_ONLY: &[&str] = &["param", "uselower", "mark"];
 
 #[derive(Debug)]
 pub struct AnomalydetectionCmd(pub OptsAndFields);
@@ -55,8 +62,17 @@ fn check(o: &Opt) -> Option<String> {
     let v = o.value.to_ascii_lowercase();
     let ok = match o.key.to_ascii_lowercase().as_str() {
         "method" => ["histogram", "zscore", "iqr"].contains(&v.as_str()),
-        "action" => ["filter", "annotate", "summary", "transform", "remove"].contains(&v.as_str()),
-        "pthresh" => v.parse::<f64>().is_ok(),
+        "action" => [
+            "filter",
+            "annotate",
+            "summary",
+            "transform",
+            "tf",
+            "remove",
+            "rm",
+        ]
+        .contains(&v.as_str()),
+        "pthresh" | "param" => v.parse::<f64>().is_ok(),
         _ => bool_value(o).is_ok(),
     };
     (!ok).then(|| format!("bad value for anomalydetection {}", o.key))
@@ -74,11 +90,20 @@ impl AnomalydetectionCmd {
         self.0.value(key)
     }
 
+    /// The action, its abbreviations (`rm`, `tf`) spelled out.
+    fn action(&self) -> Option<String> {
+        self.option("action").map(|a| match a.as_str() {
+            "rm" => "remove".into(),
+            "tf" => "transform".into(),
+            _ => a,
+        })
+    }
+
     /// Why this form of the command is not run (None: it runs).
     fn not_run_reason(&self) -> Option<String> {
         let method = self.option("method").unwrap_or_else(|| "histogram".into());
         if method == "iqr" {
-            return match self.option("action") {
+            return match self.action() {
                 Some(a) if !["remove", "transform"].contains(&a.as_str()) => Some(format!(
                     "anomalydetection action={a} applies to method=histogram or zscore; \
                      method=iqr takes remove or transform"
@@ -86,13 +111,18 @@ impl AnomalydetectionCmd {
                 _ => None,
             };
         }
+        if let Some(o) = IQR_ONLY.iter().find(|o| self.option(o).is_some()) {
+            return Some(format!(
+                "anomalydetection {o}= is an outlier option: it applies to method=iqr only"
+            ));
+        }
         if method != "histogram" {
             return Some(format!(
                 "anomalydetection method={method} is parsed but not run \
                  (method=histogram and method=iqr are implemented)"
             ));
         }
-        if let Some(a) = self.option("action") {
+        if let Some(a) = self.action() {
             if !["filter", "annotate", "summary"].contains(&a.as_str()) {
                 return Some(format!(
                     "anomalydetection action={a} applies to method=iqr only; \
@@ -133,10 +163,20 @@ impl ToOperator for AnomalydetectionCmd {
         }
         if self.option("method").as_deref() == Some("iqr") {
             // "When method=iqr, performs like the outlier command": its
-            // defaults (param 2.5, upper side only, no mark).
-            let remove = self.option("action").as_deref() == Some("remove");
+            // options and defaults (param 2.5, upper side only, no mark).
+            let remove = self.action().as_deref() == Some("remove");
+            let param = self
+                .option("param")
+                .and_then(|v| v.parse::<f64>().ok())
+                .unwrap_or(2.5);
             let fields = self.0.names();
-            return Ok(super::outlier::operator(fields, remove, false, 2.5, false));
+            return Ok(super::outlier::operator(
+                fields,
+                remove,
+                self.0.flag("mark"),
+                param,
+                self.0.flag("uselower"),
+            ));
         }
         let action = match self.option("action").as_deref() {
             Some("annotate") => Action::Annotate,
