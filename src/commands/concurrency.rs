@@ -21,7 +21,7 @@ use crate::base::event::Event;
 use crate::base::value::Value;
 use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt};
-use crate::spl::lex::{self, cut, fail, ws, PErr, PResult, Src};
+use crate::spl::lex::{PErr, PResult, Src};
 
 pub const SPEC: CommandSpec = CommandSpec {
     name: "concurrency",
@@ -39,29 +39,22 @@ pub struct ConcurrencyCmd {
 }
 
 fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
-    let mut rest = ws(i);
-    let mut options = Vec::new();
-    loop {
-        rest = ws(rest);
-        if lex::at_command_end(rest) {
-            break;
-        }
-        let (r, o) = xutil::known_option(src, rest, "concurrency", OPTIONS)?;
-        let Some(o) = o else {
-            return cut(fail(
-                rest,
-                "concurrency takes only duration=, start= and output=",
-            ));
-        };
-        if o.value.is_empty() {
-            return Err(nom::Err::Failure(PErr::spanning(
-                o.span,
-                format!("concurrency {} needs a field name", o.key),
-            )));
-        }
-        options.push(o);
-        rest = r;
-    }
+    let (rest, options) = xutil::only_options(
+        src,
+        i,
+        "concurrency",
+        OPTIONS,
+        "concurrency takes only duration=, start= and output=",
+        |o| {
+            if o.value.is_empty() {
+                return Err(nom::Err::Failure(PErr::spanning(
+                    o.span,
+                    format!("concurrency {} needs a field name", o.key),
+                )));
+            }
+            Ok(())
+        },
+    )?;
     if get(&options, "duration").is_none() {
         return Err(nom::Err::Failure(
             PErr::at(rest, "concurrency needs duration=<field>").with_len(0),

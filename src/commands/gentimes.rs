@@ -20,7 +20,7 @@ use crate::base::event::Event;
 use crate::base::value::Value;
 use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt};
-use crate::spl::lex::{self, cut, fail, ws, PErr, PResult, Src};
+use crate::spl::lex::{cut, fail, PErr, PResult, Src};
 
 pub const SPEC: CommandSpec = CommandSpec {
     name: "gentimes",
@@ -117,21 +117,14 @@ fn check(o: &Opt) -> std::result::Result<(), nom::Err<PErr>> {
 }
 
 fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
-    let mut rest = ws(i);
-    let mut options = Vec::new();
-    loop {
-        rest = ws(rest);
-        if lex::at_command_end(rest) {
-            break;
-        }
-        let (r, o) = xutil::known_option(src, rest, "gentimes", &["start", "end", "increment"])?;
-        let Some(o) = o else {
-            return cut(fail(rest, "gentimes takes start=, end= and increment="));
-        };
-        check(&o)?;
-        options.push(o);
-        rest = r;
-    }
+    let (rest, options) = xutil::only_options(
+        src,
+        i,
+        "gentimes",
+        &["start", "end", "increment"],
+        "gentimes takes start=, end= and increment=",
+        check,
+    )?;
     if xutil::get(&options, "start").is_none() {
         return cut(fail(rest, "gentimes needs start=<timestamp>"));
     }

@@ -21,7 +21,7 @@ use crate::base::event::Event;
 use crate::base::value::Value;
 use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt};
-use crate::spl::lex::{self, cut, fail, ws, PErr, PResult, Src};
+use crate::spl::lex::{PErr, PResult, Src};
 
 pub const SPEC: CommandSpec = CommandSpec {
     name: "reltime",
@@ -42,20 +42,14 @@ pub struct ReltimeCmd {
 }
 
 fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
-    let mut rest = ws(i);
-    let mut options = Vec::new();
-    loop {
-        rest = ws(rest);
-        if lex::at_command_end(rest) {
-            break;
-        }
-        let (r, o) = xutil::known_option(src, rest, "reltime", &["timefield", "prefix"])?;
-        let Some(o) = o else {
-            return cut(fail(rest, "reltime takes only timefield= and prefix="));
-        };
-        options.push(o);
-        rest = r;
-    }
+    let (rest, options) = xutil::only_options(
+        src,
+        i,
+        "reltime",
+        &["timefield", "prefix"],
+        "reltime takes only timefield= and prefix=",
+        xutil::any_value,
+    )?;
     let fields = match get(&options, "timefield") {
         Some(o) => {
             let names: Vec<String> = o

@@ -51,7 +51,9 @@ pub fn run_spl_with(flags: &[&str], spl: &str, events: &str) -> Vec<serde_json::
     rows(run_spl_args("json", flags, spl, events).as_bytes())
 }
 
-fn run_spl_args(format: &str, flags: &[&str], spl: &str, events: &str) -> String {
+/// Runs SPL with extra `run` flags in `--format <format>`; returns stdout
+/// (the test fails with stderr if the run does).
+pub fn run_spl_args(format: &str, flags: &[&str], spl: &str, events: &str) -> String {
     let out = spleval()
         .args(["run", "--now", "1700000000", "--format", format])
         .args(flags)

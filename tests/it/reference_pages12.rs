@@ -6,24 +6,12 @@
 
 use std::path::Path;
 
-use crate::common::{col, in_order, ndjson, run_spl, run_spl_as, run_spl_with, spleval};
+use crate::common::{col, in_order, ndjson, run_spl, run_spl_as, run_spl_with};
 use serde_json::{json, Value};
 
 /// Runs SPL with extra `run` flags, in `--format <format>`; returns stdout.
 fn run_as_with(flags: &[&str], format: &str, spl: &str, events: &str) -> String {
-    let out = spleval()
-        .args(["run", "--now", "1700000000", "--format", format])
-        .args(flags)
-        .args(["--spl", spl])
-        .write_stdin(events.to_string())
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "spleval failed for {spl:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    crate::common::run_spl_args(format, flags, spl, events)
 }
 
 // ---- addcoltotals ----------------------------------------------------------------

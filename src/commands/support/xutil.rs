@@ -76,6 +76,34 @@ pub fn known_option<'a>(
     Ok((rest, Some(o)))
 }
 
+/// `<cmd> <option>=<value>…` and nothing else (`concurrency`, `gentimes`,
+/// `reltime`): `check` validates each option; anything that is not an
+/// option is an error saying `takes`.
+pub fn only_options<'a>(
+    src: &Src<'a>,
+    i: &'a str,
+    cmd: &str,
+    allowed: &[&str],
+    takes: &str,
+    check: impl Fn(&Opt) -> std::result::Result<(), nom::Err<PErr>>,
+) -> PResult<'a, Vec<Opt>> {
+    let mut rest = lex::ws(i);
+    let mut options = Vec::new();
+    loop {
+        rest = lex::ws(rest);
+        if lex::at_command_end(rest) {
+            return Ok((rest, options));
+        }
+        let (r, o) = known_option(src, rest, cmd, allowed)?;
+        let Some(o) = o else {
+            return lex::cut(lex::fail(rest, takes));
+        };
+        check(&o)?;
+        options.push(o);
+        rest = r;
+    }
+}
+
 /// `<cmd> [options] [field[,] …]` with options and fields in any order
 /// (`fillnull`, `addtotals`); `check` validates each known option's value.
 pub fn options_and_fields<'a>(
