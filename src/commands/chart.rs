@@ -688,11 +688,7 @@ impl SeriesTable {
             // The WHERE clause picks the series; a `limit=` written beside it
             // still caps them, in the clause's order.
             Some((w, spec)) => {
-                let scored = if w.cell_func().is_none() && spec.is_none() {
-                    ranked.clone()
-                } else {
-                    self.where_scores(&cells, w, spec.as_ref())
-                };
+                let scored = self.where_scores(&cells, w, spec.as_ref());
                 let n = scored.len();
                 let mut keep: Vec<String> = scored
                     .iter()
@@ -816,6 +812,7 @@ impl SeriesTable {
                 }
                 n.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
             }
+            // A clause without a field always names its cell function.
             (None, f) => self.cell_scores(cells, f.as_deref().unwrap_or("sum")),
         };
         sort_scores(&mut scored, false);

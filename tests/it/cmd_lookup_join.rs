@@ -5,20 +5,9 @@ use crate::common;
 
 use std::path::Path;
 
-use crate::common::{col, rows, spleval};
+use crate::common::{col, rows, rules_with_lookups as rules, spleval};
 use serde_json::Value;
 use spleval::content::lookups::{Lookups, TableSource};
-
-/// A rules folder with `lookups/<name>` files.
-fn rules(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let lk = dir.path().join("lookups");
-    std::fs::create_dir_all(&lk).unwrap();
-    for (name, text) in files {
-        std::fs::write(lk.join(name), text).unwrap();
-    }
-    dir
-}
 
 fn run(dir: &Path, spl: &str, events: &str) -> std::process::Output {
     spleval()

@@ -204,3 +204,14 @@ pub fn eval_row(assignments: &str) -> serde_json::Value {
 pub fn eval_one(assignments: &str, field: &str) -> String {
     col(&[eval_row(assignments)], field).remove(0)
 }
+
+/// A rules folder holding `lookups/<name>` files (removed when dropped).
+pub fn rules_with_lookups(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let lk = dir.path().join("lookups");
+    std::fs::create_dir_all(&lk).unwrap();
+    for (name, text) in files {
+        std::fs::write(lk.join(name), text).unwrap();
+    }
+    dir
+}

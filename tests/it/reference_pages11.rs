@@ -4,44 +4,14 @@
 //! Each test cites the page and the example; the events are small ones built
 //! here (the pages use Splunk's tutorial data).
 
-use crate::common::{col, in_order, ndjson, rows, run_spl, spleval};
+use crate::common::{col, in_order, ndjson, rules_with_lookups, run_spl, run_spl_with};
 use serde_json::{json, Value};
-
-/// A rules folder with `lookups/<name>` files.
-fn lookup_rules(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let lk = dir.path().join("lookups");
-    std::fs::create_dir_all(&lk).unwrap();
-    for (name, text) in files {
-        std::fs::write(lk.join(name), text).unwrap();
-    }
-    dir
-}
 
 /// Runs `spl` over NDJSON `events` with the rules folder `dir` (lookups
 /// may be written); the result rows.
 fn run_with_rules(dir: &std::path::Path, spl: &str, events: &str) -> Vec<Value> {
-    let out = spleval()
-        .args([
-            "run",
-            "--write-lookups",
-            "--now",
-            "1700000000",
-            "--format",
-            "json",
-            "--rules",
-        ])
-        .arg(dir)
-        .args(["--spl", spl])
-        .write_stdin(events.to_string())
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "spleval failed for {spl:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    rows(&out.stdout)
+    let dir = dir.to_str().expect("a UTF-8 temp path");
+    run_spl_with(&["--write-lookups", "--rules", dir], spl, events)
 }
 
 // ---- search ---------------------------------------------------------------------
@@ -451,7 +421,7 @@ fn rex_usage_multiline_sed_in_two_steps() {
 /// The lookup page's prices.csv and vendors.csv (first rows), as
 /// prices_lookup and vendors_lookup, and ipv6test with match type CIDR(ip).
 fn vendor_lookups() -> tempfile::TempDir {
-    lookup_rules(&[
+    rules_with_lookups(&[
         (
             "prices.csv",
             "productId,product_name,price,sale_price,Code\nDB-SG-G01,Mediocre Kingdoms,24.99,19.99,A\nDC-SG-G02,Dream Crusher,39.99,24.99,B\n",
@@ -1191,7 +1161,7 @@ fn mvcombine_examples_3_and_4() {
 // customers.csv | outputlookup kvstorecoll_lookup` (here a second CSV).
 #[test]
 fn inputlookup_examples_3_4_and_7() {
-    let d = lookup_rules(&[
+    let d = rules_with_lookups(&[
         ("users.csv", "user,group\nalice,admins\n"),
         (
             "customers.csv",
@@ -1233,7 +1203,7 @@ fn inputlookup_examples_3_4_and_7() {
 // override_if_empty=false` leaves the file when there are no results.
 #[test]
 fn outputlookup_usage_append_multivalues_and_examples_2_3() {
-    let d = lookup_rules(&[
+    let d = rules_with_lookups(&[
         ("adj.csv", "A,D,J\n1,d1,j1\n"),
         ("adj2.csv", "A,D,J\n1,d1,j1\n"),
     ]);

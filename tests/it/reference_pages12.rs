@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use crate::common::{col, in_order, ndjson, run_spl, run_spl_as, run_spl_with};
+use crate::common::{col, in_order, ndjson, rules_with_lookups, run_spl, run_spl_as, run_spl_with};
 use serde_json::{json, Value};
 
 /// Runs SPL with extra `run` flags, in `--format <format>`; returns stdout.
@@ -459,17 +459,6 @@ fn datamodel_example_summariesonly_timechart() {
 
 // ---- from ------------------------------------------------------------------------
 
-/// A rules folder holding these lookup files.
-fn lookups(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let lk = dir.path().join("lookups");
-    std::fs::create_dir_all(&lk).unwrap();
-    for (name, text) in files {
-        std::fs::write(lk.join(name), text).unwrap();
-    }
-    dir
-}
-
 // Search Reference, from, example 1 "Search a data model": `| from
 // datamodel:internal_server.splunkdaccess` (model internal_server, dataset
 // splunkdaccess).
@@ -515,7 +504,7 @@ fn from_example_datamodel_dataset() {
 // grammar/README.md, "Differences we chose"), so only 501 counts.
 #[test]
 fn from_examples_lookup_with_a_space_and_where() {
-    let dir = lookups(&[
+    let dir = rules_with_lookups(&[
         (
             "geo_attr_countries.csv",
             "country,continent,iso2,subregion\nFrance,Europe,FR,Western Europe\nJapan,Asia,JP,Eastern Asia\n",
