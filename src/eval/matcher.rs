@@ -373,9 +373,22 @@ impl Matcher {
                     .collect::<Result<_>>()?,
             },
             SearchExpr::Term { value, kind, span } => term(value, *kind, *span)?,
-            SearchExpr::Subsearch { pipeline, span } => {
+            SearchExpr::Subsearch {
+                cmp: None,
+                pipeline,
+                span,
+            } => {
                 let rows = ctx.run_subsearch(pipeline).map_err(|e| e.at(*span))?;
                 from_results(&rows, ctx).map_err(|e| e.at(*span))?
+            }
+            SearchExpr::Subsearch {
+                cmp: Some((field, op)),
+                pipeline,
+                span,
+            } => {
+                let rows = ctx.run_subsearch(pipeline).map_err(|e| e.at(*span))?;
+                let text = compare_text(field, *op, &rows).map_err(|e| e.at(*span))?;
+                Matcher::from_search_text(&text, ctx.fn_ctx()).map_err(|e| e.at(*span))?
             }
         })
     }
@@ -499,6 +512,33 @@ fn from_results(rows: &[Event], ctx: &dyn SearchCtx) -> Result<Matcher> {
         }
     }
     Ok(Matcher::Or(alts))
+}
+
+/// `field OP [subsearch]`: the search text Splunk reads once the subsearch's
+/// text stands in its place. That text is the `search` (or `query`) field
+/// the subsearch ends with (`return $it` gives the bare value); a
+/// subsearch without one has no text that can stand as a value.
+pub fn compare_text(field: &str, op: CmpOp, rows: &[Event]) -> Result<String> {
+    let mut texts = Vec::with_capacity(rows.len());
+    for r in rows {
+        match r.get("search").or_else(|| r.get("query")) {
+            Some(v) => texts.push(v.as_text().unwrap_or_default().into_owned()),
+            None => {
+                return Err(SplError::plan(format!(
+                    "a subsearch after `{}{}` must end in `return $<field>` (or give a \
+                     `search` field): its text stands as the value",
+                    crate::spl::lex::print_field(field),
+                    op.symbol()
+                )))
+            }
+        }
+    }
+    Ok(format!(
+        "{}{}{}",
+        crate::spl::lex::print_field(field),
+        op.symbol(),
+        texts.join(" ")
+    ))
 }
 
 /// A subsearch value is matched literally (its `*` is not a wildcard once quoted by `format`;

@@ -99,6 +99,9 @@ pub fn search_fields(e: &SearchExpr, out: &mut Vec<String>) -> bool {
             out.push("_raw".into());
             true
         }
+        // `field>[ … ]`: the subsearch's text is read as search text, which
+        // may name any field.
+        SearchExpr::Subsearch { cmp: Some(_), .. } => false,
         SearchExpr::Subsearch { pipeline, .. } => match returned_fields(pipeline) {
             Some(names) => {
                 out.extend(names);

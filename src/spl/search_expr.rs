@@ -134,7 +134,11 @@ pub enum SearchExpr {
         kind: TermKind,
         span: Span,
     },
+    /// `[ … ]`, or `field OP [ … ]` when `cmp` is set: there the subsearch's
+    /// text (what `return $x` gives) stands as the comparison's value.
     Subsearch {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        cmp: Option<(String, CmpOp)>,
         #[serde(serialize_with = "ser_pipeline")]
         pipeline: Pipeline,
         span: Span,
@@ -216,7 +220,12 @@ impl fmt::Display for SearchExpr {
                 TermKind::Term => write!(f, "TERM({value})"),
                 TermKind::Case => write!(f, "CASE({value})"),
             },
-            SearchExpr::Subsearch { pipeline, .. } => write!(f, "[{pipeline}]"),
+            SearchExpr::Subsearch { cmp, pipeline, .. } => {
+                if let Some((field, op)) = cmp {
+                    write!(f, "{}{}", lex::print_field(field), op.symbol())?;
+                }
+                write!(f, "[{pipeline}]")
+            }
         }
     }
 }
@@ -553,6 +562,7 @@ fn primary<'a>(src: &Src<'a>, i: &'a str, opts: &SearchOpts<'_>) -> PResult<'a, 
         return Ok((
             rest,
             SearchExpr::Subsearch {
+                cmp: None,
                 pipeline,
                 span: src.span(start, rest),
             },
@@ -605,6 +615,19 @@ fn primary<'a>(src: &Src<'a>, i: &'a str, opts: &SearchOpts<'_>) -> PResult<'a, 
         let r = ws(after_field);
         if let Some((after_op, op)) = cmp_op(r) {
             let v_in = ws(after_op);
+            if let Some(after) = v_in.strip_prefix('[') {
+                // `field>[ … | return $x ]`: the subsearch's text is the value.
+                let _level = super::lex::nest(v_in)?;
+                let (rest, pipeline) = super::parser::bracketed(src, after)?;
+                return Ok((
+                    rest,
+                    SearchExpr::Subsearch {
+                        cmp: Some((field, op)),
+                        pipeline,
+                        span: src.span(start, rest),
+                    },
+                ));
+            }
             let (rest, value, kind) = if at_end(v_in) || v_in.starts_with(')') {
                 // `field=` with nothing after: Splunk treats it as an empty value.
                 (

@@ -60,6 +60,7 @@ mod roundtrip;
 mod roundtrip_extraction;
 mod roundtrip_lookup_join;
 mod roundtrip_stats_family;
+mod search_compare_subsearch;
 mod search_semantics;
 mod shared_flags;
 mod spark;

@@ -100,6 +100,18 @@ pub(crate) fn gate_fields(
         let mut names = Vec::new();
         let mut known = true;
         e.walk(&mut |x| match x {
+            SearchExpr::Subsearch {
+                cmp: Some((field, op)),
+                pipeline,
+                ..
+            } => match subs.get(&pipeline.to_string()) {
+                // `field>[ … ]`: the comparison its text makes.
+                Some(rows) => {
+                    known &= crate::eval::matcher::compare_text(field, *op, rows)
+                        .is_ok_and(|t| text_fields(&t, &mut names));
+                }
+                None => known = false,
+            },
             SearchExpr::Subsearch { pipeline, .. } => match subs.get(&pipeline.to_string()) {
                 Some(rows) => {
                     for r in rows {
