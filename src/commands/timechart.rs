@@ -15,7 +15,11 @@
 //! and is at least `minspan=`. `aligntime=<time>` (`@d+5h`, an epoch, or
 //! `earliest`/`latest` of `--earliest`/`--latest`) starts buckets at that
 //! time plus whole spans, except for spans in days or longer (ignored, as
-//! the page says). `start=`, `end=`, `partial=`, `fixedrange=` are refused.
+//! the page says). With `fixedrange=true` (the default) the buckets cover
+//! the search's time range (`--earliest`/`--latest`) and an automatic span
+//! is chosen over it; `partial=false` drops a first or last bucket that
+//! range cuts; `start=`/`end=` (epochs) are the extents instead, and events
+//! outside them are discarded.
 //!
 //! After the split-by field, `WHERE <agg> (in|notin) (top|bottom)<N>` or
 //! `WHERE <agg> (<|>) <num>` chooses the series
@@ -45,7 +49,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     name: "timechart",
     aliases: &[],
     parse,
-    syntax: "timechart [span=<span>] [bins=<N>] [minspan=<span>] [aligntime=<time>] [limit=<N>] [useother=<bool>] [usenull=<bool>] \
+    syntax: "timechart [span=<span>] [bins=<N>] [minspan=<span>] [aligntime=<time>] [fixedrange=<bool>] [partial=<bool>] [start=<epoch>] [end=<epoch>] [limit=<N>] [useother=<bool>] [usenull=<bool>] \
              [cont=<bool>] <fn>(<field>) [AS <name>]… [BY <field> [WHERE <agg> (in|notin) (top|bottom)<N> | WHERE <agg> (<|>) <num>]]",
     plan: super::planner::<TimechartCmd>,
 };
@@ -206,6 +210,8 @@ impl ToOperator for TimechartCmd {
         let mut bins = 100u64;
         let mut minspan = None;
         let mut align = None;
+        let (mut fixedrange, mut partial) = (true, true);
+        let (mut start, mut end) = (None, None);
         for o in &self.options {
             match o.key.to_ascii_lowercase().as_str() {
                 "cont" => cont = o.as_bool().unwrap_or(true),
@@ -217,16 +223,30 @@ impl ToOperator for TimechartCmd {
                     )
                 }
                 "aligntime" => align = Some(super::bin::aligntime_value(o, ctx)?),
-                "start" | "end" | "fixedrange" | "partial" => {
-                    return Err(SplError::plan(format!(
-                        "timechart {}= is not supported yet",
-                        o.key
-                    ))
-                    .at(o.span))
-                }
+                "fixedrange" => fixedrange = bool_option(o)?,
+                "partial" => partial = bool_option(o)?,
+                "start" => start = Some(num_option(o)?),
+                "end" => end = Some(num_option(o)?),
                 _ => {}
             }
         }
+        // `start=`/`end=` are the extents (data outside is discarded); else
+        // the search's time range unless `fixedrange=false`.
+        let extent = if start.is_some() || end.is_some() {
+            Extent {
+                lo: start,
+                hi: end,
+                discard: true,
+            }
+        } else if fixedrange {
+            Extent {
+                lo: ctx.time_range.0,
+                hi: ctx.time_range.1,
+                discard: false,
+            }
+        } else {
+            Extent::default()
+        };
         Ok(Box::new(TimechartOp {
             table: SeriesTable::new(
                 AggSpec::plan_timechart(&self.aggs, ctx)?,
@@ -242,9 +262,48 @@ impl ToOperator for TimechartCmd {
             minspan,
             align,
             cont,
+            extent,
+            partial,
             by: self.by.as_ref().map(|f| f.name.clone()),
             events: Vec::new(),
         }))
+    }
+}
+
+fn bool_option(o: &Opt) -> Result<bool> {
+    o.as_bool().ok_or_else(|| {
+        SplError::plan(format!("timechart {}= takes true or false", o.key)).at(o.span)
+    })
+}
+
+fn num_option(o: &Opt) -> Result<f64> {
+    crate::base::value::parse_number(o.value.trim()).ok_or_else(|| {
+        SplError::plan(format!(
+            "timechart {}= takes a number (an epoch time)",
+            o.key
+        ))
+        .at(o.span)
+    })
+}
+
+/// The time extent the buckets cover: the search's time range
+/// (`--earliest`/`--latest`, latest excluded) or `start=`/`end=` (both
+/// included; events outside are discarded).
+#[derive(Debug, Default, Clone, Copy)]
+struct Extent {
+    lo: Option<f64>,
+    hi: Option<f64>,
+    discard: bool,
+}
+
+impl Extent {
+    fn outside(&self, t: f64) -> bool {
+        self.discard && (self.lo.is_some_and(|lo| t < lo) || self.hi.is_some_and(|hi| t > hi))
+    }
+    /// The last instant inside the extent.
+    fn last(&self) -> Option<f64> {
+        let hi = self.hi?;
+        Some(if self.discard { hi } else { hi - 1e-6 })
     }
 }
 
@@ -257,6 +316,9 @@ struct TimechartOp {
     /// `aligntime=`: buckets start at this epoch plus whole spans.
     align: Option<f64>,
     cont: bool,
+    extent: Extent,
+    /// `partial=false`: a first or last bucket the extent cuts is dropped.
+    partial: bool,
     by: Option<String>,
     /// Events held until the span is known (automatic span only).
     events: Vec<Event>,
@@ -264,7 +326,7 @@ struct TimechartOp {
 
 impl TimechartOp {
     fn add(&mut self, ev: &Event, span: &TimeSpan) -> Result<()> {
-        let Some(t) = ev.time() else {
+        let Some(t) = ev.time().filter(|t| !self.extent.outside(*t)) else {
             return Ok(());
         };
         let b = self.bucket(span, t);
@@ -299,7 +361,14 @@ impl TimechartOp {
         let times: Vec<f64> = self.events.iter().filter_map(Event::time).collect();
         let lo = times.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = times.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let range = if lo.is_finite() { hi - lo } else { 0.0 };
+        // The search's range when both ends are known, else the events'.
+        let lo = self.extent.lo.unwrap_or(lo);
+        let hi = self.extent.hi.unwrap_or(hi);
+        let range = if lo.is_finite() && hi.is_finite() {
+            (hi - lo).max(0.0)
+        } else {
+            0.0
+        };
         let min = self.minspan.as_ref().map_or(0.0, TimeSpan::approx_secs);
         for s in AUTO_SPANS {
             let span = parse_timespan(s).expect("valid built-in span");
@@ -349,8 +418,11 @@ impl Operator for TimechartOp {
             .filter_map(|r| r.first().and_then(Value::as_num))
             .collect();
         times.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
-        if self.cont && times.len() > 1 {
-            let (first, last) = (times[0], times[times.len() - 1]);
+        let lo_bucket = self.extent.lo.map(|t| self.bucket(&span, t));
+        let hi_bucket = self.extent.last().map(|t| self.bucket(&span, t));
+        let first = lo_bucket.or(times.first().copied());
+        let last = hi_bucket.or(times.last().copied());
+        if let (true, Some(first), Some(last)) = (self.cont, first, last) {
             let mut all = Vec::new();
             let mut t = first;
             while t <= last {
@@ -363,6 +435,17 @@ impl Operator for TimechartOp {
                 t = self.next(&span, t);
             }
             times = all;
+        }
+        if !self.partial {
+            // A bucket is partial when the extent starts after its start or
+            // ends before its end.
+            let cut_lo = lo_bucket.filter(|b| self.extent.lo.is_some_and(|lo| *b < lo));
+            let cut_hi = hi_bucket.filter(|b| {
+                self.extent
+                    .hi
+                    .is_some_and(|hi| self.next(&span, *b) > hi + f64::from(self.extent.discard))
+            });
+            times.retain(|t| Some(*t) != cut_lo && Some(*t) != cut_hi);
         }
         for (n, t) in times.into_iter().enumerate() {
             let key = super::support::stats_support::key_text(&[Value::Num(t)]);

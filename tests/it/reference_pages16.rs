@@ -52,3 +52,120 @@ fn strptime_subseconds_present_or_absent() {
     assert_eq!(row["c"], serde_json::json!(1534118400));
     assert_eq!(row["d"], "null");
 }
+
+/// Two events at 22:15 and 22:25 (UTC) on 2023-11-14.
+const TWO_EVENTS: &str = "{\"_time\":1700000100,\"a\":1}\n{\"_time\":1700000700,\"a\":2}\n";
+
+fn timechart(flags: &[&str], spl: &str, events: &str) -> Vec<(String, String)> {
+    let spl = format!("{spl} | eval t=strftime(_time, \"%H:%M\")");
+    let rows = common::run_spl_with(flags, &spl, events);
+    col(&rows, "t")
+        .into_iter()
+        .zip(col(&rows, "count"))
+        .collect()
+}
+
+fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+    v.iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+/// timechart (10.0), fixedrange: "Specifies whether or not to enforce the
+/// earliest and latest times of the search. Setting fixedrange=false
+/// allows the timechart command to constrict or expand to the time range
+/// covered by all events in the dataset." Default: true. The search's
+/// time range here is `--earliest`/`--latest` (22:10 to 22:43:20).
+#[test]
+fn timechart_fixedrange_enforces_the_search_time_range() {
+    let range = ["--earliest", "1699999800", "--latest", "1700001800"];
+    assert_eq!(
+        timechart(&range, "| timechart span=10m count", TWO_EVENTS),
+        pairs(&[
+            ("22:10", "1"),
+            ("22:20", "1"),
+            ("22:30", "0"),
+            ("22:40", "0")
+        ])
+    );
+    assert_eq!(
+        timechart(
+            &range,
+            "| timechart span=10m fixedrange=false count",
+            TWO_EVENTS
+        ),
+        pairs(&[("22:10", "1"), ("22:20", "1")])
+    );
+    // No events in the range: still one row per bucket of the range.
+    assert_eq!(
+        timechart(
+            &["--earliest", "1699999800", "--latest", "1700001000"],
+            "| timechart span=10m count",
+            ""
+        ),
+        pairs(&[("22:10", "0"), ("22:20", "0")])
+    );
+    // Without a time range (all time) the events' own range is used.
+    assert_eq!(
+        timechart(&[], "| timechart span=10m count", TWO_EVENTS),
+        pairs(&[("22:10", "1"), ("22:20", "1")])
+    );
+}
+
+/// timechart (10.0), partial: "Controls if partial time bins should be
+/// retained or not. Only the first and last bin can be partial." Default
+/// true. From 22:11:40 to 22:41:40 the 22:10 and 22:40 bins are partial.
+#[test]
+fn timechart_partial_false_drops_the_cut_first_and_last_bins() {
+    let range = ["--earliest", "1699999900", "--latest", "1700001700"];
+    assert_eq!(
+        timechart(&range, "| timechart span=10m count", TWO_EVENTS),
+        pairs(&[
+            ("22:10", "1"),
+            ("22:20", "1"),
+            ("22:30", "0"),
+            ("22:40", "0")
+        ])
+    );
+    assert_eq!(
+        timechart(
+            &range,
+            "| timechart span=10m partial=false count",
+            TWO_EVENTS
+        ),
+        pairs(&[("22:20", "1"), ("22:30", "0")])
+    );
+}
+
+/// timechart (10.0), `<start-end>`: "Sets the minimum and maximum extents
+/// for numerical bins. Data outside of the [start, end] range is
+/// discarded." The 22:25 event is after end=22:23:20.
+#[test]
+fn timechart_start_end_set_the_extents_and_discard_outside() {
+    assert_eq!(
+        timechart(
+            &[],
+            "| timechart span=10m start=1700000000 end=1700000600 count",
+            TWO_EVENTS
+        ),
+        pairs(&[("22:10", "1"), ("22:20", "0")])
+    );
+    assert_eq!(
+        timechart(
+            &[],
+            "| timechart span=10m start=1699999200 count",
+            TWO_EVENTS
+        ),
+        pairs(&[("22:00", "0"), ("22:10", "1"), ("22:20", "1")])
+    );
+}
+
+#[test]
+fn timechart_range_options_take_their_kinds_of_value() {
+    let (code, err) = common::fails("| makeresults | timechart fixedrange=maybe count");
+    assert_ne!(code, 0);
+    insta::assert_snapshot!("timechart_fixedrange_not_a_bool", err);
+    let (code, err) = common::fails("| makeresults | timechart start=yesterday count");
+    assert_ne!(code, 0);
+    insta::assert_snapshot!("timechart_start_not_a_number", err);
+}
