@@ -101,6 +101,10 @@ const NOT_RUN_WHY: &[(&str, &str)] = &[
     ("sistats", "summary indexing"),
     ("sitimechart", "summary indexing"),
     ("sitop", "summary indexing"),
+    (
+        "xpath",
+        "its page defines the paths by Python ElementTree's XPath subset, which no maintained Rust crate implements (spath reads XML)",
+    ),
 ];
 
 /// The eval functions of the Search Reference's function list.

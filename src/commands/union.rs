@@ -245,7 +245,7 @@ fn from_pipeline(source: FromSource, span: Span) -> Pipeline {
         commands: vec![CommandNode {
             span,
             name_span: Span::new(span.start, span.start),
-            implicit: true,
+            implicit: false,
             cmd: Box::new(cmd),
         }],
         span,

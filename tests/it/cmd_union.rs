@@ -326,3 +326,38 @@ fn union_page_searches_round_trip() {
         }
     }
 }
+
+// ---- xpath -------------------------------------------------------------------
+
+// Search Reference, xpath: spleval does not run it (grammar/README.md,
+// "Differences we chose", **xpath**). The page's example searches parse,
+// print back, and running one is an error; the catalog says why.
+#[test]
+fn xpath_examples_parse_and_say_why_they_do_not_run() {
+    for spl in [
+        "sourcetype=\"xml\" | xpath outfield=name \"//bar/@nickname\"",
+        "index=x | xpath outfield=identity_id \"//DataSet/identity_id\"",
+        "index=x | xpath outfield=instrument_id \"//DataSet[sname='BARC']/instrument_id\"",
+        "| makeresults | eval xml=\"<DataSet xmlns=\\\"\\\"><identity_id>1037669</identity_id></DataSet>\" | xpath outfield=identity_id \"//DataSet/identity_id\" field=xml",
+    ] {
+        roundtrip(spl);
+    }
+    let (code, err) = fails(
+        "| makeresults | eval xml=\"<DataSet><identity_id>1037669</identity_id></DataSet>\" | xpath outfield=identity_id \"//DataSet/identity_id\" field=xml",
+    );
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("'xpath' is parsed but spleval cannot run it"),
+        "{err}"
+    );
+    // The catalog (grammar/commands.md) gives the reason.
+    let table = spleval::catalog::render();
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("| `xpath` |"))
+        .expect("an xpath row");
+    assert!(
+        row.contains("not supported") && row.contains("ElementTree"),
+        "{row}"
+    );
+}
