@@ -49,6 +49,7 @@ pub const PARSE_ONLY: &[(&str, &str)] = &[
 
 /// Registry commands that run in some forms only.
 pub const PARTLY: &[(&str, &str)] = &[
+    ("union", "runs subsearches, `datamodel:` and `inputlookup:` datasets; `savedsearch:` and untyped named datasets are parsed only"),
     ("from", "runs `from datamodel:<model>.<dataset>`, `lookup:<name>` and `inputlookup:<name>`; saved searches are parsed only"),
     ("tstats", "runs over data models and plain events; other namespaces are parsed only"),
     ("datamodel", "runs the `search` and `flat` modes; describing models is parsed only"),
@@ -100,6 +101,10 @@ const NOT_RUN_WHY: &[(&str, &str)] = &[
     ("sistats", "summary indexing"),
     ("sitimechart", "summary indexing"),
     ("sitop", "summary indexing"),
+    (
+        "xpath",
+        "its page defines the paths by Python ElementTree's XPath subset, which no maintained Rust crate implements (spath reads XML)",
+    ),
 ];
 
 /// The eval functions of the Search Reference's function list.

@@ -52,6 +52,7 @@ pub mod timechart;
 pub mod top;
 pub mod transaction;
 pub mod tstats;
+pub mod union;
 pub mod where_;
 
 // reshaping and series commands
@@ -176,6 +177,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     outlier::SPEC,
     fieldsummary::SPEC,
     multisearch::SPEC,
+    union::SPEC,
     tstats::SPEC,
     mstats::SPEC,
     datamodel::SPEC,
@@ -278,6 +280,7 @@ pub const GENERATING: &[&str] = &[
     "multisearch",
     "rest",
     "tstats",
+    "union",
 ];
 
 /// Parses a complete search with the registry's commands.

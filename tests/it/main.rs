@@ -8,6 +8,7 @@ mod cmd_extraction;
 mod cmd_lookup_join;
 mod cmd_simple_more;
 mod cmd_stats_family;
+mod cmd_union;
 mod commands_core;
 mod common;
 mod corpus;

@@ -386,8 +386,23 @@ impl Plan {
             let delim = nomv.zip(n.checked_sub(1)).and_then(|(nomv, prev)| {
                 crate::commands::nomv::delim_after(&*p.commands[prev].cmd, nomv)
             });
-            let op = match (nomv, delim) {
-                (Some(nomv), Some(d)) => nomv.op_with_delim(&d),
+            // `union` after a pipe interleaves the incoming events with its
+            // streaming datasets when every command before it streams (the
+            // union page's "How the command is processed").
+            let union = cmd
+                .as_any()
+                .downcast_ref::<crate::commands::union::UnionCmd>();
+            let op = match (nomv, delim, union) {
+                (Some(nomv), Some(d), _) => nomv.op_with_delim(&d),
+                (_, _, Some(u)) => {
+                    let streaming_input = !start.ordered
+                        && start.returns_events
+                        && p.commands[..n]
+                            .iter()
+                            .all(|c| c.cmd.kind() == CommandKind::Streaming);
+                    u.plan_after(ctx, streaming_input)
+                        .map_err(|e| e.at(node.span))?
+                }
                 _ => crate::commands::plan(&**cmd, ctx).map_err(|e| e.at(node.span))?,
             };
             columns = cmd.columns(columns);
