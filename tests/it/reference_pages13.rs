@@ -4,7 +4,7 @@
 //! (grammar/examples/commands-a.md), and the remaining rows of that ledger
 //! checked against the page text.
 
-use crate::common::{col, fails, ndjson, run_spl};
+use crate::common::{col, fails, ndjson, rules_with_lookups, run_spl, run_spl_with};
 use serde_json::json;
 
 // ---- chart -----------------------------------------------------------------------
@@ -267,4 +267,91 @@ fn eventstats_adds_the_aggregation_to_every_event() {
     let r = run_spl("* | eventstats avg(bytes) AS avg | table n avg", &evs);
     assert_eq!(col(&r, "n"), ["1", "2", "3", "4", "5"]);
     assert_eq!(col(&r, "avg"), ["30"; 5]);
+}
+
+// ---- addtotals -------------------------------------------------------------------
+
+// Search Reference, addtotals, `labelfield`: "If there is no field in your
+// result set that matches the labelfield, a new field is added using the
+// labelfield value", with `label` "Default: Total"; `row` "Default: true"
+// (the row sums in Total).
+#[test]
+fn addtotals_labelfield_new_field_and_default_label() {
+    let evs = ndjson(&[json!({"a": 1, "b": 2}), json!({"a": 3, "b": 4})]);
+    let r = run_spl("* | table a b | addtotals col=t labelfield=newf", &evs);
+    assert_eq!(col(&r, "Total"), ["3", "7", "10"]);
+    assert_eq!(col(&r, "a"), ["1", "3", "4"]);
+    assert_eq!(col(&r, "newf"), ["", "", "Total"]);
+}
+
+// ---- convert ---------------------------------------------------------------------
+
+// Search Reference, convert, `mktime()`: "Convert a human readable time
+// string to an epoch time. Use timeformat option to specify exact format to
+// convert from"; `timeformat` "Default: %m/%d/%Y %H:%M:%S" (for ctime too).
+#[test]
+fn convert_mktime_and_the_default_timeformat() {
+    let evs = ndjson(&[json!({"t": "11/14/2023 22:13:20", "d": "2023-11-14", "e": 1_700_000_000})]);
+    let r = run_spl_with(
+        &["--tz", "UTC"],
+        "* | convert mktime(t) ctime(e) AS c | convert timeformat=\"%Y-%m-%d\" mktime(d) AS dd \
+         | table t c d dd",
+        &evs,
+    );
+    assert_eq!(
+        r,
+        [
+            json!({"t": 1_700_000_000, "c": "11/14/2023 22:13:20", "d": "2023-11-14", "dd": 1_699_920_000})
+        ]
+    );
+}
+
+// ---- from ------------------------------------------------------------------------
+
+// Search Reference, from, Usage: "Generating commands use a leading pipe
+// character and should be the first command in a search. However, you can
+// use the from command inside the append command."
+#[test]
+fn from_inside_append() {
+    let dir = rules_with_lookups(&[("sites.csv", "site,region\ns1,west\ns2,east\n")]);
+    let rules = dir.path().to_str().unwrap();
+    let r = run_spl_with(
+        &["--rules", rules],
+        "| makeresults | eval site=\"s0\" | append [| from lookup:sites.csv] | table site region",
+        "",
+    );
+    assert_eq!(col(&r, "site"), ["s0", "s1", "s2"]);
+    assert_eq!(col(&r, "region"), ["", "west", "east"]);
+}
+
+// ---- anomalydetection -------------------------------------------------------------
+
+// Search Reference, anomalydetection, `pthresh`: "If you try to use this
+// when method=iqr, it returns an invalid argument error"; IQR actions:
+// "The abbreviation for remove is rm. The abbreviation for transform is tf."
+#[test]
+fn anomalydetection_iqr_refuses_pthresh_and_takes_rm_and_tf() {
+    let (code, err) = fails("| makeresults | eval c=1 | anomalydetection method=iqr pthresh=0.1 c");
+    assert_eq!(code, 2);
+    insta::assert_snapshot!("anomalydetection_iqr_pthresh", err);
+    let evs: String = [1, 2, 3, 4, 100]
+        .iter()
+        .map(|c| format!("{{\"count\": {c}}}\n"))
+        .collect();
+    let rm = run_spl("* | anomalydetection method=iqr action=rm count", &evs);
+    assert_eq!(
+        rm,
+        run_spl("* | anomalydetection method=iqr action=remove count", &evs)
+    );
+    assert_eq!(col(&rm, "count"), ["1", "2", "3", "4"]);
+    let tf = run_spl("* | anomalydetection method=iqr action=tf count", &evs);
+    assert_eq!(
+        tf,
+        run_spl(
+            "* | anomalydetection method=iqr action=transform count",
+            &evs
+        )
+    );
+    assert_eq!(col(&tf, "count").len(), 5);
+    assert_ne!(col(&tf, "count")[4], "100");
 }
