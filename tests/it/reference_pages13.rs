@@ -355,3 +355,45 @@ fn anomalydetection_iqr_refuses_pthresh_and_takes_rm_and_tf() {
     assert_eq!(col(&tf, "count").len(), 5);
     assert_ne!(col(&tf, "count")[4], "100");
 }
+
+// ---- foreach ---------------------------------------------------------------------
+
+// Search Reference, foreach, "Supported commands": "The foreach command with
+// all other modes (mode=auto_collections, mode=multivalue, or
+// mode=json_array) only supports searches with the eval command", and
+// "Support for multiple eval statements": those modes take a single eval
+// (with as many assignments as wanted); multifield takes any streaming
+// command.
+#[test]
+fn foreach_other_modes_take_one_eval_only() {
+    let (code, err) = fails(
+        "| makeresults | eval mv=mvappend(\"1\", \"2\") | foreach mode=multivalue mv [rex field=mv \"(?<d>\\d)\"]",
+    );
+    assert_eq!(code, 2);
+    insta::assert_snapshot!("foreach_multivalue_template_not_eval", err);
+    let (code, _) = fails(
+        "| makeresults | eval j=json_array(1, 2), t=0 | foreach mode=json_array j [eval t = t + <<ITEM>> | eval u=1]",
+    );
+    assert_eq!(code, 2);
+    let r = run_spl(
+        "| makeresults | eval t1=\"a7\", t2=\"b8\" | foreach t* [rex field=<<FIELD>> \"(?<d_<<MATCHSTR>>>\\d)\"] | table d_1 d_2",
+        "",
+    );
+    assert_eq!(r, [json!({"d_1": "7", "d_2": "8"})]);
+}
+
+// Search Reference, foreach, `matchseg3` / `<<MATCHSEG3>>`: "the segment of
+// the field name that matches the third wildcard".
+#[test]
+fn foreach_matchseg3() {
+    let r = run_spl(
+        "| makeresults | eval a_b_c_d=1 | foreach *_*_*_d [eval <<MATCHSEG3>><<MATCHSEG2>><<MATCHSEG1>>=<<FIELD>>] | table cba",
+        "",
+    );
+    assert_eq!(r, [json!({"cba": 1})]);
+    let r = run_spl(
+        "| makeresults | eval x1y2z3=5 | foreach x*y*z* matchseg3=S3 [eval t=S3] | table t",
+        "",
+    );
+    assert_eq!(r, [json!({"t": 3})]);
+}
