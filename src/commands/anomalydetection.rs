@@ -103,6 +103,14 @@ impl AnomalydetectionCmd {
     fn not_run_reason(&self) -> Option<String> {
         let method = self.option("method").unwrap_or_else(|| "histogram".into());
         if method == "iqr" {
+            // The page: pthresh with method=iqr "returns an invalid argument error".
+            if self.option("pthresh").is_some() {
+                return Some(
+                    "anomalydetection pthresh= applies to method=histogram or zscore, \
+                     not to method=iqr"
+                        .into(),
+                );
+            }
             return match self.action() {
                 Some(a) if !["remove", "transform"].contains(&a.as_str()) => Some(format!(
                     "anomalydetection action={a} applies to method=histogram or zscore; \

@@ -293,6 +293,7 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
     if aggs.is_empty() {
         return cut(fail(rest, "chart needs at least one function, e.g. count"));
     }
+    check_split_fields(&aggs, row.as_ref(), column.as_ref())?;
     if let (Some(w), None) = (&where_, &column) {
         return Err(nom::Err::Failure(PErr::spanning(
             w.span,
@@ -312,6 +313,38 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
             where_,
         }),
     ))
+}
+
+/// The chart page's Usage: "you cannot specify the same field in a function
+/// and as the row-split field", and "Unless you specify a split-by clause,
+/// the eval expression must be renamed".
+fn check_split_fields(
+    aggs: &[Agg],
+    row: Option<&FieldRef>,
+    column: Option<&FieldRef>,
+) -> std::result::Result<(), nom::Err<PErr>> {
+    use super::stats::AggArg;
+    for a in aggs {
+        match (&a.arg, row) {
+            (Some(AggArg::Field(f)), Some(r)) if f.name == r.name => {
+                return Err(nom::Err::Failure(PErr::spanning(
+                    r.span,
+                    format!(
+                        "{} is both in {}(…) and the row-split field; split by a copy (eval {}1={} | chart … BY {}1)",
+                        r.name, a.func, r.name, r.name, r.name
+                    ),
+                )));
+            }
+            (Some(AggArg::Over { .. }), _) if a.alias.is_none() && column.is_none() => {
+                return Err(nom::Err::Failure(PErr::spanning(
+                    a.span,
+                    "an eval(…) expression needs a name (AS <field>) unless there is a column split-by field",
+                )));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 impl fmt::Display for ChartCmd {
@@ -460,8 +493,6 @@ pub(crate) struct SeriesOpts {
     /// timechart: a column named with a leading underscore gets `VALUE`
     /// before it (`VALUE_audit`), so that it is not hidden as internal.
     pub value_prefix: bool,
-    /// `limit=` was written (a `WHERE` clause then still caps the series).
-    pub limit_given: bool,
     /// The split-by field's `WHERE` clause, and its aggregation over events
     /// when it names a field.
     pub where_: Option<(SeriesWhere, Option<AggSpec>)>,
@@ -492,7 +523,6 @@ impl SeriesOpts {
             format: None,
             rank_by: "sum".into(),
             dedup_splitvals: false,
-            limit_given: false,
             value_prefix: false,
             where_: None,
             rank: match rank_agg(options) {
@@ -507,7 +537,6 @@ impl SeriesOpts {
                     let (n, b) = parse_limit(&o.value).ok_or_else(bad)?;
                     s.limit = n;
                     s.bottom = b;
-                    s.limit_given = true;
                 }
                 "useother" => s.useother = o.as_bool().ok_or_else(bad)?,
                 "usenull" => s.usenull = o.as_bool().ok_or_else(bad)?,
@@ -685,21 +714,17 @@ impl SeriesTable {
         }
         let ranked = self.rank_series(&cells);
         let kept: std::collections::HashSet<String> = match &self.opts.where_ {
-            // The WHERE clause picks the series; a `limit=` written beside it
-            // still caps them, in the clause's order.
+            // The WHERE clause picks the series: the chart page, "The limit
+            // and agg options are ignored if an explicit where-clause is provided".
             Some((w, spec)) => {
                 let scored = self.where_scores(&cells, w, spec.as_ref());
                 let n = scored.len();
-                let mut keep: Vec<String> = scored
+                scored
                     .iter()
                     .enumerate()
                     .filter(|(i, (_, v))| !v.is_nan() && w.keeps(*v, *i, n))
                     .map(|(_, (k, _))| k.clone())
-                    .collect();
-                if self.opts.limit_given && self.opts.limit > 0 {
-                    keep.truncate(self.opts.limit);
-                }
-                keep.into_iter().collect()
+                    .collect()
             }
             None => {
                 let limit = if self.opts.limit == 0 {

@@ -351,6 +351,16 @@ impl ForeachOp {
                 ))
                 .at(self.span)
             })?;
+            // The page: modes other than multifield "only support searches
+            // with the eval command", and a single eval statement.
+            if self.mode != Mode::Multifield
+                && (p.commands.len() != 1 || p.commands[0].cmd.name() != "eval")
+            {
+                return Err(SplError::plan(
+                    "foreach mode=multivalue, json_array and auto_collections take one eval command as the template",
+                )
+                .at(self.span));
+            }
             let mut ops = Vec::new();
             for node in &p.commands {
                 if node.cmd.kind() != CommandKind::Streaming {

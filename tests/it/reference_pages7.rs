@@ -52,20 +52,22 @@ fn timechart_rounded_average_by_processor() {
 }
 
 // An eval over aggregations mixes with plain ones, takes `count()`,
-// `count(eval(<expr>))` and percentiles, and is named by its text without
-// AS; a group with no value for an aggregation leaves the expression null.
+// `count(eval(<expr>))` and percentiles; without a column split it needs AS
+// (the chart page: "Unless you specify a split-by clause, the eval expression
+// must be renamed"); a group with no value for an aggregation leaves the
+// expression null.
 #[test]
 fn eval_over_aggregations_forms() {
     let r = run_spl(
         "* | chart count, eval(count() * 10) AS tens, eval(count(eval(CPU>=10)) / count()) AS share, \
-         eval(p50(CPU) + max(MEM)) BY host",
+         eval(p50(CPU) + max(MEM)) AS pm BY host",
         &cpu_mem(),
     );
     assert_eq!(
         r,
         [
-            json!({"host": "a", "count": 3, "tens": 30, "share": 1, "eval(p50(CPU) + max(MEM))": 26}),
-            json!({"host": "b", "count": 1, "tens": 10, "share": 0, "eval(p50(CPU) + max(MEM))": 7}),
+            json!({"host": "a", "count": 3, "tens": 30, "share": 1, "pm": 26}),
+            json!({"host": "b", "count": 1, "tens": 10, "share": 0, "pm": 7}),
         ]
     );
     let r = run_spl("* | chart eval(avg(missing) + 1) AS x BY host", &cpu_mem());
