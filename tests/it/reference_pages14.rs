@@ -416,3 +416,39 @@ fn xyseries_usage_duplicate_values_are_removed() {
     assert_eq!(col(&r, "2"), ["8", "7"]);
     assert!(["5", "6"].contains(&col(&r, "1")[0].as_str()), "{r:?}");
 }
+
+// ---- timechart ---------------------------------------------------------------
+
+// Search Reference, timechart, optional arguments: `sep` "is equivalent to
+// setting format to $AGG$<sep>$VAL$"; `format` "takes precedence over sep"
+// and builds the names from the aggregation ($AGG$) and the split-by value
+// ($VAL$); tc option `otherstr` labels the OTHER series.
+#[test]
+fn timechart_sep_format_and_otherstr() {
+    let evs = ndjson(&[
+        json!({"_time": 0, "host": "a", "x": 2}),
+        json!({"_time": 10, "host": "b", "x": 4}),
+        json!({"_time": 20, "host": "a", "x": 6}),
+    ]);
+    let r = run_spl("* | timechart span=1h sep=\"-\" count avg(x) by host", &evs);
+    assert_eq!(
+        r,
+        [json!({"_time": 0, "count-a": 2, "avg(x)-a": 4, "count-b": 1, "avg(x)-b": 4})]
+    );
+    for spl in [
+        "* | timechart span=1h format=\"$VAL$:$AGG$\" count avg(x) by host",
+        "* | timechart span=1h sep=\"-\" format=\"$VAL$:$AGG$\" count avg(x) by host",
+    ] {
+        let r = run_spl(spl, &evs);
+        assert_eq!(
+            r,
+            [json!({"_time": 0, "a:count": 2, "a:avg(x)": 4, "b:count": 1, "b:avg(x)": 4})],
+            "{spl}"
+        );
+    }
+    let r = run_spl(
+        "* | timechart span=1h count by host limit=1 otherstr=REST",
+        &evs,
+    );
+    assert_eq!(r, [json!({"_time": 0, "a": 2, "REST": 1})]);
+}
