@@ -61,6 +61,14 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
     } else {
         // `field=` or `field!=` before the pattern.
         let (r, name) = cut(lex::field_name(i))?;
+        // Search Reference, regex, Usage: "Although != is valid within a
+        // regex command, NOT is not valid."
+        if name == "NOT" && !ws(r).starts_with('=') && !ws(r).starts_with("!=") {
+            return cut(fail(
+                i,
+                "NOT is not valid in regex: write <field>!=\"<regex>\" to keep the results that do not match",
+            ));
+        }
         let fspan = src.span(i, r);
         let r2 = ws(r);
         if let Some(after) = r2.strip_prefix("!=") {

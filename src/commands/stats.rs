@@ -313,6 +313,14 @@ pub fn parse_by<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Vec<FieldRef>> {
             break;
         }
         let (r, f) = cut(field_ref(src, rest))?;
+        // Search Reference, stats, Usage "Wildcards in BY clauses": "you
+        // cannot specify | stats count BY source*".
+        if f.name.contains('*') {
+            return cut(fail(
+                rest,
+                "stats does not support wildcards in BY fields: name each field",
+            ));
+        }
         fields.push(f);
         rest = ws(r);
         // Commas separate fields; Splunk tolerates repeated ones (`a, , b`).
