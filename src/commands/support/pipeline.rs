@@ -356,7 +356,13 @@ impl Plan {
                 }
                 return Err(err);
             }
-            if cmd.kind() == CommandKind::Generating && n > 0 {
+            // `tstats prestats=t append=t` after other commands adds its rows
+            // to theirs (the tstats page's "Multiple time ranges").
+            let tstats_append = cmd
+                .as_any()
+                .downcast_ref::<crate::commands::tstats::TstatsCmd>()
+                .filter(|t| n > 0 && t.appends());
+            if cmd.kind() == CommandKind::Generating && n > 0 && tstats_append.is_none() {
                 return Err(SplError::plan(format!(
                     "'{}' is a generating command and must be the first command",
                     cmd.name()
@@ -388,7 +394,10 @@ impl Plan {
             });
             let op = match (nomv, delim) {
                 (Some(nomv), Some(d)) => nomv.op_with_delim(&d),
-                _ => crate::commands::plan(&**cmd, ctx).map_err(|e| e.at(node.span))?,
+                _ => match tstats_append {
+                    Some(t) => t.append_op(ctx).map_err(|e| e.at(node.span))?,
+                    None => crate::commands::plan(&**cmd, ctx).map_err(|e| e.at(node.span))?,
+                },
             };
             columns = cmd.columns(columns);
             stages.push(Stage {
