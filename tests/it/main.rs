@@ -44,6 +44,7 @@ mod reference_pages;
 mod reference_pages10;
 mod reference_pages11;
 mod reference_pages12;
+mod reference_pages15;
 mod reference_pages2;
 mod reference_pages3;
 mod reference_pages4;
