@@ -976,3 +976,37 @@ fn outlier_example_1_as_written() {
         .collect();
     assert_eq!(values, ["1", "2", "3", "4", "9"]);
 }
+
+// ---- replace -----------------------------------------------------------------------------------
+
+// Search Reference, replace, Usage (9.3.2408 edition; no 10.0 copy is
+// stored): "Non-wildcard replacement values specified later take precedence
+// over those replacements specified earlier. For a wildcard replacement,
+// fuller matches take precedence over lesser matches."
+#[test]
+fn replace_precedence_later_exact_and_fuller_wildcard() {
+    let events = in_order(&[
+        json!({"host": "127.0.0.1"}),
+        json!({"host": "web.localhost"}),
+        json!({"host": "db.example"}),
+    ]);
+    let r = run_spl(
+        "* | replace 127.0.0.1 WITH loopback, 127.0.0.1 WITH localhost IN host",
+        &events,
+    );
+    assert_eq!(
+        col(&r, "host"),
+        ["localhost", "web.localhost", "db.example"]
+    );
+    let r = run_spl(
+        "* | replace * WITH other, *.localhost WITH localhost IN host",
+        &events,
+    );
+    assert_eq!(col(&r, "host"), ["other", "localhost", "other"]);
+    // An exact pair beats a wildcard one, wherever it stands.
+    let r = run_spl(
+        "* | replace db.example WITH db, *.example WITH ex IN host",
+        &events,
+    );
+    assert_eq!(col(&r, "host"), ["127.0.0.1", "web.localhost", "db"]);
+}
