@@ -2,7 +2,11 @@
 //! adds `City`, `Country`, `Region`, `lat`, `lon` (and with `allfields=true`
 //! `Continent`, `MetroCode`, `Timezone`), each named with `prefix`, from a
 //! MaxMind City database (`--geoip` or `SPLEVAL_GEOIP`). Names are in `lang`
-//! (default English). An address the database does not know (private
+//! (default English; a comma list is tried in order, then English;
+//! `lang=code` gives the two-letter ISO codes of Country, Region and
+//! Continent, City having none keeps its English name). `lat` and `lon`
+//! have five decimals, as the page's IPv6 example shows (`37.75100`). An
+//! address the database does not know (private
 //! ranges, bad text) gets no fields; a known one gets every field, empty
 //! where the database has nothing. Without a database no fields are added
 //! and one warning on stderr says why; the search still runs.
@@ -20,7 +24,7 @@ use super::support::xutil::{self, check_bool, get, known_option, opt_bool};
 use super::{CommandSpec, ToOperator};
 use crate::base::diag::Result;
 use crate::base::event::Event;
-use crate::base::value::{format_number, Value};
+use crate::base::value::Value;
 use crate::commands::support::pipeline::{Emit, Operator, PlanCtx};
 use crate::spl::ast::{Command, CommandKind, Opt};
 use crate::spl::lex::{self, cut, fail, ws, PResult, Src};
@@ -51,9 +55,24 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
             break;
         }
         let (r, o) = known_option(src, rest, "iplocation", &["prefix", "allfields", "lang"])?;
-        if let Some(o) = o {
+        if let Some(mut o) = o {
             if o.key.eq_ignore_ascii_case("allfields") {
                 check_bool(&o)?;
+            }
+            let mut r = r;
+            if o.key.eq_ignore_ascii_case("lang") {
+                // "To specify more than one language, separate them with a
+                // comma": `lang=es,en`.
+                while let Some(after) = r.strip_prefix(',') {
+                    let end = after
+                        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+                        .unwrap_or(after.len());
+                    if end == 0 {
+                        return cut(fail(after, "expected a language after ','"));
+                    }
+                    o.value = format!("{},{}", o.value, &after[..end]);
+                    r = &after[end..];
+                }
             }
             options.push(o);
             rest = r;
@@ -149,9 +168,15 @@ impl ToOperator for IplocationCmd {
                 .map(|o| o.value.clone())
                 .unwrap_or_default(),
             allfields: opt_bool(&self.options, "allfields", false)?,
-            lang: get(&self.options, "lang")
-                .map(|o| o.value.clone())
-                .unwrap_or_else(|| "en".into()),
+            langs: get(&self.options, "lang")
+                .map(|o| {
+                    o.value
+                        .split(',')
+                        .map(|l| l.trim().to_string())
+                        .filter(|l| !l.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
             reader,
         }))
     }
@@ -161,6 +186,12 @@ impl ToOperator for IplocationCmd {
 struct Named {
     #[serde(default)]
     names: BTreeMap<String, String>,
+    /// Country and subdivision ISO code.
+    #[serde(default)]
+    iso_code: Option<String>,
+    /// Continent code.
+    #[serde(default)]
+    code: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -195,17 +226,24 @@ struct IplocationOp {
     field: String,
     prefix: String,
     allfields: bool,
-    lang: String,
+    /// `lang=` in priority order (empty: English).
+    langs: Vec<String>,
     reader: Option<maxminddb::Reader<Vec<u8>>>,
 }
 
 impl IplocationOp {
     fn name(&self, n: &Named) -> String {
-        n.names
-            .get(&self.lang)
-            .or_else(|| n.names.get("en"))
-            .cloned()
-            .unwrap_or_default()
+        for l in &self.langs {
+            let hit = if l.eq_ignore_ascii_case("code") {
+                n.iso_code.as_ref().or(n.code.as_ref())
+            } else {
+                n.names.get(l)
+            };
+            if let Some(v) = hit {
+                return v.clone();
+            }
+        }
+        n.names.get("en").cloned().unwrap_or_default()
     }
 
     fn lookup(&self, ip: IpAddr) -> Option<CityRecord> {
@@ -230,7 +268,7 @@ impl Operator for IplocationOp {
         let Some(rec) = ip.and_then(|ip| self.lookup(ip)) else {
             return out(ev);
         };
-        let num = |x: Option<f64>| x.map(format_number).unwrap_or_default();
+        let num = |x: Option<f64>| x.map(|v| format!("{v:.5}")).unwrap_or_default();
         let mut fields: Vec<(&str, String)> = vec![
             ("City", self.name(&rec.city)),
             ("Country", self.name(&rec.country)),

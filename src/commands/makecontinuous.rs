@@ -3,7 +3,9 @@
 //! continuous: each result's value is put at the start of its span, and a
 //! result holding only the field is added for every span between the first
 //! and last (or `start`/`end`) that no result falls in; results come out in
-//! ascending order of the field (Search Reference, makecontinuous).
+//! ascending order of the field (Search Reference, makecontinuous). A result
+//! whose value is below `start` or above `end` is discarded, as the page's
+//! bins options say.
 //!
 //! Runs with `span=` (a time span, bucketed in `--tz` for `_time`, or a
 //! number); `bins=`/`minspan=` without `span=` (Splunk's automatic spans),
@@ -176,6 +178,10 @@ impl Operator for MakecontinuousOp {
     fn push(&mut self, mut ev: Event, _out: &mut Emit<'_>) -> Result<()> {
         match ev.get(&self.field).and_then(Value::as_num) {
             Some(v) if v.is_finite() => {
+                // "Data outside of the [start, end] range is discarded."
+                if self.start.is_some_and(|s| v < s) || self.end.is_some_and(|e| v > e) {
+                    return Ok(());
+                }
                 let b = self.bucket(v);
                 ev.set(self.field.clone(), Value::Num(b));
                 self.rows.push((b, ev));

@@ -7,7 +7,8 @@
 //! when the header has commas (CSV-like; quotes are kept in values), else at
 //! runs of whitespace, the last column taking the rest of the line. Each row
 //! result gets the row as `_raw` and, with `copyattrs=true` (default), the
-//! other fields of the original event. `rmorig=false` keeps the original.
+//! other fields of the original event (`copyattrs=false`: none, not even
+//! `_time`). `rmorig=false` keeps the original, after the rows made from it.
 
 use std::any::Any;
 use std::fmt;
@@ -221,17 +222,13 @@ impl Operator for MultikvOp {
             b.remove("_raw");
             b
         } else {
+            // "no fields are copied from the original event. This means that
+            // the events will have no _time field".
             let mut b = Event::new();
-            if let Some(t) = ev.get("_time") {
-                b.set("_time", t.clone());
-            }
             b.orig_time = ev.orig_time;
             b.seq = ev.seq;
             b
         };
-        if !self.rmorig {
-            out(ev)?;
-        }
         for line in body {
             if !self.filter.is_empty() {
                 let l = line.to_lowercase();
@@ -253,6 +250,11 @@ impl Operator for MultikvOp {
             }
             row.set("_raw", Value::Str(line.to_string()));
             out(row)?;
+        }
+        // "each original emitted after the batch of generated results from
+        // that original" (rmorig=false).
+        if !self.rmorig {
+            out(ev)?;
         }
         Ok(())
     }

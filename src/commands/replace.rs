@@ -1,8 +1,12 @@
 //! `replace <wc-string> WITH <wc-string> [, <wc-string> WITH <wc-string>]… [IN <field-list>]`:
 //! replaces whole field values. `*` in the old value matches any text
 //! (case-sensitively, the whole value); each `*` in the new value is filled
-//! with what the matching `*` took. The first pair that matches a value
-//! wins. Without `IN`, every field except the internal `_` fields is
+//! with what the matching `*` took. When several pairs match a value, the
+//! page's precedence holds: "Non-wildcard replacement values specified later
+//! take precedence over those replacements specified earlier. For a
+//! wildcard replacement, fuller matches take precedence over lesser
+//! matches" (an exact pair beats a wildcard one; among wildcard pairs the
+//! one with the most literal characters wins, the first on a tie). Without `IN`, every field except the internal `_` fields is
 //! looked at. Each value of a multivalue field is replaced on its own.
 
 use std::any::Any;
@@ -160,7 +164,11 @@ impl ToOperator for ReplaceCmd {
             pairs: self
                 .pairs
                 .iter()
-                .map(|p| (p.from.clone(), p.to.clone()))
+                .map(|p| {
+                    let literal = p.from.chars().filter(|&c| c != '*').count();
+                    let wild = p.from.contains('*');
+                    (p.from.clone(), p.to.clone(), wild, literal)
+                })
                 .collect(),
             fields: self.fields.iter().map(|f| f.name.clone()).collect(),
         }))
@@ -168,7 +176,8 @@ impl ToOperator for ReplaceCmd {
 }
 
 struct ReplaceOp {
-    pairs: Vec<(String, String)>,
+    /// (old, new, old has a `*`, literal characters of old).
+    pairs: Vec<(String, String, bool, usize)>,
     fields: Vec<String>,
 }
 
@@ -177,12 +186,28 @@ impl ReplaceOp {
         let Some(t) = v.as_text() else {
             return v.clone();
         };
-        for (from, to) in &self.pairs {
+        // The last exact pair, else the fullest wildcard match.
+        if let Some((_, to, _, _)) = self
+            .pairs
+            .iter()
+            .rev()
+            .find(|(from, _, wild, _)| !wild && *from == *t)
+        {
+            return Value::Str(to.clone());
+        }
+        let mut best: Option<(usize, &str, Vec<String>)> = None;
+        for (from, to, wild, literal) in &self.pairs {
+            if !wild || best.as_ref().is_some_and(|b| b.0 >= *literal) {
+                continue;
+            }
             if let Some(caps) = wildcard_captures(from, &t) {
-                return Value::Str(wildcard_fill(to, &caps));
+                best = Some((*literal, to, caps));
             }
         }
-        v.clone()
+        match best {
+            Some((_, to, caps)) => Value::Str(wildcard_fill(to, &caps)),
+            None => v.clone(),
+        }
     }
 }
 

@@ -514,6 +514,23 @@ impl TstatsCmd {
             .find(|o| o.key.eq_ignore_ascii_case(key))
             .and_then(|o| o.as_bool())
     }
+
+    /// `prestats=t append=t`: "the prestats results append to existing
+    /// results, instead of generating them" (the page's "Multiple time
+    /// ranges" example runs one after another tstats).
+    pub fn appends(&self) -> bool {
+        self.option("prestats").unwrap_or(false) && self.option("append").unwrap_or(false)
+    }
+
+    /// The operator of an appending tstats after other commands: the results
+    /// so far pass on, then this tstats' own rows over the search's input
+    /// (run once, at plan time, as a subsearch `| tstats …` would).
+    pub fn append_op(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        let p = crate::commands::parse_pipeline(&format!("| {self}"))
+            .map_err(|e| SplError::plan(format!("tstats: {}", e.msg)))?;
+        let rows = super::support::sub::run_subsearch(ctx, &p, 0, "tstats")?;
+        Ok(Box::new(super::append::AppendOp { rows, seen: 0 }))
+    }
 }
 
 struct TstatsOp {
@@ -589,6 +606,9 @@ impl Command for TstatsCmd {
     }
     fn reads_events(&self) -> bool {
         true
+    }
+    fn reads_input_again(&self) -> bool {
+        self.appends() || !self.input_subsearches().is_empty()
     }
     fn runnable(&self) -> bool {
         matches!(self.source, None | Some(TstatsSource::Datamodel { .. }))

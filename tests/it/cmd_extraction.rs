@@ -760,7 +760,7 @@ fn iplocation_without_database_warns_once_and_runs() {
 
 /// A minimal MaxMind DB (IPv4, 24-bit records) mapping 81.2.69.0/24 to one
 /// City record: enough to test iplocation without shipping a database.
-mod mmdb {
+pub(crate) mod mmdb {
     fn ctrl(out: &mut Vec<u8>, ty: u8, size: usize) {
         assert!(size < 29);
         if ty <= 7 {
@@ -819,6 +819,13 @@ mod mmdb {
             D::M(vec![("en", D::S(en)), ("es", D::S(es))]),
         )])
     }
+    /// A named record with an ISO code (`iso_code`, or `code` for a continent).
+    fn coded(key: &'static str, code: &'static str, en: &'static str, es: &'static str) -> D {
+        D::M(vec![
+            (key, D::S(code)),
+            ("names", D::M(vec![("en", D::S(en)), ("es", D::S(es))])),
+        ])
+    }
     pub fn city_db() -> Vec<u8> {
         let prefix: u32 = u32::from_be_bytes([81, 2, 69, 0]);
         let depth = 24u32;
@@ -842,11 +849,16 @@ mod mmdb {
         out.extend_from_slice(&[0u8; 16]);
         let rec = D::M(vec![
             ("city", names("Linkoping", "Linkoping-es")),
-            ("continent", names("Europe", "Europa")),
-            ("country", names("Sweden", "Suecia")),
+            ("continent", coded("code", "EU", "Europe", "Europa")),
+            ("country", coded("iso_code", "SE", "Sweden", "Suecia")),
             (
                 "subdivisions",
-                D::A(vec![names("Ostergotland", "Ostergotland-es")]),
+                D::A(vec![coded(
+                    "iso_code",
+                    "E",
+                    "Ostergotland",
+                    "Ostergotland-es",
+                )]),
             ),
             (
                 "location",
@@ -909,8 +921,8 @@ fn iplocation_with_a_database() {
     assert_eq!(col(&r, "City"), vec!["Linkoping", ""]);
     assert_eq!(col(&r, "Country"), vec!["Sweden", ""]);
     assert_eq!(col(&r, "Region"), vec!["Ostergotland", ""]);
-    assert_eq!(col(&r, "lat"), vec!["58.4167", ""]);
-    assert_eq!(col(&r, "lon"), vec!["15.6167", ""]);
+    assert_eq!(col(&r, "lat"), vec!["58.41670", ""]);
+    assert_eq!(col(&r, "lon"), vec!["15.61670", ""]);
     assert_eq!(col(&r, "Continent"), vec!["", ""]);
     let r = run(
         "* | iplocation prefix=geo_ allfields=true lang=es src | table geo_City geo_Continent geo_MetroCode geo_Timezone",

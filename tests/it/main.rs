@@ -47,6 +47,7 @@ mod reference_pages11;
 mod reference_pages12;
 mod reference_pages13;
 mod reference_pages14;
+mod reference_pages15;
 mod reference_pages16;
 mod reference_pages2;
 mod reference_pages3;

@@ -356,7 +356,13 @@ impl Plan {
                 }
                 return Err(err);
             }
-            if cmd.kind() == CommandKind::Generating && n > 0 {
+            // `tstats prestats=t append=t` after other commands adds its rows
+            // to theirs (the tstats page's "Multiple time ranges").
+            let tstats_append = cmd
+                .as_any()
+                .downcast_ref::<crate::commands::tstats::TstatsCmd>()
+                .filter(|t| n > 0 && t.appends());
+            if cmd.kind() == CommandKind::Generating && n > 0 && tstats_append.is_none() {
                 return Err(SplError::plan(format!(
                     "'{}' is a generating command and must be the first command",
                     cmd.name()
@@ -392,9 +398,9 @@ impl Plan {
             let union = cmd
                 .as_any()
                 .downcast_ref::<crate::commands::union::UnionCmd>();
-            let op = match (nomv, delim, union) {
-                (Some(nomv), Some(d), _) => nomv.op_with_delim(&d),
-                (_, _, Some(u)) => {
+            let op = match (nomv, delim, union, tstats_append) {
+                (Some(nomv), Some(d), _, _) => nomv.op_with_delim(&d),
+                (_, _, Some(u), _) => {
                     let streaming_input = !start.ordered
                         && start.returns_events
                         && p.commands[..n]
@@ -403,6 +409,7 @@ impl Plan {
                     u.plan_after(ctx, streaming_input)
                         .map_err(|e| e.at(node.span))?
                 }
+                (_, _, _, Some(t)) => t.append_op(ctx).map_err(|e| e.at(node.span))?,
                 _ => crate::commands::plan(&**cmd, ctx).map_err(|e| e.at(node.span))?,
             };
             columns = cmd.columns(columns);
