@@ -58,55 +58,6 @@ pub const PARTLY: &[(&str, &str)] = &[
     ("return", "its text serves a subsearch in a search; eval expressions take no subsearch"),
 ];
 
-/// Why a known Splunk command that spleval does not implement is not run,
-/// where there is more to say than "not implemented".
-const NOT_RUN_WHY: &[(&str, &str)] = &[
-    ("collect", "writes to a Splunk index"),
-    ("mcollect", "writes to a Splunk metrics index"),
-    ("meventcollect", "writes to a Splunk metrics index"),
-    ("tscollect", "writes tsidx files"),
-    ("delete", "deletes indexed data"),
-    ("sendemail", "sends mail"),
-    ("sendalert", "triggers an alert action"),
-    ("outputcsv", "writes a file on the Splunk server"),
-    ("outputtext", "writes to the Splunk server"),
-    ("dbinspect", "reads Splunk index buckets"),
-    ("eventcount", "counts events in Splunk indexes"),
-    ("audit", "reads Splunk's audit index"),
-    ("history", "reads the Splunk search history"),
-    ("loadjob", "reads a Splunk search job's artifacts"),
-    ("savedsearch", "runs a saved search of a Splunk server"),
-    ("inputcsv", "reads a file on the Splunk server"),
-    ("walklex", "reads index lexicons"),
-    ("mcatalog", "reads a metrics catalog"),
-    ("mpreview", "reads a metrics index"),
-    ("msearch", "reads a metrics index"),
-    ("redistribute", "parallel reduce on a Splunk cluster"),
-    (
-        "localop",
-        "search-head/indexer placement; nothing to do offline",
-    ),
-    ("script", "runs a script on the Splunk server"),
-    ("run", "runs a script on the Splunk server"),
-    ("dbxquery", "queries a database through DB Connect"),
-    (
-        "cluster",
-        "the reference does not define its similarity measure closely enough to reproduce Splunk's clusters",
-    ),
-    ("kmeans", "clustering is not implemented"),
-    ("predict", "forecasting is not implemented"),
-    ("x11", "seasonal decomposition is not implemented"),
-    ("sichart", "summary indexing"),
-    ("sirare", "summary indexing"),
-    ("sistats", "summary indexing"),
-    ("sitimechart", "summary indexing"),
-    ("sitop", "summary indexing"),
-    (
-        "xpath",
-        "its page defines the paths by Python ElementTree's XPath subset, which no maintained Rust crate implements (spath reads XML)",
-    ),
-];
-
 /// The eval functions of the Search Reference's function list.
 pub const REFERENCE_EVAL_FUNCTIONS: &[&str] = &[
     // comparison and conditional
@@ -305,11 +256,7 @@ pub fn commands() -> Vec<Row> {
         if crate::commands::lookup(name).is_some() {
             continue;
         }
-        let why = NOT_RUN_WHY
-            .iter()
-            .find(|w| w.0 == *name)
-            .map(|w| w.1)
-            .unwrap_or("not implemented");
+        let why = generic::not_run_why(name).unwrap_or("not implemented");
         rows.entry(name.to_string()).or_insert((
             Status::NotSupported,
             format!("parsed generically, not run: {why}"),

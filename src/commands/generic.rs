@@ -217,6 +217,62 @@ pub const THIRD_PARTY_COMMANDS: &[&str] = &[
     "lookup_threat",
 ];
 
+/// Why a known Splunk command that spleval does not implement is not run,
+/// where there is more to say than "not implemented".
+pub const NOT_RUN_WHY: &[(&str, &str)] = &[
+    ("collect", "it writes to a Splunk index"),
+    ("mcollect", "it writes to a Splunk metrics index"),
+    ("meventcollect", "it writes to a Splunk metrics index"),
+    ("tscollect", "it writes tsidx files"),
+    ("delete", "it deletes indexed data"),
+    ("sendemail", "it sends mail"),
+    ("sendalert", "it triggers an alert action"),
+    ("outputcsv", "it writes a file on the Splunk server"),
+    ("outputtext", "it writes to the Splunk server"),
+    ("dbinspect", "it reads Splunk index buckets"),
+    ("eventcount", "it counts events in Splunk indexes"),
+    ("audit", "it reads Splunk's audit index"),
+    ("history", "it reads the Splunk search history"),
+    ("loadjob", "it reads a Splunk search job's artifacts"),
+    ("savedsearch", "it runs a saved search of a Splunk server"),
+    ("inputcsv", "it reads a file on the Splunk server"),
+    ("walklex", "it reads index lexicons"),
+    ("mcatalog", "it reads a metrics catalog"),
+    ("mpreview", "it reads a metrics index"),
+    ("msearch", "it reads a metrics index"),
+    ("redistribute", "it runs a parallel reduce on a Splunk cluster"),
+    (
+        "localop",
+        "it places work on a search head or indexers, which means nothing offline",
+    ),
+    ("script", "it runs a script on the Splunk server"),
+    ("run", "it runs a script on the Splunk server"),
+    ("dbxquery", "it queries a database through DB Connect"),
+    (
+        "cluster",
+        "the reference does not define its similarity measure closely enough to reproduce Splunk's clusters",
+    ),
+    ("kmeans", "k-means clustering is not implemented"),
+    ("predict", "forecasting is not implemented"),
+    ("x11", "seasonal decomposition is not implemented"),
+    ("sichart", "it writes summary-index statistics"),
+    ("sirare", "it writes summary-index statistics"),
+    ("sistats", "it writes summary-index statistics"),
+    ("sitimechart", "it writes summary-index statistics"),
+    ("sitop", "it writes summary-index statistics"),
+    (
+        "xpath",
+        "its page defines paths by Python ElementTree's XPath subset, which no maintained Rust crate implements (spath reads XML)",
+    ),
+];
+
+/// The reason a known Splunk command is not run, when there is more to say
+/// than "not implemented".
+pub fn not_run_why(name: &str) -> Option<&'static str> {
+    let l = name.to_ascii_lowercase();
+    NOT_RUN_WHY.iter().find(|w| w.0 == l).map(|w| w.1)
+}
+
 /// Is `name` a command we know of but do not implement?
 pub fn provenance(name: &str) -> Option<Provenance> {
     let l = name.to_ascii_lowercase();
@@ -450,12 +506,13 @@ impl Command for GenericCmd {
 impl ToOperator for GenericCmd {
     fn plan(&self, _ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
         let why = match self.provenance {
-            Provenance::ThirdParty => "it is a third-party command",
-            Provenance::Splunk => "it is not implemented yet",
+            Provenance::ThirdParty => "it is a third-party command".to_string(),
+            Provenance::Splunk => match not_run_why(&self.name) {
+                Some(why) => why.to_string(),
+                None => "it is not implemented yet".to_string(),
+            },
         };
-        Err(SplError::plan(format!(
-            "command '{}' is parsed but spleval cannot run it: {why}",
-            self.name
-        )))
+        // The pipeline planner names the command around this reason.
+        Err(SplError::plan(why))
     }
 }

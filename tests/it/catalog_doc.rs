@@ -159,3 +159,23 @@ fn example_ledgers_name_real_tests() {
         bad.join("\n")
     );
 }
+
+/// A known Splunk command that is not run says why when planned, with the
+/// same reason the table gives.
+#[test]
+fn not_run_commands_name_their_reason() {
+    for (name, why) in spleval::commands::generic::NOT_RUN_WHY {
+        let spl = format!("| makeresults | {name} x=1");
+        let out = spleval()
+            .args(["run", "--spl", &spl])
+            .write_stdin("")
+            .output()
+            .expect("runs");
+        assert!(!out.status.success(), "{spl:?} ran");
+        let err = String::from_utf8_lossy(&out.stderr).replace(['\n', '│', ' '], "");
+        assert!(
+            err.contains(&why.replace(' ', "")),
+            "{spl:?} does not give its reason {why:?}: {err}"
+        );
+    }
+}

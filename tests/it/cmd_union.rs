@@ -350,6 +350,8 @@ fn xpath_examples_parse_and_say_why_they_do_not_run() {
         err.contains("'xpath' is parsed but spleval cannot run it"),
         "{err}"
     );
+    // The error names the reason, as the catalog does.
+    insta::assert_snapshot!("xpath_not_run", err);
     // The catalog (grammar/commands.md) gives the reason.
     let table = spleval::catalog::render();
     let row = table
@@ -357,7 +359,7 @@ fn xpath_examples_parse_and_say_why_they_do_not_run() {
         .find(|l| l.starts_with("| `xpath` |"))
         .expect("an xpath row");
     assert!(
-        row.contains("not supported") && row.contains("ElementTree"),
+        row.contains("not supported") && row.contains("ElementTree") && err.contains("ElementTree"),
         "{row}"
     );
 }
