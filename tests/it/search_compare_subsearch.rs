@@ -61,3 +61,19 @@ fn a_subsearch_without_a_text_cannot_stand_as_a_value() {
     assert_ne!(code, 0);
     insta::assert_snapshot!(err);
 }
+
+/// Search Reference 10.0, format, Example 5: `index=_internal sourcetype=
+/// [search index=does_not_exist | head 1 | fields sourcetype | format
+/// emptystr="splunkd"]` — the subsearch finds nothing, so format gives its
+/// `emptystr`, and the outer search keeps the splunkd events.
+#[test]
+fn format_example_5_emptystr_as_the_value_of_a_comparison() {
+    let events = common::ndjson(&[
+        serde_json::json!({"index":"_internal","sourcetype":"splunkd","id":"a"}),
+        serde_json::json!({"index":"_internal","sourcetype":"scheduler","id":"b"}),
+        serde_json::json!({"index":"_internal","sourcetype":"splunkd","id":"c"}),
+        serde_json::json!({"index":"main","sourcetype":"splunkd","id":"d"}),
+    ]);
+    let spl = r#"index=_internal sourcetype= [search index=does_not_exist | head 1 | fields sourcetype | format emptystr="splunkd"]"#;
+    assert_eq!(col(&common::run_spl(spl, &events), "id"), ["a", "c"]);
+}
