@@ -232,6 +232,17 @@ pub fn bin_operator(
     options: &[Opt],
     ctx: &PlanCtx,
 ) -> Result<Box<dyn Operator>> {
+    Ok(Box::new(bin_op(field, alias, options, ctx)?))
+}
+
+/// The `bin` operator itself, for a caller that asks it afterwards which
+/// span it used (chart's `cont=true`).
+pub(crate) fn bin_op(
+    field: &str,
+    alias: Option<&str>,
+    options: &[Opt],
+    ctx: &PlanCtx,
+) -> Result<BinOp> {
     let span_of = |k: &str| -> Result<Option<BinSpan>> {
         match get(options, k) {
             None => Ok(None),
@@ -252,7 +263,7 @@ pub fn bin_operator(
             }
         }
     };
-    Ok(Box::new(BinOp {
+    Ok(BinOp {
         time_field: field == "_time",
         alias: alias.map(str::to_string),
         field: field.to_string(),
@@ -264,7 +275,8 @@ pub fn bin_operator(
         align,
         tz: ctx.fn_ctx.tz,
         buf: Vec::new(),
-    }))
+        used: None,
+    })
 }
 
 fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
@@ -359,7 +371,7 @@ impl ToOperator for BinCmd {
     }
 }
 
-struct BinOp {
+pub(crate) struct BinOp {
     field: String,
     alias: Option<String>,
     time_field: bool,
@@ -371,6 +383,9 @@ struct BinOp {
     align: Option<f64>,
     tz: chrono_tz::Tz,
     buf: Vec<Event>,
+    /// The span the bins were made with, once known (an automatic span is
+    /// chosen when the operator finishes).
+    used: Option<BinSpan>,
 }
 
 fn tz_offset(t: f64, tz: chrono_tz::Tz) -> f64 {
@@ -443,6 +458,15 @@ pub fn num_bin(v: f64, span: BinSpan) -> Option<String> {
     }
 }
 
+/// The bounds of a `lo-hi` bin label (`10-20`, `-10-0`, `0.2-0.3`).
+pub(crate) fn bin_range(v: &Value) -> Option<(f64, f64)> {
+    let Value::Str(s) = v else { return None };
+    let i = s.get(1..)?.find('-')? + 1;
+    let lo = parse_number(&s[..i])?;
+    let hi = parse_number(&s[i + 1..])?;
+    Some((lo, hi))
+}
+
 fn round_noise(x: f64) -> f64 {
     (x * 1e9).round() / 1e9
 }
@@ -456,6 +480,46 @@ const TIME_SPANS: &[f64] = &[
 impl BinOp {
     fn time_mode(&self, span: Option<BinSpan>) -> bool {
         self.time_field || span.is_some_and(|s| s.is_time())
+    }
+
+    /// The span the bins were made with: the `span=` given, or after
+    /// `finish` the one `bins=` chose (None when no value was binned).
+    pub(crate) fn span_used(&self) -> Option<BinSpan> {
+        self.span.or(self.used)
+    }
+
+    /// The bin after `v` (a bin this operator made: a bucket start time, or
+    /// a `lo-hi` range), with the number it sorts by; None when `v` is not
+    /// such a bin.
+    pub(crate) fn next_bin(&self, v: &Value) -> Option<(Value, f64)> {
+        let span = self.span_used()?;
+        if self.time_mode(Some(span)) {
+            let t = v.as_num()?;
+            let step = match span {
+                BinSpan::Months(n) => n as f64 * 31.0 * 86400.0,
+                other => other.approx_secs(),
+            };
+            let next = time_bin(t + step, span, self.tz, self.align);
+            return (next > t).then_some((Value::Num(next), next));
+        }
+        let (lo, hi) = bin_range(v)?;
+        let probe = match span {
+            BinSpan::Log { base, .. } => hi * base.sqrt(),
+            other => hi + other.approx_secs() / 2.0,
+        };
+        let label = num_bin(probe, span)?;
+        let (next_lo, _) = bin_range(&Value::Str(label.clone()))?;
+        (next_lo > lo).then_some((Value::Str(label), next_lo))
+    }
+
+    /// The number a bin sorts by: its start time, or its range's low end.
+    pub(crate) fn bin_key(&self, v: &Value) -> Option<f64> {
+        let span = self.span_used()?;
+        if self.time_mode(Some(span)) {
+            v.as_num()
+        } else {
+            bin_range(v).map(|r| r.0)
+        }
     }
 
     fn apply(&self, mut ev: Event, span: BinSpan, out: &mut Emit<'_>) -> Result<()> {
@@ -562,6 +626,7 @@ impl Operator for BinOp {
             return Ok(());
         }
         let span = self.auto_span();
+        self.used = Some(span);
         for ev in std::mem::take(&mut self.buf) {
             self.apply(ev, span, out)?;
         }

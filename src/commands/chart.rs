@@ -10,7 +10,9 @@
 //! aggregations, default `<agg>: <value>`), `agg=` (the ranking function),
 //! `cont=`. Rows are sorted by the row value (bin ranges such as `10-20` by
 //! their lower bound); events lacking the row field are left out. Empty
-//! cells are 0 for `count`/`dc` and empty otherwise.
+//! cells are 0 for `count`/`dc` and empty otherwise. With `cont=true` (the
+//! default) a row field binned by chart's bin options gets a row for every
+//! empty bin between its first and last (at most 50,000 rows).
 //!
 //! Bin options (`bins=`, `span=`, `start=`, `end=`, `minspan=`,
 //! `aligntime=`) after the row or column field bin that field as the `bin`
@@ -26,6 +28,7 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt;
 
+use super::bin::BinOp;
 use super::eventstats::{agg_exprs, aggs_order_sensitive, join_aggs};
 use super::stats::{group_keys, parse_agg, Agg, AggSpec};
 use super::support::fields::{at_keyword, field_ref, FieldRef};
@@ -428,17 +431,17 @@ impl ToOperator for ChartCmd {
         // Each split field with bin options is binned as `bin` would bin it
         // before chart: options before the split clause, then those after
         // the row field (the later of a key wins); those after the column field.
-        let mut pre = Vec::new();
         let leading: Vec<Opt> = self
             .options
             .iter()
             .filter(|o| is_bin_option(o))
             .cloned()
             .collect();
+        let mut row_bin = None;
         if let Some(r) = &self.row {
             let opts: Vec<Opt> = leading.into_iter().chain(self.row_bins.clone()).collect();
             if !opts.is_empty() {
-                pre.push(super::bin::bin_operator(&r.name, None, &opts, ctx)?);
+                row_bin = Some(super::bin::bin_op(&r.name, None, &opts, ctx)?);
             }
         } else if let Some(o) = leading.first() {
             return Err(SplError::plan(format!(
@@ -447,16 +450,18 @@ impl ToOperator for ChartCmd {
             ))
             .at(o.span));
         }
+        let mut col_bin = None;
         if let Some(c) = &self.column {
             if !self.column_bins.is_empty() {
-                pre.push(super::bin::bin_operator(
-                    &c.name,
-                    None,
-                    &self.column_bins,
-                    ctx,
-                )?);
+                col_bin = Some(super::bin::bin_op(&c.name, None, &self.column_bins, ctx)?);
             }
         }
+        let cont = match self.options.iter().find(|o| o.key == "cont") {
+            None => true,
+            Some(o) => o.as_bool().ok_or_else(|| {
+                SplError::plan(format!("cont= takes true or false (got {:?})", o.value)).at(o.span)
+            })?,
+        };
         let series =
             SeriesOpts::from_options(&self.options, ctx)?.with_where(self.where_.as_ref(), ctx)?;
         Ok(Box::new(ChartOp {
@@ -467,7 +472,9 @@ impl ToOperator for ChartCmd {
             ),
             row: self.row.as_ref().map(|f| f.name.clone()),
             column: self.column.as_ref().map(|f| f.name.clone()),
-            pre,
+            row_bin,
+            col_bin,
+            cont,
         }))
     }
 }
@@ -926,36 +933,47 @@ struct ChartOp {
     table: SeriesTable,
     row: Option<String>,
     column: Option<String>,
-    /// `bin` operators for the split fields with bin options, run in order
-    /// before an event reaches the table.
-    pre: Vec<Box<dyn Operator>>,
+    /// The `bin` operators of the row and column fields given bin options,
+    /// run in that order before an event reaches the table.
+    row_bin: Option<BinOp>,
+    col_bin: Option<BinOp>,
+    /// `cont=true` (the default): a binned row field gets rows for the
+    /// empty bins between its first and last.
+    cont: bool,
 }
 
-/// Runs `ev` through the operators of `pre` in turn.
-fn through(pre: &mut [Box<dyn Operator>], ev: Event) -> Result<Vec<Event>> {
-    let Some((first, rest)) = pre.split_first_mut() else {
-        return Ok(vec![ev]);
-    };
-    let mut outs = Vec::new();
-    first.push(ev, &mut |e| {
-        outs.push(e);
-        Ok(())
-    })?;
-    let mut all = Vec::new();
-    for e in outs {
-        all.extend(through(rest, e)?);
+/// The most rows `cont=true` fills in (as timechart's buckets).
+const MAX_ROWS: usize = 50_000;
+
+/// Runs `evs` through `bin` (when there is one).
+fn bin_all(bin: Option<&mut BinOp>, evs: Vec<Event>) -> Result<Vec<Event>> {
+    let Some(b) = bin else { return Ok(evs) };
+    let mut outs = Vec::with_capacity(evs.len());
+    for ev in evs {
+        b.push(ev, &mut |e| {
+            outs.push(e);
+            Ok(())
+        })?;
     }
-    Ok(all)
+    Ok(outs)
+}
+
+/// The events a `bin` operator holds back until it finishes (`bins=`).
+fn flush(bin: Option<&mut BinOp>) -> Result<Vec<Event>> {
+    let mut held = Vec::new();
+    if let Some(b) = bin {
+        b.finish(&mut |e| {
+            held.push(e);
+            Ok(())
+        })?;
+    }
+    Ok(held)
 }
 
 /// A bin range label (`10-20`, `-10-0`, `0.2-0.3`) as its lower bound, so
 /// binned rows sort in bin order.
 fn range_low(v: &Value) -> Option<f64> {
-    let Value::Str(s) = v else { return None };
-    let i = s.get(1..)?.find('-')? + 1;
-    let lo = crate::base::value::parse_number(&s[..i])?;
-    crate::base::value::parse_number(&s[i + 1..])?;
-    Some(lo)
+    super::bin::bin_range(v).map(|r| r.0)
 }
 
 /// Row order: numbers and bin ranges (by their lower bound) first, in
@@ -986,6 +1004,48 @@ fn dedup_in_order<T: PartialEq>(v: &mut Vec<T>) {
 }
 
 impl ChartOp {
+    /// `cont=true`: rows for the bins of the row field that no event fell
+    /// in, between its first and last bin ("bins that have no values will
+    /// display with a count of 0 or null values", chart page).
+    fn empty_bins(&self) -> Result<Vec<(Vec<String>, Vec<Value>)>> {
+        let Some(bin) = &self.row_bin else {
+            return Ok(Vec::new());
+        };
+        let mut first: Option<(f64, &Value)> = None;
+        let mut last = f64::NEG_INFINITY;
+        for vals in self.table.rows.values() {
+            let [v] = vals.as_slice() else { continue };
+            let Some(k) = bin.bin_key(v) else { continue };
+            if first.is_none_or(|(f, _)| k < f) {
+                first = Some((k, v));
+            }
+            last = last.max(k);
+        }
+        let Some((_, v)) = first else {
+            return Ok(Vec::new());
+        };
+        let mut cur = v.clone();
+        let mut out = Vec::new();
+        let mut seen = 0usize;
+        while let Some((next, nk)) = bin.next_bin(&cur) {
+            if nk > last {
+                break;
+            }
+            seen += 1;
+            if seen > MAX_ROWS {
+                return Err(SplError::runtime(format!(
+                    "chart cont=true: the bins between the first and last would make more than {MAX_ROWS} rows (give a wider span, or cont=false)"
+                )));
+            }
+            let key = key_text(std::slice::from_ref(&next));
+            if !self.table.rows.contains_key(&key) {
+                out.push((key, vec![next.clone()]));
+            }
+            cur = next;
+        }
+        Ok(out)
+    }
+
     fn add(&mut self, ev: Event) -> Result<()> {
         let mut rows = match &self.row {
             Some(r) => group_keys(&ev, std::slice::from_ref(r)),
@@ -1003,7 +1063,8 @@ impl ChartOp {
 
 impl Operator for ChartOp {
     fn push(&mut self, ev: Event, _out: &mut Emit<'_>) -> Result<()> {
-        for e in through(&mut self.pre, ev)? {
+        let rows = bin_all(self.row_bin.as_mut(), vec![ev])?;
+        for e in bin_all(self.col_bin.as_mut(), rows)? {
             self.add(e)?;
         }
         Ok(())
@@ -1011,20 +1072,12 @@ impl Operator for ChartOp {
 
     fn finish(&mut self, out: &mut Emit<'_>) -> Result<()> {
         // Flush the bin operators in order (`bins=` holds events until its
-        // span is known), each one's output through the ones after it.
-        let mut pre = std::mem::take(&mut self.pre);
-        for i in 0..pre.len() {
-            let (head, rest) = pre.split_at_mut(i + 1);
-            let mut held = Vec::new();
-            head[i].finish(&mut |e| {
-                held.push(e);
-                Ok(())
-            })?;
-            for e in held {
-                for e in through(rest, e)? {
-                    self.add(e)?;
-                }
-            }
+        // span is known), the row binner's through the column binner.
+        let held = flush(self.row_bin.as_mut())?;
+        let mut evs = bin_all(self.col_bin.as_mut(), held)?;
+        evs.extend(flush(self.col_bin.as_mut())?);
+        for e in evs {
+            self.add(e)?;
         }
         let split = self.column.is_some();
         if self.table.rows.is_empty() && self.row.is_none() {
@@ -1038,6 +1091,9 @@ impl Operator for ChartOp {
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
+        if self.cont {
+            rows.extend(self.empty_bins()?);
+        }
         // Values that sort as equal (`1`, `01`) are kept apart by their
         // text, so the order never depends on hashing.
         rows.sort_by(|a, b| {

@@ -131,9 +131,10 @@ fn avg_extended_example_transactions_by_log2_duration() {
         ]),
     );
     // a: 5 s, 3 events; b: 6 s, 2 events; e: 6 s, 4 events (4-8: 3 on
-    // average); c: 20 s, 2 events.
-    assert_eq!(col(&r, "duration"), ["4-8", "16-32"]);
-    assert_eq!(col(&r, "avg(eventcount)"), ["3", "2"]);
+    // average); c: 20 s, 2 events. The empty 8-16 bin is shown with a null
+    // average (chart's cont=true, the default).
+    assert_eq!(col(&r, "duration"), ["4-8", "8-16", "16-32"]);
+    assert_eq!(col(&r, "avg(eventcount)"), ["3", "", "2"]);
 }
 
 // Same page, avg, basic example 4: `... | timechart
@@ -238,11 +239,15 @@ fn count_extended_example_quakes_by_magnitude_range() {
         r#"source=all_month.csv | chart count AS "Number of Earthquakes" BY mag span=1 | rename mag AS "Magnitude Range""#,
         &ndjson(&quakes),
     );
+    // cont=true (chart's default) shows the empty 3-4 bin with a count of 0.
     assert_eq!(
         col(&r, "Magnitude Range"),
-        ["-1-0", "0-1", "1-2", "2-3", "4-5"]
+        ["-1-0", "0-1", "1-2", "2-3", "3-4", "4-5"]
     );
-    assert_eq!(col(&r, "Number of Earthquakes"), ["1", "2", "1", "3", "1"]);
+    assert_eq!(
+        col(&r, "Number of Earthquakes"),
+        ["1", "2", "1", "3", "0", "1"]
+    );
 }
 
 // Same page, count, extended example 2: `sourcetype=access_* | chart

@@ -169,3 +169,59 @@ fn timechart_range_options_take_their_kinds_of_value() {
     assert_ne!(code, 0);
     insta::assert_snapshot!("timechart_start_not_a_number", err);
 }
+
+/// chart (10.0), Chart options, cont: "If cont=true, bins that have no
+/// values will display with a count of 0 or null values." Default: true.
+/// `cont=false` "replots the x-axis so that a noncontinuous sequence of
+/// x-value bins show up adjacently".
+#[test]
+fn chart_cont_true_shows_the_empty_bins_between_first_and_last() {
+    let events = common::ndjson(&[
+        serde_json::json!({"size": 5, "v": 2}),
+        serde_json::json!({"size": 35, "v": 4}),
+        serde_json::json!({"size": 38, "v": 6}),
+    ]);
+    let rows = common::run_spl("* | chart count avg(v) over size span=10", &events);
+    assert_eq!(col(&rows, "size"), ["0-10", "10-20", "20-30", "30-40"]);
+    // A count of 0, a null average.
+    assert_eq!(col(&rows, "count"), ["1", "0", "0", "2"]);
+    assert!(rows[1].get("avg(v)").is_none(), "{rows:?}");
+    assert_eq!(rows[3]["avg(v)"], serde_json::json!(5));
+    let rows = common::run_spl("* | chart count over size span=10 cont=false", &events);
+    assert_eq!(col(&rows, "size"), ["0-10", "30-40"]);
+    // Log spans step by the base; bins= chooses the span first.
+    let rows = common::run_spl("* | chart count over size span=log2", &events);
+    assert_eq!(col(&rows, "size"), ["4-8", "8-16", "16-32", "32-64"]);
+    assert_eq!(col(&rows, "count"), ["1", "0", "0", "2"]);
+    let rows = common::run_spl("* | chart count over size bins=10", &events);
+    assert_eq!(col(&rows, "size"), ["0-10", "10-20", "20-30", "30-40"]);
+    // Time bins, with a split-by field: every column is 0 in an empty bin.
+    let events = common::ndjson(&[
+        serde_json::json!({"_time": 0, "h": "a"}),
+        serde_json::json!({"_time": 10800, "h": "b"}),
+    ]);
+    let rows = common::run_spl(
+        "* | chart count over _time span=1h by h | eval t=strftime(_time, \"%H\")",
+        &events,
+    );
+    assert_eq!(col(&rows, "t"), ["00", "01", "02", "03"]);
+    assert_eq!(col(&rows, "a"), ["1", "0", "0", "0"]);
+    assert_eq!(col(&rows, "b"), ["0", "0", "0", "1"]);
+    // An unbinned row field has no bins to fill.
+    let rows = common::run_spl(
+        "* | chart count over v",
+        &common::ndjson(&[serde_json::json!({"v": 1}), serde_json::json!({"v": 5})]),
+    );
+    assert_eq!(col(&rows, "v"), ["1", "5"]);
+}
+
+/// The bins `cont=true` fills are counted: too many is an error at the
+/// command, not a flood of rows.
+#[test]
+fn chart_cont_true_refuses_too_many_empty_bins() {
+    let (code, err) = common::fails(
+        "| makeresults count=2 | streamstats count AS c | eval size=if(c=1, 5, 500) | chart count over size span=0.001",
+    );
+    assert_ne!(code, 0);
+    insta::assert_snapshot!(err);
+}

@@ -33,19 +33,24 @@ fn sizes(extra: &[serde_json::Value]) -> String {
 #[test]
 fn chart_max_delay_by_size_bins() {
     let spl = "* | chart max(delay) BY size bins=10";
-    // Sizes 3..99: span 10 makes 10 bins (0-10 … 90-100).
+    // Sizes 3..99: span 10 makes 10 bins (0-10 … 90-100); with cont=true
+    // (the default) the empty ones show a null maximum.
     let r = run_spl(spl, &sizes(&[]));
+    let mut want = vec![
+        json!({"size": "0-10", "max(delay)": 1}),
+        json!({"size": "10-20", "max(delay)": 9}),
+    ];
+    want.extend(["20-30", "30-40"].map(|b| json!({ "size": b })));
+    want.push(json!({"size": "40-50", "max(delay)": 2}));
+    want.extend(["50-60", "60-70", "70-80", "80-90"].map(|b| json!({ "size": b })));
+    want.push(json!({"size": "90-100", "max(delay)": 7}));
+    assert_eq!(r, want);
+    // cont=false shows the bins with values only, as `bin` before chart.
     assert_eq!(
-        r,
-        [
-            json!({"size": "0-10", "max(delay)": 1}),
-            json!({"size": "10-20", "max(delay)": 9}),
-            json!({"size": "40-50", "max(delay)": 2}),
-            json!({"size": "90-100", "max(delay)": 7}),
-        ]
-    );
-    assert_eq!(
-        r,
+        run_spl(
+            "* | chart max(delay) BY size bins=10 cont=false",
+            &sizes(&[])
+        ),
         run_spl(
             "* | bin size bins=10 | chart max(delay) BY size",
             &sizes(&[])
@@ -87,17 +92,22 @@ fn chart_count_by_day_and_hour_with_a_span_each() {
         &days_hours(),
     );
     // Days 1, 2 → 0-3; 4, 5 → 3-6; 31 → 30-33. Hours 0, 3, 11 → 0-12;
-    // 13, 23 → 12-24.
+    // 13, 23 → 12-24. cont=true (the default) shows the days between with
+    // counts of 0.
+    let mut want = vec![
+        json!({"date_mday": "0-3", "0-12": 1, "12-24": 1}),
+        json!({"date_mday": "3-6", "0-12": 1, "12-24": 1}),
+    ];
+    for d in (6..30).step_by(3) {
+        want.push(json!({"date_mday": format!("{d}-{}", d + 3), "0-12": 0, "12-24": 0}));
+    }
+    want.push(json!({"date_mday": "30-33", "0-12": 1, "12-24": 0}));
+    assert_eq!(r, want);
     assert_eq!(
-        r,
-        [
-            json!({"date_mday": "0-3", "0-12": 1, "12-24": 1}),
-            json!({"date_mday": "3-6", "0-12": 1, "12-24": 1}),
-            json!({"date_mday": "30-33", "0-12": 1, "12-24": 0}),
-        ]
-    );
-    assert_eq!(
-        r,
+        run_spl(
+            "* | chart count BY date_mday span=3 date_hour span=12 cont=false",
+            &days_hours()
+        ),
         run_spl(
             "* | bin date_mday span=3 | bin date_hour span=12 | chart count BY date_mday date_hour",
             &days_hours()
@@ -199,11 +209,19 @@ fn chart_transactions_by_log2_duration() {
             json!({"duration": "1-2", "count": 1}),
             json!({"duration": "2-4", "count": 2}),
             json!({"duration": "4-8", "count": 1}),
+            // cont=true (the default): the empty bins between, counted 0.
+            json!({"duration": "8-16", "count": 0}),
+            json!({"duration": "16-32", "count": 0}),
+            json!({"duration": "32-64", "count": 0}),
+            json!({"duration": "64-128", "count": 0}),
             json!({"duration": "128-256", "count": 1}),
         ]
     );
     assert_eq!(
-        r,
+        run_spl(
+            "status=200 action=purchase | transaction clientip maxspan=10m | chart count BY duration span=log2 cont=false",
+            &purchases()
+        ),
         run_spl(
             "status=200 action=purchase | transaction clientip maxspan=10m | bin duration span=log2 | chart count BY duration",
             &purchases()
@@ -220,6 +238,11 @@ fn chart_transactions_by_log2_duration() {
             json!({"duration": "1-2", "avg(eventcount)": 2}),
             json!({"duration": "2-4", "avg(eventcount)": 2.5}),
             json!({"duration": "4-8", "avg(eventcount)": 2}),
+            // The empty bins have no average (cont=true).
+            json!({"duration": "8-16"}),
+            json!({"duration": "16-32"}),
+            json!({"duration": "32-64"}),
+            json!({"duration": "64-128"}),
             json!({"duration": "128-256", "avg(eventcount)": 2}),
         ]
     );
@@ -377,6 +400,14 @@ fn chart_earthquakes_by_magnitude_range() {
             json!({"Magnitude Range": "0-1", "Number of Earthquakes": 1}),
             json!({"Magnitude Range": "1-2", "Number of Earthquakes": 2}),
             json!({"Magnitude Range": "2-3", "Number of Earthquakes": 1}),
+            // cont=true (the default): the empty bins, counted 0.
+            json!({"Magnitude Range": "3-4", "Number of Earthquakes": 0}),
+            json!({"Magnitude Range": "4-5", "Number of Earthquakes": 0}),
+            json!({"Magnitude Range": "5-6", "Number of Earthquakes": 0}),
+            json!({"Magnitude Range": "6-7", "Number of Earthquakes": 0}),
+            json!({"Magnitude Range": "7-8", "Number of Earthquakes": 0}),
+            json!({"Magnitude Range": "8-9", "Number of Earthquakes": 0}),
+            json!({"Magnitude Range": "9-10", "Number of Earthquakes": 0}),
             json!({"Magnitude Range": "10-11", "Number of Earthquakes": 1}),
         ]
     );
