@@ -4,10 +4,10 @@
 //! nothing added. Buffers all events.
 
 use std::any::Any;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use super::stats::{parse_agg, Agg, AggArg, AggSpec};
+use super::stats::{is_wildcard, parse_agg, Agg, AggArg, AggSpec, Wild, WildAccs};
 use super::support::fields::{at_keyword, join_fields, FieldRef};
 use super::support::stats_support::{by_fields, extract, key_text, known_option};
 use super::{CommandSpec, ToOperator};
@@ -188,8 +188,12 @@ impl ToOperator for EventstatsCmd {
             .options
             .iter()
             .any(|o| o.key.eq_ignore_ascii_case("allnum") && o.as_bool() == Some(true));
+        // A wildcard field name (`eventstats avg(*)`, the page's explicit
+        // wildcard) aggregates every field it matches, as in stats.
+        let (wild, fixed): (Vec<&Agg>, Vec<&Agg>) = self.aggs.iter().partition(|a| is_wildcard(a));
         Ok(Box::new(EventstatsOp {
-            spec: AggSpec::plan(&self.aggs, ctx)?,
+            spec: AggSpec::plan_refs(&fixed, ctx)?,
+            wild: Wild::plan(&wild)?,
             by: self.by.iter().map(|f| f.name.clone()).collect(),
             allnum,
             buf: Vec::new(),
@@ -203,10 +207,15 @@ struct Group {
     accs: Vec<Box<dyn Accumulator>>,
     /// Per aggregation: a value that is not a number was seen (for `allnum`).
     non_numeric: Vec<bool>,
+    /// The wildcard aggregations' accumulators, and the fields they saw a
+    /// value that is not a number in.
+    wild: WildAccs,
+    wild_non_numeric: HashSet<String>,
 }
 
 struct EventstatsOp {
     spec: AggSpec,
+    wild: Vec<Wild>,
     by: Vec<String>,
     allnum: bool,
     /// Each event with the group it takes its results from.
@@ -231,7 +240,15 @@ impl Operator for EventstatsOp {
                 let g = self.groups.entry(k.clone()).or_insert_with(|| Group {
                     accs: spec.new_accumulators(),
                     non_numeric: vec![false; spec.items.len()],
+                    wild: WildAccs::new(),
+                    wild_non_numeric: HashSet::new(),
                 });
+                if !self.wild.is_empty() {
+                    let nn = &mut g.wild_non_numeric;
+                    Wild::add_all(&self.wild, &self.by, &mut g.wild, &ev, |f| {
+                        nn.insert(f.to_string());
+                    });
+                }
                 for (n, (acc, vs)) in g.accs.iter_mut().zip(&vals).enumerate() {
                     for v in vs {
                         if v.as_num().is_none() && !matches!(v, Value::Bool(_)) {
@@ -252,27 +269,30 @@ impl Operator for EventstatsOp {
 
     fn finish(&mut self, out: &mut Emit<'_>) -> Result<()> {
         // Results once per group, then copied onto each event.
-        let mut results: HashMap<Vec<String>, Vec<Value>> = HashMap::new();
+        let mut results: HashMap<Vec<String>, Vec<(String, Value)>> = HashMap::new();
         for (k, g) in &self.groups {
-            let vals = self
+            let mut vals: Vec<(String, Value)> = self
                 .spec
                 .items
                 .iter()
                 .zip(&g.accs)
                 .zip(&g.non_numeric)
-                .map(|(((func, _, _), acc), non_num)| {
-                    if self.allnum && *non_num && numeric_function(func) {
+                .map(|(((func, name, _), acc), non_num)| {
+                    let v = if self.allnum && *non_num && numeric_function(func) {
                         Value::Null
                     } else {
                         acc.result()
-                    }
+                    };
+                    (name.clone(), v)
                 })
                 .collect();
+            let skip = |f: &str| self.allnum && g.wild_non_numeric.contains(f);
+            vals.extend(Wild::results(&self.wild, &g.wild, skip));
             results.insert(k.clone(), vals);
         }
         for (mut ev, key) in std::mem::take(&mut self.buf) {
             if let Some(vals) = key.as_ref().and_then(|k| results.get(k)) {
-                for ((_, name, _), v) in self.spec.items.iter().zip(vals) {
+                for (name, v) in vals {
                     ev.set(name.clone(), v.clone());
                 }
             }

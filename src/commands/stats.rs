@@ -434,25 +434,13 @@ impl StatsCmd {
         // with the string "lay"": `avg(*lay)` aggregates every field the
         // pattern matches, one column each (`values(*) AS *`).
         let (wild, fixed): (Vec<&Agg>, Vec<&Agg>) = self.aggs.iter().partition(|a| is_wildcard(a));
-        if let Some(a) = wild.iter().find(|a| stats::per_unit(&a.func)) {
-            return Err(per_unit_refused(&a.func).at(a.span));
-        }
+        let wild = Wild::plan(&wild)?;
         let mut op = StatsOp::new(
             AggSpec::plan_refs(&fixed, ctx)?,
             self.by.iter().map(|f| f.name.clone()).collect(),
             ctx.fn_ctx.clone(),
         );
-        op.wild = wild
-            .into_iter()
-            .map(|a| Wild {
-                func: a.func.clone(),
-                pattern: match &a.arg {
-                    Some(AggArg::Field(f)) => f.name.clone(),
-                    _ => unreachable!("is_wildcard"),
-                },
-                alias: a.alias.as_ref().map(|f| f.name.clone()),
-            })
-            .collect();
+        op.wild = wild;
         // Search Reference, stats: "allnum: If true, computes numerical
         // statistics on each field if and only if all of the values of that
         // field are numerical."
@@ -527,7 +515,7 @@ impl AggSpec {
         let refs: Vec<&Agg> = aggs.iter().collect();
         if let Some(a) = refs.iter().find(|a| is_wildcard(a)) {
             return Err(SplError::plan(format!(
-                "a wildcard field name in {}(…) is supported by stats only",
+                "a wildcard field name in {}(…) is supported by stats and eventstats only",
                 a.func
             ))
             .at(a.span));
@@ -682,7 +670,7 @@ struct Group {
     arrival: f64,
     accs: Vec<Box<dyn Accumulator>>,
     /// The wildcard aggregations' accumulators, by (aggregation, field).
-    wild: std::collections::BTreeMap<(usize, String), Box<dyn Accumulator>>,
+    wild: WildAccs,
 }
 
 /// A `func(<pattern>) [AS <name>]` aggregation whose field has `*`s: one
@@ -693,6 +681,98 @@ pub(crate) struct Wild {
     func: String,
     pattern: String,
     alias: Option<String>,
+}
+
+/// The accumulators of a group's wildcard aggregations, by (aggregation,
+/// field).
+pub(crate) type WildAccs = std::collections::BTreeMap<(usize, String), Box<dyn Accumulator>>;
+
+impl Wild {
+    /// The wildcard aggregations of `aggs` (those [`is_wildcard`] picks).
+    pub(crate) fn plan(aggs: &[&Agg]) -> Result<Vec<Wild>> {
+        let mut out = Vec::new();
+        for a in aggs {
+            if stats::per_unit(&a.func) {
+                return Err(per_unit_refused(&a.func).at(a.span));
+            }
+            let Some(AggArg::Field(f)) = &a.arg else {
+                continue;
+            };
+            out.push(Wild {
+                func: a.func.clone(),
+                pattern: f.name.clone(),
+                alias: a.alias.as_ref().map(|f| f.name.clone()),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Whether the aggregation takes field `name`: a match of the pattern,
+    /// not a BY field, and internal only for a pattern starting with `_`.
+    fn takes(&self, name: &str, by: &[String]) -> bool {
+        !(name.starts_with('_') && !self.pattern.starts_with('_'))
+            && !by.iter().any(|b| b == name)
+            && wildcard_captures(&self.pattern, name).is_some()
+    }
+
+    /// The output name for `field`: `func(field)`, or the alias with the
+    /// pattern's captures filled in.
+    fn name_for(&self, field: &str) -> String {
+        match &self.alias {
+            Some(a) => match wildcard_captures(&self.pattern, field) {
+                Some(caps) => wildcard_fill(a, &caps),
+                None => a.clone(),
+            },
+            None => stats::default_name(&self.func, Some(field)),
+        }
+    }
+
+    /// Feeds the fields of `ev` the wildcard aggregations take into `accs`;
+    /// `non_numeric` hears of each field of a numerical statistic with a
+    /// value that is not a number (for `allnum`).
+    pub(crate) fn add_all(
+        wild: &[Wild],
+        by: &[String],
+        accs: &mut WildAccs,
+        ev: &Event,
+        mut non_numeric: impl FnMut(&str),
+    ) {
+        let t = ev.time();
+        for (i, w) in wild.iter().enumerate() {
+            for (name, v) in ev.iter() {
+                if !w.takes(name, by) {
+                    continue;
+                }
+                if numerical_fn(&w.func) && v.values().iter().any(|x| x.as_num().is_none()) {
+                    non_numeric(name);
+                }
+                let acc = accs
+                    .entry((i, name.to_string()))
+                    .or_insert_with(|| stats::make(&w.func).expect("checked at parse time"));
+                for x in v.values() {
+                    acc.add(x, t);
+                }
+            }
+        }
+    }
+
+    /// The results of `accs`, named, leaving out the numerical statistics
+    /// of the fields `skip` names (`allnum`).
+    pub(crate) fn results(
+        wild: &[Wild],
+        accs: &WildAccs,
+        skip: impl Fn(&str) -> bool,
+    ) -> Vec<(String, Value)> {
+        accs.iter()
+            .filter_map(|((i, field), acc)| {
+                let w = &wild[*i];
+                if numerical_fn(&w.func) && skip(field) {
+                    return None;
+                }
+                Some((w.name_for(field), acc.result()))
+            })
+            .collect()
+    }
 }
 
 /// What a stats operator of a shard leaves (`run --partial`): each group's
@@ -797,30 +877,11 @@ impl StatsOp {
         g: &mut Group,
         ev: &Event,
     ) {
-        let t = ev.time();
-        for (i, w) in wild.iter().enumerate() {
-            for (name, v) in ev.iter() {
-                if (name.starts_with('_') && !w.pattern.starts_with('_'))
-                    || by.iter().any(|b| b == name)
-                    || wildcard_captures(&w.pattern, name).is_none()
-                {
-                    continue;
-                }
-                if allnum
-                    && numerical_fn(&w.func)
-                    && v.values().iter().any(|x| x.as_num().is_none())
-                {
-                    non_numeric.insert(name.to_string());
-                }
-                let acc = g
-                    .wild
-                    .entry((i, name.to_string()))
-                    .or_insert_with(|| stats::make(&w.func).expect("checked at parse time"));
-                for x in v.values() {
-                    acc.add(x, t);
-                }
+        Wild::add_all(wild, by, &mut g.wild, ev, |name| {
+            if allnum {
+                non_numeric.insert(name.to_string());
             }
-        }
+        });
     }
 
     /// Merges one group of a shard's partial (shards merged in their input
@@ -1013,19 +1074,9 @@ impl Operator for StatsOp {
                 }
                 row.set(name.clone(), acc.result());
             }
-            for ((i, field), acc) in &g.wild {
-                let w = &self.wild[*i];
-                if self.allnum && numerical_fn(&w.func) && self.non_numeric.contains(field) {
-                    continue;
-                }
-                let name = match &w.alias {
-                    Some(a) => match wildcard_captures(&w.pattern, field) {
-                        Some(caps) => wildcard_fill(a, &caps),
-                        None => a.clone(),
-                    },
-                    None => stats::default_name(&w.func, Some(field)),
-                };
-                row.set(name, acc.result());
+            let skip = |f: &str| self.allnum && self.non_numeric.contains(f);
+            for (name, v) in Wild::results(&self.wild, &g.wild, skip) {
+                row.set(name, v);
             }
             out(row)?;
         }

@@ -225,3 +225,37 @@ fn chart_cont_true_refuses_too_many_empty_bins() {
     assert_ne!(code, 0);
     insta::assert_snapshot!(err);
 }
+
+/// eventstats (10.0), Usage "Statistical functions that are not applied to
+/// specific fields": `| eventstats avg` returns the results of
+/// `| eventstats avg(*)`; the implicit form is deprecated: "Write
+/// | eventstats <function>(*) when you want a function to apply to all
+/// possible fields."
+#[test]
+fn eventstats_explicit_wildcard_applies_to_every_field() {
+    let events = common::ndjson(&[
+        serde_json::json!({"a": 1, "b": 10, "h": "x"}),
+        serde_json::json!({"a": 3, "b": 20, "h": "x"}),
+        serde_json::json!({"a": 5, "b": "q", "h": "y"}),
+    ]);
+    let rows = common::run_spl("* | eventstats avg(*)", &events);
+    // Every event keeps its fields and gets avg(a) and avg(b) over all
+    // three; h is text, so avg(h) is null.
+    assert_eq!(col(&rows, "a"), ["1", "3", "5"]);
+    assert_eq!(col(&rows, "avg(a)"), ["3", "3", "3"]);
+    assert_eq!(col(&rows, "avg(b)"), ["15", "15", "15"]);
+    assert!(rows.iter().all(|r| r.get("avg(h)").is_none()), "{rows:?}");
+    // With a BY field, per group and not over the BY field; an alias with
+    // a wildcard names each result.
+    let rows = common::run_spl("* | eventstats avg(*) AS mean_* BY h", &events);
+    assert_eq!(col(&rows, "mean_a"), ["2", "2", "5"]);
+    assert_eq!(col(&rows, "mean_b"), ["15", "15", ""]);
+    assert!(rows.iter().all(|r| r.get("mean_h").is_none()), "{rows:?}");
+    // The same numbers stats gives.
+    let stats = common::run_spl("* | stats avg(*) AS mean_* BY h", &events);
+    assert_eq!(col(&stats, "mean_a"), ["2", "5"]);
+    // The implicit wildcard stays an error at the function.
+    let (code, err) = common::fails("| makeresults | eventstats avg");
+    assert_ne!(code, 0);
+    assert!(err.contains("avg() needs a field"), "{err}");
+}
