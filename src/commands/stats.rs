@@ -710,7 +710,7 @@ impl Wild {
     /// Whether the aggregation takes field `name`: a match of the pattern,
     /// not a BY field, and internal only for a pattern starting with `_`.
     fn takes(&self, name: &str, by: &[String]) -> bool {
-        !(name.starts_with('_') && !self.pattern.starts_with('_'))
+        (self.pattern.starts_with('_') || !name.starts_with('_'))
             && !by.iter().any(|b| b == name)
             && wildcard_captures(&self.pattern, name).is_some()
     }
