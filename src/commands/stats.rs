@@ -486,9 +486,10 @@ pub(crate) fn is_wildcard(a: &Agg) -> bool {
 }
 
 impl AggSpec {
-    /// Plans the aggregations; a wildcard field name is for `stats` only (it
-    /// expands them itself) and an error here, and an eval over aggregations
-    /// is for `chart` and `timechart` ([`AggSpec::plan_series`]).
+    /// Plans the aggregations; a wildcard field name is for `stats`,
+    /// `eventstats` and `streamstats` only (they expand it themselves) and an
+    /// error here, and an eval over aggregations is for `chart` and
+    /// `timechart` ([`AggSpec::plan_series`]).
     pub fn plan(aggs: &[Agg], ctx: &PlanCtx) -> Result<AggSpec> {
         Self::plan_wild_refused(aggs, ctx, false, false)
     }
@@ -515,7 +516,7 @@ impl AggSpec {
         let refs: Vec<&Agg> = aggs.iter().collect();
         if let Some(a) = refs.iter().find(|a| is_wildcard(a)) {
             return Err(SplError::plan(format!(
-                "a wildcard field name in {}(…) is supported by stats and eventstats only",
+                "a wildcard field name in {}(…) is supported by stats, eventstats and streamstats only",
                 a.func
             ))
             .at(a.span));
@@ -752,6 +753,41 @@ impl Wild {
                 for x in v.values() {
                     acc.add(x, t);
                 }
+            }
+        }
+    }
+
+    /// The values of the fields of `ev` the wildcard aggregations take, by
+    /// aggregation (kept by streamstats for its windows).
+    pub(crate) fn matched(
+        wild: &[Wild],
+        by: &[String],
+        ev: &Event,
+    ) -> Vec<(usize, String, Vec<Value>)> {
+        let mut out = Vec::new();
+        for (i, w) in wild.iter().enumerate() {
+            for (name, v) in ev.iter() {
+                if w.takes(name, by) {
+                    out.push((i, name.to_string(), v.values().to_vec()));
+                }
+            }
+        }
+        out
+    }
+
+    /// Feeds values [`Wild::matched`] found into `accs`.
+    pub(crate) fn feed(
+        wild: &[Wild],
+        accs: &mut WildAccs,
+        matched: &[(usize, String, Vec<Value>)],
+        t: Option<f64>,
+    ) {
+        for (i, name, vals) in matched {
+            let acc = accs
+                .entry((*i, name.clone()))
+                .or_insert_with(|| stats::make(&wild[*i].func).expect("checked at parse time"));
+            for x in vals {
+                acc.add(x, t);
             }
         }
     }

@@ -21,7 +21,7 @@ use std::collections::{HashMap, VecDeque};
 use std::fmt;
 
 use super::eventstats::{agg_exprs, join_aggs, parse_aggs_and_by};
-use super::stats::{Agg, AggSpec};
+use super::stats::{is_wildcard, Agg, AggSpec, Wild, WildAccs};
 use super::support::fields::{join_fields, FieldRef};
 use super::support::stats_support::{
     bool_value, expr_value, extract, feed, key_text, option_key, parse_timespan, uint_value,
@@ -251,8 +251,12 @@ impl Command for StreamstatsCmd {
 
 impl ToOperator for StreamstatsCmd {
     fn plan(&self, ctx: &PlanCtx) -> Result<Box<dyn Operator>> {
+        // A wildcard field name (the page's `streamstats global=f sum(*) as
+        // accu_total_*`) aggregates every field it matches, as in stats.
+        let (wild, fixed): (Vec<&Agg>, Vec<&Agg>) = self.aggs.iter().partition(|a| is_wildcard(a));
         let mut op = StreamstatsOp {
-            spec: AggSpec::plan(&self.aggs, ctx)?,
+            spec: AggSpec::plan_refs(&fixed, ctx)?,
+            wild: Wild::plan(&wild)?,
             by: self.by.iter().map(|f| f.name.clone()).collect(),
             current: true,
             window: 0,
@@ -298,10 +302,13 @@ struct Entry {
     key: Vec<String>,
     time: Option<f64>,
     vals: Vec<Vec<Value>>,
+    /// The values the wildcard aggregations took (see [`Wild::matched`]).
+    wild_vals: Vec<(usize, String, Vec<Value>)>,
 }
 
 struct StreamstatsOp {
     spec: AggSpec,
+    wild: Vec<Wild>,
     by: Vec<String>,
     current: bool,
     window: usize,
@@ -311,8 +318,9 @@ struct StreamstatsOp {
     reset_before: Option<Compiled>,
     reset_after: Option<Compiled>,
     ctx: FnCtx,
-    /// Running accumulators per group (no window).
-    groups: HashMap<Vec<String>, Vec<Box<dyn Accumulator>>>,
+    /// Running accumulators per group (no window), with the wildcard
+    /// aggregations' own.
+    groups: HashMap<Vec<String>, (Vec<Box<dyn Accumulator>>, WildAccs)>,
     /// The most recent events (global window).
     recent: VecDeque<Entry>,
     /// The most recent events per group (`global=false`).
@@ -348,13 +356,32 @@ impl StreamstatsOp {
         }
     }
 
-    fn results_from(&self, entries: &mut dyn Iterator<Item = &Entry>) -> Vec<Value> {
+    fn results_from(&self, entries: &mut dyn Iterator<Item = &Entry>) -> Vec<(String, Value)> {
         let mut accs = self.spec.new_accumulators();
+        let mut wild = WildAccs::new();
         for e in entries {
             feed(&mut accs, &e.vals, e.time);
+            Wild::feed(&self.wild, &mut wild, &e.wild_vals, e.time);
         }
-        accs.iter().map(|a| a.result()).collect()
+        named(&self.spec, &self.wild, &accs, &wild)
     }
+}
+
+/// The aggregations' results, named: the fixed ones, then the wildcard ones.
+fn named(
+    spec: &AggSpec,
+    wild: &[Wild],
+    accs: &[Box<dyn Accumulator>],
+    waccs: &WildAccs,
+) -> Vec<(String, Value)> {
+    let mut out: Vec<(String, Value)> = spec
+        .items
+        .iter()
+        .zip(accs)
+        .map(|((_, name, _), a)| (name.clone(), a.result()))
+        .collect();
+    out.extend(Wild::results(wild, waccs, |_| false));
+    out
 }
 
 impl Operator for StreamstatsOp {
@@ -379,22 +406,29 @@ impl Operator for StreamstatsOp {
             self.last_key = Some(key.clone());
         }
         let vals = extract(&self.spec, &ev, &self.ctx)?;
+        let wild_vals = if self.wild.is_empty() {
+            Vec::new()
+        } else {
+            Wild::matched(&self.wild, &self.by, &ev)
+        };
         let time = ev.time();
-        let results: Vec<Value> = if !self.windowed() {
+        let results: Vec<(String, Value)> = if !self.windowed() {
             if !self.groups.contains_key(&key) {
                 crate::base::budget::GROUPS.check(self.groups.len() + 1, "streamstats")?;
             }
-            let spec = &self.spec;
-            let accs = self
+            let (spec, wild) = (&self.spec, &self.wild);
+            let (accs, waccs) = self
                 .groups
                 .entry(key.clone())
-                .or_insert_with(|| spec.new_accumulators());
+                .or_insert_with(|| (spec.new_accumulators(), WildAccs::new()));
             if self.current {
                 feed(accs, &vals, time);
-                accs.iter().map(|a| a.result()).collect()
+                Wild::feed(wild, waccs, &wild_vals, time);
+                named(spec, wild, accs, waccs)
             } else {
-                let r = accs.iter().map(|a| a.result()).collect();
+                let r = named(spec, wild, accs, waccs);
                 feed(accs, &vals, time);
+                Wild::feed(wild, waccs, &wild_vals, time);
                 r
             }
         } else {
@@ -402,6 +436,7 @@ impl Operator for StreamstatsOp {
                 key: key.clone(),
                 time,
                 vals,
+                wild_vals,
             };
             let (window, tw) = (self.window, self.time_window);
             // With current=false the window is the N events before this one.
@@ -433,8 +468,8 @@ impl Operator for StreamstatsOp {
             }
             r
         };
-        for ((_, name, _), v) in self.spec.items.iter().zip(results) {
-            ev.set(name.clone(), v);
+        for (name, v) in results {
+            ev.set(name, v);
         }
         if let Some(c) = &self.reset_after {
             if eval::eval(c, &ev, &self.ctx)?.truthy_bool() {

@@ -768,6 +768,23 @@ fn streamstats_extended_example_4_hourly_cumulative_totals() {
     );
     assert_eq!(col(&r, "SumOfBytes"), ["1", "50", "5"]);
     assert_eq!(col(&r, "accu_total_SumOfBytes"), ["1", "51", "56"]);
+    // The page's own search, with the wildcard: "This search returns 3
+    // columns: _time, SumOfBytes, and accu_total_SumOfBytes."
+    let w = run_spl(
+        "* | timechart span=1h sum(bytes) as SumOfBytes | streamstats global=f sum(*) as accu_total_*",
+        &evs,
+    );
+    assert_eq!(w, r);
+    for row in &w {
+        let mut keys: Vec<&str> = row
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| k.as_str())
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(keys, ["SumOfBytes", "_time", "accu_total_SumOfBytes"]);
+    }
 }
 
 // Search Reference 10.0, streamstats, Extended example 5: `source=dhcp

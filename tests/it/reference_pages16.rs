@@ -259,3 +259,32 @@ fn eventstats_explicit_wildcard_applies_to_every_field() {
     assert_ne!(code, 0);
     assert!(err.contains("avg() needs a field"), "{err}");
 }
+
+/// streamstats with a wildcard field name in a window and with
+/// `current=false`: each matching field gets its own running statistic,
+/// computed as the named field would be.
+#[test]
+fn streamstats_wildcard_in_windows_matches_the_named_fields() {
+    let events = common::ndjson(&[
+        serde_json::json!({"_time": 4, "a": 1, "b": 10}),
+        serde_json::json!({"_time": 3, "a": 7, "b": 20}),
+        serde_json::json!({"_time": 2, "a": 5}),
+        serde_json::json!({"_time": 1, "a": 2, "b": 5}),
+    ]);
+    for (wild, named) in [
+        (
+            "streamstats window=2 max(*)",
+            "streamstats window=2 max(a) max(b)",
+        ),
+        (
+            "streamstats current=f sum(*) AS s_*",
+            "streamstats current=f sum(a) AS s_a sum(b) AS s_b",
+        ),
+    ] {
+        let w = common::run_spl(&format!("* | table _time a b | {wild}"), &events);
+        let n = common::run_spl(&format!("* | table _time a b | {named}"), &events);
+        assert_eq!(w, n, "{wild}");
+    }
+    let w = common::run_spl("* | table _time a b | streamstats window=2 max(*)", &events);
+    assert_eq!(col(&w, "max(a)"), ["1", "7", "7", "5"]);
+}
