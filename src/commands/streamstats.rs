@@ -297,6 +297,9 @@ impl ToOperator for StreamstatsCmd {
     }
 }
 
+/// A group's running accumulators: the named aggregations', the wildcard ones'.
+type GroupAccs = (Vec<Box<dyn Accumulator>>, WildAccs);
+
 /// What one event contributed, kept for windows.
 struct Entry {
     key: Vec<String>,
@@ -320,7 +323,7 @@ struct StreamstatsOp {
     ctx: FnCtx,
     /// Running accumulators per group (no window), with the wildcard
     /// aggregations' own.
-    groups: HashMap<Vec<String>, (Vec<Box<dyn Accumulator>>, WildAccs)>,
+    groups: HashMap<Vec<String>, GroupAccs>,
     /// The most recent events (global window).
     recent: VecDeque<Entry>,
     /// The most recent events per group (`global=false`).
