@@ -4,7 +4,8 @@
 //! column per value of the y-name-field holding the y-data-field's value
 //! (Search Reference, xyseries). With several data fields a column is named
 //! by `format` (`$AGG$` the data field, `$VAL$` the name value; default
-//! `$AGG$: $VAL$`, and `sep=<s>` means `$AGG$<s>$VAL$`).
+//! `$AGG$:$VAL$` as the page gives it, and `sep=<s>` means
+//! `$AGG$<s>$VAL$`).
 //!
 //! Choices where the page is silent: rows come out sorted by the x value
 //! and columns by name (as the page's example shows its columns); when two
@@ -131,7 +132,9 @@ impl ToOperator for XyseriesCmd {
         let format = match (get(&self.options, "format"), get(&self.options, "sep")) {
             (Some(f), _) => f.value.clone(),
             (None, Some(s)) => format!("$AGG${}$VAL$", s.value),
-            (None, None) => "$AGG$: $VAL$".to_string(),
+            // "the default for this example looks like
+            // count(host):referrer_domain" (xyseries page, extended example).
+            (None, None) => "$AGG$:$VAL$".to_string(),
         };
         Ok(Box::new(XyseriesOp {
             x: self.x.name.clone(),

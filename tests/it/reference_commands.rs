@@ -399,7 +399,9 @@ fn xyseries_example() {
 }
 
 // Search Reference, xyseries, Extended example: several data fields, with
-// the default name format, sep= and format= (which wins over sep).
+// the default name format ("separates the field name and field value by the
+// default ":" … looks like count(host):referrer_domain"), sep= and format=
+// (which wins over sep).
 #[test]
 fn xyseries_several_data_fields() {
     let input = crate::common::in_order(&[
@@ -410,9 +412,9 @@ fn xyseries_several_data_fields() {
     let base = "* | xyseries clientip referer_domain count(host), count(productId)";
     let r = run_spl(base, &input);
     assert_eq!(r.len(), 2);
-    assert_eq!(r[0]["count(host): a.com"], json!("2"));
-    assert_eq!(r[0]["count(productId): b.com"], json!("0"));
-    assert!(r[1].get("count(host): b.com").is_none());
+    assert_eq!(r[0]["count(host):a.com"], json!("2"));
+    assert_eq!(r[0]["count(productId):b.com"], json!("0"));
+    assert!(r[1].get("count(host):b.com").is_none());
     let r = run_spl(&format!("{base} sep=\"-\""), &input);
     assert_eq!(r[0]["count(host)-a.com"], json!("2"));
     let r = run_spl(
