@@ -5,9 +5,10 @@
 //! flattened names: `a.b` for nested objects, `list{}` for arrays (values
 //! become multivalue fields), `list{}.k` inside arrays of objects; XML gives
 //! `root.child` for element text and `root.child{@attr}` for attributes.
-//! With a path, `{}` runs over an array, `{N}` picks its Nth element
-//! (1-based) and `{@attr}` an XML attribute; an object or array found at the
-//! end of the path is written as JSON text.
+//! With a path, `{}` runs over an array, `{N}` picks an element (JSON
+//! counts from 0, XML from 1, as the page says) and `{@attr}` an XML
+//! attribute; an object or array found at the end of the path is written as
+//! JSON text.
 
 use std::any::Any;
 use std::fmt;
@@ -206,7 +207,10 @@ mod tests {
     fn json_paths() {
         let doc = r#"{"a":{"b":[{"c":1},{"c":2}]},"l":["x","y"],"n":null}"#;
         assert_eq!(extract_path(doc, &parse_path("a.b{}.c")), vec!["1", "2"]);
-        assert_eq!(extract_path(doc, &parse_path("a.b{2}.c")), vec!["2"]);
+        // JSON arrays count from zero (spath page, Usage).
+        assert_eq!(extract_path(doc, &parse_path("a.b{1}.c")), vec!["2"]);
+        assert_eq!(extract_path(doc, &parse_path("a.b{0}.c")), vec!["1"]);
+        assert!(extract_path(doc, &parse_path("a.b{2}.c")).is_empty());
         assert_eq!(extract_path(doc, &parse_path("l")), vec![r#"["x","y"]"#]);
         assert_eq!(extract_path(doc, &parse_path("l{}")), vec!["x", "y"]);
         assert_eq!(extract_path(doc, &parse_path("n")), vec!["null"]);

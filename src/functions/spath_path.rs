@@ -14,7 +14,9 @@ pub enum Seg {
     Key(String),
     /// `{}`
     All,
-    /// `{N}`, 1-based.
+    /// `{N}`: zero-based in JSON, one-based in XML (spath page, Usage:
+    /// "JSON uses zero-based indexing"; in XML `{3}` "refers to the third
+    /// desc child"); negative counts from the end.
     Index(i64),
     /// `{@name}` (XML attributes)
     Attr(String),
@@ -87,7 +89,7 @@ fn select_json<'a>(node: &'a J, segs: &[Seg], out: &mut Vec<&'a J>) {
         }
         (Seg::Index(i), J::Array(a)) => {
             let n = a.len() as i64;
-            let idx = if *i < 0 { n + i } else { i - 1 };
+            let idx = if *i < 0 { n + i } else { *i };
             if (0..n).contains(&idx) {
                 select_json(&a[idx as usize], rest, out);
             }

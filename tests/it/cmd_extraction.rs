@@ -225,12 +225,13 @@ fn spath_doc_example_commit_authors() {
         &ev,
     );
     assert_eq!(mv(&r, "commit_author"), vec![vec!["Ann", "Ben"]]);
-    // {N} is 1-based; a bare path names the output.
+    // {N} counts from 0 in JSON (the spath page, Usage: "JSON uses
+    // zero-based indexing"); a bare path names the output.
     let r = run_spl(
-        "* | spath input=payload commits{2}.author.name | table commits{2}.author.name",
+        "* | spath input=payload commits{1}.author.name | table commits{1}.author.name",
         &ev,
     );
-    assert_eq!(col(&r, "commits{2}.author.name"), vec!["Ben"]);
+    assert_eq!(col(&r, "commits{1}.author.name"), vec!["Ben"]);
 }
 
 #[test]

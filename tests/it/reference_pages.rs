@@ -486,7 +486,7 @@ fn json_event() -> String {
 // Search Reference, spath: without arguments it extracts every field of
 // `_raw`, arrays as `name{}`; `output=` names the result; `path=` (or the
 // path alone) picks one; `input=` reads another field; `{N}` picks an
-// element.
+// element (counting from 0 in JSON).
 #[test]
 fn spath_examples() {
     let input = json_event();
@@ -496,8 +496,8 @@ fn spath_examples() {
     assert_eq!(r, [json!({"o": ["1", "2"]})]);
     let r = run_spl("* | spath input=j path=c | table c", &input);
     assert_eq!(col(&r, "c"), ["x"]);
-    let r = run_spl("* | spath a.b{2} | table a.b{2}", &input);
-    assert_eq!(col(&r, "a.b{2}"), ["2"]);
+    let r = run_spl("* | spath a.b{1} | table a.b{1}", &input);
+    assert_eq!(col(&r, "a.b{1}"), ["2"]);
 }
 
 // Search Reference, fromjson: top-level keys become fields (objects stay

@@ -1276,11 +1276,13 @@ fn spath_row(raw: &str, rest: &str) -> Value {
 fn spath_basic_examples_2_to_5() {
     let r = spath_row(r#"{"server":{"name":"s1"}}"#, "output=myfield server.name");
     assert_eq!(r, json!({"myfield": "s1"}));
+    // JSON arrays count from zero (Usage: "JSON uses zero-based indexing"):
+    // {1} is the second element.
     let r = spath_row(
         r#"{"vendorProductSet":[1,2]}"#,
         "output=myfield path=vendorProductSet{1}",
     );
-    assert_eq!(r, json!({"myfield": "1"}));
+    assert_eq!(r, json!({"myfield": "2"}));
     let r = spath_row(
         r#"{"vendorProductSet":{"product":[{"desc":1},{"locDesc":2}]}}"#,
         "output=myfield path=vendorProductSet.product{}.locDesc",
