@@ -495,9 +495,11 @@ impl BinOp {
         let span = self.span_used()?;
         if self.time_mode(Some(span)) {
             let t = v.as_num()?;
+            // A probe inside the next bin, whatever the month's length or a
+            // daylight-saving day's.
             let step = match span {
                 BinSpan::Months(n) => n as f64 * 31.0 * 86400.0,
-                other => other.approx_secs(),
+                other => other.approx_secs() * 1.5,
             };
             let next = time_bin(t + step, span, self.tz, self.align);
             return (next > t).then_some((Value::Num(next), next));

@@ -36,6 +36,7 @@ use super::support::series_where::{self, SeriesWhere};
 use super::support::stats_support::{
     bool_value, by_fields, extract, feed, key_text, known_option, zero_when_empty, TimeSpan,
 };
+use super::timechart::MAX_ROWS;
 use super::{CommandSpec, ToOperator};
 use crate::base::diag::{Result, SplError};
 use crate::base::event::Event;
@@ -941,9 +942,6 @@ struct ChartOp {
     /// empty bins between its first and last.
     cont: bool,
 }
-
-/// The most rows `cont=true` fills in (as timechart's buckets).
-const MAX_ROWS: usize = 50_000;
 
 /// Runs `evs` through `bin` (when there is one).
 fn bin_all(bin: Option<&mut BinOp>, evs: Vec<Event>) -> Result<Vec<Event>> {

@@ -66,8 +66,9 @@ const OWN_OPTIONS: &[&str] = &[
     "dedup_splitvals",
 ];
 
-/// Splunk refuses a span that would make more rows than this.
-const MAX_ROWS: usize = 50_000;
+/// Splunk refuses a span that would make more rows than this (chart's
+/// `cont=true` fill keeps to it too).
+pub(crate) const MAX_ROWS: usize = 50_000;
 
 /// Spans tried, smallest first, when none is given.
 const AUTO_SPANS: &[&str] = &[

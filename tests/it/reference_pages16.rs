@@ -207,6 +207,20 @@ fn chart_cont_true_shows_the_empty_bins_between_first_and_last() {
     assert_eq!(col(&rows, "t"), ["00", "01", "02", "03"]);
     assert_eq!(col(&rows, "a"), ["1", "0", "0", "0"]);
     assert_eq!(col(&rows, "b"), ["0", "0", "0", "1"]);
+    // Day bins across a daylight-saving change (a 25-hour day) still step
+    // one local day at a time.
+    let events = common::ndjson(&[
+        serde_json::json!({"_time": 1699142400}),
+        serde_json::json!({"_time": 1699401600}),
+    ]);
+    let rows = common::run_spl_with(
+        &["--tz", "America/New_York"],
+        "* | chart count over _time span=1d | eval d=strftime(_time, \"%d\")",
+        &events,
+    );
+    // (1699401600 is 19:00 on the 7th in New York.)
+    assert_eq!(col(&rows, "d"), ["04", "05", "06", "07"]);
+    assert_eq!(col(&rows, "count"), ["1", "0", "0", "1"]);
     // An unbinned row field has no bins to fill.
     let rows = common::run_spl(
         "* | chart count over v",
