@@ -18,7 +18,7 @@ pub const SPEC: CommandSpec = CommandSpec {
     name: "makeresults",
     aliases: &[],
     parse,
-    syntax: "| makeresults [count=<N>] [annotate=<bool>] [format=csv|json data=<string>]",
+    syntax: "| makeresults [count=<N> | <N>] [annotate=<bool>] [format=csv|json data=<string>]",
     plan: super::planner::<MakeresultsCmd>,
 };
 
@@ -31,6 +31,25 @@ fn parse<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Box<dyn Command>> {
     let mut options = Vec::new();
     let mut rest = ws(i);
     while !lex::at_command_end(rest) {
+        // A bare count (`| makeresults 1`, as the searchmatch page's example
+        // writes it) is `count=<N>`.
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && options.is_empty() {
+            let after = &rest[digits..];
+            if after.is_empty()
+                || after.starts_with(char::is_whitespace)
+                || lex::at_command_end(after)
+            {
+                options.push(Opt {
+                    key: "count".into(),
+                    value: rest[..digits].to_string(),
+                    quoted: false,
+                    span: src.span(rest, after),
+                });
+                rest = ws(after);
+                continue;
+            }
+        }
         let Some((r, o)) = lex::option(rest, src) else {
             return cut(fail(rest, "expected count=<N> or annotate=<bool>"));
         };

@@ -189,11 +189,11 @@ fn match_ip_address_pattern() {
 
 // Same page, searchmatch: `| makeresults 1 | eval _raw = "x=hi y=bye" | eval
 // x="hi" | eval y="bye" | eval test=if(searchmatch("x=hi y=*"), "yes", "no") |
-// table _raw test x y` (run with `count=1`: see grammar/README.md).
+// table _raw test x y`, verbatim: `makeresults 1` is a bare count.
 #[test]
 fn searchmatch_makeresults_example() {
     let r = run_spl(
-        "| makeresults count=1 | eval _raw = \"x=hi y=bye\" | eval x=\"hi\" | eval y=\"bye\" \
+        "| makeresults 1 | eval _raw = \"x=hi y=bye\" | eval x=\"hi\" | eval y=\"bye\" \
          | eval test=if(searchmatch(\"x=hi y=*\"), \"yes\", \"no\") | table _raw test x y",
         "",
     );

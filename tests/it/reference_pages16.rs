@@ -302,3 +302,16 @@ fn streamstats_wildcard_in_windows_matches_the_named_fields() {
     let w = common::run_spl("* | table _time a b | streamstats window=2 max(*)", &events);
     assert_eq!(col(&w, "max(a)"), ["1", "7", "7", "5"]);
 }
+
+/// `| makeresults 1`, the bare count the searchmatch page's example writes,
+/// is `count=1`: it prints back as such, and `1x` is still an error.
+#[test]
+fn makeresults_takes_a_bare_count() {
+    let rows = common::run_spl("| makeresults 3 annotate=false | stats count", "");
+    assert_eq!(col(&rows, "count"), ["3"]);
+    let p = common::roundtrip("| makeresults 2");
+    assert_eq!(p.to_string(), "| makeresults count=2");
+    let (code, err) = common::fails("| makeresults 1x");
+    assert_ne!(code, 0);
+    assert!(err.contains("expected count=<N>"), "{err}");
+}
