@@ -457,7 +457,11 @@ impl ToOperator for ChartCmd {
                 col_bin = Some(super::bin::bin_op(&c.name, None, &self.column_bins, ctx)?);
             }
         }
-        let cont = match self.options.iter().find(|o| o.key == "cont") {
+        let cont = match self
+            .options
+            .iter()
+            .find(|o| o.key.eq_ignore_ascii_case("cont"))
+        {
             None => true,
             Some(o) => o.as_bool().ok_or_else(|| {
                 SplError::plan(format!("cont= takes true or false (got {:?})", o.value)).at(o.span)
