@@ -1,7 +1,8 @@
 //! `eventstats [allnum=<bool>] <agg>… [BY <field-list>]`: computes the
 //! aggregations as `stats` does, then adds them to every event of the group,
 //! keeping the events and their order. Events lacking a group-by field get
-//! nothing added. Buffers all events.
+//! nothing added. A wildcard field name (`avg(*)`, `avg(*) AS mean_*`)
+//! aggregates every field it matches, as in `stats`. Buffers all events.
 
 use std::any::Any;
 use std::collections::{HashMap, HashSet};

@@ -15,6 +15,8 @@
 //!   event for which the expression is true, `reset_after` after it (it can
 //!   read the fields streamstats just added).
 //! - An event lacking a group-by field passes through unchanged.
+//! - A wildcard field name (`sum(*) as accu_total_*`) aggregates every
+//!   field it matches, as in `stats`, one running statistic each.
 
 use std::any::Any;
 use std::collections::{HashMap, VecDeque};
