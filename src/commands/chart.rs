@@ -1065,6 +1065,10 @@ impl ChartOp {
 
 impl Operator for ChartOp {
     fn push(&mut self, ev: Event, _out: &mut Emit<'_>) -> Result<()> {
+        if self.row_bin.is_none() && self.col_bin.is_none() {
+            // Nothing to bin: no buffers per event.
+            return self.add(ev);
+        }
         let rows = bin_all(self.row_bin.as_mut(), vec![ev])?;
         for e in bin_all(self.col_bin.as_mut(), rows)? {
             self.add(e)?;
