@@ -294,6 +294,16 @@ pub fn src(text: &str) -> Src<'_> {
     Src::with_grammar(text, &GRAMMAR)
 }
 
+/// The message of the parse error `spl` gives (unit tests; panics when it
+/// parses).
+#[cfg(test)]
+pub(crate) fn parse_error(spl: &str) -> String {
+    match parse_pipeline(spl) {
+        Ok(p) => panic!("{spl:?} parsed as {p}"),
+        Err(e) => e.msg,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -456,12 +456,7 @@ impl Operator for UnionOp {
 mod tests {
     use crate::commands::parse_pipeline;
 
-    fn err(spl: &str) -> String {
-        match parse_pipeline(spl) {
-            Ok(p) => panic!("{spl:?} parsed as {p}"),
-            Err(e) => e.msg,
-        }
-    }
+    use crate::commands::parse_error as err;
 
     #[test]
     fn parses_and_prints_every_dataset_form() {

@@ -827,13 +827,21 @@ pub(crate) mod mmdb {
             ("names", D::M(vec![("en", D::S(en)), ("es", D::S(es))])),
         ])
     }
-    pub fn city_db() -> Vec<u8> {
-        let prefix: u32 = u32::from_be_bytes([81, 2, 69, 0]);
-        let depth = 24u32;
+    /// A database whose search tree leads the first `depth` bits of
+    /// `prefix` (an address of `width` bits, 32 or 128) to `record`, every
+    /// other address to nothing.
+    pub fn single_network_db(
+        prefix: u128,
+        width: u32,
+        depth: u32,
+        record: &D,
+        languages: Vec<D>,
+        description: &'static str,
+    ) -> Vec<u8> {
         let node_count = depth;
         let mut out = Vec::new();
         for i in 0..depth {
-            let bit = (prefix >> (31 - i)) & 1;
+            let bit = (prefix >> (width - 1 - i)) & 1;
             let next = if i + 1 == depth {
                 node_count + 16 // data section offset 0
             } else {
@@ -848,6 +856,25 @@ pub(crate) mod mmdb {
             out.extend_from_slice(&r.to_be_bytes()[1..]);
         }
         out.extend_from_slice(&[0u8; 16]);
+        enc(record, &mut out);
+        out.extend_from_slice(b"\xAB\xCD\xEFMaxMind.com");
+        let meta = D::M(vec![
+            ("binary_format_major_version", D::U16(2)),
+            ("binary_format_minor_version", D::U16(0)),
+            ("build_epoch", D::U64(1_700_000_000)),
+            ("database_type", D::S("GeoIP2-City")),
+            ("description", D::M(vec![("en", D::S(description))])),
+            ("ip_version", D::U16(if width == 32 { 4 } else { 6 })),
+            ("languages", D::A(languages)),
+            ("node_count", D::U32(node_count)),
+            ("record_size", D::U16(24)),
+        ]);
+        enc(&meta, &mut out);
+        out
+    }
+
+    pub fn city_db() -> Vec<u8> {
+        let prefix: u32 = u32::from_be_bytes([81, 2, 69, 0]);
         let rec = D::M(vec![
             ("city", names("Linkoping", "Linkoping-es")),
             ("continent", coded("code", "EU", "Europe", "Europa")),
@@ -871,21 +898,14 @@ pub(crate) mod mmdb {
                 ]),
             ),
         ]);
-        enc(&rec, &mut out);
-        out.extend_from_slice(b"\xAB\xCD\xEFMaxMind.com");
-        let meta = D::M(vec![
-            ("binary_format_major_version", D::U16(2)),
-            ("binary_format_minor_version", D::U16(0)),
-            ("build_epoch", D::U64(1_700_000_000)),
-            ("database_type", D::S("GeoIP2-City")),
-            ("description", D::M(vec![("en", D::S("spleval test"))])),
-            ("ip_version", D::U16(4)),
-            ("languages", D::A(vec![D::S("en"), D::S("es")])),
-            ("node_count", D::U32(node_count)),
-            ("record_size", D::U16(24)),
-        ]);
-        enc(&meta, &mut out);
-        out
+        single_network_db(
+            u128::from(prefix),
+            32,
+            24,
+            &rec,
+            vec![D::S("en"), D::S("es")],
+            "spleval test",
+        )
     }
 }
 

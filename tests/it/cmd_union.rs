@@ -209,14 +209,7 @@ fn union_examples_2_and_4_append_a_table_to_the_results() {
 // the three interleave on _time.
 #[test]
 fn union_example_3_data_model_and_index() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(
-        dir.path().join("internal_server.yml"),
-        "model: internal_server\ndatasets:\n  - name: server\n    constraint: 'index=_internal'\n    \
-         fields: [sourcetype]\n  - name: splunkdaccess\n    parent: server\n    \
-         constraint: 'sourcetype=splunkd_access'\n    fields: [uri]\n",
-    )
-    .unwrap();
+    let dir = crate::common::internal_server_model();
     let events = ndjson(&[
         json!({"_time": 6, "index": "main", "n": 6}),
         json!({"_time": 5, "index": "_internal", "sourcetype": "splunkd_access", "uri": "/services/a"}),

@@ -215,3 +215,18 @@ pub fn rules_with_lookups(files: &[(&str, &str)]) -> tempfile::TempDir {
     }
     dir
 }
+
+/// A data model folder (for `--datamodels`) holding the Search Reference's
+/// `internal_server` model: `server` (index=_internal, fields sourcetype)
+/// and its child `splunkdaccess` (sourcetype=splunkd_access, fields uri).
+pub fn internal_server_model() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("internal_server.yml"),
+        "model: internal_server\ndatasets:\n  - name: server\n    constraint: 'index=_internal'\n    \
+         fields: [sourcetype]\n  - name: splunkdaccess\n    parent: server\n    \
+         constraint: 'sourcetype=splunkd_access'\n    fields: [uri]\n",
+    )
+    .unwrap();
+    dir
+}

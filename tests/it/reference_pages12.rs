@@ -464,14 +464,7 @@ fn datamodel_example_summariesonly_timechart() {
 // splunkdaccess).
 #[test]
 fn from_example_datamodel_dataset() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(
-        dir.path().join("internal_server.yml"),
-        "model: internal_server\ndatasets:\n  - name: server\n    constraint: 'index=_internal'\n    \
-         fields: [sourcetype]\n  - name: splunkdaccess\n    parent: server\n    \
-         constraint: 'sourcetype=splunkd_access'\n    fields: [uri]\n",
-    )
-    .unwrap();
+    let dir = crate::common::internal_server_model();
     let events = ndjson(&[
         json!({"_time": 3, "index": "_internal", "sourcetype": "splunkd_access", "uri": "/services/a"}),
         json!({"_time": 2, "index": "_internal", "sourcetype": "splunkd", "uri": "/x"}),

@@ -416,31 +416,12 @@ fn iplocation_lang_list_and_code() {
 /// record with only a country and a location, as the page's IPv6 example
 /// shows (no City, no Region).
 fn ipv6_db() -> Vec<u8> {
-    use crate::cmd_extraction::mmdb::{enc, D};
+    use crate::cmd_extraction::mmdb::{single_network_db, D};
     let prefix = u128::from(
         "2001:4860::"
             .parse::<std::net::Ipv6Addr>()
             .expect("an IPv6 address"),
     );
-    let depth = 32u32;
-    let node_count = depth;
-    let mut out = Vec::new();
-    for i in 0..depth {
-        let bit = (prefix >> (127 - i)) & 1;
-        let next = if i + 1 == depth {
-            node_count + 16
-        } else {
-            i + 1
-        };
-        let (l, r) = if bit == 0 {
-            (next, node_count)
-        } else {
-            (node_count, next)
-        };
-        out.extend_from_slice(&l.to_be_bytes()[1..]);
-        out.extend_from_slice(&r.to_be_bytes()[1..]);
-    }
-    out.extend_from_slice(&[0u8; 16]);
     let rec = D::M(vec![
         (
             "country",
@@ -454,21 +435,7 @@ fn ipv6_db() -> Vec<u8> {
             ]),
         ),
     ]);
-    enc(&rec, &mut out);
-    out.extend_from_slice(b"\xAB\xCD\xEFMaxMind.com");
-    let meta = D::M(vec![
-        ("binary_format_major_version", D::U16(2)),
-        ("binary_format_minor_version", D::U16(0)),
-        ("build_epoch", D::U64(1_700_000_000)),
-        ("database_type", D::S("GeoIP2-City")),
-        ("description", D::M(vec![("en", D::S("spleval ipv6 test"))])),
-        ("ip_version", D::U16(6)),
-        ("languages", D::A(vec![D::S("en")])),
-        ("node_count", D::U32(node_count)),
-        ("record_size", D::U16(24)),
-    ]);
-    enc(&meta, &mut out);
-    out
+    single_network_db(prefix, 128, 32, &rec, vec![D::S("en")], "spleval ipv6 test")
 }
 
 // Search Reference, iplocation, Example 5 "Identify IPv6 address
